@@ -1,0 +1,2 @@
+/** Cross-Interest: cross-category user interest mapping on Apache Flink. */
+package io.crossinterest;

@@ -51,8 +51,13 @@ public final class RawLineFormat implements BulkFormat<RawRecord, FileSourceSpli
 
     /** A bounded file source over the files of {@code plan}, in this format. Parse with {@code plan.parser()}. */
     public static FileSource<RawRecord> fileSource(InputPlan plan) {
+        return fileSource(plan, Utf8LineReader.DEFAULT_MAX_LINE_BYTES);
+    }
+
+    /** As {@link #fileSource(InputPlan)}, cutting lines longer than {@code maxLineBytes}. */
+    public static FileSource<RawRecord> fileSource(InputPlan plan, int maxLineBytes) {
         Path[] paths = plan.files().stream().map(p -> new Path(p.toUri())).toArray(Path[]::new);
-        return FileSource.forBulkFileFormat(new RawLineFormat(), paths).build();
+        return FileSource.forBulkFileFormat(new RawLineFormat(maxLineBytes), paths).build();
     }
 
     /**

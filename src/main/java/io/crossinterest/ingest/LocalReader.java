@@ -78,7 +78,7 @@ public final class LocalReader {
                 stats.records++;
                 RawRecord r = new RawRecord(source, lines.lineNumber(), lines.text(), lines.encodingError(),
                         lines.truncated());
-                DeadLetter d = ParseFunction.parseOrDeadLetter(parser, r, counted);
+                DeadLetter d = ParseStep.parseOrDeadLetter(parser, r, counted);
                 if (d != null) {
                     stats.deadLetters++;
                     deadLetters.accept(d);

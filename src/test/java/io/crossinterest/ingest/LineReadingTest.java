@@ -159,7 +159,7 @@ class LineReadingTest {
         int events = 0;
         for (RawRecord r : out) {
             List<Object> ev = new ArrayList<>();
-            var dead = ParseFunction.parseOrDeadLetter(parser, r, ev::add);
+            var dead = ParseStep.parseOrDeadLetter(parser, r, ev::add);
             if (dead == null) {
                 events += ev.size();
             } else {

@@ -82,7 +82,10 @@ public abstract class LineParser implements RecordParser {
         return text.substring(from, to);
     }
 
-    /** A non-empty field made of ASCII digits only (a non-negative integer id), as a String. */
+    /**
+     * A non-empty field made of ASCII digits only (a non-negative integer id), as a String. The id is kept verbatim
+     * (no normalisation of leading zeros), as the data sets write their ids.
+     */
     protected final String numericId(String text, int from, int to, String name) throws MalformedRecordException {
         checkLength(text, from, to, name);
         for (int i = from; i < to; i++) {

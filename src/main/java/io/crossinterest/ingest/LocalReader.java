@@ -21,6 +21,7 @@ public final class LocalReader {
         this.maxLineBytes = maxLineBytes;
     }
 
+    /** Lines up to 1 MiB, as {@link RawLineFormat#RawLineFormat()}. */
     public LocalReader() {
         this(Utf8LineReader.DEFAULT_MAX_LINE_BYTES);
     }

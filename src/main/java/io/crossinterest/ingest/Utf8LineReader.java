@@ -17,9 +17,9 @@ import java.io.InputStream;
  * <p>After each {@link #next()}, {@link #lineNumber()} is the 1-based number of the line and {@link #offsetAfter()}
  * the byte offset just past it (where reading resumes).
  */
-public final class Utf8LineReader implements Closeable {
+final class Utf8LineReader implements Closeable {
     /** Default line limit: 1 MiB, far above any valid record of the supported formats. */
-    public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
+    static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
 
     private final InputStream in;
     private final int maxLineBytes;
@@ -44,7 +44,7 @@ public final class Utf8LineReader implements Closeable {
      * @param linesBefore the number of lines before that offset (0 at the start), so line numbers stay 1-based
      *     and exact after a restore
      */
-    public Utf8LineReader(InputStream in, long startOffset, long linesBefore, int maxLineBytes) {
+    Utf8LineReader(InputStream in, long startOffset, long linesBefore, int maxLineBytes) {
         if (maxLineBytes < 1) {
             throw new IllegalArgumentException("maxLineBytes must be positive: " + maxLineBytes);
         }
@@ -56,7 +56,7 @@ public final class Utf8LineReader implements Closeable {
         this.offsetAfter = startOffset;
     }
 
-    public Utf8LineReader(InputStream in) {
+    Utf8LineReader(InputStream in) {
         this(in, 0, 0, DEFAULT_MAX_LINE_BYTES);
     }
 

@@ -70,7 +70,8 @@ final class Utf8LineReader implements Closeable {
         while (true) {
             int nl = indexOfNewline(scanned, limit);
             if (nl >= 0) {
-                if (nl - pos > maxLineBytes) {
+                int length = nl > pos && buf[nl - 1] == '\r' ? nl - pos - 1 : nl - pos;
+                if (length > maxLineBytes) {
                     return cut();
                 }
                 emit(pos, nl, false);
@@ -78,13 +79,17 @@ final class Utf8LineReader implements Closeable {
                 offsetAfter = bufStart + pos;
                 return true;
             }
-            if (limit - pos > maxLineBytes) {
+            if (limit - pos > maxLineBytes + 1) { // + 1: the line may still end in "\r\n"
                 return cut();
             }
             int known = limit - pos;
             if (!fill()) {
                 if (pos == limit) {
                     return false;
+                }
+                int length = buf[limit - 1] == '\r' ? limit - pos - 1 : limit - pos;
+                if (length > maxLineBytes) {
+                    return cut();
                 }
                 emit(pos, limit, false); // last line without a terminator
                 pos = limit;
@@ -137,8 +142,8 @@ final class Utf8LineReader implements Closeable {
 
     /**
      * Reads more bytes, first moving the unread part [pos, limit) to the front (and growing the buffer when a line
-     * fills it, up to maxLineBytes + 1 bytes, enough to see that a line is too long). Returns false at the end of
-     * the stream.
+     * fills it, up to maxLineBytes + 2 bytes: enough to see that a line is too long even before a CR LF). Returns
+     * false at the end of the stream.
      */
     private boolean fill() throws IOException {
         if (eof) {
@@ -151,8 +156,8 @@ final class Utf8LineReader implements Closeable {
             pos = 0;
         }
         if (limit == buf.length) {
-            // only reached while buf.length <= maxLineBytes: a longer buffer holding one unfinished line was cut first
-            byte[] bigger = new byte[(int) Math.min(2L * buf.length, maxLineBytes + 1L)];
+            // only reached while buf.length <= maxLineBytes + 1: a longer buffer holding one unfinished line was cut
+            byte[] bigger = new byte[(int) Math.min(2L * buf.length, maxLineBytes + 2L)];
             System.arraycopy(buf, 0, bigger, 0, limit);
             buf = bigger;
         }

@@ -12,10 +12,10 @@ import java.util.Set;
  * One block of behaviour (the source block or the target block of DESIGN §3) as the evaluation protocol reads it: for
  * each user the items they interacted with and an interaction strength r_ui, and for each item its categories.
  *
- * <p>Aggregation of events into r_ui: events are first summed per (user, item, category), then r_ui is the maximum over
- * the item's categories. A Taobao item has one category, so repeated behaviours on it add up (pv + cart + buy); a
- * MovieLens rating of a movie with three genres arrives as three events with the same weight (one per genre) and
- * counts once, with the rating as r_ui. An item's categories are the union of the categories its events named.
+ * <p>Aggregation of events into r_ui: the sum of the weights of all events of (user, item). Repeated behaviours on a
+ * Taobao item add up (pv + cart + buy, each with its behaviour weight); a MovieLens rating r of a movie with g genres
+ * arrives from the parser as g events of weight r/g (one per genre) and sums back to r. An item's categories are the
+ * union of the categories its events named.
  *
  * <p>Iteration order is the order of first appearance, so a block read from the same files is always the same block
  * and seeded draws over it are reproducible.
@@ -64,8 +64,8 @@ public final class InteractionBlock {
     /** Collects events; see the class comment for how they become r_ui. */
     public static final class Builder {
         private final String name;
-        /** user → item → category → summed weight. */
-        private final Map<String, Map<String, Map<String, Double>>> cells = new LinkedHashMap<>();
+        /** user → item → summed weight. */
+        private final Map<String, Map<String, Double>> rows = new LinkedHashMap<>();
         private final Map<String, Set<String>> itemCategories = new LinkedHashMap<>();
 
         private Builder(String name) {
@@ -85,26 +85,12 @@ public final class InteractionBlock {
                         + " for user " + user + ", item " + item);
             }
             String cat = category == null ? name : category;
-            cells.computeIfAbsent(user, u -> new LinkedHashMap<>())
-                    .computeIfAbsent(item, i -> new LinkedHashMap<>())
-                    .merge(cat, weight, Double::sum);
+            rows.computeIfAbsent(user, u -> new LinkedHashMap<>()).merge(item, weight, Double::sum);
             itemCategories.computeIfAbsent(item, i -> new LinkedHashSet<>()).add(cat);
             return this;
         }
 
         public InteractionBlock build() {
-            Map<String, Map<String, Double>> rows = new LinkedHashMap<>();
-            for (Map.Entry<String, Map<String, Map<String, Double>>> u : cells.entrySet()) {
-                Map<String, Double> row = new LinkedHashMap<>();
-                for (Map.Entry<String, Map<String, Double>> i : u.getValue().entrySet()) {
-                    double r = 0;
-                    for (double w : i.getValue().values()) {
-                        r = Math.max(r, w); // r_ui = max over the item's categories of the summed weights
-                    }
-                    row.put(i.getKey(), r);
-                }
-                rows.put(u.getKey(), row);
-            }
             return new InteractionBlock(name, rows, itemCategories);
         }
     }

@@ -36,7 +36,7 @@ import java.util.Locale;
 public final class Emcdr implements ColdStartModel, SelectionReport {
     public static final String NAME = "emcdr";
     static final int PATIENCE = 5;
-    static final int BATCH = 128;
+    static final int BATCH = 256;
     static final double LEARNING_RATE = 1e-3;
 
     private final ModelSettings settings;

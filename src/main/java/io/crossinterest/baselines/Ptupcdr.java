@@ -52,7 +52,7 @@ public final class Ptupcdr implements ColdStartModel, SelectionReport {
     static final int MAX_ITEMS = 32;
     static final int HIDDEN = 64;
     static final int PATIENCE = 5;
-    static final int BATCH = 128;
+    static final int BATCH = 256;
     static final double LEARNING_RATE = 1e-3;
 
     private final ModelSettings settings;

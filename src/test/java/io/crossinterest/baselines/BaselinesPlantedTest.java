@@ -10,6 +10,7 @@ import io.crossinterest.eval.InteractionBlock;
 import io.crossinterest.eval.ModelRegistry;
 import io.crossinterest.eval.ModelSettings;
 import io.crossinterest.eval.PlantedCrossDomain;
+import io.crossinterest.eval.SelectionReport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,14 +35,17 @@ class BaselinesPlantedTest {
     static void runAll() {
         InteractionBlock[] b = PlantedCrossDomain.blocks(800, 8, 25, 8, 6, 42);
         CrossDomainSplit split = ColdStartSplits.draw("planted", b[0], b[1], 0.2, 0.15, 1);
-        ModelSettings settings = new ModelSettings(1, 8, 5, 40, 2);
+        ModelSettings settings = new ModelSettings(1, 8, 5, 15, 2);
         CrossDomainSplit train = split.withoutTest();
         for (String name : ModelRegistry.fromClassPath().names()) {
             if (name.equals("joint")) {
                 continue;
             }
             ColdStartModel m = ModelRegistry.fromClassPath().create(name, settings);
+            long t0 = System.nanoTime();
             m.fit(train);
+            System.out.println(name + " fit " + (System.nanoTime() - t0) / 1e9 + " s, "
+                    + (m instanceof SelectionReport ? ((SelectionReport) m).selection() : ""));
             NDCG.put(name, ColdStartEvaluator.evaluateTest(split, m, 1, null).get(ColdStartEvaluator.NDCG_10));
         }
         ColdStartModel random = new ColdStartModel() {

@@ -94,10 +94,12 @@ public final class ImplicitAls {
         int numChunks = (r.numRows() + AlsKernels.CHUNK - 1) / AlsKernels.CHUNK;
         AtomicInteger next = new AtomicInteger();
         runOnAll(pool, () -> {
-            AlsKernels.Workspace ws = new AlsKernels.Workspace(cfg.rank);
-            for (int c; (c = next.getAndIncrement()) < numChunks; ) {
-                int from = c * AlsKernels.CHUNK;
-                AlsKernels.solveChunk(r, from, Math.min(r.numRows(), from + AlsKernels.CHUNK), y, gram, cfg, x, ws);
+            try (AlsKernels.Workspace ws = new AlsKernels.Workspace(cfg.rank)) {
+                for (int c; (c = next.getAndIncrement()) < numChunks; ) {
+                    int from = c * AlsKernels.CHUNK;
+                    AlsKernels.solveChunk(r, from, Math.min(r.numRows(), from + AlsKernels.CHUNK), y, gram, cfg, x,
+                            ws);
+                }
             }
         });
     }

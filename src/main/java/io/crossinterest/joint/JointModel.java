@@ -101,7 +101,11 @@ public final class JointModel implements ColdStartModel {
                 split.numTargetItems());
         CnnEncoder.copyParams(pre, net.graph, net.outputs.contains(CnnEncoder.DL_HEAD)
                 ? CnnEncoder.encoderAndHead() : CnnEncoder.ENCODER_LAYERS);
-        net.initRankHead(cf);
+        double[] counts = new double[split.numTargetItems()];
+        for (int e = 0; e < split.targetTrain.nnz(); e++) {
+            counts[split.targetTrain.col(e)] += 1;
+        }
+        net.initRankHead(cf, counts);
 
         // training users: warm users with source behaviour; a seeded slice of them validates the loss
         int[] warm = Arrays.stream(split.warmUsers)
@@ -120,8 +124,11 @@ public final class JointModel implements ColdStartModel {
                 .toArray();
         boolean byNdcg = validCold.length > 0;
 
-        double best = Double.NEGATIVE_INFINITY;
-        INDArray bestParams = null;
+        // the starting point (pre-trained encoder, Q, popularity bias) is itself a candidate: epoch -1
+        double best = byNdcg ? validNdcg(net.graph, validCold) : -validLoss(net, validWarm);
+        INDArray bestParams = net.graph.params().dup();
+        bestEpoch = -1;
+        LOG.info("joint: before training, validation {} {}", byNdcg ? "cold NDCG@10" : "loss", Math.abs(best));
         int sinceBest = 0;
         for (int epoch = 0; epoch < config.maxEpochs; epoch++) {
             Random er = new Random(config.seed * 1_000_003L + epoch);
@@ -396,7 +403,7 @@ public final class JointModel implements ColdStartModel {
         return List.copyOf(history);
     }
 
-    /** The epoch whose weights were kept (0-based). */
+    /** The epoch whose weights were kept (0-based; -1: no epoch improved on the starting point). */
     public int bestEpoch() {
         return bestEpoch;
     }

@@ -52,7 +52,8 @@ public final class AmazonPairHarness {
     static JointConfig variant(String name) {
         JointConfig d = JointConfig.defaults().withEncoder(JointConfig.defaults().encoder
                 .withTraining(1e-3, 128, Integer.getInteger("pretrain", 3)))
-                .withTraining(1e-3, 128, Integer.getInteger("epochs", 12), 2);
+                .withTraining(Double.parseDouble(System.getProperty("lr", "2e-3")), 128,
+                        Integer.getInteger("epochs", 12), 2);
         return switch (name) {
             case "seed" -> JointConfig.seedFormulation().withEncoder(d.encoder).withTraining(1e-3, 128,
                     d.maxEpochs, 2);

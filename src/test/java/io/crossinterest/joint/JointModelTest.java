@@ -54,6 +54,7 @@ class JointModelTest {
         // stopped by patience before maxEpochs, keeping the best validation epoch
         assertTrue(h.size() < model.config().maxEpochs, "ran all " + h.size() + " epochs");
         assertEquals(model.bestEpoch() + 1 + model.config().patience, h.size());
+        assertTrue(model.bestEpoch() >= 0, "training improved on the starting point");
         double best = h.stream().mapToDouble(JointModel.Epoch::validNdcg10).max().orElseThrow();
         assertEquals(best, h.get(model.bestEpoch()).validNdcg10());
         double[] pre = model.pretrainLosses();

@@ -149,7 +149,7 @@ public final class ModelServingOperator extends AbstractStreamOperator<UserScore
         ignored = metrics.counter("controlMessagesIgnored");
         latencyMillis = metrics.histogram("scoringLatencyMillis", new DescriptiveStatisticsHistogram(1000));
         batchMillis = metrics.histogram("scoringBatchMillis", new DescriptiveStatisticsHistogram(1000));
-        metrics.gauge("modelVersion", () -> active == null ? -1L : active.version());
+        metrics.gauge("modelVersion", this::servedVersion);
         metrics.gauge("modelLoadMillis", () -> active == null ? 0L : active.loadMillis);
         metrics.gauge("awaitingModel", () -> active == null ? buffer.size() : 0);
         interestMass = new HashMap<>();
@@ -273,6 +273,11 @@ public final class ModelServingOperator extends AbstractStreamOperator<UserScore
         } finally {
             super.close();
         }
+    }
+
+    /** The version served by this subtask, −1 before the first model (for tests; the metric is {@code modelVersion}). */
+    long servedVersion() {
+        return active == null ? -1 : active.version();
     }
 
     /** Scores the buffer with the served model (nothing while there is none). Runs on the task thread only. */

@@ -103,9 +103,9 @@ class SavepointUpgradeTest {
         StreamExecutionEnvironment envN1 = Environments.create(conf);
         ProfilePipeline.Outputs n1 = StreamFixtures.profiles(StreamFixtures.events(envN1, events.dir()));
         n1.sinkTo(QueueSink.appending(PROFILES), QueueSink.appending(DEAD));
-        ScoringStage.Outputs scoring = ScoringStage.build(n1.profiles, StreamFixtures.control(envN1, control),
-                ScoringConfig.defaults().withInitialModel(bundle.toString(), 1).withTopN(5).withBatching(16, 50));
-        scoring.sinkTo(QueueSink.fresh(SCORES), QueueSink.fresh(ERRORS));
+        ScoringJobs.attach(n1.profiles, StreamFixtures.controlSource(control),
+                ScoringConfig.defaults().withInitialModel(bundle.toString(), 1).withTopN(5).withBatching(16, 50),
+                QueueSink.fresh(SCORES), QueueSink.fresh(ERRORS));
         JobClient jobN1 = envN1.executeAsync("graph-n+1");
         try {
             events.write(PlantedModels.jsonLines(second));

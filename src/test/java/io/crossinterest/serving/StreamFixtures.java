@@ -60,12 +60,16 @@ public final class StreamFixtures {
                 .uid("event-source");
     }
 
-    public static DataStream<String> control(StreamExecutionEnvironment env, Path dir) {
-        FileSource<String> src = FileSource
+    /** Control messages: the lines of the files appearing in {@code dir}. */
+    public static FileSource<String> controlSource(Path dir) {
+        return FileSource
                 .forRecordStreamFormat(new TextLineInputFormat(), new org.apache.flink.core.fs.Path(dir.toUri()))
                 .monitorContinuously(Duration.ofMillis(100))
                 .build();
-        return env.fromSource(src, WatermarkStrategy.noWatermarks(), "control files").setParallelism(1)
+    }
+
+    public static DataStream<String> control(StreamExecutionEnvironment env, Path dir) {
+        return env.fromSource(controlSource(dir), WatermarkStrategy.noWatermarks(), "control files").setParallelism(1)
                 .uid("control-source");
     }
 

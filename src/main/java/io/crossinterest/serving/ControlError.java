@@ -5,7 +5,8 @@ import java.util.Objects;
 /**
  * A control message the scoring operator did not act on, the control stream's dead letter: a malformed announcement
  * ({@code version} −1, the text in {@code raw}), a version not newer than the one served or queued, or a bundle that
- * failed to load (the previous model keeps serving). {@code subtask} is the scoring subtask that reported it (−1: the
+ * failed to load (the previous model keeps serving); also, with {@code version} −1, updates left unscored at the end of
+ * a bounded run because no model ever loaded. {@code subtask} is the scoring subtask that reported it (−1: the
  * control parser); a bundle that no subtask can load is reported by each of them. A Flink POJO.
  */
 public class ControlError {

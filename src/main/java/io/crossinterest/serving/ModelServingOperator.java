@@ -58,7 +58,9 @@ import org.apache.flink.util.OutputTag;
  * served ({@code active}) and those still loading ({@code queued/<version>}): a restored job loads the model it served
  * (not the initial one of its configuration) and resumes the loads it had not finished, so no announcement is lost
  * with the control source's offsets. List state {@code awaiting-model} holds buffered updates only while no model has
- * loaded yet; otherwise the buffer is scored before the barrier and is empty in every snapshot.
+ * loaded yet; otherwise the buffer is scored before the barrier and is empty in every snapshot. (While no model has
+ * loaded, watermarks are forwarded and the waiting updates are scored later, behind them: the scores are sinks'
+ * input, nothing downstream windows on their event time.)
  *
  * <p>The control stream carries no event time: its watermarks are ignored, and the operator's watermark is that of
  * input 1, so an idle control topic never holds back event time downstream.

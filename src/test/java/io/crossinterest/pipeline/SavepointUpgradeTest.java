@@ -11,6 +11,7 @@ import io.crossinterest.serving.ScoringConfig;
 import io.crossinterest.serving.StreamFixtures;
 import io.crossinterest.testing.Await;
 import io.crossinterest.testing.DirectoryFeed;
+import io.crossinterest.testing.Jobs;
 import io.crossinterest.testing.QueueSink;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -129,7 +130,7 @@ class SavepointUpgradeTest {
                 ref.assertMadeBy(s, PlantedModels.history(s.userId, all));
             }
         } finally {
-            jobN1.cancel().get(60, TimeUnit.SECONDS);
+            Jobs.cancelAndWait(jobN1);
         }
 
         // nothing re-read, nothing replayed: per user, emitted event counts only grow, one update per file

@@ -8,6 +8,7 @@ import io.crossinterest.pipeline.ProfilePipeline;
 import io.crossinterest.pipeline.ScoringStage;
 import io.crossinterest.testing.Await;
 import io.crossinterest.testing.DirectoryFeed;
+import io.crossinterest.testing.Jobs;
 import io.crossinterest.testing.QueueSink;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,7 +120,7 @@ class ModelHotSwapTest {
             assertTrue(QueueSink.<UserScores>contents(SCORES).stream().noneMatch(s -> s.userId.equals("t-only")
                     || s.userId.equals(StreamFixtures.SENTINEL)), "users without source behaviour are not scored");
         } finally {
-            job.cancel().get();
+            Jobs.cancelAndWait(job);
         }
     }
 

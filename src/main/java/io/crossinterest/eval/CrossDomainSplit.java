@@ -60,6 +60,18 @@ public final class CrossDomainSplit {
         this.seed = seed;
     }
 
+    /**
+     * This split with {@link #targetTest} replaced by an empty matrix of the same shape: what the evaluator hands to
+     * {@link ColdStartModel#fit}, so that no model can read the test rows, by construction.
+     */
+    public CrossDomainSplit withoutTest() {
+        InteractionMatrix empty = new InteractionMatrix(targetTest.numRows(), targetTest.numCols(),
+                new int[targetTest.numRows() + 1], new int[0], new double[0]);
+        return new CrossDomainSplit(dataset, users, sourceItems, targetItems, source, targetTrain, targetValid, empty,
+                warmUsers, validColdUsers, testColdUsers, sourceCategories, targetCategories, sourceItemCategories,
+                targetItemCategories, seed);
+    }
+
     public int numUsers() {
         return users.size();
     }

@@ -1,0 +1,64 @@
+package io.crossinterest.baselines;
+
+import io.crossinterest.cf.als.AlsConfig;
+import io.crossinterest.cf.als.AlsResult;
+import io.crossinterest.cf.als.ImplicitAls;
+import io.crossinterest.data.InteractionMatrix;
+import io.crossinterest.eval.CrossDomainSplit;
+import io.crossinterest.eval.ModelSettings;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * The implicit-ALS factorisations the baselines share (the project's solver, {@link ImplicitAls}), cached per split so
+ * that EMCDR and PTUPCDR, which both start from the same source and target factorisations, compute them once per seed.
+ * The cache holds a split's entries only while the split object is alive.
+ *
+ * <p>Hyper-parameters of the shared factorisations: rank, iterations and seed from {@link ModelSettings}, L2
+ * regularisation {@value #LAMBDA}, confidence c_ui = 1 + α·r_ui with α = {@value #ALPHA}.
+ */
+final class Factorizations {
+    static final double LAMBDA = 0.1;
+    static final double ALPHA = 10.0;
+
+    private static final Map<CrossDomainSplit, Map<String, AlsResult>> CACHE = new WeakHashMap<>();
+
+    private Factorizations() {}
+
+    static AlsConfig config(ModelSettings s) {
+        return AlsConfig.defaults().withRank(s.rank).withIterations(s.alsIterations).withLambda(LAMBDA)
+                .withAlpha(ALPHA).withSeed(s.seed).withThreads(s.threads);
+    }
+
+    static AlsResult fit(InteractionMatrix r, AlsConfig cfg) {
+        return new ImplicitAls(cfg).fit(r);
+    }
+
+    /** The factorisation of the source block (all users' source rows). */
+    static AlsResult source(CrossDomainSplit split, ModelSettings s) {
+        return cached(split, "source", s, () -> fit(split.source, config(s)));
+    }
+
+    /** The factorisation of the target training rows (warm users; cold users' rows are empty). */
+    static AlsResult target(CrossDomainSplit split, ModelSettings s) {
+        return cached(split, "target", s, () -> fit(split.targetTrain, config(s)));
+    }
+
+    private static AlsResult cached(CrossDomainSplit split, String block, ModelSettings s,
+            java.util.function.Supplier<AlsResult> compute) {
+        String key = block + '|' + s.rank + '|' + s.alsIterations + '|' + s.seed;
+        synchronized (CACHE) {
+            AlsResult r = CACHE.computeIfAbsent(split, k -> new HashMap<>()).get(key);
+            if (r != null) {
+                return r;
+            }
+        }
+        AlsResult r = compute.get();
+        synchronized (CACHE) {
+            CACHE.get(split).put(key, r);
+        }
+        return r;
+    }
+}

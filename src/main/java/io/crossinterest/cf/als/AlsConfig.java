@@ -1,0 +1,136 @@
+package io.crossinterest.cf.als;
+
+import java.io.Serializable;
+import java.util.Locale;
+
+/**
+ * Hyper-parameters of implicit ALS (Hu, Koren, Volinsky 2008). Immutable; derive variants with the {@code with...}
+ * methods.
+ *
+ * <ul>
+ *   <li>{@code rank} k: length of each user and item factor.</li>
+ *   <li>{@code iterations}: full iterations (a user half-step then an item half-step).</li>
+ *   <li>{@code lambda} λ and {@code regularization}: {@link Regularization#L2} adds λ‖x_u‖² for every row;
+ *       {@link Regularization#WEIGHTED} (ALS-WR, Zhou et al. 2008, as Spark MLlib does) adds λ·n_u‖x_u‖², n_u the
+ *       number of positive interactions of the row.</li>
+ *   <li>{@code alpha} α: confidence c_ui = 1 + α·|r_ui|, preference p_ui = [r_ui &gt; 0].</li>
+ *   <li>{@code solver}: {@link Solver#CHOLESKY} solves each row's k×k system exactly (O(k³) per row);
+ *       {@link Solver#CG} runs {@code cgSteps} conjugate-gradient steps warm-started from the previous factors and
+ *       never forms the k×k matrix (O(cgSteps·(k² + n_u·k)) per row).</li>
+ *   <li>{@code seed}: initial factors; results are identical for any {@code threads}.</li>
+ * </ul>
+ */
+public final class AlsConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** How λ is applied to a row. */
+    public enum Regularization {
+        /** λ‖x‖² for every row. */
+        L2,
+        /** λ·n_u‖x_u‖², n_u = number of positive interactions of the row (ALS-WR, Spark MLlib's choice). */
+        WEIGHTED;
+
+        public static Regularization parse(String s) {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        }
+    }
+
+    /** How each row's least-squares problem is solved. */
+    public enum Solver {
+        CHOLESKY,
+        CG;
+
+        public static Solver parse(String s) {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        }
+    }
+
+    public final int rank;
+    public final int iterations;
+    public final double lambda;
+    public final double alpha;
+    public final Regularization regularization;
+    public final Solver solver;
+    public final int cgSteps;
+    public final long seed;
+    public final int threads;
+
+    public AlsConfig(int rank, int iterations, double lambda, double alpha, Regularization regularization,
+            Solver solver, int cgSteps, long seed, int threads) {
+        require(rank >= 1, "rank must be >= 1, got " + rank);
+        require(iterations >= 0, "iterations must be >= 0, got " + iterations);
+        require(lambda >= 0 && Double.isFinite(lambda), "lambda must be >= 0, got " + lambda);
+        require(alpha >= 0 && Double.isFinite(alpha), "alpha must be >= 0, got " + alpha);
+        require(cgSteps >= 1, "cgSteps must be >= 1, got " + cgSteps);
+        require(threads >= 1, "threads must be >= 1, got " + threads);
+        this.rank = rank;
+        this.iterations = iterations;
+        this.lambda = lambda;
+        this.alpha = alpha;
+        this.regularization = java.util.Objects.requireNonNull(regularization);
+        this.solver = java.util.Objects.requireNonNull(solver);
+        this.cgSteps = cgSteps;
+        this.seed = seed;
+        this.threads = threads;
+    }
+
+    /** rank 10, 10 iterations, λ 0.1 (L2), α 1, Cholesky, 3 CG steps, seed 0, all cores. */
+    public static AlsConfig defaults() {
+        return new AlsConfig(10, 10, 0.1, 1.0, Regularization.L2, Solver.CHOLESKY, 3, 0L,
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    public AlsConfig withRank(int v) {
+        return new AlsConfig(v, iterations, lambda, alpha, regularization, solver, cgSteps, seed, threads);
+    }
+
+    public AlsConfig withIterations(int v) {
+        return new AlsConfig(rank, v, lambda, alpha, regularization, solver, cgSteps, seed, threads);
+    }
+
+    public AlsConfig withLambda(double v) {
+        return new AlsConfig(rank, iterations, v, alpha, regularization, solver, cgSteps, seed, threads);
+    }
+
+    public AlsConfig withAlpha(double v) {
+        return new AlsConfig(rank, iterations, lambda, v, regularization, solver, cgSteps, seed, threads);
+    }
+
+    public AlsConfig withRegularization(Regularization v) {
+        return new AlsConfig(rank, iterations, lambda, alpha, v, solver, cgSteps, seed, threads);
+    }
+
+    public AlsConfig withSolver(Solver v) {
+        return new AlsConfig(rank, iterations, lambda, alpha, regularization, v, cgSteps, seed, threads);
+    }
+
+    public AlsConfig withCgSteps(int v) {
+        return new AlsConfig(rank, iterations, lambda, alpha, regularization, solver, v, seed, threads);
+    }
+
+    public AlsConfig withSeed(long v) {
+        return new AlsConfig(rank, iterations, lambda, alpha, regularization, solver, cgSteps, v, threads);
+    }
+
+    public AlsConfig withThreads(int v) {
+        return new AlsConfig(rank, iterations, lambda, alpha, regularization, solver, cgSteps, seed, v);
+    }
+
+    /** λ for a row with {@code positives} positive interactions. */
+    double rowLambda(int positives) {
+        return regularization == Regularization.WEIGHTED ? lambda * positives : lambda;
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AlsConfig{rank=" + rank + ", iterations=" + iterations + ", lambda=" + lambda + ", alpha=" + alpha
+                + ", regularization=" + regularization + ", solver=" + solver + ", cgSteps=" + cgSteps + ", seed="
+                + seed + ", threads=" + threads + "}";
+    }
+}

@@ -1,0 +1,16 @@
+package io.crossinterest.eval;
+
+/**
+ * Makes a {@link ColdStartModel} by name, so that {@code evaluate --models a,b,c} finds every model, the baselines and
+ * the joint model alike, without the command knowing their classes. Providers are found with
+ * {@link java.util.ServiceLoader}: a module lists its providers in
+ * {@code META-INF/services/io.crossinterest.eval.ColdStartModelProvider}.
+ */
+public interface ColdStartModelProvider {
+
+    /** The model's name in {@code --models}, reports and metrics.json. */
+    String name();
+
+    /** A fresh, unfitted model. */
+    ColdStartModel create(ModelSettings settings);
+}

@@ -1,0 +1,42 @@
+package io.crossinterest.eval;
+
+/**
+ * Settings every model of the evaluation takes from the command line: the seed of the run (initial factors, weights,
+ * sampling), the factor rank, the number of ALS iterations, the largest number of training epochs (models with early
+ * stopping stop earlier on validation), and worker threads. Models choose their other hyper-parameters themselves, on
+ * the validation cold users.
+ */
+public final class ModelSettings {
+    public final long seed;
+    public final int rank;
+    public final int alsIterations;
+    public final int maxEpochs;
+    public final int threads;
+
+    public ModelSettings(long seed, int rank, int alsIterations, int maxEpochs, int threads) {
+        if (rank < 1 || alsIterations < 1 || maxEpochs < 1 || threads < 1) {
+            throw new IllegalArgumentException("rank, ALS iterations, epochs and threads must be >= 1, got " + rank
+                    + ", " + alsIterations + ", " + maxEpochs + ", " + threads);
+        }
+        this.seed = seed;
+        this.rank = rank;
+        this.alsIterations = alsIterations;
+        this.maxEpochs = maxEpochs;
+        this.threads = threads;
+    }
+
+    /** Rank 32, 10 ALS iterations, at most 50 epochs, all cores. */
+    public static ModelSettings defaults(long seed) {
+        return new ModelSettings(seed, 32, 10, 50, Runtime.getRuntime().availableProcessors());
+    }
+
+    public ModelSettings withSeed(long s) {
+        return new ModelSettings(s, rank, alsIterations, maxEpochs, threads);
+    }
+
+    @Override
+    public String toString() {
+        return "rank=" + rank + ", alsIterations=" + alsIterations + ", maxEpochs=" + maxEpochs + ", threads="
+                + threads;
+    }
+}

@@ -1,0 +1,160 @@
+package io.crossinterest.eval;
+
+import java.util.PriorityQueue;
+
+/**
+ * The ranking metrics of the cold-start protocol (DESIGN §5), as pure functions on one user's scores.
+ *
+ * <p>Ties between equal scores are broken by a seeded pseudo-random key per (user, item) ({@link #tieKey}), the
+ * expected behaviour of a random tie-break without favouring low or high item indices: a constant-score model ranks
+ * like a random one instead of like the item order.
+ */
+public final class RankingMetrics {
+    private RankingMetrics() {}
+
+    /** A pseudo-random key in [0, 1) for breaking ties of item {@code item} in the ranking of {@code salt} (SplitMix64). */
+    public static double tieKey(long salt, int item) {
+        long z = salt * 0x9E3779B97F4A7C15L + item;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = z ^ (z >>> 31);
+        return (z >>> 11) * 0x1.0p-53;
+    }
+
+    /** True when item a ranks before item b: higher score, or equal score and higher tie key. */
+    static boolean before(double sa, double ka, double sb, double kb) {
+        return sa > sb || (sa == sb && ka > kb);
+    }
+
+    /**
+     * The {@code k} best items by score, best first, skipping items with {@code excluded[i]} (null: none excluded).
+     * O(n log k) with a bounded heap.
+     */
+    public static int[] topK(double[] scores, boolean[] excluded, int k, long salt) {
+        PriorityQueue<Integer> heap = new PriorityQueue<>(k + 1, (a, b) -> a.equals(b) ? 0
+                : before(scores[a], tieKey(salt, a), scores[b], tieKey(salt, b)) ? 1 : -1); // worst on top
+        for (int i = 0; i < scores.length; i++) {
+            if (excluded != null && excluded[i]) {
+                continue;
+            }
+            if (heap.size() < k) {
+                heap.add(i);
+            } else {
+                int worst = heap.peek();
+                if (before(scores[i], tieKey(salt, i), scores[worst], tieKey(salt, worst))) {
+                    heap.poll();
+                    heap.add(i);
+                }
+            }
+        }
+        int[] out = new int[heap.size()];
+        for (int r = out.length - 1; r >= 0; r--) {
+            out[r] = heap.poll();
+        }
+        return out;
+    }
+
+    /** Recall@k = |top k ∩ relevant| / |relevant| (the denominator is all relevant items, not min(|relevant|, k)). */
+    public static double recallAtK(int[] ranked, boolean[] relevant, int numRelevant, int k) {
+        if (numRelevant == 0) {
+            throw new IllegalArgumentException("no relevant items");
+        }
+        int hits = 0;
+        for (int r = 0; r < Math.min(k, ranked.length); r++) {
+            if (relevant[ranked[r]]) {
+                hits++;
+            }
+        }
+        return (double) hits / numRelevant;
+    }
+
+    /**
+     * NDCG@k with binary relevance: DCG = Σ_{r=1..k} rel_r / log2(r + 1), divided by the ideal DCG
+     * Σ_{r=1..min(|relevant|, k)} 1 / log2(r + 1).
+     */
+    public static double ndcgAtK(int[] ranked, boolean[] relevant, int numRelevant, int k) {
+        if (numRelevant == 0) {
+            throw new IllegalArgumentException("no relevant items");
+        }
+        double dcg = 0;
+        for (int r = 1; r <= Math.min(k, ranked.length); r++) {
+            if (relevant[ranked[r - 1]]) {
+                dcg += discount(r);
+            }
+        }
+        double ideal = 0;
+        for (int r = 1; r <= Math.min(numRelevant, k); r++) {
+            ideal += discount(r);
+        }
+        return dcg / ideal;
+    }
+
+    /** 1 / log2(r + 1) for a 1-based rank r. */
+    public static double discount(int rank) {
+        return 1.0 / (Math.log(rank + 1) / Math.log(2));
+    }
+
+    /**
+     * The 1-based rank of a positive among sampled negatives: 1 + #(negatives scoring higher) + #(ties broken against
+     * the positive), ties broken by {@link #tieKey} as in the full ranking.
+     */
+    public static int rankAmong(double positiveScore, double positiveKey, double[] negativeScores, double[] negativeKeys) {
+        int rank = 1;
+        for (int j = 0; j < negativeScores.length; j++) {
+            if (before(negativeScores[j], negativeKeys[j], positiveScore, positiveKey)) {
+                rank++;
+            }
+        }
+        return rank;
+    }
+
+    /** Reciprocal rank 1/rank. */
+    public static double mrr(int rank) {
+        return 1.0 / rank;
+    }
+
+    /** NDCG@k of one positive at {@code rank} (one relevant item, so the ideal DCG is 1): 1/log2(rank+1) if rank ≤ k. */
+    public static double ndcgOfRank(int rank, int k) {
+        return rank <= k ? discount(rank) : 0.0;
+    }
+
+    /** Hit ratio: 1 if rank ≤ k. */
+    public static double hitOfRank(int rank, int k) {
+        return rank <= k ? 1.0 : 0.0;
+    }
+
+    /**
+     * Category-level NDCG@k: categories ranked by {@code interest} (ties by {@link #tieKey}), binary relevance
+     * {@code used[c]}, ideal DCG over min(|used|, k).
+     */
+    public static double categoryNdcgAtK(double[] interest, boolean[] used, int k, long salt) {
+        int numUsed = 0;
+        for (boolean b : used) {
+            numUsed += b ? 1 : 0;
+        }
+        return ndcgAtK(topK(interest, null, k, salt), used, numUsed, k);
+    }
+
+    /**
+     * Category-level AUC: the probability that a used category has higher interest than an unused one, ties counting
+     * one half, = (1/(|P||N|)) Σ_{p∈P, n∈N} ([s_p > s_n] + ½[s_p = s_n]). NaN when all or no categories are used (AUC
+     * is undefined; such users are left out of the mean).
+     */
+    public static double auc(double[] interest, boolean[] used) {
+        double sum = 0;
+        long pairs = 0;
+        for (int p = 0; p < used.length; p++) {
+            if (!used[p]) {
+                continue;
+            }
+            for (int n = 0; n < used.length; n++) {
+                if (used[n]) {
+                    continue;
+                }
+                sum += interest[p] > interest[n] ? 1.0 : interest[p] == interest[n] ? 0.5 : 0.0;
+                pairs++;
+            }
+        }
+        return pairs == 0 ? Double.NaN : sum / pairs;
+    }
+}

@@ -8,6 +8,7 @@ import io.crossinterest.profile.ProfileConfig;
 import io.crossinterest.profile.UserProfile;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.base.source.hybrid.HybridSource;
@@ -43,7 +44,9 @@ public final class ProfileJobs {
 
     private static void wire(StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source, String sourceName,
             RecordParser parser, ProfileConfig config, Sink<UserProfile> profiles, Sink<DeadLetter> deadLetters) {
-        DataStream<RawRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), sourceName)
+        // the type is given: a HybridSource does not tell it
+        DataStream<RawRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), sourceName,
+                        Types.POJO(RawRecord.class))
                 .uid(SOURCE_UID);
         graph(raw, parser, config).sinkTo(profiles, deadLetters);
     }

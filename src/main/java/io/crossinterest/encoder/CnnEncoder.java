@@ -23,7 +23,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
@@ -56,7 +55,7 @@ public final class CnnEncoder {
 
     /**
      * Adds the encoder's vertices after {@link #INPUT} (which the caller declares). {@code updater} null means the
-     * graph's default; {@link NoOp} freezes the encoder.
+     * graph's default; {@code new Sgd(0.0)} freezes the encoder (DL4J's {@code NoOp} would apply the raw gradient).
      */
     public static ComputationGraphConfiguration.GraphBuilder addEncoder(ComputationGraphConfiguration.GraphBuilder b,
             EncoderConfig c, IUpdater updater) {

@@ -79,7 +79,7 @@ public final class JointConfig implements Serializable {
      * item bias, plus MSE onto the ALS factors and the encoder's L_DL, fine-tuned encoder, P̂·Q scoring.
      */
     public static JointConfig defaults() {
-        return new JointConfig(EncoderConfig.defaults(), 1.0, 1.0, 0.0, 1.0, 0.1, false, true, ScoringPath.PQ, 1e-3,
+        return new JointConfig(EncoderConfig.defaults(), 1.0, 1.0, 0.0, 1.0, 0.0, false, true, ScoringPath.PQ, 1e-3,
                 128, 20, 3, 0.1, 42L);
     }
 

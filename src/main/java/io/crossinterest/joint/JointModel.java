@@ -43,6 +43,7 @@ public final class JointModel implements ColdStartModel {
     private double[] pretrainLosses = new double[0];
     private final List<Epoch> history = new ArrayList<>();
     private int bestEpoch = -1;
+    private ComputationGraph pretrained;
 
     /** One epoch of joint training: mean training loss, validation loss (warm slice), validation NDCG@10 (cold). */
     public record Epoch(int epoch, double trainLoss, double validLoss, double validNdcg10) {
@@ -51,6 +52,16 @@ public final class JointModel implements ColdStartModel {
     public JointModel(JointConfig config, TargetFactorizer factorizer) {
         this.config = config;
         this.factorizer = factorizer;
+    }
+
+    /**
+     * Starts from an already pre-trained encoder (from {@link CnnEncoder#newPretrainGraph} and
+     * {@link CnnEncoder#pretrain}, e.g. the previous model version's) instead of pre-training one in {@link #fit}; its
+     * configuration must equal this model's encoder configuration (with the tokenizer's vocabulary). Returns this.
+     */
+    public JointModel withPretrainedEncoder(ComputationGraph encoder) {
+        this.pretrained = encoder;
+        return this;
     }
 
     @Override
@@ -77,10 +88,13 @@ public final class JointModel implements ColdStartModel {
         }
         LOG.info("joint: CF factors rank {} in {} s", cf.rank(), (System.nanoTime() - t0) / 1e9);
 
-        ComputationGraph pre = CnnEncoder.newPretrainGraph(encoderConfig);
-        pretrainLosses = CnnEncoder.pretrain(pre, userTokens, encoderConfig,
-                e -> LOG.info("joint: encoder pre-training epoch {} done", e + 1));
-        LOG.info("joint: encoder pre-training losses {}", Arrays.toString(pretrainLosses));
+        ComputationGraph pre = pretrained;
+        if (pre == null) {
+            pre = CnnEncoder.newPretrainGraph(encoderConfig);
+            pretrainLosses = CnnEncoder.pretrain(pre, userTokens, encoderConfig,
+                    e -> LOG.info("joint: encoder pre-training epoch {} done", e + 1));
+            LOG.info("joint: encoder pre-training losses {}", Arrays.toString(pretrainLosses));
+        }
 
         int numCategories = Math.max(1, split.targetCategories == null ? 1 : split.targetCategories.size());
         JointNetwork net = JointNetwork.build(config, encoderConfig, cf.rank(), numCategories,

@@ -16,7 +16,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
@@ -61,7 +61,7 @@ public final class JointNetwork {
         ComputationGraphConfiguration.GraphBuilder b = new NeuralNetConfiguration.Builder().seed(c.seed)
                 .dataType(DataType.FLOAT).updater(new Adam(c.learningRate)).weightInit(WeightInit.XAVIER)
                 .graphBuilder().addInputs(CnnEncoder.INPUT);
-        CnnEncoder.addEncoder(b, ec, c.freezeEncoder ? new NoOp() : null);
+        CnnEncoder.addEncoder(b, ec, c.freezeEncoder ? frozen() : null);
         b.addLayer(PHAT, new DenseLayer.Builder().nIn(ec.hidden).nOut(rank).activation(Activation.IDENTITY).build(),
                 CnnEncoder.H);
         List<String> outputs = new ArrayList<>();
@@ -72,7 +72,7 @@ public final class JointNetwork {
         }
         if (c.wRank > 0) {
             b.addLayer(RANK, new OutputLayer.Builder().nIn(rank).nOut(numItems).hasBias(c.tuneQ)
-                    .updater(c.tuneQ ? new Adam(c.learningRate) : new NoOp()).activation(Activation.SOFTMAX)
+                    .updater(c.tuneQ ? new Adam(c.learningRate) : frozen()).activation(Activation.SOFTMAX)
                     .lossFunction(new LossMCXENT(CnnEncoder.weights(numItems, c.wRank))).build(), PHAT);
             outputs.add(RANK);
         }
@@ -97,7 +97,7 @@ public final class JointNetwork {
                     .activation(Activation.SOFTMAX).lossFunction(new LossMCXENT(CnnEncoder.weights(ec.vocabSize,
                             c.wDl)));
             if (c.freezeEncoder) {
-                dl.updater(new NoOp());
+                dl.updater(frozen());
             }
             b.addLayer(CnnEncoder.DL_HEAD, dl.build(), CnnEncoder.H);
             outputs.add(CnnEncoder.DL_HEAD);
@@ -118,6 +118,14 @@ public final class JointNetwork {
         if (graph.getLayer(RANK).paramTable().containsKey("b")) {
             graph.getLayer(RANK).setParam("b", Nd4j.zeros(DataType.FLOAT, 1, cf.numItems()));
         }
+    }
+
+    /**
+     * An updater that leaves parameters unchanged: SGD with learning rate 0. (DL4J's NoOp updater is not that: it
+     * passes the raw gradient through, i.e. plain SGD with rate 1.)
+     */
+    static Sgd frozen() {
+        return new Sgd(0.0);
     }
 
     static float[] toFloat(double[] d) {

@@ -23,9 +23,22 @@ public final class AmazonPairHarness {
         long t0 = System.nanoTime();
         CfFactors cf = QuickAls.fit(s.targetTrain, rank, 10, 1.0, 10.0, seed);
         System.out.printf("als rank %d %.1f s%n", rank, (System.nanoTime() - t0) / 1e9);
+        java.util.Map<String, org.deeplearning4j.nn.graph.ComputationGraph> encoders = new java.util.HashMap<>();
         for (int i = 5; i < a.length; i++) {
             JointConfig c = variant(a[i]).withSeed(seed);
-            JointModel m = new JointModel(c, split -> cf);
+            io.crossinterest.encoder.SourceTokenizer tok = io.crossinterest.encoder.SourceTokenizer.forSplit(s,
+                    c.encoder);
+            io.crossinterest.encoder.EncoderConfig ec = c.encoder.withVocabSize(tok.vocabSize());
+            org.deeplearning4j.nn.graph.ComputationGraph pre = encoders.computeIfAbsent(ec.toString(), k -> {
+                org.deeplearning4j.nn.graph.ComputationGraph g =
+                        io.crossinterest.encoder.CnnEncoder.newPretrainGraph(ec);
+                long tp = System.nanoTime();
+                double[] l = io.crossinterest.encoder.CnnEncoder.pretrain(g, tok.userTokens(s), ec, null);
+                System.out.printf("pretrain %s: losses %s, %.0f s%n", ec, java.util.Arrays.toString(l),
+                        (System.nanoTime() - tp) / 1e9);
+                return g;
+            });
+            JointModel m = new JointModel(c, split -> cf).withPretrainedEncoder(pre.clone());
             long t = System.nanoTime();
             m.fit(s);
             double secs = (System.nanoTime() - t) / 1e9;
@@ -43,13 +56,15 @@ public final class AmazonPairHarness {
         return switch (name) {
             case "seed" -> JointConfig.seedFormulation().withEncoder(d.encoder).withTraining(1e-3, 128,
                     d.maxEpochs, 2);
+            case "seed-nodl" -> variant("seed").withWeights(1, 0, 1, 1, 0);
+            case "pq-dl" -> d.withWeights(1, 1, 0, 1, 0.1);
             case "seed-frozen" -> variant("seed").withFreezeEncoder(true);
             case "pq-fixed" -> d.withTuneQ(false);
-            case "pq-mse" -> d.withWeights(1, 0, 0, 1, 0.1).withTuneQ(false);
+            case "pq-mse" -> d.withWeights(1, 0, 0, 1, 0).withTuneQ(false);
             case "pq" -> d;
             case "pq-frozen" -> d.withFreezeEncoder(true);
             case "pq-nodl" -> d.withWeights(1, 1, 0, 1, 0);
-            case "pq-nomse" -> d.withWeights(0, 1, 0, 1, 0.1);
+            case "pq-nomse" -> d.withWeights(0, 1, 0, 1, 0);
             case "pq-cat" -> d.withEncoder(d.encoder.withTokens(TokenScheme.CATEGORIES, 3));
             default -> throw new IllegalArgumentException("unknown variant " + name);
         };

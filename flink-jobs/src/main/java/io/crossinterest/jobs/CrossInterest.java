@@ -22,7 +22,8 @@ import java.util.Locale;
         mixinStandardHelpOptions = true,
         versionProvider = CrossInterest.Version.class,
         description = "Cross-category user interest mapping on Apache Flink.",
-        subcommands = {CommandLine.HelpCommand.class, BenchCommand.class, EvaluateCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, BenchCommand.class, EvaluateCommand.class,
+                ExplainCommand.class, TrainCommand.class, DemoCommand.class})
 public class CrossInterest implements Runnable {
 
     public static final int EXIT_OK = 0;

@@ -29,6 +29,18 @@ public final class AlsRetraining {
         }
     }
 
+    /**
+     * Retraining on the events of the target categories only (e.g. on {@code ProfilePipeline.Outputs.events}).
+     */
+    public static Outputs attachToTargetBlock(DataStream<BehaviorEvent> events, java.util.Set<String> targetCategories,
+            RetrainPolicy policy, int numRecommendations) {
+        java.util.Set<String> target = new java.util.HashSet<>(targetCategories);
+        DataStream<BehaviorEvent> targetEvents = events
+                .filter(e -> target.contains(e.category))
+                .name("target-block events");
+        return attach(targetEvents, policy, numRecommendations);
+    }
+
     public static Outputs attach(DataStream<BehaviorEvent> targetEvents, RetrainPolicy policy,
             int numRecommendations) {
         DataStream<AlsModelVersion> models = targetEvents

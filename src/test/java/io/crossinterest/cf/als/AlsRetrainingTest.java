@@ -87,6 +87,9 @@ class AlsRetrainingTest {
 
         @Override
         public BehaviorEvent map(BehaviorEvent e) throws Exception {
+            if (!e.category.equals("target")) {
+                return e;
+            }
             if (index == PER_PHASE) {
                 await(o -> o instanceof Recommendation && ((Recommendation) o).modelVersion == 1
                         && ((Recommendation) o).user.equals("u2"));
@@ -115,18 +118,23 @@ class AlsRetrainingTest {
         SEEN.clear();
         List<BehaviorEvent> events = events();
         assertEquals(2 * PER_PHASE + 1, events.size());
+        List<BehaviorEvent> withSource = new ArrayList<>(events);
+        // source-block events interleaved: the retrainer must see the target block only
+        for (int j = 0; j < 30; j++) {
+            withSource.add(j * 16, new BehaviorEvent("u" + j, "s" + j, "source", Behavior.CLICK, 1.0, 0L));
+        }
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
         env.setParallelism(2);
         DataStream<BehaviorEvent> source = env.fromData(Types.POJO(BehaviorEvent.class),
-                        events.toArray(new BehaviorEvent[0]))
+                        withSource.toArray(new BehaviorEvent[0]))
                 .map(new Gate())
                 .setParallelism(1)
                 .name("gate");
         AlsConfig cfg = new AlsConfig(4, 10, 0.1, 5.0, AlsConfig.Regularization.L2, AlsConfig.Solver.CHOLESKY, 3, 1L,
                 1);
-        AlsRetraining.Outputs outputs = AlsRetraining.attach(source,
+        AlsRetraining.Outputs outputs = AlsRetraining.attachToTargetBlock(source, Set.of("target"),
                 new RetrainPolicy(cfg, null, RetrainPolicy.TimeDomain.PROCESSING, PER_PHASE, Duration.ofMillis(20)),
                 5);
         DataStream<Object> observed = outputs.models.map(m -> (Object) m).returns(Types.GENERIC(Object.class))

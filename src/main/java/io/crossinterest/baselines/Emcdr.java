@@ -56,6 +56,13 @@ public final class Emcdr implements ColdStartModel, SelectionReport {
 
     @Override
     public void fit(CrossDomainSplit split) {
+        SmallNetThreads.single(() -> {
+            train(split);
+            return null;
+        });
+    }
+
+    private void train(CrossDomainSplit split) {
         AlsResult source = Factorizations.source(split, settings);
         target = Factorizations.target(split, settings);
         int k = settings.rank;

@@ -72,6 +72,13 @@ public final class Ptupcdr implements ColdStartModel, SelectionReport {
 
     @Override
     public void fit(CrossDomainSplit split) {
+        SmallNetThreads.single(() -> {
+            train(split);
+            return null;
+        });
+    }
+
+    private void train(CrossDomainSplit split) {
         AlsResult source = Factorizations.source(split, settings);
         target = Factorizations.target(split, settings);
         int k = settings.rank;

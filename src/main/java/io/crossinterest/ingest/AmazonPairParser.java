@@ -27,11 +27,7 @@ public final class AmazonPairParser extends LineParser {
 
     private static final String LAYOUT = "3 tab-separated columns user<TAB>item<TAB>label";
 
-    // cache of the last source's derived names: a file is read line after line
-    private transient String lastSource;
-    private transient String domain;
-    private transient String userPrefix;
-    private transient String itemPrefix;
+    private transient FromSource current;
 
     public AmazonPairParser(ParseLimits limits) {
         super(limits);
@@ -54,16 +50,15 @@ public final class AmazonPairParser extends LineParser {
 
     @Override
     protected void parseLine(String source, String text, Consumer<BehaviorEvent> out) throws MalformedRecordException {
-        if (!source.equals(lastSource)) {
+        FromSource from = current;
+        if (from == null || !from.source().equals(source)) {
             String[] dp = domainAndPair(parentName(source));
             if (dp == null) {
                 throw RejectReason.BAD_SOURCE.exception("source " + source
                         + " is not in a folder named <domain>_<other domain>");
             }
-            lastSource = source;
-            domain = dp[0];
-            userPrefix = dp[1] + ":";
-            itemPrefix = dp[0] + ":";
+            from = new FromSource(source, dp[0], dp[1] + ":", dp[0] + ":");
+            current = from;
         }
         int[] c = columns(text, '\t', 3, 3, LAYOUT);
         String user = numericId(text, 0, c[1], "user");
@@ -72,6 +67,7 @@ public final class AmazonPairParser extends LineParser {
         if (label == 0) {
             throw RejectReason.BAD_WEIGHT.exception("label: 0 is not an interaction");
         }
-        out.accept(new BehaviorEvent(userPrefix + user, itemPrefix + item, domain, Behavior.BUY, label, 0L));
+        out.accept(new BehaviorEvent(from.userPrefix() + user, from.itemPrefix() + item, from.category(), Behavior.BUY,
+                label, 0L));
     }
 }

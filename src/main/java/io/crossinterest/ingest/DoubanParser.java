@@ -19,9 +19,7 @@ public final class DoubanParser extends LineParser {
 
     private static final String LAYOUT = "3 tab-separated columns user<TAB>item<TAB>rating";
 
-    private transient String lastSource;
-    private transient String domain;
-    private transient String itemPrefix;
+    private transient FromSource current;
 
     public DoubanParser(ParseLimits limits) {
         super(limits);
@@ -39,19 +37,19 @@ public final class DoubanParser extends LineParser {
 
     @Override
     protected void parseLine(String source, String text, Consumer<BehaviorEvent> out) throws MalformedRecordException {
-        if (!source.equals(lastSource)) {
+        FromSource from = current;
+        if (from == null || !from.source().equals(source)) {
             String d = domainOf(fileName(source));
             if (d.isEmpty()) {
                 throw RejectReason.BAD_SOURCE.exception("source " + source + " does not name a domain");
             }
-            lastSource = source;
-            domain = d;
-            itemPrefix = d + ":";
+            from = new FromSource(source, d, "", d + ":");
+            current = from;
         }
         int[] c = columns(text, '\t', 3, 3, LAYOUT);
         String user = numericId(text, 0, c[1], "user");
         String item = numericId(text, c[1] + 1, c[2], "item");
         double rating = rating(text, c[2] + 1, c[3], 1, 5);
-        out.accept(new BehaviorEvent(user, itemPrefix + item, domain, Behavior.RATING, rating, 0L));
+        out.accept(new BehaviorEvent(user, from.itemPrefix() + item, from.category(), Behavior.RATING, rating, 0L));
     }
 }

@@ -2,6 +2,7 @@ package io.crossinterest.ingest;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import org.apache.flink.api.common.serialization.Encoder;
 import org.apache.flink.api.common.serialization.SerializationSchema;
@@ -9,6 +10,7 @@ import org.apache.flink.api.common.serialization.SerializationSchema;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Writes one value as one line of JSON (UTF-8), with Jackson's streaming generator. Serves both Flink sinks: as an
@@ -18,7 +20,7 @@ import java.io.UncheckedIOException;
 public abstract class JsonLineEncoder<T> implements Encoder<T>, SerializationSchema<T> {
     private static final long serialVersionUID = 1L;
 
-    static final JsonFactory JSON = JsonFactory.builder().disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET).build();
+    static final JsonFactory JSON = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
 
     /** Writes {@code value} as one JSON object. */
     protected abstract void write(JsonGenerator g, T value) throws IOException;
@@ -45,6 +47,6 @@ public abstract class JsonLineEncoder<T> implements Encoder<T>, SerializationSch
 
     /** The JSON text of {@code value}. */
     public String toJson(T value) {
-        return new String(serialize(value), java.nio.charset.StandardCharsets.UTF_8);
+        return new String(serialize(value), StandardCharsets.UTF_8);
     }
 }

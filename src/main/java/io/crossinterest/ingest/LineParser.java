@@ -9,8 +9,9 @@ import java.util.function.Consumer;
  * line), then hands the text to {@link #parseLine}. Also holds the field checks every format shares, so that each
  * reason is worded the same way whatever the format.
  *
- * <p>Parsers are immutable apart from small per-instance caches, and not meant to be shared between threads: Flink
- * gives each parallel instance its own deserialized copy.
+ * <p>Parsers are immutable apart from a cache of what they derive from the current source file ({@link FromSource}),
+ * which is replaced by one reference write, so a parser may be shared between threads (Flink gives each parallel
+ * instance its own copy anyway).
  */
 public abstract class LineParser implements RecordParser {
     private static final long serialVersionUID = 1L;
@@ -44,6 +45,12 @@ public abstract class LineParser implements RecordParser {
     /** Parses a non-empty, correctly decoded line from {@code source}. Must not emit anything if it throws. */
     protected abstract void parseLine(String source, String text, Consumer<BehaviorEvent> out)
             throws MalformedRecordException;
+
+    /**
+     * What a parser derives from a record's source file (the category and the id prefixes), cached for the last
+     * source: a file is read line after line. Immutable, so a cache write publishes it whole.
+     */
+    protected record FromSource(String source, String category, String userPrefix, String itemPrefix) {}
 
     // ---- shared field checks; [from, to) is the field's range in text ----
 
@@ -82,7 +89,10 @@ public abstract class LineParser implements RecordParser {
         return text.substring(from, to);
     }
 
-    /** A non-empty field made of ASCII digits only (a non-negative integer id), as a String. */
+    /**
+     * A non-empty field made of ASCII digits only (a non-negative integer id), as a String. The id is kept verbatim
+     * (no normalisation of leading zeros), as the data sets write their ids.
+     */
     protected final String numericId(String text, int from, int to, String name) throws MalformedRecordException {
         checkLength(text, from, to, name);
         for (int i = from; i < to; i++) {

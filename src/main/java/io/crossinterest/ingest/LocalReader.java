@@ -21,6 +21,7 @@ public final class LocalReader {
         this.maxLineBytes = maxLineBytes;
     }
 
+    /** Lines up to 1 MiB, as {@link RawLineFormat#RawLineFormat()}. */
     public LocalReader() {
         this(Utf8LineReader.DEFAULT_MAX_LINE_BYTES);
     }
@@ -78,7 +79,7 @@ public final class LocalReader {
                 stats.records++;
                 RawRecord r = new RawRecord(source, lines.lineNumber(), lines.text(), lines.encodingError(),
                         lines.truncated());
-                DeadLetter d = ParseFunction.parseOrDeadLetter(parser, r, counted);
+                DeadLetter d = ParseStep.parseOrDeadLetter(parser, r, counted);
                 if (d != null) {
                     stats.deadLetters++;
                     deadLetters.accept(d);

@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  * group {@code reason=<code>} (codes of {@link RejectReason}; {@code other} for a custom parser's reason without a
  * known code).
  */
-public class ParseFunction extends org.apache.flink.streaming.api.functions.ProcessFunction<RawRecord, BehaviorEvent> {
+public class ParseFunction extends ProcessFunction<RawRecord, BehaviorEvent> {
     private static final long serialVersionUID = 1L;
 
     /** The side output of dead letters. */
@@ -76,29 +76,12 @@ public class ParseFunction extends org.apache.flink.streaming.api.functions.Proc
             Collector<BehaviorEvent> out) {
         recordsIn.inc();
         collector = out;
-        DeadLetter dead = parseOrDeadLetter(parser, record, emit);
+        DeadLetter dead = ParseStep.parseOrDeadLetter(parser, record, emit);
         if (dead != null) {
             deadLetters.inc();
             RejectReason reason = RejectReason.ofMessage(dead.reason);
             (reason == null ? deadLettersOther : deadLettersByReason[reason.ordinal()]).inc();
             ctx.output(DEAD_LETTERS, dead);
-        }
-    }
-
-    /**
-     * Parses one record: its events go to {@code out}; if it cannot be parsed, returns its dead letter (and nothing
-     * went to {@code out}), else null. The one place that turns a failure into a dead letter, shared by this function
-     * and {@link LocalReader}.
-     */
-    public static DeadLetter parseOrDeadLetter(RecordParser parser, RawRecord record, Consumer<BehaviorEvent> out) {
-        try {
-            parser.parse(record, out);
-            return null;
-        } catch (MalformedRecordException e) {
-            return new DeadLetter(record.source, record.position, e.getMessage(), record.text);
-        } catch (RuntimeException e) {
-            return new DeadLetter(record.source, record.position,
-                    RejectReason.PARSER_ERROR.code() + ": " + e, record.text);
         }
     }
 }

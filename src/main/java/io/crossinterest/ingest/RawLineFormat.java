@@ -45,6 +45,7 @@ public final class RawLineFormat implements BulkFormat<RawRecord, FileSourceSpli
         this.maxLineBytes = maxLineBytes;
     }
 
+    /** Lines up to 1 MiB; longer lines are cut and flagged {@link RawRecord#truncated}. */
     public RawLineFormat() {
         this(Utf8LineReader.DEFAULT_MAX_LINE_BYTES);
     }

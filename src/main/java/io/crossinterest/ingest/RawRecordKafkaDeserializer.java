@@ -23,6 +23,10 @@ public final class RawRecordKafkaDeserializer implements KafkaRecordDeserializat
     private static final long serialVersionUID = 1L;
 
     private transient StrictUtf8 utf8;
+    // the source name of the last partition seen: a fetch hands over runs of one partition's messages
+    private transient String lastTopic;
+    private transient int lastPartition;
+    private transient String lastSource;
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> message, Collector<RawRecord> out) {
@@ -30,7 +34,12 @@ public final class RawRecordKafkaDeserializer implements KafkaRecordDeserializat
             utf8 = new StrictUtf8();
         }
         byte[] value = message.value();
-        String source = message.topic() + "-" + message.partition();
+        if (lastSource == null || message.partition() != lastPartition || !message.topic().equals(lastTopic)) {
+            lastTopic = message.topic();
+            lastPartition = message.partition();
+            lastSource = lastTopic + "-" + lastPartition;
+        }
+        String source = lastSource;
         if (value == null) {
             out.collect(new RawRecord(source, message.offset(), "", false));
             return;

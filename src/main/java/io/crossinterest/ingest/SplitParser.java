@@ -23,9 +23,7 @@ public final class SplitParser extends LineParser {
 
     private static final String LAYOUT = "2 or 3 tab-separated columns user<TAB>item[<TAB>weight]";
 
-    private transient String lastSource;
-    private transient String block;
-    private transient String itemPrefix;
+    private transient FromSource current;
 
     public SplitParser(ParseLimits limits) {
         super(limits);
@@ -33,23 +31,23 @@ public final class SplitParser extends LineParser {
 
     @Override
     protected void parseLine(String source, String text, Consumer<BehaviorEvent> out) throws MalformedRecordException {
-        if (!source.equals(lastSource)) {
+        FromSource from = current;
+        if (from == null || !from.source().equals(source)) {
             String b = parentName(source);
             if (b.isEmpty()) {
                 throw RejectReason.BAD_SOURCE.exception("source " + source + " is not inside a block folder");
             }
-            lastSource = source;
-            block = b;
-            itemPrefix = b + ":";
+            from = new FromSource(source, b, "", b + ":");
+            current = from;
         }
         int[] c = columns(text, '\t', 2, 3, LAYOUT);
         String user = field(text, 0, c[1], "user");
         String item = field(text, c[1] + 1, c[2], "item");
         if (c.length == 4) {
             double w = weight(text, c[2] + 1, c[3], "weight");
-            out.accept(new BehaviorEvent(user, itemPrefix + item, block, Behavior.RATING, w, 0L));
+            out.accept(new BehaviorEvent(user, from.itemPrefix() + item, from.category(), Behavior.RATING, w, 0L));
         } else {
-            out.accept(new BehaviorEvent(user, itemPrefix + item, block, Behavior.PV, 1.0, 0L));
+            out.accept(new BehaviorEvent(user, from.itemPrefix() + item, from.category(), Behavior.PV, 1.0, 0L));
         }
     }
 }

@@ -17,9 +17,9 @@ import java.io.InputStream;
  * <p>After each {@link #next()}, {@link #lineNumber()} is the 1-based number of the line and {@link #offsetAfter()}
  * the byte offset just past it (where reading resumes).
  */
-public final class Utf8LineReader implements Closeable {
+final class Utf8LineReader implements Closeable {
     /** Default line limit: 1 MiB, far above any valid record of the supported formats. */
-    public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
+    static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
 
     private final InputStream in;
     private final int maxLineBytes;
@@ -44,7 +44,7 @@ public final class Utf8LineReader implements Closeable {
      * @param linesBefore the number of lines before that offset (0 at the start), so line numbers stay 1-based
      *     and exact after a restore
      */
-    public Utf8LineReader(InputStream in, long startOffset, long linesBefore, int maxLineBytes) {
+    Utf8LineReader(InputStream in, long startOffset, long linesBefore, int maxLineBytes) {
         if (maxLineBytes < 1) {
             throw new IllegalArgumentException("maxLineBytes must be positive: " + maxLineBytes);
         }
@@ -56,7 +56,7 @@ public final class Utf8LineReader implements Closeable {
         this.offsetAfter = startOffset;
     }
 
-    public Utf8LineReader(InputStream in) {
+    Utf8LineReader(InputStream in) {
         this(in, 0, 0, DEFAULT_MAX_LINE_BYTES);
     }
 
@@ -70,7 +70,8 @@ public final class Utf8LineReader implements Closeable {
         while (true) {
             int nl = indexOfNewline(scanned, limit);
             if (nl >= 0) {
-                if (nl - pos > maxLineBytes) {
+                int length = nl > pos && buf[nl - 1] == '\r' ? nl - pos - 1 : nl - pos;
+                if (length > maxLineBytes) {
                     return cut();
                 }
                 emit(pos, nl, false);
@@ -78,13 +79,17 @@ public final class Utf8LineReader implements Closeable {
                 offsetAfter = bufStart + pos;
                 return true;
             }
-            if (limit - pos > maxLineBytes) {
+            if (limit - pos > maxLineBytes + 1) { // + 1: the line may still end in "\r\n"
                 return cut();
             }
             int known = limit - pos;
             if (!fill()) {
                 if (pos == limit) {
                     return false;
+                }
+                int length = buf[limit - 1] == '\r' ? limit - pos - 1 : limit - pos;
+                if (length > maxLineBytes) {
+                    return cut();
                 }
                 emit(pos, limit, false); // last line without a terminator
                 pos = limit;
@@ -137,8 +142,8 @@ public final class Utf8LineReader implements Closeable {
 
     /**
      * Reads more bytes, first moving the unread part [pos, limit) to the front (and growing the buffer when a line
-     * fills it, up to maxLineBytes + 1 bytes, enough to see that a line is too long). Returns false at the end of
-     * the stream.
+     * fills it, up to maxLineBytes + 2 bytes: enough to see that a line is too long even before a CR LF). Returns
+     * false at the end of the stream.
      */
     private boolean fill() throws IOException {
         if (eof) {
@@ -151,8 +156,8 @@ public final class Utf8LineReader implements Closeable {
             pos = 0;
         }
         if (limit == buf.length) {
-            // only reached while buf.length <= maxLineBytes: a longer buffer holding one unfinished line was cut first
-            byte[] bigger = new byte[(int) Math.min(2L * buf.length, maxLineBytes + 1L)];
+            // only reached while buf.length <= maxLineBytes + 1: a longer buffer holding one unfinished line was cut
+            byte[] bigger = new byte[(int) Math.min(2L * buf.length, maxLineBytes + 2L)];
             System.arraycopy(buf, 0, bigger, 0, limit);
             buf = bigger;
         }

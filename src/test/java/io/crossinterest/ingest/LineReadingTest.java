@@ -82,9 +82,17 @@ class LineReadingTest {
             assertEquals(List.of(new RawRecord("s", 1, "a"), new RawRecord("s", 2, "x".repeat(10), false, true),
                     new RawRecord("s", 3, "b"), new RawRecord("s", 4, "x".repeat(10), false, true)), r);
         }
-        // exactly at the limit is fine, one byte over is cut
-        assertFalse(lines(new ByteArrayInputStream(bytes("x".repeat(10))), 10).get(0).truncated);
-        assertTrue(lines(new ByteArrayInputStream(bytes("x".repeat(11) + "\n")), 10).get(0).truncated);
+        // exactly at the limit is fine (a CR LF ending does not count), one byte over is cut, with or without an end
+        for (String ok : List.of("x".repeat(10), "x".repeat(10) + "\n", "x".repeat(10) + "\r\n", "x".repeat(10) + "\r")) {
+            for (InputStream s : List.of(new ByteArrayInputStream(bytes(ok)), trickle(bytes(ok)))) {
+                assertEquals(List.of(new RawRecord("s", 1, "x".repeat(10))), lines(s, 10), ok);
+            }
+        }
+        for (String over : List.of("x".repeat(11), "x".repeat(11) + "\n", "x".repeat(11) + "\r\n")) {
+            for (InputStream s : List.of(new ByteArrayInputStream(bytes(over)), trickle(bytes(over)))) {
+                assertEquals(List.of(new RawRecord("s", 1, "x".repeat(10), false, true)), lines(s, 10), over);
+            }
+        }
     }
 
     @Test
@@ -159,7 +167,7 @@ class LineReadingTest {
         int events = 0;
         for (RawRecord r : out) {
             List<Object> ev = new ArrayList<>();
-            var dead = ParseFunction.parseOrDeadLetter(parser, r, ev::add);
+            var dead = ParseStep.parseOrDeadLetter(parser, r, ev::add);
             if (dead == null) {
                 events += ev.size();
             } else {

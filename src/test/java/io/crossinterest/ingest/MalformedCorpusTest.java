@@ -4,6 +4,8 @@ import io.crossinterest.event.Behavior;
 import io.crossinterest.event.BehaviorEvent;
 import io.crossinterest.event.DeadLetter;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -194,6 +196,30 @@ class MalformedCorpusTest {
         }
         assertEquals(2, found, () -> "expected one " + name + " counter per parallel instance under " + scope);
         return total;
+    }
+
+    @Test
+    void realFilesThroughTheFlinkPath() throws Exception {
+        // the two Douban files (two domains, 165,750 rows) through FileSource + ParseFunction: events per category
+        // and dead letters per reason, counted by a keyed sum (running counts; the last per key is the total)
+        Path douban = Path.of(System.getProperty("shared.data.dir", "../shared/data")).resolve("douban-book-music");
+        InputPlan plan = InputFormats.resolve("douban", douban);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        SingleOutputStreamOperator<BehaviorEvent> events = env
+                .fromSource(RawLineFormat.fileSource(plan), WatermarkStrategy.noWatermarks(), "douban").uid("douban")
+                .process(new ParseFunction(plan.parser())).uid("parse").name("parse");
+        Map<String, Long> counts = new HashMap<>();
+        try (CloseableIterator<Tuple2<String, Long>> it = events
+                .map(e -> Tuple2.of(e.category, 1L), Types.TUPLE(Types.STRING, Types.LONG))
+                .union(events.getSideOutput(ParseFunction.DEAD_LETTERS)
+                        .map(d -> Tuple2.of("dead " + d.reason, 1L), Types.TUPLE(Types.STRING, Types.LONG)))
+                .keyBy(t -> t.f0)
+                .sum(1).uid("count").name("count")
+                .executeAndCollect("douban-through-flink")) {
+            it.forEachRemaining(t -> counts.merge(t.f0, t.f1, Math::max));
+        }
+        assertEquals(Map.of("book", 96_041L, "music", 69_709L), counts);
     }
 
     @Test

@@ -24,7 +24,7 @@ class ParsersTest {
 
     static List<BehaviorEvent> parse(RecordParser p, String source, String text) {
         List<BehaviorEvent> out = new ArrayList<>();
-        DeadLetter d = ParseFunction.parseOrDeadLetter(p, new RawRecord(source, 7, text), out::add);
+        DeadLetter d = ParseStep.parseOrDeadLetter(p, new RawRecord(source, 7, text), out::add);
         assertNull(d, () -> "unexpected dead letter " + d);
         return out;
     }
@@ -32,7 +32,7 @@ class ParsersTest {
     /** The reason code of the dead letter {@code text} must give; also checks nothing was emitted. */
     static String reject(RecordParser p, String source, String text) {
         List<BehaviorEvent> out = new ArrayList<>();
-        DeadLetter d = ParseFunction.parseOrDeadLetter(p, new RawRecord(source, 7, text), out::add);
+        DeadLetter d = ParseStep.parseOrDeadLetter(p, new RawRecord(source, 7, text), out::add);
         assertTrue(d != null, () -> "accepted '" + text + "' as " + out);
         assertTrue(out.isEmpty(), "a rejected record emitted events");
         assertEquals(source, d.source);
@@ -83,9 +83,9 @@ class ParsersTest {
     void encodingAndTruncationComeFirst() {
         TaobaoParser p = new TaobaoParser(LIMITS);
         List<BehaviorEvent> out = new ArrayList<>();
-        DeadLetter bad = ParseFunction.parseOrDeadLetter(p, new RawRecord("f", 3, "1,2,3,pv,5", true), out::add);
+        DeadLetter bad = ParseStep.parseOrDeadLetter(p, new RawRecord("f", 3, "1,2,3,pv,5", true), out::add);
         assertTrue(bad.reason.startsWith("bad_utf8: "), bad.reason);
-        DeadLetter cut = ParseFunction.parseOrDeadLetter(p, new RawRecord("f", 3, "1,2,3,pv,5", false, true), out::add);
+        DeadLetter cut = ParseStep.parseOrDeadLetter(p, new RawRecord("f", 3, "1,2,3,pv,5", false, true), out::add);
         assertTrue(cut.reason.startsWith("oversized_record: "), cut.reason);
         assertTrue(out.isEmpty());
     }
@@ -202,7 +202,7 @@ class ParsersTest {
         RecordParser buggy = (r, out) -> {
             throw new IllegalStateException("boom");
         };
-        DeadLetter d = ParseFunction.parseOrDeadLetter(buggy, new RawRecord("s", 1, "x"), e -> { });
+        DeadLetter d = ParseStep.parseOrDeadLetter(buggy, new RawRecord("s", 1, "x"), e -> { });
         assertEquals(RejectReason.PARSER_ERROR, RejectReason.ofMessage(d.reason));
         assertTrue(d.reason.contains("boom"));
     }

@@ -1,5 +1,6 @@
 package io.crossinterest.jobs;
 
+import io.crossinterest.ingest.InputSpecException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,7 +22,8 @@ import java.util.Locale;
         mixinStandardHelpOptions = true,
         versionProvider = CrossInterest.Version.class,
         description = "Cross-category user interest mapping on Apache Flink.",
-        subcommands = {CommandLine.HelpCommand.class, BenchCommand.class, EvaluateCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, BenchCommand.class, EvaluateCommand.class,
+                ExplainCommand.class, TrainCommand.class, DemoCommand.class})
 public class CrossInterest implements Runnable {
 
     public static final int EXIT_OK = 0;
@@ -87,10 +89,13 @@ public class CrossInterest implements Runnable {
         return cmd.getCommandSpec().qualifiedName() + ": ";
     }
 
-    /** A UsageError anywhere in the cause chain (Flink wraps exceptions thrown inside jobs). */
+    /**
+     * A user's mistake anywhere in the cause chain (Flink wraps exceptions thrown inside jobs): a {@link UsageError}
+     * or an {@link InputSpecException} (unknown format, missing input path).
+     */
     private static Throwable findUsageError(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof UsageError) {
+            if (c instanceof UsageError || c instanceof InputSpecException) {
                 return c;
             }
         }

@@ -2,7 +2,10 @@ package io.crossinterest.cf.als;
 
 import dev.ludovic.netlib.BLAS;
 import io.crossinterest.data.InteractionMatrix;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas;
+import org.bytedeco.openblas.presets.openblas_nolapack;
 
 /**
  * The numerical core of implicit ALS, shared by the in-process solver ({@link ImplicitAls}) and the distributed Flink
@@ -22,8 +25,10 @@ import org.bytedeco.openblas.global.openblas;
  * are handed to BLAS. Rows are processed in chunks of {@link #CHUNK} consecutive rows; a chunk's result depends only
  * on its inputs, so the outcome is the same for any number of threads or any assignment of chunks to threads.
  *
- * <p>BLAS: dev.ludovic.netlib (pure-Java, vectorised when {@code jdk.incubator.vector} is present, or native when a
- * system BLAS is installed); the k × k Cholesky solve (LAPACK dposv) goes to the OpenBLAS that ND4J bundles.
+ * <p>BLAS: the level-3 and LAPACK work (G·P for a chunk of CG directions, dsyrk, dposv) goes to the native OpenBLAS
+ * that ND4J bundles (through JavaCPP, on off-heap buffers); the per-row level-1/2 work on a handful of interactions
+ * (dgemv, ddot, daxpy) stays on the JVM through dev.ludovic.netlib, where a call costs no JNI transition (it is
+ * vectorised when {@code jdk.incubator.vector} is present).
  */
 final class AlsKernels {
     /** Rows per chunk of a half-step (the unit of work and of batching the CG's G·P product). */
@@ -32,6 +37,13 @@ final class AlsKernels {
     static final int GRAM_CHUNK = 4096;
 
     private static final BLAS BLAS_ = BLAS.getInstance();
+
+    static {
+        // ALS parallelises over rows and hands OpenBLAS small problems (k × k factorisations, k × 64-column GEMMs);
+        // OpenBLAS's own thread pool only contends with the ALS workers there (measured: dposv-bound half-steps take
+        // 2x the CPU time with the default pool). Process-wide setting; ND4J sets its own on initialisation.
+        openblas_nolapack.blas_set_num_threads(1);
+    }
 
     private AlsKernels() {}
 
@@ -48,42 +60,98 @@ final class AlsKernels {
         }
     }
 
-    /** Per-thread scratch space, grown on demand. */
-    static final class Workspace {
+    /**
+     * Per-thread scratch space, grown on demand: Java arrays for the per-row work and off-heap buffers for the OpenBLAS
+     * calls (G, the k × k system and the chunk's CG directions live there without per-call copies). Close it to free
+     * the off-heap memory.
+     */
+    static final class Workspace implements AutoCloseable {
         final int k;
         double[] yu = new double[0]; // gathered y_i of the rows in hand, n × k
-        double[] wu = new double[0]; // (c_ui − 1)·y_i, n × k (Cholesky)
         double[] c1 = new double[0]; // c_ui − 1 = α|r_ui|
         double[] pc = new double[0]; // p_ui·c_ui
         double[] t = new double[0]; // per-interaction scalars (y_i·v)
-        final double[] a; // k × k system (Cholesky)
-        final double[] b; // right-hand side / solution (Cholesky)
+        final double[] b; // right-hand side (Cholesky)
         final double[] r; // CG residuals, CHUNK × k
         final double[] p; // CG directions, CHUNK × k
         final double[] ap; // A·p, CHUNK × k
         final double[] rs = new double[CHUNK]; // ‖r_u‖²
         final double[] lam = new double[CHUNK]; // λ_u
         final boolean[] active = new boolean[CHUNK];
+        final DoublePointer gNative; // G
+        final DoublePointer aNative; // A (Cholesky)
+        final DoublePointer bNative; // b, then x (Cholesky)
+        DoublePointer wNative = new DoublePointer(0L); // √(c_ui − 1)·y_i, n × k (Cholesky)
+        final DoublePointer pNative; // P (CG)
+        final DoublePointer apNative; // G·P (CG)
+        private double[] loadedGram; // the G currently in gNative
 
         Workspace(int k) {
             this.k = k;
-            this.a = new double[k * k];
             this.b = new double[k];
             this.r = new double[CHUNK * k];
             this.p = new double[CHUNK * k];
             this.ap = new double[CHUNK * k];
+            this.gNative = new DoublePointer((long) k * k);
+            this.aNative = new DoublePointer((long) k * k);
+            this.bNative = new DoublePointer(k);
+            this.pNative = new DoublePointer((long) CHUNK * k);
+            this.apNative = new DoublePointer((long) CHUNK * k);
         }
 
         void ensure(int n) {
             if (c1.length < n) {
                 int m = Math.max(n, 2 * c1.length);
                 yu = new double[m * k];
-                wu = new double[m * k];
                 c1 = new double[m];
                 pc = new double[m];
                 t = new double[m];
             }
         }
+
+        void loadGram(double[] gram) {
+            if (loadedGram != gram) {
+                gNative.position(0).put(gram, 0, k * k);
+                loadedGram = gram;
+            }
+        }
+
+        DoublePointer w(int n) {
+            if (wNative.capacity() < (long) n * k) {
+                wNative.close();
+                wNative = new DoublePointer(Math.max((long) n * k, 2 * wNative.capacity()));
+            }
+            return wNative;
+        }
+
+        @Override
+        public void close() {
+            gNative.close();
+            aNative.close();
+            bNative.close();
+            wNative.close();
+            pNative.close();
+            apNative.close();
+        }
+    }
+
+    /**
+     * OUT = G·V for the m column-major k-vectors of V (G symmetric): cblas_dgemm on the off-heap copies. OpenBLAS runs
+     * a GEMM on the calling thread when m·n·k ≤ 4·65536; the product is split into pieces under that size, so each
+     * ALS worker uses exactly one core and OpenBLAS's own pool never oversubscribes the cores the workers occupy.
+     */
+    private static void gramTimes(Workspace ws, double[] v, int vo, int m, double[] out) {
+        int k = ws.k;
+        ws.pNative.position(0).put(v, vo, m * k);
+        int piece = Math.max(1, (4 * 65536) / (k * k));
+        for (int s = 0; s < m; s += piece) {
+            int mm = Math.min(piece, m - s);
+            openblas.cblas_dgemm(openblas.CblasColMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, k, mm, k,
+                    1.0, ws.gNative.position(0), k, ws.pNative.position((long) s * k), k, 0.0,
+                    ws.apNative.position((long) s * k), k);
+        }
+        ws.apNative.position(0).get(out, 0, m * k);
+        ws.pNative.position(0);
     }
 
     /**
@@ -141,27 +209,31 @@ final class AlsKernels {
         ws.ensure(n);
         int positives = gather(r, s, s + n, y, k, cfg.alpha, ws, 0);
         double lambda = cfg.rowLambda(positives);
-        double[] a = ws.a;
-        // A = G + λ_u I
-        System.arraycopy(gram, 0, a, 0, k * k);
-        for (int d = 0; d < k; d++) {
-            a[d * k + d] += lambda;
-        }
-        // W = Y_u diag(c_u − 1) (column j scaled), then A += W Y_uᵀ = Σ_i (c_ui − 1) y_i y_iᵀ
-        System.arraycopy(ws.yu, 0, ws.wu, 0, n * k);
-        for (int j = 0; j < n; j++) {
-            BLAS_.dscal(k, ws.c1[j], ws.wu, j * k, 1);
-        }
-        BLAS_.dgemm("N", "T", k, k, n, 1.0, ws.wu, 0, k, ws.yu, 0, k, 1.0, a, 0, k);
         // b = Y_u (p∘c) = YᵀC_u p(u)
         BLAS_.dgemv("N", k, n, 1.0, ws.yu, 0, k, ws.pc, 0, 1, 0.0, ws.b, 0, 1);
-        // A x = b by Cholesky (A symmetric positive definite; upper triangle read)
-        int info = openblas.LAPACKE_dposv(openblas.LAPACK_COL_MAJOR, (byte) 'U', k, 1, a, k, ws.b, k);
+        // W = rows √(c_ui − 1)·y_i, so that WᵀW = Σ_i (c_ui − 1) y_i y_iᵀ = Yᵀ(C_u − I)Y
+        for (int j = 0; j < n; j++) {
+            BLAS_.dscal(k, Math.sqrt(ws.c1[j]), ws.yu, j * k, 1);
+        }
+        DoublePointer w = ws.w(n).position(0).put(ws.yu, 0, n * k);
+        // A = G + λ_u I (upper triangle is what dsyrk and dposv read)
+        ws.loadGram(gram);
+        DoublePointer a = ws.aNative;
+        Pointer.memcpy(a.position(0), ws.gNative.position(0), (long) k * k * Double.BYTES);
+        for (int d = 0; d < k; d++) {
+            a.put((long) d * k + d, gram[d * k + d] + lambda);
+        }
+        // A += WᵀW (dsyrk on the column-major k × n view of W)
+        openblas.cblas_dsyrk(openblas.CblasColMajor, openblas.CblasUpper, openblas.CblasNoTrans, k, n, 1.0, w, k,
+                1.0, a, k);
+        // A x = b by Cholesky (LAPACK dposv; A symmetric positive definite)
+        ws.bNative.position(0).put(ws.b, 0, k);
+        int info = openblas.LAPACKE_dposv(openblas.LAPACK_COL_MAJOR, (byte) 'U', k, 1, a, k, ws.bNative, k);
         if (info != 0) {
             throw new ArithmeticException("ALS row " + u + ": normal equations not positive definite (LAPACK dposv"
                     + " info " + info + "); use lambda > 0");
         }
-        System.arraycopy(ws.b, 0, x, xo, k);
+        ws.bNative.get(x, xo, k);
     }
 
     /**
@@ -204,7 +276,8 @@ final class AlsKernels {
         }
         int xo = from * k;
         // residual r = b − A x0 for the warm start x0: first G·X for the whole chunk (one dgemm), then per row
-        BLAS_.dgemm("N", "N", k, m, k, 1.0, gram, 0, k, x, xo, k, 0.0, ws.ap, 0, k);
+        ws.loadGram(gram);
+        gramTimes(ws, x, xo, m, ws.ap);
         for (int j = 0; j < m; j++) {
             if (!ws.active[j]) {
                 continue;
@@ -225,7 +298,7 @@ final class AlsKernels {
         }
         for (int step = 0; step < cfg.cgSteps; step++) {
             // A·P: G·P for the chunk in one dgemm, then each row's sparse and λ terms
-            BLAS_.dgemm("N", "N", k, m, k, 1.0, gram, 0, k, ws.p, 0, k, 0.0, ws.ap, 0, k);
+            gramTimes(ws, ws.p, 0, m, ws.ap);
             boolean any = false;
             for (int j = 0; j < m; j++) {
                 if (!ws.active[j]) {

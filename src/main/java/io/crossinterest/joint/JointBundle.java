@@ -1,0 +1,176 @@
+package io.crossinterest.joint;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.crossinterest.encoder.SourceTokenizer;
+import io.crossinterest.encoder.TokenScheme;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+
+/**
+ * A versioned model bundle of the joint model: a directory a stream job loads (DESIGN §4).
+ *
+ * <pre>
+ *   metadata.json         format version, model version, token scheme, vocabulary, L, categories, rank, scoring path,
+ *                         the full JointConfig, training summary
+ *   network.zip           the DL4J graph: encoder (embedding, conv, dense) and joint weights (W2, b2, the ranking
+ *                         head Qᵀ/b, W3, b3, W4, b4); no optimiser state
+ *   cf-item-factors.bin   the target block's ALS item factors Q (int rows, int rank, then rows·rank floats, big-endian)
+ *   target-items.txt      target item ids, one per line, in index order (score index v ↔ line v)
+ * </pre>
+ * A bundle written by format version n is read by any build whose {@link #FORMAT_VERSION} is ≥ n.
+ */
+public final class JointBundle {
+    public static final int FORMAT_VERSION = 1;
+    static final String METADATA = "metadata.json";
+    static final String NETWORK = "network.zip";
+    static final String ITEM_FACTORS = "cf-item-factors.bin";
+    static final String TARGET_ITEMS = "target-items.txt";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** The bundle's metadata.json. */
+    public record Metadata(int formatVersion, String modelVersion, String dataset, String createdAt,
+            TokenScheme tokenScheme, int vocabSize, int seqLen, List<String> sourceCategories,
+            List<String> targetCategories, int rank, int numItems, ScoringPath scoring, JointConfig config,
+            int bestEpoch, int epochsRun) {
+        @JsonCreator
+        public Metadata(@JsonProperty("formatVersion") int formatVersion,
+                @JsonProperty("modelVersion") String modelVersion, @JsonProperty("dataset") String dataset,
+                @JsonProperty("createdAt") String createdAt, @JsonProperty("tokenScheme") TokenScheme tokenScheme,
+                @JsonProperty("vocabSize") int vocabSize, @JsonProperty("seqLen") int seqLen,
+                @JsonProperty("sourceCategories") List<String> sourceCategories,
+                @JsonProperty("targetCategories") List<String> targetCategories, @JsonProperty("rank") int rank,
+                @JsonProperty("numItems") int numItems, @JsonProperty("scoring") ScoringPath scoring,
+                @JsonProperty("config") JointConfig config, @JsonProperty("bestEpoch") int bestEpoch,
+                @JsonProperty("epochsRun") int epochsRun) {
+            this.formatVersion = formatVersion;
+            this.modelVersion = modelVersion;
+            this.dataset = dataset;
+            this.createdAt = createdAt;
+            this.tokenScheme = tokenScheme;
+            this.vocabSize = vocabSize;
+            this.seqLen = seqLen;
+            this.sourceCategories = sourceCategories;
+            this.targetCategories = targetCategories;
+            this.rank = rank;
+            this.numItems = numItems;
+            this.scoring = scoring;
+            this.config = config;
+            this.bestEpoch = bestEpoch;
+            this.epochsRun = epochsRun;
+        }
+    }
+
+    private final Metadata metadata;
+    private final SourceTokenizer tokenizer;
+    private final JointScorer scorer;
+    private final List<String> targetItemIds;
+
+    private JointBundle(Metadata metadata, SourceTokenizer tokenizer, JointScorer scorer, List<String> targetItems) {
+        this.metadata = metadata;
+        this.tokenizer = tokenizer;
+        this.scorer = scorer;
+        this.targetItemIds = targetItems;
+    }
+
+    public Metadata metadata() {
+        return metadata;
+    }
+
+    public String modelVersion() {
+        return metadata.modelVersion();
+    }
+
+    public SourceTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** The scorer of this bundle (not thread-safe: one bundle per subtask). */
+    public JointScorer scorer() {
+        return scorer;
+    }
+
+    public List<String> targetItemIds() {
+        return targetItemIds;
+    }
+
+    public List<String> targetCategoryIds() {
+        return metadata.targetCategories();
+    }
+
+    /** Writes a fitted model as a bundle into {@code dir} (created; existing bundle files are replaced). */
+    public static Metadata save(JointModel model, Path dir, String modelVersion) throws IOException {
+        Files.createDirectories(dir);
+        JointScorer s = model.scorer();
+        var split = model.split();
+        Metadata md = new Metadata(FORMAT_VERSION, modelVersion, split.dataset, Instant.now().toString(),
+                model.tokenizer().scheme(), model.encoderConfig().vocabSize, model.encoderConfig().seqLen,
+                model.tokenizer().categoryIds().isEmpty() ? split.sourceCategories.ids()
+                        : model.tokenizer().categoryIds(),
+                split.targetCategories.ids(), s.rank(), s.numItems(), s.path(), model.config(), model.bestEpoch(),
+                model.history().size());
+        ModelSerializer.writeModel(s.graph(), dir.resolve(NETWORK).toFile(), false);
+        CfFactors cf = model.cfFactors();
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+                Files.newOutputStream(dir.resolve(ITEM_FACTORS))))) {
+            out.writeInt(cf.numItems());
+            out.writeInt(cf.rank());
+            for (double x : cf.items()) {
+                out.writeFloat((float) x);
+            }
+        }
+        Files.write(dir.resolve(TARGET_ITEMS), split.targetItems.ids(), StandardCharsets.UTF_8);
+        JSON.writeValue(dir.resolve(METADATA).toFile(), md); // last: a bundle with metadata is complete
+        return md;
+    }
+
+    /** Reads a bundle; a clear error when a file is missing or the format is newer than this build. */
+    public static JointBundle load(Path dir) throws IOException {
+        Path mdFile = dir.resolve(METADATA);
+        if (!Files.isRegularFile(mdFile)) {
+            throw new IOException("not a joint model bundle (no " + METADATA + "): " + dir);
+        }
+        Metadata md = JSON.readValue(mdFile.toFile(), Metadata.class);
+        if (md.formatVersion() > FORMAT_VERSION || md.formatVersion() < 1) {
+            throw new IOException("bundle " + dir + " has format version " + md.formatVersion()
+                    + "; this build reads versions 1.." + FORMAT_VERSION);
+        }
+        ComputationGraph graph = ModelSerializer.restoreComputationGraph(dir.resolve(NETWORK).toFile(), false);
+        int numItems;
+        int rank;
+        double[] q;
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(
+                Files.newInputStream(dir.resolve(ITEM_FACTORS))))) {
+            numItems = in.readInt();
+            rank = in.readInt();
+            q = new double[numItems * rank];
+            for (int i = 0; i < q.length; i++) {
+                q[i] = in.readFloat();
+            }
+        }
+        List<String> items = Files.readAllLines(dir.resolve(TARGET_ITEMS), StandardCharsets.UTF_8);
+        if (items.size() != numItems || numItems != md.numItems()) {
+            throw new IOException("bundle " + dir + " is inconsistent: " + items.size() + " target item ids, "
+                    + numItems + " item factors, metadata says " + md.numItems());
+        }
+        SourceTokenizer tok = md.tokenScheme() == TokenScheme.ITEMS ? SourceTokenizer.items(md.vocabSize())
+                : SourceTokenizer.categories(md.sourceCategories());
+        CfFactors cf = new CfFactors(rank, 0, numItems, new double[0], q);
+        JointScorer scorer = new JointScorer(graph, md.seqLen(), md.scoring(),
+                Math.max(1, md.targetCategories().size()), cf);
+        return new JointBundle(md, tok, scorer, List.copyOf(items));
+    }
+}

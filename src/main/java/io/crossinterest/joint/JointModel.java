@@ -1,0 +1,412 @@
+package io.crossinterest.joint;
+
+import io.crossinterest.data.InteractionMatrix;
+import io.crossinterest.encoder.CnnEncoder;
+import io.crossinterest.encoder.EncoderConfig;
+import io.crossinterest.encoder.MaskedBatch;
+import io.crossinterest.encoder.SourceTokenizer;
+import io.crossinterest.eval.ColdStartModel;
+import io.crossinterest.eval.CrossDomainSplit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The joint transfer model (DESIGN §3.4) as a {@link ColdStartModel} named {@code joint}.
+ *
+ * <p>fit: (1) CF on the target block gives P, Q ({@link TargetFactorizer}); (2) the CNN encoder is pre-trained on
+ * every user's source sequence (L_DL; source rows are visible for all users); (3) the joint network ({@link
+ * JointNetwork}) starts from the pre-trained encoder and Q and is trained with Adam on the warm users (those with
+ * target rows in training) against L_CF + L_DL; (4) early stopping keeps the best epoch (see {@link JointConfig}).
+ * A cold user's score needs only their source tokens: tokens → H_u → P̂_u → (I_u, C_u) or P̂_u·Q.
+ */
+public final class JointModel implements ColdStartModel {
+    private static final Logger LOG = LoggerFactory.getLogger(JointModel.class);
+
+    private final JointConfig config;
+    private final TargetFactorizer factorizer;
+
+    private CrossDomainSplit split;
+    private SourceTokenizer tokenizer;
+    private EncoderConfig encoderConfig;
+    private int[][] userTokens;
+    private CfFactors cf;
+    private JointScorer scorer;
+    private JointScorer.Encoded encodedUsers;
+    private double[] pretrainLosses = new double[0];
+    private final List<Epoch> history = new ArrayList<>();
+    private int bestEpoch = -1;
+    private ComputationGraph pretrained;
+
+    /** One epoch of joint training: mean training loss, validation loss (warm slice), validation NDCG@10 (cold). */
+    public record Epoch(int epoch, double trainLoss, double validLoss, double validNdcg10) {
+    }
+
+    public JointModel(JointConfig config, TargetFactorizer factorizer) {
+        this.config = config;
+        this.factorizer = factorizer;
+    }
+
+    /**
+     * Starts from an already pre-trained encoder (from {@link CnnEncoder#newPretrainGraph} and
+     * {@link CnnEncoder#pretrain}, e.g. the previous model version's) instead of pre-training one in {@link #fit}; its
+     * configuration must equal this model's encoder configuration (with the tokenizer's vocabulary). Returns this.
+     */
+    public JointModel withPretrainedEncoder(ComputationGraph encoder) {
+        this.pretrained = encoder;
+        return this;
+    }
+
+    @Override
+    public String name() {
+        return "joint";
+    }
+
+    public JointConfig config() {
+        return config;
+    }
+
+    @Override
+    public void fit(CrossDomainSplit split) {
+        this.split = split;
+        this.history.clear();
+        tokenizer = SourceTokenizer.forSplit(split, config.encoder);
+        encoderConfig = config.encoder.withVocabSize(tokenizer.vocabSize());
+        userTokens = tokenizer.userTokens(split);
+        long t0 = System.nanoTime();
+        cf = factorizer.factorize(split);
+        if (cf.numItems() != split.numTargetItems()) {
+            throw new IllegalStateException("CF factors cover " + cf.numItems() + " items, the target block has "
+                    + split.numTargetItems());
+        }
+        LOG.info("joint: CF factors rank {} in {} s", cf.rank(), (System.nanoTime() - t0) / 1e9);
+
+        ComputationGraph pre = pretrained;
+        if (pre == null) {
+            pre = CnnEncoder.newPretrainGraph(encoderConfig);
+            pretrainLosses = CnnEncoder.pretrain(pre, userTokens, encoderConfig,
+                    e -> LOG.info("joint: encoder pre-training epoch {} done", e + 1));
+            LOG.info("joint: encoder pre-training losses {}", Arrays.toString(pretrainLosses));
+        }
+
+        int numCategories = Math.max(1, split.targetCategories == null ? 1 : split.targetCategories.size());
+        JointNetwork net = JointNetwork.build(config, encoderConfig, cf.rank(), numCategories,
+                split.numTargetItems());
+        CnnEncoder.copyParams(pre, net.graph, net.outputs.contains(CnnEncoder.DL_HEAD)
+                ? CnnEncoder.encoderAndHead() : CnnEncoder.ENCODER_LAYERS);
+        net.initRankHead(cf);
+
+        // training users: warm users with source behaviour; a seeded slice of them validates the loss
+        int[] warm = Arrays.stream(split.warmUsers)
+                .filter(u -> split.targetTrain.rowLength(u) > 0 && userTokens[u].length > 0).toArray();
+        Random rnd = new Random(config.seed);
+        shuffle(warm, rnd);
+        int nValid = Math.max(1, (int) Math.round(config.validFraction * warm.length));
+        int[] validWarm = Arrays.copyOfRange(warm, 0, Math.min(nValid, warm.length));
+        int[] train = Arrays.copyOfRange(warm, validWarm.length, warm.length);
+        if (train.length == 0) {
+            throw new IllegalArgumentException("no warm users with both source and target rows to train on");
+        }
+        int[] validCold = split.validColdUsers == null ? new int[0] : Arrays.stream(split.validColdUsers)
+                .filter(u -> split.targetValid != null && u < split.targetValid.numRows()
+                        && split.targetValid.rowLength(u) > 0)
+                .toArray();
+        boolean byNdcg = validCold.length > 0;
+
+        double best = Double.NEGATIVE_INFINITY;
+        INDArray bestParams = null;
+        int sinceBest = 0;
+        for (int epoch = 0; epoch < config.maxEpochs; epoch++) {
+            Random er = new Random(config.seed * 1_000_003L + epoch);
+            shuffle(train, er);
+            double sum = 0;
+            int batches = 0;
+            for (int from = 0; from < train.length; from += config.batchSize) {
+                int to = Math.min(train.length, from + config.batchSize);
+                net.graph.fit(batch(net, train, from, to, er));
+                sum += net.graph.score();
+                batches++;
+            }
+            double trainLoss = sum / batches;
+            double validLoss = validLoss(net, validWarm);
+            double ndcg = byNdcg ? validNdcg(net.graph, validCold) : Double.NaN;
+            history.add(new Epoch(epoch, trainLoss, validLoss, ndcg));
+            LOG.info("joint: epoch {} train loss {} valid loss {} valid-cold NDCG@10 {}", epoch + 1, trainLoss,
+                    validLoss, ndcg);
+            double criterion = byNdcg ? ndcg : -validLoss;
+            if (criterion > best) {
+                best = criterion;
+                bestParams = net.graph.params().dup();
+                bestEpoch = epoch;
+                sinceBest = 0;
+            } else if (++sinceBest >= config.patience) {
+                break;
+            }
+        }
+        net.graph.setParams(bestParams);
+        scorer = new JointScorer(net.graph, encoderConfig.seqLen, config.scoring, numCategories, cf);
+        encodedUsers = encodeAll(scorer, userTokens);
+    }
+
+    /** Features and labels of one batch, in the order of the network's outputs. */
+    private MultiDataSet batch(JointNetwork net, int[] users, int from, int to, Random rnd) {
+        int n = to - from;
+        MaskedBatch mb = net.outputs.contains(CnnEncoder.DL_HEAD)
+                ? MaskedBatch.of(userTokens, users, from, to, encoderConfig.seqLen, encoderConfig.vocabSize,
+                        encoderConfig.maskFraction, rnd)
+                : null;
+        INDArray input = mb != null ? mb.input : SourceTokenizer.window(tokensOf(users, from, to),
+                encoderConfig.seqLen);
+        InteractionMatrix t = split.targetTrain;
+        INDArray[] labels = new INDArray[net.outputs.size()];
+        for (int o = 0; o < labels.length; o++) {
+            switch (net.outputs.get(o)) {
+                case JointNetwork.CF -> { // P_u rows
+                    float[][] p = new float[n][cf.rank()];
+                    for (int r = 0; r < n; r++) {
+                        int u = users[from + r];
+                        for (int j = 0; j < cf.rank(); j++) {
+                            p[r][j] = (float) cf.users()[u * cf.rank() + j];
+                        }
+                    }
+                    labels[o] = Nd4j.createFromArray(p);
+                }
+                case JointNetwork.RANK -> { // y_uv = 1/|items of u| on the user's target items
+                    float[][] y = new float[n][split.numTargetItems()];
+                    for (int r = 0; r < n; r++) {
+                        int u = users[from + r];
+                        float w = 1f / t.rowLength(u);
+                        for (int k = t.rowStart(u); k < t.rowEnd(u); k++) {
+                            y[r][t.col(k)] = w;
+                        }
+                    }
+                    labels[o] = Nd4j.createFromArray(y);
+                }
+                case JointNetwork.ITEMS -> { // multi-hot target items
+                    float[][] y = new float[n][split.numTargetItems()];
+                    for (int r = 0; r < n; r++) {
+                        int u = users[from + r];
+                        for (int k = t.rowStart(u); k < t.rowEnd(u); k++) {
+                            y[r][t.col(k)] = 1f;
+                        }
+                    }
+                    labels[o] = Nd4j.createFromArray(y);
+                }
+                case JointNetwork.INTEREST_OUT -> { // z_uc: share of the user's target items in category c
+                    int k = split.targetCategories.size();
+                    float[][] z = new float[n][k];
+                    for (int r = 0; r < n; r++) {
+                        int u = users[from + r];
+                        double total = 0;
+                        double[] cnt = new double[k];
+                        for (int e = t.rowStart(u); e < t.rowEnd(u); e++) {
+                            for (int c : split.targetItemCategories[t.col(e)]) {
+                                cnt[c] += 1;
+                                total += 1;
+                            }
+                        }
+                        for (int c = 0; c < k; c++) {
+                            z[r][c] = total > 0 ? (float) (cnt[c] / total) : 1f / k;
+                        }
+                    }
+                    labels[o] = Nd4j.createFromArray(z);
+                }
+                case CnnEncoder.DL_HEAD -> labels[o] = mb.labels;
+                default -> throw new IllegalStateException("unknown output " + net.outputs.get(o));
+            }
+        }
+        return new MultiDataSet(new INDArray[] {input}, labels);
+    }
+
+    private List<int[]> tokensOf(int[] users, int from, int to) {
+        List<int[]> l = new ArrayList<>(to - from);
+        for (int r = from; r < to; r++) {
+            l.add(userTokens[users[r]]);
+        }
+        return l;
+    }
+
+    /** Mean loss on the warm validation slice (fixed masking seed, so epochs compare). */
+    private double validLoss(JointNetwork net, int[] users) {
+        Random rnd = new Random(config.seed ^ 0x5DEECE66DL);
+        double sum = 0;
+        for (int from = 0; from < users.length; from += config.batchSize) {
+            int to = Math.min(users.length, from + config.batchSize);
+            sum += net.graph.score(batch(net, users, from, to, rnd), false) * (to - from);
+        }
+        return sum / users.length;
+    }
+
+    /** NDCG@10 of the validation cold users against their hidden rows in targetValid. */
+    private double validNdcg(ComputationGraph graph, int[] users) {
+        JointScorer s = new JointScorer(graph, encoderConfig.seqLen, config.scoring,
+                Math.max(1, split.targetCategories == null ? 1 : split.targetCategories.size()), cf);
+        JointScorer.Encoded enc = encodeAll(s, tokensFor(users));
+        double[] scores = new double[split.numTargetItems()];
+        double sum = 0;
+        for (int r = 0; r < users.length; r++) {
+            s.itemScores(enc.phat()[r], enc.interest() == null ? null : enc.interest()[r], scores);
+            sum += ndcgAt(scores, split.targetValid, users[r], split.targetTrain, 10);
+        }
+        return sum / users.length;
+    }
+
+    private int[][] tokensFor(int[] users) {
+        int[][] t = new int[users.length][];
+        for (int r = 0; r < users.length; r++) {
+            t[r] = userTokens[users[r]];
+        }
+        return t;
+    }
+
+    static JointScorer.Encoded encodeAll(JointScorer s, int[][] tokens) {
+        int batch = 256;
+        float[][] phat = new float[tokens.length][];
+        float[][] interest = null;
+        for (int from = 0; from < tokens.length; from += batch) {
+            int to = Math.min(tokens.length, from + batch);
+            JointScorer.Encoded e = s.encode(Arrays.asList(Arrays.copyOfRange(tokens, from, to)));
+            System.arraycopy(e.phat(), 0, phat, from, to - from);
+            if (e.interest() != null) {
+                if (interest == null) {
+                    interest = new float[tokens.length][];
+                }
+                System.arraycopy(e.interest(), 0, interest, from, to - from);
+            }
+        }
+        return new JointScorer.Encoded(phat, interest);
+    }
+
+    /**
+     * NDCG@k with binary relevance over items not in the user's {@code exclude} row:
+     * DCG = Σ_{i≤k, item_i relevant} 1/log2(i+1), IDCG = Σ_{i≤min(|rel|,k)} 1/log2(i+1).
+     */
+    static double ndcgAt(double[] scores, InteractionMatrix truth, int user, InteractionMatrix exclude, int k) {
+        int nRel = truth.rowLength(user);
+        if (nRel == 0) {
+            return 0.0;
+        }
+        double[] s = scores.clone();
+        if (exclude != null && user < exclude.numRows()) {
+            for (int e = exclude.rowStart(user); e < exclude.rowEnd(user); e++) {
+                s[exclude.col(e)] = Double.NEGATIVE_INFINITY;
+            }
+        }
+        int[] top = topK(s, k);
+        double dcg = 0;
+        for (int i = 0; i < top.length; i++) {
+            if (truth.get(user, top[i]) > 0) {
+                dcg += 1.0 / (Math.log(i + 2) / Math.log(2));
+            }
+        }
+        double idcg = 0;
+        for (int i = 0; i < Math.min(nRel, k); i++) {
+            idcg += 1.0 / (Math.log(i + 2) / Math.log(2));
+        }
+        return dcg / idcg;
+    }
+
+    /** Indices of the k largest scores, best first (ties by lower index). */
+    static int[] topK(double[] s, int k) {
+        k = Math.min(k, s.length);
+        int[] top = new int[k];
+        int n = 0;
+        for (int i = 0; i < s.length; i++) {
+            if (n < k || s[i] > s[top[n - 1]]) {
+                int p = n < k ? n++ : n - 1;
+                while (p > 0 && s[top[p - 1]] < s[i]) {
+                    top[p] = top[p - 1];
+                    p--;
+                }
+                top[p] = i;
+            }
+        }
+        return Arrays.copyOf(top, n);
+    }
+
+    private void requireFitted() {
+        if (scorer == null) {
+            throw new IllegalStateException("joint model is not fitted");
+        }
+    }
+
+    @Override
+    public void scoreItems(int user, double[] out) {
+        requireFitted();
+        scorer.itemScores(encodedUsers.phat()[user],
+                encodedUsers.interest() == null ? null : encodedUsers.interest()[user], out);
+    }
+
+    @Override
+    public double[] categoryInterest(int user) {
+        requireFitted();
+        return encodedUsers.interest() == null ? null
+                : JointScorer.interestDistribution(encodedUsers.interest()[user]);
+    }
+
+    /** P̂_u of a user of the fitted split. */
+    public float[] predictedFactors(int user) {
+        requireFitted();
+        return encodedUsers.phat()[user].clone();
+    }
+
+    public JointScorer scorer() {
+        requireFitted();
+        return scorer;
+    }
+
+    public SourceTokenizer tokenizer() {
+        requireFitted();
+        return tokenizer;
+    }
+
+    public EncoderConfig encoderConfig() {
+        requireFitted();
+        return encoderConfig;
+    }
+
+    /** The token sequence of a user of the fitted split. */
+    public int[] userTokens(int user) {
+        requireFitted();
+        return userTokens[user].clone();
+    }
+
+    public CfFactors cfFactors() {
+        requireFitted();
+        return cf;
+    }
+
+    public CrossDomainSplit split() {
+        requireFitted();
+        return split;
+    }
+
+    public double[] pretrainLosses() {
+        return pretrainLosses.clone();
+    }
+
+    public List<Epoch> history() {
+        return List.copyOf(history);
+    }
+
+    /** The epoch whose weights were kept (0-based). */
+    public int bestEpoch() {
+        return bestEpoch;
+    }
+
+    private static void shuffle(int[] a, Random rnd) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package io.crossinterest.joint;
+
+import io.crossinterest.encoder.CnnEncoder;
+import io.crossinterest.encoder.SourceTokenizer;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Inference of a trained joint model: token windows → (P̂_u, I_u) by one forward pass of the graph, then target-item
+ * scores by the configured {@link ScoringPath}. The same object scores in {@link JointModel} and, loaded from a
+ * {@link JointBundle}, in a stream job, so both give identical numbers.
+ *
+ * <p>Not thread-safe (the DL4J graph keeps per-call workspaces): one instance per Flink subtask, created in
+ * {@code open()}.
+ */
+public final class JointScorer {
+    private final ComputationGraph graph;
+    private final int seqLen;
+    private final ScoringPath path;
+    private final int rank;
+    private final int numItems;
+    private final int numCategories;
+    /** Item-major [numItems × rank]: the ranking head's Q (tuned) or the ALS Q. */
+    private final float[] q;
+    /** Item bias of the ranking head, or null (fixed Q has none). */
+    private final float[] bias;
+    /** Item-major [numItems × K] W4 and b4 of the seed's path, or null. */
+    private final float[] w4;
+    private final float[] b4;
+
+    /** A P̂_u row and, when the graph has the interest layer, an I_u row for each user of a batch. */
+    public record Encoded(float[][] phat, float[][] interest) {
+    }
+
+    JointScorer(ComputationGraph graph, int seqLen, ScoringPath path, int numCategories, CfFactors cf) {
+        this.graph = graph;
+        this.seqLen = seqLen;
+        this.path = path;
+        this.numCategories = numCategories;
+        Map<String, INDArray> rankParams = graph.getVertex(JointNetwork.RANK) == null ? null
+                : graph.getLayer(JointNetwork.RANK).paramTable();
+        if (rankParams != null) {
+            INDArray w = rankParams.get("W"); // [k, I]
+            this.rank = (int) w.size(0);
+            this.numItems = (int) w.size(1);
+            this.q = w.transpose().dup('c').data().asFloat();
+            this.bias = rankParams.containsKey("b") ? rankParams.get("b").dup('c').data().asFloat() : null;
+        } else {
+            this.rank = cf.rank();
+            this.numItems = cf.numItems();
+            this.q = JointNetwork.toFloat(cf.items());
+            this.bias = null;
+        }
+        if (graph.getVertex(JointNetwork.ITEMS) != null) {
+            Map<String, INDArray> p = graph.getLayer(JointNetwork.ITEMS).paramTable();
+            this.w4 = p.get("W").transpose().dup('c').data().asFloat(); // W [K, I] → item-major
+            this.b4 = p.get("b").dup('c').data().asFloat();
+        } else {
+            this.w4 = null;
+            this.b4 = null;
+        }
+        if (path == ScoringPath.W4 && w4 == null) {
+            throw new IllegalArgumentException("scoring path W4 but the network has no W4 head");
+        }
+    }
+
+    public ComputationGraph graph() {
+        return graph;
+    }
+
+    public int seqLen() {
+        return seqLen;
+    }
+
+    public ScoringPath path() {
+        return path;
+    }
+
+    public int rank() {
+        return rank;
+    }
+
+    public int numItems() {
+        return numItems;
+    }
+
+    public int numCategories() {
+        return numCategories;
+    }
+
+    boolean hasInterest() {
+        return graph.getVertex(JointNetwork.INTEREST) != null;
+    }
+
+    /** The item-major factor matrix the scorer ranks with (for saving). */
+    float[] itemFactors() {
+        return q;
+    }
+
+    /** One forward pass over the users' token sequences (each windowed to the last L tokens). */
+    public Encoded encode(List<int[]> tokenSeqs) {
+        if (tokenSeqs.isEmpty()) {
+            return new Encoded(new float[0][], hasInterest() ? new float[0][] : null);
+        }
+        Map<String, INDArray> acts = graph.feedForward(
+                new INDArray[] {SourceTokenizer.window(tokenSeqs, seqLen)}, false);
+        float[][] phat = acts.get(JointNetwork.PHAT).toFloatMatrix();
+        float[][] interest = hasInterest() ? acts.get(JointNetwork.INTEREST).toFloatMatrix() : null;
+        return new Encoded(phat, interest);
+    }
+
+    /**
+     * Target-item scores of one user. PQ: s_v = P̂_u·Q_v + b_v. W4: s_v = σ(W4_v·I_u + b4_v).
+     */
+    public void itemScores(float[] phat, float[] interest, double[] out) {
+        if (path == ScoringPath.PQ) {
+            for (int v = 0; v < numItems; v++) {
+                double s = bias == null ? 0.0 : bias[v];
+                int off = v * rank;
+                for (int j = 0; j < rank; j++) {
+                    s += (double) phat[j] * q[off + j];
+                }
+                out[v] = s;
+            }
+        } else {
+            for (int v = 0; v < numItems; v++) {
+                double z = b4[v];
+                int off = v * numCategories;
+                for (int c = 0; c < numCategories; c++) {
+                    z += (double) interest[c] * w4[off + c];
+                }
+                out[v] = 1.0 / (1.0 + Math.exp(-z));
+            }
+        }
+    }
+
+    /** Interest over the K target categories: softmax(I_u), or null without the interest layer. */
+    public static double[] interestDistribution(float[] interest) {
+        if (interest == null) {
+            return null;
+        }
+        double max = Double.NEGATIVE_INFINITY;
+        for (float x : interest) {
+            max = Math.max(max, x);
+        }
+        double[] p = new double[interest.length];
+        double z = 0;
+        for (int c = 0; c < p.length; c++) {
+            p[c] = Math.exp(interest[c] - max);
+            z += p[c];
+        }
+        for (int c = 0; c < p.length; c++) {
+            p[c] /= z;
+        }
+        return p;
+    }
+
+    /** H_u of the underlying encoder (for the encoder-only stream stage). */
+    public INDArray encodeHidden(List<int[]> tokenSeqs) {
+        return CnnEncoder.encode(graph, SourceTokenizer.window(tokenSeqs, seqLen));
+    }
+}

@@ -1,0 +1,83 @@
+package io.crossinterest.pipeline;
+
+import io.crossinterest.event.BehaviorEvent;
+import io.crossinterest.event.DeadLetter;
+import io.crossinterest.ingest.RawRecord;
+import io.crossinterest.profile.ProfileAggregator;
+import io.crossinterest.profile.ProfileConfig;
+import io.crossinterest.profile.UserProfile;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.OutputTag;
+
+import java.time.Duration;
+
+/**
+ * The aggregation graph, the same in BATCH and STREAMING mode:
+ *
+ * <pre>
+ *   raw records ─> parse ─> event time ─> keyBy(user) ─> aggregate (keyed state) ─> profile updates
+ *                    └─> dead letters (side output)
+ * </pre>
+ *
+ * It takes its input stream and the parse step as arguments and returns its two outputs, so the jobs attach their own
+ * sources and sinks and the tests run the real graph with test ones. Timestamps are the events' own; watermarks allow
+ * {@code outOfOrderness} (they only matter in STREAMING mode, where they drive the emission of profile updates).
+ */
+public final class ProfilePipeline {
+    public static final String PARSE_UID = "parse";
+    public static final String WATERMARKS_UID = "event-time";
+    public static final String PROFILE_SINK_UID = "profile-sink";
+    public static final String DEAD_LETTER_SINK_UID = "dead-letter-sink";
+
+    /** Default bound on how late (in event time) an event may arrive before the watermark passes it. */
+    public static final Duration DEFAULT_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
+
+    private ProfilePipeline() {}
+
+    /** The two outputs of the graph. */
+    public static final class Outputs {
+        public final DataStream<UserProfile> profiles;
+        public final DataStream<DeadLetter> deadLetters;
+
+        Outputs(DataStream<UserProfile> profiles, DataStream<DeadLetter> deadLetters) {
+            this.profiles = profiles;
+            this.deadLetters = deadLetters;
+        }
+
+        /** Attaches the sinks (stable uids, so a sink's state, e.g. Kafka transactions, survives upgrades). */
+        public void sinkTo(Sink<UserProfile> profileSink, Sink<DeadLetter> deadLetterSink) {
+            profiles.sinkTo(profileSink).uid(PROFILE_SINK_UID).name("profile sink");
+            deadLetters.sinkTo(deadLetterSink).uid(DEAD_LETTER_SINK_UID).name("dead-letter sink");
+        }
+    }
+
+    /**
+     * Builds parse → event time → keyBy(user) → aggregate on {@code raw}.
+     *
+     * @param parse the parse step: events on its main output, malformed records on the side output {@code deadLetters}
+     */
+    public static Outputs build(DataStream<RawRecord> raw, ProcessFunction<RawRecord, BehaviorEvent> parse,
+            OutputTag<DeadLetter> deadLetters, ProfileConfig config, Duration outOfOrderness) {
+        SingleOutputStreamOperator<BehaviorEvent> events = raw
+                .process(parse, Types.POJO(BehaviorEvent.class))
+                .uid(PARSE_UID)
+                .name("parse");
+        DataStream<DeadLetter> dead = events.getSideOutput(deadLetters);
+        DataStream<UserProfile> profiles = events
+                .assignTimestampsAndWatermarks(WatermarkStrategy
+                        .<BehaviorEvent>forBoundedOutOfOrderness(outOfOrderness)
+                        .withTimestampAssigner((e, previous) -> e.timestamp))
+                .uid(WATERMARKS_UID)
+                .name("event time")
+                .keyBy(e -> e.user, Types.STRING)
+                .process(new ProfileAggregator(config), Types.POJO(UserProfile.class))
+                .uid(ProfileAggregator.UID)
+                .name(ProfileAggregator.NAME);
+        return new Outputs(profiles, dead);
+    }
+}

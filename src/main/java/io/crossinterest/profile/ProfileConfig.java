@@ -1,0 +1,110 @@
+package io.crossinterest.profile;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * Settings of the per-user aggregation ({@link ProfileAggregator}).
+ *
+ * <ul>
+ *   <li>{@code weights}: behaviour weights (defaults pv 1, click 1, fav 2, cart 3, buy 4; a rating counts its value);
+ *   <li>{@code halfLife}: event-time half-life of a category score (default 7 days; {@link Duration#ZERO} = no decay);
+ *   <li>{@code sequenceLength}: L, the number of most recent behaviour tokens kept (default 100);
+ *   <li>{@code idleTtl}: a user's state is dropped after this much processing time without an event (default 30
+ *       days; null = keep forever, as a backfill does);
+ *   <li>{@code emitInterval}: profile updates are emitted once per user per interval of event time, when the
+ *       watermark passes the end of the interval that holds the user's newest event (default 10 s; in BATCH mode
+ *       once per user at the end).
+ * </ul>
+ *
+ * Immutable; the {@code with...} methods return changed copies.
+ */
+public final class ProfileConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final Duration DEFAULT_HALF_LIFE = Duration.ofDays(7);
+    public static final int DEFAULT_SEQUENCE_LENGTH = 100;
+    public static final Duration DEFAULT_IDLE_TTL = Duration.ofDays(30);
+    public static final Duration DEFAULT_EMIT_INTERVAL = Duration.ofSeconds(10);
+
+    private final BehaviorWeights weights;
+    private final long halfLifeMs;
+    private final int sequenceLength;
+    private final Duration idleTtl;
+    private final long emitIntervalMs;
+
+    private ProfileConfig(BehaviorWeights weights, long halfLifeMs, int sequenceLength, Duration idleTtl,
+            long emitIntervalMs) {
+        if (halfLifeMs < 0) {
+            throw new IllegalArgumentException("half-life must be >= 0 (0 = no decay): " + halfLifeMs + " ms");
+        }
+        if (sequenceLength < 1) {
+            throw new IllegalArgumentException("sequence length must be >= 1: " + sequenceLength);
+        }
+        if (idleTtl != null && (idleTtl.isNegative() || idleTtl.isZero())) {
+            throw new IllegalArgumentException("idle TTL must be positive: " + idleTtl);
+        }
+        if (emitIntervalMs < 1) {
+            throw new IllegalArgumentException("emit interval must be >= 1 ms: " + emitIntervalMs);
+        }
+        this.weights = weights;
+        this.halfLifeMs = halfLifeMs;
+        this.sequenceLength = sequenceLength;
+        this.idleTtl = idleTtl;
+        this.emitIntervalMs = emitIntervalMs;
+    }
+
+    public static ProfileConfig defaults() {
+        return new ProfileConfig(BehaviorWeights.defaults(), DEFAULT_HALF_LIFE.toMillis(), DEFAULT_SEQUENCE_LENGTH,
+                DEFAULT_IDLE_TTL, DEFAULT_EMIT_INTERVAL.toMillis());
+    }
+
+    public ProfileConfig withWeights(BehaviorWeights w) {
+        return new ProfileConfig(w, halfLifeMs, sequenceLength, idleTtl, emitIntervalMs);
+    }
+
+    public ProfileConfig withHalfLife(Duration halfLife) {
+        return new ProfileConfig(weights, halfLife.toMillis(), sequenceLength, idleTtl, emitIntervalMs);
+    }
+
+    public ProfileConfig withSequenceLength(int l) {
+        return new ProfileConfig(weights, halfLifeMs, l, idleTtl, emitIntervalMs);
+    }
+
+    /** null: never expire idle users. */
+    public ProfileConfig withIdleTtl(Duration ttl) {
+        return new ProfileConfig(weights, halfLifeMs, sequenceLength, ttl, emitIntervalMs);
+    }
+
+    public ProfileConfig withEmitInterval(Duration interval) {
+        return new ProfileConfig(weights, halfLifeMs, sequenceLength, idleTtl, interval.toMillis());
+    }
+
+    public BehaviorWeights weights() {
+        return weights;
+    }
+
+    /** Half-life in milliseconds; 0 means no decay. */
+    public long halfLifeMs() {
+        return halfLifeMs;
+    }
+
+    public int sequenceLength() {
+        return sequenceLength;
+    }
+
+    /** null when idle users are kept forever. */
+    public Duration idleTtl() {
+        return idleTtl;
+    }
+
+    public long emitIntervalMs() {
+        return emitIntervalMs;
+    }
+
+    @Override
+    public String toString() {
+        return "ProfileConfig{weights=" + weights + ", halfLifeMs=" + halfLifeMs + ", L=" + sequenceLength
+                + ", idleTtl=" + idleTtl + ", emitIntervalMs=" + emitIntervalMs + '}';
+    }
+}

@@ -1,6 +1,10 @@
 package io.crossinterest.pipeline;
 
+import io.crossinterest.event.DeadLetter;
+import io.crossinterest.ingest.RawRecord;
+import io.crossinterest.ingest.RecordParser;
 import io.crossinterest.joint.UserScores;
+import io.crossinterest.profile.ProfileConfig;
 import io.crossinterest.profile.UserProfile;
 import io.crossinterest.serving.ControlError;
 import io.crossinterest.serving.ControlErrorJson;
@@ -19,6 +23,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -36,7 +41,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  */
 public final class ScoringJobs {
     public static final String CONTROL_SOURCE_UID = "model-control-source";
-    static final String TRANSACTION_TIMEOUT_MS = "600000";
 
     private ScoringJobs() {
     }
@@ -73,7 +77,7 @@ public final class ScoringJobs {
     private static <T> KafkaSink<T> sink(String bootstrapServers, String transactionalIdPrefix,
             KafkaRecordSerializationSchema<T> schema) {
         Properties p = new Properties();
-        p.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
+        p.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, KafkaIo.TRANSACTION_TIMEOUT_MS);
         return KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setKafkaProducerConfig(p)
@@ -81,6 +85,24 @@ public final class ScoringJobs {
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
                 .build();
+    }
+
+    /**
+     * The stream job with the scoring stage: {@link ProfileJobs#stream}'s graph (the same source uid and operators, so
+     * a savepoint of the profile-only job restores into this one) plus {@link #attach}. Submits it and returns its
+     * client; it runs until cancelled.
+     */
+    public static JobClient stream(StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source, RecordParser parser,
+            ProfileConfig profileConfig, Sink<UserProfile> profiles, Sink<DeadLetter> deadLetters,
+            Source<String, ?, ?> control, ScoringConfig scoring, Sink<UserScores> scores,
+            Sink<ControlError> controlErrors) throws Exception {
+        DataStream<RawRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "raw records",
+                        Types.POJO(RawRecord.class))
+                .uid(ProfileJobs.SOURCE_UID);
+        ProfilePipeline.Outputs graph = ProfileJobs.graph(raw, parser, profileConfig);
+        graph.sinkTo(profiles, deadLetters);
+        attach(graph.profiles, control, scoring, scores, controlErrors);
+        return env.executeAsync("cross-interest stream");
     }
 
     /**

@@ -56,8 +56,8 @@ import org.apache.flink.util.OutputTag;
  *
  * <p><b>State</b> (operator state, so it needs no key): broadcast state {@code models} holds the announcement being
  * served ({@code active}) and those still loading ({@code queued/<version>}): a restored job loads the model it served
- * (not the initial one of its configuration) and resumes the loads it had not finished, so no announcement is lost
- * with the control source's offsets. List state {@code awaiting-model} holds buffered updates only while no model has
+ * (not the initial one of its configuration; that one only if the restored bundle can no longer be read) and resumes
+ * the loads it had not finished, so no announcement is lost with the control source's offsets. List state {@code awaiting-model} holds buffered updates only while no model has
  * loaded yet; otherwise the buffer is scored before the barrier and is empty in every snapshot. (While no model has
  * loaded, watermarks are forwarded and the waiting updates are scored later, behind them: the scores are sinks'
  * input, nothing downstream windows on their event time.)
@@ -404,6 +404,9 @@ public final class ModelServingOperator extends AbstractStreamOperator<UserScore
             loadFailures.inc();
             if (active == null && l.announcement.equals(models.get(ACTIVE))) {
                 models.remove(ACTIVE); // the restored model is gone: do not restore it again
+                if (config.initialBundle != null && loads.isEmpty()) { // fall back to the configured model
+                    submit(new ModelAnnouncement(config.initialVersion, config.initialBundle));
+                }
             }
             String serving = active == null ? "no model serves yet" : "still serving version " + active.version()
                     + " (" + active.label + ")";

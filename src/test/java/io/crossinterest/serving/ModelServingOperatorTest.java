@@ -3,6 +3,7 @@ package io.crossinterest.serving;
 import io.crossinterest.joint.SourceHistory;
 import io.crossinterest.joint.UserScores;
 import io.crossinterest.testing.Await;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -10,6 +11,7 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.TwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,6 +67,41 @@ class ModelServingOperatorTest {
                     new String[] {"s31", "s35"}, new String[] {"books", "books"})); // the music token is not input
             h.processElement2(new ModelAnnouncement(2, v2.toString()), 0); // already served: ignored
             assertEquals(1, h.getSideOutput(ModelServingOperator.CONTROL_ERRORS).size());
+        }
+    }
+
+    @Test
+    void aRestoredModelThatCannotBeReadFallsBackToTheConfiguredOne(@TempDir Path tmp) throws Exception {
+        Path copy = tmp.resolve("v2-copy");
+        try (var files = Files.walk(PlantedModels.v2())) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(PlantedModels.v2().relativize(f).toString()));
+            }
+        }
+        ScoringConfig config = ScoringConfig.defaults().withTopN(3).withBatching(1, 10);
+        OperatorSubtaskState snapshot;
+        try (var h = harness(new ModelServingOperator(config))) {
+            h.open();
+            h.processElement2(new ModelAnnouncement(2, copy.toString()), 0);
+            h.processElement1(ALICE, 1);
+            assertEquals("planted-2", h.extractOutputValues().get(0).modelVersion);
+            snapshot = h.snapshot(1, 0);
+        }
+        try (var files = Files.walk(copy)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+        try (var h = harness(new ModelServingOperator(config.withInitialModel(PlantedModels.v1().toString(), 1)))) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement1(BOB, 2);
+            assertEquals("planted-1", h.extractOutputValues().get(0).modelVersion);
+            List<ControlError> errors = h.getSideOutput(ModelServingOperator.CONTROL_ERRORS).stream()
+                    .map(StreamRecord::getValue).toList();
+            assertEquals(1, errors.size(), errors.toString());
+            assertEquals(2, errors.get(0).version);
+            assertTrue(errors.get(0).reason.contains("failed to load"), errors.toString());
         }
     }
 

@@ -180,6 +180,8 @@ public final class ModelServingOperator extends AbstractStreamOperator<UserScore
         for (ModelAnnouncement a : queued) {
             if (a.version > newestVersion()) {
                 submit(a);
+            } else {
+                models.remove(QUEUED + a.version); // superseded by the restored model
             }
         }
     }

@@ -45,18 +45,6 @@ class JointCommandsCliTest {
     }
 
     @Test
-    void trainJointRejectsABadValidationShareAndAMissingInput(@TempDir Path dir) {
-        Run r = cli("train-joint", "--format", "amazon-pair", "--source", dir.toString(), "--target", dir.toString(),
-                "--output", dir.resolve("b").toString(), "--valid-beta", "1.5");
-        assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().contains("--valid-beta"), r.err());
-        Run missing = cli("train-joint", "--format", "amazon-pair", "--source", dir.resolve("no").toString(),
-                "--target", dir.resolve("no2").toString(), "--output", dir.resolve("b").toString());
-        assertEquals(2, missing.code(), missing.err());
-        assertEquals(1, missing.err().strip().lines().count(), missing.err());
-    }
-
-    @Test
     void benchEncoderRejectsAMissingPairFolder(@TempDir Path dir) {
         Run r = cli("bench", "encoder", "--output", dir.toString(), "--pair-source", dir.resolve("x").toString());
         assertEquals(2, r.code(), r.err());

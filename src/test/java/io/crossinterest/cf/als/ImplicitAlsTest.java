@@ -105,8 +105,8 @@ class ImplicitAlsTest {
         double[][] x = rows(Factors.random(m.numRows(), 3, 7L, 0));
         double[][] y = rows(Factors.random(m.numCols(), 3, 7L, 1));
         for (int it = 0; it < cfg.iterations; it++) {
-            referenceHalfStep(dense, x, y, cfg);
             referenceHalfStep(denseT, y, x, cfg);
+            referenceHalfStep(dense, x, y, cfg);
         }
         for (int u = 0; u < m.numRows(); u++) {
             assertArrayEquals(x[u], fit.users.row(u), 1e-6, "user " + u);

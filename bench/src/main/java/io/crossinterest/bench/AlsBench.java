@@ -1,0 +1,302 @@
+package io.crossinterest.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code als --vs spark}: Cross-Interest's implicit ALS against Spark MLlib ALS on the same data, rank, λ (ALS-WR
+ * scaling on both sides), α, iterations and cores. Each side runs in its own JVM with the same flags and heap (they
+ * need different majors of dev.ludovic.netlib: Flink ML's 2.2.1 for ours, 3.0.3 for Spark). Writes
+ * {@code DIR/als-bench.json}.
+ */
+@Command(name = "als", description = "Implicit ALS: ours vs Spark MLlib (seconds per iteration, recall@10).")
+public final class AlsBench implements Callable<Integer> {
+    /** Spark's JDK 17 module options (its launcher's defaults) plus the vector API for both sides' Java BLAS. */
+    static final List<String> CHILD_FLAGS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
+            "--add-modules=jdk.incubator.vector", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/java.net=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+            "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false");
+
+    @Spec
+    CommandSpec commandSpec;
+
+    @Option(names = "--vs", required = true, description = "reference system: spark")
+    String vs;
+
+    @Option(names = "--rank", required = true, description = "factor rank, e.g. 16, 64 or 128")
+    int rank;
+
+    @Option(names = "--output", required = true, description = "folder for als-bench.json")
+    Path output;
+
+    @Option(names = "--iterations", defaultValue = "10")
+    int iterations;
+
+    @Option(names = "--lambda", defaultValue = "0.1", description = "λ, scaled by n_u on both sides (ALS-WR)")
+    double lambda;
+
+    @Option(names = "--alpha", defaultValue = "1.0")
+    double alpha;
+
+    @Option(names = "--seeds", defaultValue = "1,2,3", split = ",",
+            description = "model seeds (recall is reported for each); the first also draws the held-out split")
+    List<Long> seeds;
+
+    @Option(names = "--threads", description = "cores for both sides (default: all)")
+    Integer threads;
+
+    @Option(names = "--data", defaultValue = "amazon,powerlaw", split = ",", description = "amazon, powerlaw")
+    List<String> datasets;
+
+    @Option(names = "--shared-data", defaultValue = "../shared/data")
+    Path sharedData;
+
+    @Option(names = "--eval-users", defaultValue = "3000", description = "users sampled for recall@10")
+    int evalUsers;
+
+    @Option(names = "--powerlaw-users", defaultValue = "100000", description = "≈ 22 interactions each")
+    int powerLawUsers;
+
+    @Option(names = "--solver", defaultValue = "cg", description = "ours: cg | cholesky")
+    String solver;
+
+    @Option(names = "--cg-steps", defaultValue = "3")
+    int cgSteps;
+
+    @Option(names = "--heap", defaultValue = "6g", description = "-Xmx of each side's JVM")
+    String heap;
+
+    /** {@code AlsBench --vs spark --rank 64 --output DIR} (what {@code bin/cross-interest bench als ...} runs). */
+    public static void main(String[] args) {
+        CommandLine cl = new CommandLine(new AlsBench());
+        cl.setParameterExceptionHandler((ex, a) -> {
+            System.err.println(ex.getMessage());
+            return 2;
+        });
+        System.exit(cl.execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!"spark".equals(vs)) {
+            throw new CommandLine.ParameterException(commandSpec.commandLine(), "--vs: only 'spark' is supported");
+        }
+        if (rank < 1 || iterations < 2) {
+            throw new CommandLine.ParameterException(commandSpec.commandLine(),
+                    "--rank must be >= 1 and --iterations >= 2");
+        }
+        if (!solver.equals("cg") && !solver.equals("cholesky")) {
+            throw new CommandLine.ParameterException(commandSpec.commandLine(), "--solver: cg or cholesky");
+        }
+        for (String d : datasets) {
+            if (!d.equals("amazon") && !d.equals("powerlaw")) {
+                throw new CommandLine.ParameterException(commandSpec.commandLine(), "--data: unknown data set " + d);
+            }
+        }
+        if (datasets.contains("amazon") && !Files.isDirectory(sharedData.resolve("amazon-cdr-disencdr"))) {
+            throw new CommandLine.ParameterException(commandSpec.commandLine(),
+                    "--shared-data: no amazon-cdr-disencdr in " + sharedData);
+        }
+        int cores = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        Files.createDirectories(output);
+
+        RunSpec spec = new RunSpec();
+        spec.sharedData = sharedData.toAbsolutePath();
+        spec.rank = rank;
+        spec.iterations = iterations;
+        spec.lambda = lambda;
+        spec.alpha = alpha;
+        spec.seeds = seeds;
+        spec.threads = cores;
+        spec.evalUsers = evalUsers;
+        spec.powerLawUsers = powerLawUsers;
+        spec.solver = solver;
+        spec.cgSteps = cgSteps;
+
+        ObjectMapper om = new ObjectMapper();
+        ObjectNode report = om.createObjectNode();
+        report.put("benchmark", "implicit ALS, Cross-Interest vs Spark MLlib");
+        report.put("rank", rank);
+        report.put("iterations", iterations);
+        report.put("lambda", lambda);
+        report.put("alpha", alpha);
+        report.put("regularization", "ALS-WR on both sides: lambda * (number of interactions of the row)");
+        report.put("ours_solver", solver + (solver.equals("cg") ? " (" + cgSteps + " steps, warm start)" : ""));
+        report.put("spark_solver", "Cholesky (normal equations, LAPACK dppsv), float factors");
+        report.put("threads", cores);
+        report.put("seeds", om.valueToTree(seeds));
+        report.put("s_per_iter_definition",
+                "(wall time of fit with T iterations - wall time of fit with 1 iteration) / (T - 1), median over"
+                        + " seeds; each side in its own JVM with the same flags and -Xmx" + heap);
+        report.put("recall_definition", "full-ranking recall@10 of the held-out item (leave-one-out from the"
+                + " training file) over items unseen in training, on up to " + evalUsers + " sampled users");
+        report.put("machine", machine(cores));
+        ArrayNode results = report.putArray("datasets");
+        for (String d : datasets) {
+            spec.data = d;
+            System.err.println("== " + d + ": ours");
+            JsonNode ours = runChild(OursAlsRunner.class, ourClasspath(), spec);
+            System.err.println("== " + d + ": spark");
+            JsonNode spark = runChild(SparkAlsRunner.class, System.getProperty("java.class.path"), spec);
+            results.add(combine(om, d, ours, spark, spec));
+            Files.writeString(output.resolve("als-bench.json"),
+                    om.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+        }
+        System.out.println(om.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+        System.err.println("wrote " + output.resolve("als-bench.json"));
+        return 0;
+    }
+
+    private ObjectNode combine(ObjectMapper om, String d, JsonNode ours, JsonNode spark, RunSpec spec) {
+        ObjectNode r = om.createObjectNode();
+        r.put("name", ours.get("description").asText().startsWith("amazon") ? "amazon_electronic_cloth" : d);
+        r.put("description", ours.get("description").asText());
+        long users = ours.get("users").asLong();
+        long items = ours.get("items").asLong();
+        long nnz = ours.get("nnz").asLong();
+        r.put("users", users);
+        r.put("items", items);
+        r.put("interactions_train", nnz);
+        r.put("eval_users", ours.get("eval_users").asInt());
+        double oursS = median(ours.get("s_per_iter"));
+        double sparkS = median(spark.get("s_per_iter"));
+        r.put("ours_s_per_iter", oursS);
+        r.put("spark_s_per_iter", sparkS);
+        r.put("speedup", sparkS / oursS);
+        double oursRecall = mean(ours.get("recall_at_10"));
+        double sparkRecall = mean(spark.get("recall_at_10"));
+        r.put("ours_recall@10", oursRecall);
+        r.put("spark_recall@10", sparkRecall);
+        r.put("recall_relative_difference", (oursRecall - sparkRecall) / sparkRecall);
+        r.set("ours_recall@10_per_seed", ours.get("recall_at_10"));
+        r.set("spark_recall@10_per_seed", spark.get("recall_at_10"));
+        r.set("ours_s_per_iter_per_seed", ours.get("s_per_iter"));
+        r.set("spark_s_per_iter_per_seed", spark.get("s_per_iter"));
+        double k = rank;
+        double rows = users + items;
+        double flops;
+        String model;
+        if (spec.solver.equals("cg")) {
+            int s = spec.cgSteps;
+            // Grams 2(U+I)k²; per row and CG pass (s steps + the initial residual): G·v 2k², sparse part 4·n_u·k;
+            // right-hand sides 4·nnz·k over both half-steps
+            flops = 2 * rows * k * k + (s + 1) * (2 * rows * k * k + 8.0 * nnz * k) + 4.0 * nnz * k;
+            model = "2(U+I)k^2 + (s+1)(2(U+I)k^2 + 8 nnz k) + 4 nnz k, s = " + s + " CG steps";
+        } else {
+            // Grams 2(U+I)k²; dsyrk n_u·k² per row (2·nnz·k² over both half-steps); right-hand sides 4·nnz·k;
+            // dposv k³/3 + 2k² per row
+            flops = 2 * rows * k * k + 2.0 * nnz * k * k + 4.0 * nnz * k + rows * (k * k * k / 3 + 2 * k * k);
+            model = "2(U+I)k^2 + 2 nnz k^2 + 4 nnz k + (U+I)(k^3/3 + 2k^2)";
+        }
+        r.put("cost_model", model);
+        r.put("cost_model_gflop_per_iter", flops / 1e9);
+        r.put("ours_gflops", flops / 1e9 / oursS);
+        r.put("machine_peak_gflops", ours.get("machine_peak_gflops").asDouble());
+        r.put("spark_version", spark.get("spark_version").asText());
+        return r;
+    }
+
+    private static double median(JsonNode a) {
+        double[] v = new double[a.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = a.get(i).asDouble();
+        }
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static double mean(JsonNode a) {
+        double s = 0;
+        for (JsonNode n : a) {
+            s += n.asDouble();
+        }
+        return s / a.size();
+    }
+
+    private JsonNode runChild(Class<?> main, String classpath, RunSpec spec) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx" + heap);
+        cmd.addAll(CHILD_FLAGS);
+        cmd.add("-cp");
+        cmd.add(classpath);
+        cmd.add(main.getName());
+        cmd.addAll(spec.toArgs());
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String result = null;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.startsWith("RESULT ")) {
+                    result = line.substring("RESULT ".length());
+                } else {
+                    System.err.println(line);
+                }
+            }
+        }
+        int rc = p.waitFor();
+        if (rc != 0 || result == null) {
+            throw new IllegalStateException(main.getSimpleName() + " failed with exit code " + rc);
+        }
+        return new ObjectMapper().readTree(result);
+    }
+
+    /**
+     * Our side's classpath: this process's (Spark's) classpath with dev.ludovic.netlib:blas 3.0.3 replaced by the 2.2.1
+     * that Flink ML is built against (copied to target/ours-blas/ at package time).
+     */
+    private static String ourClasspath() throws URISyntaxException {
+        Path classes = Path.of(AlsBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path blas = classes.getParent().resolve("ours-blas").resolve("blas-2.2.1.jar");
+        if (!Files.isRegularFile(blas)) {
+            throw new IllegalStateException("missing " + blas + ": build with mvn -Pbench -pl bench -am package");
+        }
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(e -> e.contains("dev" + File.separator + "ludovic" + File.separator + "netlib" + File.separator
+                        + "blas") ? blas.toString() : e)
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    private static ObjectNode machine(int cores) {
+        ObjectNode m = new ObjectMapper().createObjectNode();
+        m.put("available_processors", Runtime.getRuntime().availableProcessors());
+        m.put("threads_used", cores);
+        m.put("java", System.getProperty("java.version"));
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        try {
+            List<String> cpu = Files.readAllLines(Path.of("/proc/cpuinfo"));
+            cpu.stream().filter(l -> l.startsWith("model name")).findFirst()
+                    .ifPresent(l -> m.put("cpu", l.substring(l.indexOf(':') + 1).trim()));
+            Files.readAllLines(Path.of("/proc/loadavg")).stream().findFirst()
+                    .ifPresent(l -> m.put("loadavg_at_start", l));
+        } catch (IOException e) {
+            m.put("cpu", "unknown");
+        }
+        return m;
+    }
+}

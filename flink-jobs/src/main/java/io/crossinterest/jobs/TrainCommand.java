@@ -1,0 +1,228 @@
+package io.crossinterest.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crossinterest.eval.ColdStartModel;
+import io.crossinterest.eval.CrossDomainSplit;
+import io.crossinterest.eval.EvalDatasets;
+import io.crossinterest.eval.ModelRegistry;
+import io.crossinterest.eval.ModelSettings;
+import io.crossinterest.eval.RankingMetrics;
+import io.crossinterest.ingest.InputFormats;
+import io.crossinterest.ingest.InputSpecException;
+import io.crossinterest.joint.JointBundle;
+import io.crossinterest.joint.JointModel;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code cross-interest train}: fits the joint transfer model (target-block ALS, the CNN encoder pre-trained on the
+ * source block, the joint layers) on a cross-domain data set, saves it as a versioned model bundle that the stream
+ * job and {@code explain} load, and maps the cold users: for each held-out cold user, the interest over the target
+ * categories (I_u) and the top-N target items (C_u), from their source behaviour alone.
+ *
+ * <p>The cold users are drawn as in {@code evaluate} (β of the users active in both blocks, seeded), so the written
+ * recommendations can be checked against the target rows that were hidden from training ({@code heldOut},
+ * {@code hits}).
+ *
+ * <pre>
+ * train --format amazon-pair --source data/amazon-sport-phone/sport_phone --target data/amazon-sport-phone/phone_sport \
+ *       --beta 0.2 --seed 1 --output out/model
+ * </pre>
+ * Writes {@code OUTPUT/bundle/} (the model bundle) and {@code OUTPUT/cold-users.jsonl}.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Fit the joint transfer model, save a versioned bundle, and map cold users' interests.")
+public class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--format", required = true, description = "amazon-pair, douban, movielens or split")
+    String format;
+
+    @Option(names = "--source", required = true, description = "source block (as for evaluate)")
+    Path source;
+
+    @Option(names = "--target", description = "target block (as for evaluate; not for movielens)")
+    Path target;
+
+    @Option(names = "--target-genres", split = ",", description = "movielens: the genres forming the target block")
+    List<String> targetGenres;
+
+    @Option(names = "--beta", defaultValue = "0.2",
+            description = "fraction of the users active in both blocks held out as cold (default ${DEFAULT-VALUE})")
+    double beta;
+
+    @Option(names = "--valid-fraction", defaultValue = "0.1",
+            description = "fraction of the cold users used for early stopping (default ${DEFAULT-VALUE})")
+    double validFraction;
+
+    @Option(names = "--seed", defaultValue = "1", description = "seed of the split and the model (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--rank", defaultValue = "32", description = "CF factor rank (default ${DEFAULT-VALUE})")
+    int rank;
+
+    @Option(names = "--als-iterations", defaultValue = "10", description = "ALS iterations (default ${DEFAULT-VALUE})")
+    int alsIterations;
+
+    @Option(names = "--max-epochs", defaultValue = "50", description = "most joint epochs (default ${DEFAULT-VALUE})")
+    int maxEpochs;
+
+    @Option(names = "--top-n", defaultValue = "10", description = "items per cold user (default ${DEFAULT-VALUE})")
+    int topN;
+
+    @Option(names = "--model-version", description = "the bundle's version (default: joint-<UTC time>)")
+    String modelVersion;
+
+    @Option(names = "--threads", description = "worker threads (default: all cores)")
+    Integer threads;
+
+    @Option(names = "--output", required = true, description = "output folder (bundle/ and cold-users.jsonl)")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cl = spec.commandLine();
+        String fmt = format.trim().toLowerCase(Locale.ROOT);
+        if (!EvalDatasets.FORMATS.contains(fmt)) {
+            throw new CommandLine.ParameterException(cl, "--format: '" + format + "' is not one of "
+                    + String.join(", ", EvalDatasets.FORMATS));
+        }
+        if (fmt.equals(InputFormats.MOVIELENS) && (targetGenres == null || targetGenres.isEmpty())) {
+            throw new CommandLine.ParameterException(cl, "--target-genres is required for movielens");
+        }
+        if (!fmt.equals(InputFormats.MOVIELENS) && target == null) {
+            throw new CommandLine.ParameterException(cl, "--target is required for " + fmt);
+        }
+        if (!(beta > 0 && beta < 1)) {
+            throw new CommandLine.ParameterException(cl, "--beta: must be in (0, 1), got " + beta);
+        }
+        if (topN < 1) {
+            throw new CommandLine.ParameterException(cl, "--top-n: must be >= 1, got " + topN);
+        }
+        ModelSettings settings;
+        try {
+            settings = new ModelSettings(seed, rank, alsIterations, maxEpochs,
+                    threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+        String version = modelVersion != null ? modelVersion
+                : "joint-" + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        PrintWriter err = cl.getErr();
+
+        EvalDatasets.Loaded data;
+        try {
+            data = EvalDatasets.load(fmt, source, target,
+                    targetGenres == null ? null : new LinkedHashSet<>(targetGenres));
+        } catch (InputSpecException e) {
+            throw new UsageError(e.getMessage());
+        }
+        progress(err, "read " + data.summary());
+        CrossDomainSplit split;
+        try {
+            split = data.split(beta, validFraction, seed);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(data.dataset + ": " + e.getMessage());
+        }
+        progress(err, String.format(Locale.ROOT, "%d warm users train the model; %d cold users are held out "
+                + "(%d for early stopping)", split.warmUsers.length, split.testColdUsers.length + split.validColdUsers.length,
+                split.validColdUsers.length));
+
+        ColdStartModel m = ModelRegistry.fromClassPath().create("joint", settings);
+        if (!(m instanceof JointModel)) {
+            throw new IllegalStateException("the model registered as 'joint' is " + m.getClass().getName());
+        }
+        JointModel joint = (JointModel) m;
+        long t0 = System.nanoTime();
+        joint.fit(split.withoutTest());
+        progress(err, String.format(Locale.ROOT, "fitted in %.1f s (best epoch %d of %d)",
+                (System.nanoTime() - t0) / 1e9, joint.bestEpoch(), joint.history().size()));
+
+        Path bundleDir = output.resolve("bundle");
+        JointBundle.save(joint, bundleDir, version);
+        progress(err, "saved model bundle " + version + " to " + bundleDir);
+
+        Path coldFile = output.resolve("cold-users.jsonl");
+        ColdUserSummary s = writeColdUsers(joint, split, version, coldFile);
+        progress(err, String.format(Locale.ROOT,
+                "mapped %d cold users to %s: %d of them (%.1f%%) have a held-out target item in their top %d",
+                s.users, coldFile, s.usersWithHit, 100.0 * s.usersWithHit / Math.max(1, s.users), topN));
+        cl.getOut().println(bundleDir);
+        return CrossInterest.EXIT_OK;
+    }
+
+    /** How many cold users were written, and how many have a held-out item among their top N. */
+    record ColdUserSummary(int users, int usersWithHit) {}
+
+    /**
+     * One JSON line per test cold user: {@code user, modelVersion, interests} (I_u over the target categories, when
+     * the model has them), {@code top} (C_u's best N target items with scores), {@code heldOut} (the target items
+     * hidden from training) and {@code hits} (how many of those are in {@code top}).
+     */
+    private ColdUserSummary writeColdUsers(JointModel joint, CrossDomainSplit split, String version, Path file)
+            throws IOException {
+        Files.createDirectories(file.getParent());
+        ObjectMapper json = new ObjectMapper();
+        double[] scores = new double[split.numTargetItems()];
+        int withHit = 0;
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (int u : split.testColdUsers) {
+                joint.scoreItems(u, scores);
+                int[] top = RankingMetrics.topK(scores, null, topN, seed);
+                ObjectNode o = json.createObjectNode();
+                o.put("user", split.users.id(u));
+                o.put("modelVersion", version);
+                double[] interest = joint.categoryInterest(u);
+                if (interest != null) {
+                    ObjectNode in = o.putObject("interests");
+                    for (int c = 0; c < interest.length; c++) {
+                        in.put(split.targetCategories.id(c), interest[c]);
+                    }
+                }
+                ArrayNode items = o.putArray("top");
+                for (int i : top) {
+                    items.addObject().put("item", split.targetItems.id(i)).put("score", scores[i]);
+                }
+                ArrayNode held = o.putArray("heldOut");
+                int hits = 0;
+                for (int k = split.targetTest.rowStart(u); k < split.targetTest.rowEnd(u); k++) {
+                    int item = split.targetTest.col(k);
+                    held.add(split.targetItems.id(item));
+                    for (int t : top) {
+                        hits += t == item ? 1 : 0;
+                    }
+                }
+                o.put("hits", hits);
+                withHit += hits > 0 ? 1 : 0;
+                w.write(json.writeValueAsString(o));
+                w.write('\n');
+            }
+        }
+        return new ColdUserSummary(split.testColdUsers.length, withHit);
+    }
+
+    private static void progress(PrintWriter err, String msg) {
+        err.println("train: " + msg);
+        err.flush();
+    }
+}

@@ -1,0 +1,108 @@
+package io.crossinterest.cf.als;
+
+import org.apache.flink.ml.common.param.HasMaxIter;
+import org.apache.flink.ml.common.param.HasSeed;
+import org.apache.flink.ml.param.DoubleParam;
+import org.apache.flink.ml.param.IntParam;
+import org.apache.flink.ml.param.Param;
+import org.apache.flink.ml.param.ParamValidators;
+import org.apache.flink.ml.param.StringParam;
+
+/** Parameters of {@link Als}: the model's parameters plus the training hyper-parameters (see {@link AlsConfig}). */
+public interface AlsParams<T> extends AlsModelParams<T>, HasMaxIter<T>, HasSeed<T> {
+    String L2 = "l2";
+    String WEIGHTED = "weighted";
+    String CHOLESKY = "cholesky";
+    String CG = "cg";
+
+    Param<String> RATING_COL = new StringParam("ratingCol",
+            "Interaction strength column r ≥ 0 (numeric); confidence 1 + alpha·|r|, preference [r > 0].", "rating",
+            ParamValidators.notNull());
+
+    Param<Integer> RANK = new IntParam("rank", "Length k of the user and item factors.", 10, ParamValidators.gt(0));
+
+    Param<Double> REG_PARAM = new DoubleParam("regParam", "Regularisation λ.", 0.1, ParamValidators.gtEq(0));
+
+    Param<Double> ALPHA = new DoubleParam("alpha", "Confidence slope α in c = 1 + α·|r|.", 1.0,
+            ParamValidators.gtEq(0));
+
+    Param<String> REGULARIZATION = new StringParam("regularization",
+            "l2: λ‖x‖² per row; weighted: λ·n_u‖x_u‖² with n_u the row's positive interactions (ALS-WR, Spark).",
+            L2, ParamValidators.inArray(L2, WEIGHTED));
+
+    Param<String> SOLVER = new StringParam("solver",
+            "cholesky: exact k×k solve per row; cg: cgSteps warm-started conjugate-gradient steps per row.",
+            CHOLESKY, ParamValidators.inArray(CHOLESKY, CG));
+
+    Param<Integer> CG_STEPS = new IntParam("cgSteps", "Conjugate-gradient steps per row and half-step.", 3,
+            ParamValidators.gt(0));
+
+    Param<Integer> NUM_BLOCKS = new IntParam("numBlocks",
+            "Blocks each side (users, items) is hashed into; the unit of distribution. The factors depend on it,"
+                    + " not on the job's parallelism.",
+            8, ParamValidators.gt(0));
+
+    default String getRatingCol() {
+        return get(RATING_COL);
+    }
+
+    default T setRatingCol(String value) {
+        return set(RATING_COL, value);
+    }
+
+    default int getRank() {
+        return get(RANK);
+    }
+
+    default T setRank(int value) {
+        return set(RANK, value);
+    }
+
+    default double getRegParam() {
+        return get(REG_PARAM);
+    }
+
+    default T setRegParam(double value) {
+        return set(REG_PARAM, value);
+    }
+
+    default double getAlpha() {
+        return get(ALPHA);
+    }
+
+    default T setAlpha(double value) {
+        return set(ALPHA, value);
+    }
+
+    default String getRegularization() {
+        return get(REGULARIZATION);
+    }
+
+    default T setRegularization(String value) {
+        return set(REGULARIZATION, value);
+    }
+
+    default String getSolver() {
+        return get(SOLVER);
+    }
+
+    default T setSolver(String value) {
+        return set(SOLVER, value);
+    }
+
+    default int getCgSteps() {
+        return get(CG_STEPS);
+    }
+
+    default T setCgSteps(int value) {
+        return set(CG_STEPS, value);
+    }
+
+    default int getNumBlocks() {
+        return get(NUM_BLOCKS);
+    }
+
+    default T setNumBlocks(int value) {
+        return set(NUM_BLOCKS, value);
+    }
+}

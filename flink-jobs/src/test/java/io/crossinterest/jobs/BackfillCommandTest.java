@@ -95,6 +95,35 @@ class BackfillCommandTest {
             dead.add(d.get("position").asLong() + "\t" + d.get("raw").asText());
         }
         assertEquals(malformed, dead);
+
+        // the matrix O of these profiles: one observed entry per (user, category) of a profile, kNN estimates besides
+        long observed = 0;
+        for (JsonNode p : profiles) {
+            observed += p.get("categories").size();
+        }
+        Path tsv = tmp.resolve("o.tsv");
+        r = cli("export-matrix", "--profiles", out.toString(), "--output", tsv.toString(), "--impute", "knn", "--k",
+                "5");
+        assertEquals("0", r[0], r[2]);
+        List<String> rows = Files.readAllLines(tsv);
+        assertEquals("user\tcategory\tvalue\timputed", rows.get(0));
+        assertEquals(observed, rows.stream().skip(1).filter(l -> l.endsWith("\t0")).count());
+        assertTrue(rows.stream().skip(1).anyMatch(l -> l.endsWith("\t1")), "some entries imputed");
+    }
+
+    @Test
+    void streamAndExportUsageErrors(@TempDir Path tmp) {
+        String[] r = cli("stream", "--bootstrap-servers", "127.0.0.1:1", "--input-topic", "in", "--output-topic", "out",
+                "--dead-letter-topic", "dead", "--history", tmp.toString());
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("--history: needs --format"), r[2]);
+        r = cli("export-matrix", "--profiles", tmp.resolve("none").toString(), "--output", tmp.resolve("o").toString());
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("--profiles"), r[2]);
+        r = cli("export-matrix", "--profiles", tmp.toString(), "--output", tmp.resolve("o").toString(), "--impute",
+                "median");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("median"), r[2]);
     }
 
     @Test

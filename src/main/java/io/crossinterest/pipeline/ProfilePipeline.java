@@ -39,14 +39,18 @@ public final class ProfilePipeline {
 
     private ProfilePipeline() {}
 
-    /** The two outputs of the graph. */
+    /** The two outputs of the graph, and the parsed, timestamped events for further consumers. */
     public static final class Outputs {
         public final DataStream<UserProfile> profiles;
         public final DataStream<DeadLetter> deadLetters;
+        /** Parsed events with event time and watermarks (e.g. for CF retraining: AlsRetraining.attachToTargetBlock). */
+        public final DataStream<BehaviorEvent> events;
 
-        Outputs(DataStream<UserProfile> profiles, DataStream<DeadLetter> deadLetters) {
+        Outputs(DataStream<UserProfile> profiles, DataStream<DeadLetter> deadLetters,
+                DataStream<BehaviorEvent> events) {
             this.profiles = profiles;
             this.deadLetters = deadLetters;
+            this.events = events;
         }
 
         /** Attaches the sinks (stable uids, so a sink's state, e.g. Kafka transactions, survives upgrades). */
@@ -68,16 +72,17 @@ public final class ProfilePipeline {
                 .uid(PARSE_UID)
                 .name("parse");
         DataStream<DeadLetter> dead = events.getSideOutput(deadLetters);
-        DataStream<UserProfile> profiles = events
+        DataStream<BehaviorEvent> timed = events
                 .assignTimestampsAndWatermarks(WatermarkStrategy
                         .<BehaviorEvent>forBoundedOutOfOrderness(outOfOrderness)
                         .withTimestampAssigner((e, previous) -> e.timestamp))
                 .uid(WATERMARKS_UID)
-                .name("event time")
+                .name("event time");
+        DataStream<UserProfile> profiles = timed
                 .keyBy(e -> e.user, Types.STRING)
                 .process(new ProfileAggregator(config), Types.POJO(UserProfile.class))
                 .uid(ProfileAggregator.UID)
                 .name(ProfileAggregator.NAME);
-        return new Outputs(profiles, dead);
+        return new Outputs(profiles, dead, timed);
     }
 }

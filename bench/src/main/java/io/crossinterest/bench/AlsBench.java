@@ -92,6 +92,16 @@ public final class AlsBench implements Callable<Integer> {
     @Option(names = "--heap", defaultValue = "6g", description = "-Xmx of each side's JVM")
     String heap;
 
+    /** {@code AlsBench --vs spark --rank 64 --output DIR} (what {@code bin/cross-interest bench als ...} runs). */
+    public static void main(String[] args) {
+        CommandLine cl = new CommandLine(new AlsBench());
+        cl.setParameterExceptionHandler((ex, a) -> {
+            System.err.println(ex.getMessage());
+            return 2;
+        });
+        System.exit(cl.execute(args));
+    }
+
     @Override
     public Integer call() throws Exception {
         if (!"spark".equals(vs)) {

@@ -8,7 +8,9 @@ import io.crossinterest.ingest.RawLineFormat;
 import io.crossinterest.pipeline.Environments;
 import io.crossinterest.pipeline.FileOutputs;
 import io.crossinterest.pipeline.ProfileJobs;
+import io.crossinterest.profile.CategoryStatistics;
 import io.crossinterest.profile.ProfileConfig;
+import io.crossinterest.profile.ProfileJson;
 import org.apache.commons.io.file.PathUtils;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -89,6 +91,14 @@ public class BackfillCommand implements Callable<Integer> {
                 result.getNetRuntime(TimeUnit.MILLISECONDS) / 1000.0, parallelism);
         out.printf(Locale.ROOT, "  profiles:     %d users  -> %s%n", users, output.resolve(FileOutputs.PROFILES));
         out.printf(Locale.ROOT, "  dead letters: %d records -> %s%n", dead, output.resolve(FileOutputs.DEAD_LETTERS));
+        CategoryStatistics stats = new CategoryStatistics();
+        for (Path file : FileOutputs.finishedFiles(output, FileOutputs.PROFILES)) {
+            try (var lines = Files.lines(file)) {
+                lines.forEach(line -> stats.add(ProfileJson.read(line)));
+            }
+        }
+        out.println("  per category (the columns of the user x category matrix O):");
+        out.print(stats.table(20));
         out.flush();
         return CrossInterest.EXIT_OK;
     }

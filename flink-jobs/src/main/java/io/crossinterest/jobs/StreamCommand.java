@@ -13,6 +13,7 @@ import io.crossinterest.ingest.RecordParser;
 import io.crossinterest.pipeline.Environments;
 import io.crossinterest.pipeline.KafkaIo;
 import io.crossinterest.pipeline.ProfileJobs;
+import io.crossinterest.pipeline.ScoringJobs;
 import io.crossinterest.pipeline.SourceDispatchParser;
 import io.crossinterest.profile.UserProfile;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -80,6 +81,9 @@ public class StreamCommand implements Callable<Integer> {
     @Mixin
     ProfileOptions profile;
 
+    @Mixin
+    ScoringOptions scoring;
+
     @Override
     public Integer call() throws Exception {
         if (parallelism < 1) {
@@ -88,6 +92,7 @@ public class StreamCommand implements Callable<Integer> {
         if ((history == null) != (format == null)) {
             throw new UsageError(history == null ? "--format: only with --history" : "--history: needs --format");
         }
+        scoring.validate();
         RecordParser json = InputFormats.parser(InputFormats.JSONL, ParseLimits.DEFAULTS);
         KafkaSource<RawRecord> live = KafkaIo.source(bootstrapServers, inputTopic, groupId,
                 new RawRecordKafkaDeserializer());
@@ -110,10 +115,14 @@ public class StreamCommand implements Callable<Integer> {
         KafkaSink<UserProfile> profiles = KafkaIo.profileSink(bootstrapServers, outputTopic, "cross-interest-profiles");
         KafkaSink<DeadLetter> dead = KafkaIo.deadLetterSink(bootstrapServers, deadLetterTopic,
                 "cross-interest-dead-letters", new DeadLetterJson());
-        JobClient job = ProfileJobs.stream(env, source, parser, profile.config(), profiles, dead);
+        JobClient job = !scoring.enabled() ? ProfileJobs.stream(env, source, parser, profile.config(), profiles, dead)
+                : ScoringJobs.stream(env, source, parser, profile.config(), profiles, dead,
+                        scoring.control(bootstrapServers, groupId), scoring.config(),
+                        scoring.recommendations(bootstrapServers), scoring.controlErrors(bootstrapServers));
         PrintWriter out = spec.commandLine().getOut();
         out.println("stream: job " + job.getJobID() + " running: " + (history != null ? history + " then " : "")
-                + inputTopic + " -> " + outputTopic + " (dead letters: " + deadLetterTopic + ")");
+                + inputTopic + " -> " + outputTopic + " (dead letters: " + deadLetterTopic + ")"
+                + (scoring.enabled() ? " -> recommendations " + scoring.describe() : ""));
         out.flush();
         job.getJobExecutionResult().get();
         return CrossInterest.EXIT_OK;

@@ -26,8 +26,8 @@ import org.apache.flink.util.Collector;
  *       deserialising the few tokens of a typical user in the same value.
  *   <li>An event-time timer per user with pending changes, on the heap timer service (see {@code Environments}):
  *       updates are emitted once per {@code emitInterval} of event time per user, when the watermark passes the end of
- *       the interval holding the user's newest event, not once per event. The emission reads the state and writes
- *       nothing: whether a timer is still pending is {@code pendingEmit > watermark}. In BATCH mode timers fire at
+ *       the interval holding the user's newest event, not once per event; the emission reads the state and clears its
+ *       pending mark (one get and one put per emission, not per event). In BATCH mode timers fire at
  *       the end of each key, so a backfill emits exactly one final profile per user; a bounded STREAMING run gets
  *       its last updates from the final watermark.
  * </ul>
@@ -81,11 +81,10 @@ public class ProfileAggregator extends KeyedProcessFunction<String, BehaviorEven
         }
         s.add(e, config.weights().of(e), config.halfLifeMs());
         s.addToken(e, config.sequenceLength());
-        long watermark = ctx.timerService().currentWatermark();
-        if (s.pendingEmit == ProfileState.NONE || s.pendingEmit <= watermark) {
+        if (s.pendingEmit == ProfileState.NONE) {
             // no timer pending: one at the end of the emit interval holding max(event time, watermark), so a late
             // event is emitted at the next interval
-            long t = Math.max(e.timestamp, watermark);
+            long t = Math.max(e.timestamp, ctx.timerService().currentWatermark());
             long interval = config.emitIntervalMs();
             long at = Math.floorDiv(t, interval) * interval + interval - 1;
             ctx.timerService().registerEventTimeTimer(at);
@@ -103,5 +102,9 @@ public class ProfileAggregator extends KeyedProcessFunction<String, BehaviorEven
         }
         out.collect(UserProfile.of(ctx.getCurrentKey(), s));
         profilesOut.inc();
+        // cleared in state, not inferred from the watermark: after a restore the watermark starts again from
+        // Long.MIN_VALUE while the restored timers and marks are in the past
+        s.pendingEmit = ProfileState.NONE;
+        profile.update(s);
     }
 }

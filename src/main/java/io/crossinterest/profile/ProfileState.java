@@ -64,10 +64,7 @@ public class ProfileState {
     public String[] tokenCategories = NO_CATEGORIES;
     public byte[] tokenBehaviors = new byte[0];
     public long[] tokenTimes = new long[0];
-    /**
-     * Event time of the latest emission timer, or {@link #NONE}. The timer has fired once the watermark has reached
-     * it (Flink advances the watermark before firing the timers it passes), so the emission step needs no write.
-     */
+    /** Event time of the registered emission timer, or {@link #NONE} (cleared when it fires). */
     public long pendingEmit = NONE;
 
     public ProfileState() {}

@@ -16,6 +16,15 @@ final class BridgeData {
         return IntStream.of(split.warmUsers).filter(u -> split.source.rowLength(u) > 0).toArray();
     }
 
+    /** hasTargetRows[u]: u has target training rows (a warm user). */
+    static boolean[] hasTargetRows(CrossDomainSplit split) {
+        boolean[] w = new boolean[split.numUsers()];
+        for (int u = 0; u < w.length; u++) {
+            w[u] = split.targetTrain.rowLength(u) > 0;
+        }
+        return w;
+    }
+
     /** Every user with source rows (the bridge can map them). */
     static int[] usersWithSource(CrossDomainSplit split) {
         return IntStream.range(0, split.numUsers()).filter(u -> split.source.rowLength(u) > 0).toArray();

@@ -42,6 +42,7 @@ public final class Emcdr implements ColdStartModel, SelectionReport {
     private final ModelSettings settings;
     private Factors mapped;
     private AlsResult target;
+    private boolean[] warm;
     private int bestEpoch;
     private double validationNdcg = Double.NEGATIVE_INFINITY;
 
@@ -56,8 +57,16 @@ public final class Emcdr implements ColdStartModel, SelectionReport {
 
     @Override
     public void fit(CrossDomainSplit split) {
+        SmallNetThreads.single(() -> {
+            train(split);
+            return null;
+        });
+    }
+
+    private void train(CrossDomainSplit split) {
         AlsResult source = Factorizations.source(split, settings);
         target = Factorizations.target(split, settings);
+        warm = BridgeData.hasTargetRows(split);
         int k = settings.rank;
         int[] train = BridgeData.warmWithSource(split);
         if (train.length == 0) {
@@ -103,7 +112,8 @@ public final class Emcdr implements ColdStartModel, SelectionReport {
 
     @Override
     public void scoreItems(int user, double[] out) {
-        mapped.scoreAll(user, target.items, out);
+        // a user with target training rows has their own target factor; the bridge is for the others
+        (warm[user] ? target.users : mapped).scoreAll(user, target.items, out);
     }
 
     @Override

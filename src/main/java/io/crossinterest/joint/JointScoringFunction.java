@@ -41,6 +41,11 @@ public final class JointScoringFunction implements BatchFunction<SourceHistory, 
         }
     }
 
+    /** The bundle loaded by {@link #open} (null before): its metadata names the model's version and blocks. */
+    public JointBundle bundle() {
+        return bundle;
+    }
+
     /** For callers outside Flink (the CLI): opens without a runtime context. */
     public void openStandalone() throws Exception {
         open(null);

@@ -92,8 +92,9 @@ public class ProfileAggregator extends KeyedProcessFunction<String, BehaviorEven
     public void processElement(BehaviorEvent e, Context ctx, Collector<UserProfile> out) throws Exception {
         ProfileState s = profile.value();
         if (s == null) {
+            // a new user, or one whose state expired: the token list needs no clearing, since each token carries the
+            // TTL of its own write, which is no later than the profile's last write, so none of it is visible now
             s = new ProfileState();
-            recent.clear(); // tokens of an expired predecessor must not leak into the new profile
         }
         s.add(e, config.weights().of(e), config.halfLifeMs());
         recent.add(Token.of(e));

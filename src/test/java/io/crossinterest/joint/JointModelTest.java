@@ -12,8 +12,12 @@ import io.crossinterest.eval.CrossDomainSplit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.crossinterest.encoder.MicroBatching;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,6 +95,29 @@ class JointModelTest {
     }
 
     @Test
+    void streamScoringLoadsTheBundlePerSubtaskAndEmitsOneResultPerUser(@TempDir Path dir) throws Exception {
+        JointBundle.save(model, dir, "stream-v1");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        List<SourceHistory> in = new ArrayList<>();
+        for (int u : split.testColdUsers) {
+            in.add(new SourceHistory(split.users.id(u), sourceItemsOf(u), null));
+        }
+        List<UserScores> out = new ArrayList<>();
+        MicroBatching.apply(env.fromData(in).rebalance(), new JointScoringFunction(dir.toString(), 3),
+                TypeInformation.of(UserScores.class), 16, 50L, "joint-score", "joint scorer")
+                .executeAndCollect().forEachRemaining(out::add);
+        assertEquals(in.size(), out.size());
+        double[] expected = new double[split.numTargetItems()];
+        for (UserScores r : out) {
+            assertEquals("stream-v1", r.modelVersion);
+            model.scoreItems(split.users.indexOf(r.userId), expected);
+            assertEquals(split.targetItems.id(JointModel.topK(expected, 1)[0]), r.topItems[0], r.userId);
+        }
+        assertEquals(in.size(), out.stream().map(r -> r.userId).distinct().count());
+    }
+
+    @Test
     void loadingRejectsANewerFormatAndAMissingBundle(@TempDir Path dir) throws Exception {
         assertThrows(IOException.class, () -> JointBundle.load(dir));
         JointBundle.save(model, dir, "v");
@@ -123,7 +150,8 @@ class JointModelTest {
     @Test
     void frozenEncoderKeepsThePretrainedWeights() {
         CrossDomainSplit s = Planted.split(12L);
-        JointConfig c = Planted.tinyJoint().withFreezeEncoder(true).withTraining(5e-3, 32, 2, 1);
+        JointConfig c = Planted.tinyJoint().withFreezeEncoder(true).withTraining(5e-3, 32, 1, 1)
+                .withEncoder(Planted.tinyEncoder().withTraining(5e-3, 32, 1));
         JointModel frozen = new JointModel(c, Planted::als);
         frozen.fit(s);
         EncoderConfig ec = frozen.encoderConfig();

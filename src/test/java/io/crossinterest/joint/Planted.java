@@ -71,7 +71,7 @@ final class Planted {
     }
 
     static JointConfig tinyJoint() {
-        return JointConfig.defaults().withEncoder(tinyEncoder()).withTraining(5e-3, 32, 30, 3).withSeed(7L);
+        return JointConfig.defaults().withEncoder(tinyEncoder()).withTraining(5e-3, 32, 15, 2).withSeed(7L);
     }
 
     static CfFactors als(CrossDomainSplit s) {

@@ -2,8 +2,11 @@ package io.crossinterest.pipeline;
 
 import io.crossinterest.event.BehaviorEvent;
 import io.crossinterest.event.DeadLetter;
-import io.crossinterest.ingest.MalformedRecordException;
+import io.crossinterest.ingest.InputFormats;
+import io.crossinterest.ingest.ParseLimits;
+import io.crossinterest.ingest.ParseStep;
 import io.crossinterest.ingest.RawRecord;
+import io.crossinterest.ingest.RecordParser;
 import io.crossinterest.profile.InMemoryProfiles;
 import io.crossinterest.profile.ProfileConfig;
 import io.crossinterest.profile.UserProfile;
@@ -35,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ProfilePipelineModesTest {
     private static final ProfileConfig CONFIG = ProfileConfig.defaults().withSequenceLength(20);
+    private static final RecordParser TAOBAO = InputFormats.parser(InputFormats.TAOBAO, ParseLimits.DEFAULTS);
 
     private static List<RawRecord> input;
     private static Map<String, UserProfile> expected;
@@ -60,11 +64,7 @@ class ProfilePipelineModesTest {
         }
         InMemoryProfiles ref = new InMemoryProfiles(CONFIG);
         for (RawRecord r : input) {
-            try {
-                TestParse.CSV.parse(r, ref::add);
-            } catch (MalformedRecordException e) {
-                // counted through the graph's dead letters below
-            }
+            ParseStep.parseOrDeadLetter(TAOBAO, r, ref::add); // dead letters: checked through the graph below
         }
         expected = ref.profiles();
     }
@@ -73,8 +73,7 @@ class ProfilePipelineModesTest {
             Map<String, Long> updatesPerUser) throws Exception {
         StreamExecutionEnvironment env = Environments.create(conf);
         DataStream<RawRecord> raw = env.fromData(Types.POJO(RawRecord.class), input.toArray(new RawRecord[0]));
-        ProfilePipeline.Outputs out = ProfilePipeline.build(raw, new TestParse(), TestParse.DEAD, CONFIG,
-                ProfilePipeline.DEFAULT_OUT_OF_ORDERNESS);
+        ProfilePipeline.Outputs out = ProfileJobs.graph(raw, TAOBAO, CONFIG);
         CloseableIterator<UserProfile> profiles = out.profiles.collectAsync();
         CloseableIterator<DeadLetter> deadLetters = out.deadLetters.collectAsync();
         env.execute("modes-test");

@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
  * never in the job jar); {@code bin/cross-interest} routes it there.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (stream, encoder; als via bin/cross-interest).",
-        subcommands = {CommandLine.HelpCommand.class, BenchEncoderCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, BenchEncoderCommand.class, BenchStreamCommand.class})
 public class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -23,7 +23,8 @@ import java.util.Locale;
         versionProvider = CrossInterest.Version.class,
         description = "Cross-category user interest mapping on Apache Flink.",
         subcommands = {CommandLine.HelpCommand.class, BenchCommand.class, EvaluateCommand.class,
-                ExplainCommand.class, TrainCommand.class, DemoCommand.class})
+                ExplainCommand.class, TrainCommand.class, DemoCommand.class, BackfillCommand.class,
+                StreamCommand.class, ExportMatrixCommand.class})
 public class CrossInterest implements Runnable {
 
     public static final int EXIT_OK = 0;

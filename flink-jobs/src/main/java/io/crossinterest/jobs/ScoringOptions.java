@@ -1,0 +1,98 @@
+package io.crossinterest.jobs;
+
+import io.crossinterest.joint.UserScores;
+import io.crossinterest.pipeline.ScoringJobs;
+import io.crossinterest.serving.ControlError;
+import io.crossinterest.serving.ScoringConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import picocli.CommandLine.Option;
+
+/**
+ * The scoring-stage options of {@code stream} (a picocli mixin): with {@code --recommendations-topic} the job also maps
+ * each updated user's source-block behaviour to interests over the target categories and top-N target items, served by
+ * the model of {@code --model} and hot-swapped through {@code --control-topic}.
+ */
+public class ScoringOptions {
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "Joint model bundle served from the start (without it, scoring waits for the first "
+                    + "announcement on --control-topic). A restored job serves the model it served before.")
+    Path model;
+
+    @Option(names = "--model-version", defaultValue = "0", paramLabel = "N",
+            description = "Version of --model: announcements must name a greater one (default ${DEFAULT-VALUE}).")
+    long modelVersion;
+
+    @Option(names = "--control-topic", paramLabel = "TOPIC",
+            description = "Model announcements, JSON {\"version\": N, \"bundle\": \"DIR\"}: a greater version is "
+                    + "loaded off the hot path and takes over without a restart.")
+    String controlTopic;
+
+    @Option(names = "--control-error-topic", paramLabel = "TOPIC",
+            description = "Announcements not acted on (malformed, not newer, bundle failed to load) "
+                    + "(default: the control topic + \"-errors\").")
+    String controlErrorTopic;
+
+    @Option(names = "--recommendations-topic", paramLabel = "TOPIC",
+            description = "Interests and top-N target items per updated user, JSON, naming the model version; "
+                    + "enables the scoring stage.")
+    String recommendationsTopic;
+
+    @Option(names = "--top-n", defaultValue = "10", paramLabel = "N",
+            description = "Target items per recommendation (default ${DEFAULT-VALUE}).")
+    int topN;
+
+    /** Whether any scoring option was given (then the stage runs, and {@link #validate} has checked the rest). */
+    boolean enabled() {
+        return model != null || controlTopic != null || recommendationsTopic != null;
+    }
+
+    /** One clear line per mistake (exit 2). */
+    void validate() {
+        if (!enabled()) {
+            return;
+        }
+        if (recommendationsTopic == null) {
+            throw new UsageError("--recommendations-topic: needed with --model or --control-topic");
+        }
+        if (controlTopic == null) {
+            throw new UsageError("--control-topic: needed with --recommendations-topic (model announcements)");
+        }
+        if (model != null && !Files.isRegularFile(model.resolve("metadata.json"))) {
+            throw new UsageError("--model: not a model bundle (no metadata.json): " + model);
+        }
+        if (modelVersion < 0) {
+            throw new UsageError("--model-version: must be >= 0: " + modelVersion);
+        }
+        if (topN < 1) {
+            throw new UsageError("--top-n: must be >= 1: " + topN);
+        }
+    }
+
+    ScoringConfig config() {
+        ScoringConfig c = ScoringConfig.defaults().withTopN(topN);
+        return model == null ? c : c.withInitialModel(model.toAbsolutePath().toString(), modelVersion);
+    }
+
+    KafkaSource<String> control(String bootstrapServers, String groupId) {
+        return ScoringJobs.controlSource(bootstrapServers, controlTopic, groupId + "-model-control");
+    }
+
+    KafkaSink<UserScores> recommendations(String bootstrapServers) {
+        return ScoringJobs.scoresSink(bootstrapServers, recommendationsTopic, "cross-interest-recommendations");
+    }
+
+    KafkaSink<ControlError> controlErrors(String bootstrapServers) {
+        return ScoringJobs.controlErrorSink(bootstrapServers,
+                controlErrorTopic != null ? controlErrorTopic : controlTopic + "-errors",
+                "cross-interest-control-errors");
+    }
+
+    /** For the start-up line. */
+    String describe() {
+        return recommendationsTopic + " (model " + (model == null ? "from " + controlTopic : model + " v"
+                + modelVersion + ", swaps from " + controlTopic) + ")";
+    }
+}

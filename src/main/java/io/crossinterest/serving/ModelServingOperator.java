@@ -1,0 +1,438 @@
+package io.crossinterest.serving;
+
+import io.crossinterest.joint.SourceHistory;
+import io.crossinterest.joint.UserScores;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MeterView;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedMultiInput;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Encode (CNN) + joint scoring of users' source-block histories, micro-batched, with the model hot-swapped from a
+ * broadcast control stream (DESIGN §4: "joint scorer ← model (broadcast, versioned)").
+ *
+ * <p><b>Input 1</b>: {@link SourceHistory} updates (a user's recent behaviour). They are buffered per user (a newer
+ * update of a user replaces the buffered one: only the newest history matters) and scored in micro-batches: when the
+ * batch holds {@code maxBatchSize} users, when its oldest update has waited {@code maxDelayMillis}, before a watermark
+ * is forwarded, before a checkpoint barrier, and at end of input. A batch is scored by exactly one model, so an output
+ * never mixes two versions; each output names the version that made it ({@link UserScores#modelVersion}, the bundle's
+ * label).
+ *
+ * <p><b>Input 2</b> (broadcast): {@link ModelAnnouncement}s. An announcement whose version is not greater than the
+ * newest one served or queued is ignored (reported). Otherwise the bundle is read on this operator's loader thread,
+ * off the task thread, while the current model keeps serving; the task thread checks the load at each batch boundary
+ * and every {@code pollMillis}, and switches to the new model between two batches (one reference assignment on the task
+ * thread: atomic with respect to scoring). A bundle that fails to load is reported (counter, log, a
+ * {@link ControlError} on {@link #CONTROL_ERRORS}) and the current model keeps serving. Announcements are applied in
+ * arrival order.
+ *
+ * <p><b>State</b> (operator state, so it needs no key): broadcast state {@code models} holds the announcement being
+ * served ({@code active}) and those still loading ({@code queued/<version>}): a restored job loads the model it served
+ * (not the initial one of its configuration; that one only if the restored bundle can no longer be read) and resumes
+ * the loads it had not finished, so no announcement is lost with the control source's offsets. List state {@code awaiting-model} holds buffered updates only while no model has
+ * loaded yet; otherwise the buffer is scored before the barrier and is empty in every snapshot. (While no model has
+ * loaded, watermarks are forwarded and the waiting updates are scored later, behind them: the scores are sinks'
+ * input, nothing downstream windows on their event time.)
+ *
+ * <p>The control stream carries no event time: its watermarks are ignored, and the operator's watermark is that of
+ * input 1, so an idle control topic never holds back event time downstream.
+ *
+ * <p><b>Metrics</b>: {@code modelVersion} (the served announcement's version, −1 before the first), {@code modelSwaps},
+ * {@code modelLoadFailures}, {@code controlMessagesIgnored}, {@code modelLoadMillis}, {@code usersScored} (and
+ * {@code usersScoredPerSecond}), {@code skippedNoSourceHistory}, {@code awaitingModel}, {@code scoringLatencyMillis}
+ * (per output: arrival of the update to emission of its scores, micro-batch wait included), {@code scoringBatchMillis}
+ * (forward pass and top-N of one batch), and per target category (group {@code category}) {@code interestMass}: Σ over
+ * scored users of their interest share in the category (a rate of it over a rate of {@code usersScored} is the mean
+ * share).
+ */
+public final class ModelServingOperator extends AbstractStreamOperator<UserScores>
+        implements TwoInputStreamOperator<SourceHistory, ModelAnnouncement, UserScores>, BoundedMultiInput {
+    private static final long serialVersionUID = 1L;
+
+    /** Control messages not acted on. */
+    public static final OutputTag<ControlError> CONTROL_ERRORS =
+            new OutputTag<>("control-errors", TypeInformation.of(ControlError.class));
+
+    static final String ACTIVE = "active";
+    static final String QUEUED = "queued/";
+    static final MapStateDescriptor<String, ModelAnnouncement> MODELS =
+            new MapStateDescriptor<>("models", Types.STRING, TypeInformation.of(ModelAnnouncement.class));
+    static final ListStateDescriptor<SourceHistory> AWAITING =
+            new ListStateDescriptor<>("awaiting-model", TypeInformation.of(SourceHistory.class));
+
+    private final ScoringConfig config;
+
+    private transient BroadcastState<String, ModelAnnouncement> models;
+    private transient ListState<SourceHistory> awaiting;
+    private transient LinkedHashMap<String, Buffered> buffer;
+    private transient ServingModel active;
+    private transient Deque<Load> loads;
+    private transient ExecutorService loader;
+    private transient ScheduledFuture<?> flushTimer;
+    private transient ScheduledFuture<?> pollTimer;
+    private transient TypeSerializer<SourceHistory> copier;
+    private transient int subtask;
+
+    private transient Counter scored;
+    private transient Counter skippedNoSource;
+    private transient Counter swaps;
+    private transient Counter loadFailures;
+    private transient Counter ignored;
+    private transient Histogram latencyMillis;
+    private transient Histogram batchMillis;
+    private transient Map<String, double[]> interestMass;
+    private transient MetricGroup metrics;
+
+    /** A buffered update: the history, its record timestamp (or null) and its arrival (processing time, ms). */
+    private record Buffered(SourceHistory history, Long timestamp, long arrivedMs) {
+    }
+
+    /** A model being read on the loader thread. */
+    private record Load(ModelAnnouncement announcement, Future<ServingModel> model) {
+    }
+
+    public ModelServingOperator(ScoringConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        models = context.getOperatorStateStore().getBroadcastState(MODELS);
+        awaiting = context.getOperatorStateStore().getListState(AWAITING);
+        buffer = new LinkedHashMap<>();
+        long now = System.currentTimeMillis();
+        for (SourceHistory h : awaiting.get()) {
+            buffer.put(h.userId, new Buffered(h, null, now));
+        }
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        if (getExecutionConfig().isObjectReuseEnabled()) { // upstream may reuse the object we buffer: copy it
+            copier = getOperatorConfig().<SourceHistory>getTypeSerializerIn(0, getUserCodeClassloader());
+        }
+        metrics = getMetricGroup();
+        scored = metrics.counter("usersScored");
+        metrics.meter("usersScoredPerSecond", new MeterView(scored));
+        skippedNoSource = metrics.counter("skippedNoSourceHistory");
+        swaps = metrics.counter("modelSwaps");
+        loadFailures = metrics.counter("modelLoadFailures");
+        ignored = metrics.counter("controlMessagesIgnored");
+        latencyMillis = metrics.histogram("scoringLatencyMillis", new DescriptiveStatisticsHistogram(1000));
+        batchMillis = metrics.histogram("scoringBatchMillis", new DescriptiveStatisticsHistogram(1000));
+        metrics.gauge("modelVersion", this::servedVersion);
+        metrics.gauge("modelLoadMillis", () -> active == null ? 0L : active.loadMillis);
+        metrics.gauge("awaitingModel", () -> active == null ? buffer.size() : 0);
+        interestMass = new HashMap<>();
+
+        loads = new ArrayDeque<>();
+        loader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "model-loader-" + getOperatorName() + "-" + subtask);
+            t.setDaemon(true);
+            return t;
+        });
+        // what to serve first: the model this job served before a restore, else the configured one; then the
+        // announcements that were still loading when the snapshot was taken, in version order
+        ModelAnnouncement restored = models.get(ACTIVE);
+        if (restored != null) {
+            submit(restored);
+        } else if (config.initialBundle != null) {
+            submit(new ModelAnnouncement(config.initialVersion, config.initialBundle));
+        }
+        List<ModelAnnouncement> queued = new ArrayList<>();
+        for (Map.Entry<String, ModelAnnouncement> e : models.entries()) {
+            if (e.getKey().startsWith(QUEUED)) {
+                queued.add(e.getValue());
+            }
+        }
+        queued.sort((a, b) -> Long.compare(a.version, b.version));
+        for (ModelAnnouncement a : queued) {
+            if (a.version > newestVersion()) {
+                submit(a);
+            } else {
+                models.remove(QUEUED + a.version); // superseded by the restored model
+            }
+        }
+    }
+
+    @Override
+    public void processElement1(StreamRecord<SourceHistory> element) throws Exception {
+        SourceHistory h = copier == null ? element.getValue() : copier.copy(element.getValue());
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        buffer.remove(h.userId); // the newest update of a user takes the place of a buffered one, at the end
+        buffer.put(h.userId, new Buffered(h, element.hasTimestamp() ? element.getTimestamp() : null, now));
+        if (buffer.size() >= config.maxBatchSize) {
+            if (active == null) {
+                awaitFirstModel(); // back-pressure while the first model loads, instead of an unbounded buffer
+            }
+            flush();
+        } else if (flushTimer == null && active != null) {
+            flushTimer = getProcessingTimeService().registerTimer(now + config.maxDelayMillis, t -> {
+                flushTimer = null;
+                flush();
+            });
+        }
+    }
+
+    @Override
+    public void processElement2(StreamRecord<ModelAnnouncement> element) throws Exception {
+        ModelAnnouncement a = element.getValue();
+        long newest = newestVersion();
+        if (a.version <= newest) {
+            ignored.inc();
+            LOG.info("subtask {}: ignoring {}: not newer than version {}", subtask, a, newest);
+            report(a, "version " + a.version + " is not newer than version " + newest + " (served or loading)");
+            return;
+        }
+        models.put(QUEUED + a.version, a);
+        submit(a);
+    }
+
+    /** Ignored: announcements carry no event time (see the class comment). */
+    @Override
+    public void processWatermark2(Watermark mark) {
+    }
+
+    @Override
+    public void processWatermark1(Watermark mark) throws Exception {
+        flush();
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        flush();
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        List<SourceHistory> pending = new ArrayList<>(buffer.size());
+        for (Buffered b : buffer.values()) { // non-empty only while no model has loaded
+            pending.add(b.history);
+        }
+        awaiting.update(pending);
+    }
+
+    @Override
+    public void endInput(int inputId) throws Exception {
+        if (inputId == 1) {
+            awaitFirstModel();
+            flush();
+        }
+    }
+
+    @Override
+    public void finish() throws Exception {
+        resolveLoads(true); // a bounded run ends serving the newest model that loads
+        flush();
+        if (!buffer.isEmpty()) {
+            String reason = "no model could be loaded: " + buffer.size() + " profile updates left unscored";
+            LOG.error("subtask {}: {}", subtask, reason);
+            report(new ModelAnnouncement(-1, null), reason);
+        }
+        super.finish();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            cancel(flushTimer);
+            cancel(pollTimer);
+            if (loader != null) {
+                loader.shutdownNow();
+            }
+        } finally {
+            super.close();
+        }
+    }
+
+    /** The version served by this subtask, −1 before the first model (for tests; the metric is {@code modelVersion}). */
+    long servedVersion() {
+        return active == null ? -1 : active.version();
+    }
+
+    /** Scores the buffer with the served model (nothing while there is none). Runs on the task thread only. */
+    private void flush() throws Exception {
+        cancel(flushTimer);
+        flushTimer = null;
+        resolveLoads(false); // the batch boundary: a loaded model takes over here
+        ServingModel m = active;
+        if (buffer.isEmpty() || m == null) {
+            return;
+        }
+        List<SourceHistory> in = new ArrayList<>(buffer.size());
+        List<Buffered> meta = new ArrayList<>(buffer.size());
+        for (Buffered b : buffer.values()) {
+            SourceHistory s = m.sourceBlock(b.history);
+            if (s == null) {
+                skippedNoSource.inc();
+            } else {
+                in.add(s);
+                meta.add(b);
+            }
+        }
+        buffer.clear();
+        if (in.isEmpty()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        List<UserScores> outs = m.score(in);
+        if (outs.size() != in.size()) {
+            throw new IllegalStateException("model " + m.label + " returned " + outs.size() + " outputs for "
+                    + in.size() + " users");
+        }
+        batchMillis.update((System.nanoTime() - t0) / 1_000_000);
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        StreamRecord<UserScores> record = new StreamRecord<>(null);
+        for (int i = 0; i < outs.size(); i++) {
+            UserScores s = outs.get(i);
+            Buffered b = meta.get(i);
+            if (b.timestamp == null) {
+                record.replace(s);
+                record.eraseTimestamp();
+            } else {
+                record.replace(s, b.timestamp);
+            }
+            output.collect(record);
+            latencyMillis.update(now - b.arrivedMs);
+            addInterestMass(s);
+        }
+        scored.inc(outs.size());
+    }
+
+    /** Σ_u p_uc per target category c (p_u = softmax(I_u), the user's interest distribution). */
+    private void addInterestMass(UserScores s) {
+        if (s.interest == null || s.categories == null) {
+            return;
+        }
+        for (int c = 0; c < s.categories.length; c++) {
+            double[] mass = interestMass.get(s.categories[c]);
+            if (mass == null) {
+                double[] cell = new double[1];
+                mass = cell;
+                interestMass.put(s.categories[c], cell);
+                metrics.addGroup("category", s.categories[c]).gauge("interestMass", () -> cell[0]);
+            }
+            mass[0] += s.interest[c];
+        }
+    }
+
+    private void submit(ModelAnnouncement a) {
+        loads.addLast(new Load(a, loader.submit(() -> ServingModel.load(a, config.topN))));
+        schedulePoll();
+    }
+
+    /** The newest version served or loading; −1 when none. */
+    private long newestVersion() {
+        long v = active == null ? -1 : active.version();
+        for (Load l : loads) {
+            v = Math.max(v, l.announcement.version);
+        }
+        return v;
+    }
+
+    private void schedulePoll() {
+        if (pollTimer != null || loads.isEmpty()) {
+            return;
+        }
+        long at = getProcessingTimeService().getCurrentProcessingTime() + config.pollMillis;
+        pollTimer = getProcessingTimeService().registerTimer(at, t -> {
+            pollTimer = null;
+            resolveLoads(false);
+            if (active != null && !buffer.isEmpty() && flushTimer == null) {
+                flush(); // updates that waited for the first model
+            }
+        });
+    }
+
+    /** Blocks until a model serves or every queued load has failed. */
+    private void awaitFirstModel() throws Exception {
+        while (active == null && !loads.isEmpty()) {
+            resolve(loads.pollFirst());
+        }
+    }
+
+    /** Applies finished loads in announcement order ({@code block}: waits for all of them). */
+    private void resolveLoads(boolean block) throws Exception {
+        if (loads == null) {
+            return;
+        }
+        while (!loads.isEmpty() && (block || loads.peekFirst().model.isDone())) {
+            resolve(loads.pollFirst());
+        }
+        schedulePoll();
+    }
+
+    private void resolve(Load l) throws Exception {
+        models.remove(QUEUED + l.announcement.version);
+        ServingModel m;
+        try {
+            m = l.model.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            loadFailures.inc();
+            if (active == null && l.announcement.equals(models.get(ACTIVE))) {
+                models.remove(ACTIVE); // the restored model is gone: do not restore it again
+                if (config.initialBundle != null && loads.isEmpty()) { // fall back to the configured model
+                    submit(new ModelAnnouncement(config.initialVersion, config.initialBundle));
+                }
+            }
+            String serving = active == null ? "no model serves yet" : "still serving version " + active.version()
+                    + " (" + active.label + ")";
+            LOG.warn("subtask {}: {} failed to load; {}", subtask, l.announcement, serving, cause);
+            report(l.announcement, "bundle failed to load: " + cause + "; " + serving);
+            return;
+        }
+        ServingModel before = active;
+        active = m;
+        models.put(ACTIVE, m.announcement);
+        swaps.inc();
+        LOG.info("subtask {}: serving model version {} ({}) from {}, loaded in {} ms off the task thread; was {}",
+                subtask, m.version(), m.label, m.announcement.bundle, m.loadMillis,
+                before == null ? "none" : before.version() + " (" + before.label + ")");
+    }
+
+    private void report(ModelAnnouncement a, String reason) {
+        output.collect(CONTROL_ERRORS, new StreamRecord<>(new ControlError(a.version, a.bundle, reason, a.toJson(),
+                subtask, System.currentTimeMillis())));
+    }
+
+    private static void cancel(ScheduledFuture<?> timer) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+}

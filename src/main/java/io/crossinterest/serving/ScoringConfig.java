@@ -1,0 +1,76 @@
+package io.crossinterest.serving;
+
+import java.io.Serializable;
+
+/**
+ * Settings of the scoring stage.
+ *
+ * <ul>
+ *   <li>{@code initialBundle} / {@code initialVersion}: the model served from the start (e.g. {@code --model DIR});
+ *       null: none until the first announcement (profile updates wait, in state, for it). A restored job serves the
+ *       model recorded in its state instead.
+ *   <li>{@code topN}: target items per output;
+ *   <li>{@code maxBatchSize} / {@code maxDelayMillis}: a micro-batch is scored when it holds this many users or its
+ *       oldest update has waited this long (processing time);
+ *   <li>{@code pollMillis}: how often a pending model load is checked for completion when no batch boundary comes.
+ * </ul>
+ */
+public final class ScoringConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final int DEFAULT_TOP_N = 10;
+    public static final int DEFAULT_MAX_BATCH = 64;
+    public static final long DEFAULT_MAX_DELAY_MS = 200;
+    public static final long DEFAULT_POLL_MS = 50;
+
+    public final String initialBundle;
+    public final long initialVersion;
+    public final int topN;
+    public final int maxBatchSize;
+    public final long maxDelayMillis;
+    public final long pollMillis;
+
+    public ScoringConfig(String initialBundle, long initialVersion, int topN, int maxBatchSize, long maxDelayMillis,
+            long pollMillis) {
+        require(initialVersion >= 0, "initial model version must be >= 0: " + initialVersion);
+        require(topN >= 1, "top-N must be >= 1: " + topN);
+        require(maxBatchSize >= 1, "max batch size must be >= 1: " + maxBatchSize);
+        require(maxDelayMillis >= 0, "max batch delay must be >= 0 ms: " + maxDelayMillis);
+        require(pollMillis >= 1, "poll interval must be >= 1 ms: " + pollMillis);
+        this.initialBundle = initialBundle;
+        this.initialVersion = initialVersion;
+        this.topN = topN;
+        this.maxBatchSize = maxBatchSize;
+        this.maxDelayMillis = maxDelayMillis;
+        this.pollMillis = pollMillis;
+    }
+
+    /** No initial model, defaults otherwise. */
+    public static ScoringConfig defaults() {
+        return new ScoringConfig(null, 0, DEFAULT_TOP_N, DEFAULT_MAX_BATCH, DEFAULT_MAX_DELAY_MS, DEFAULT_POLL_MS);
+    }
+
+    public ScoringConfig withInitialModel(String bundle, long version) {
+        return new ScoringConfig(bundle, version, topN, maxBatchSize, maxDelayMillis, pollMillis);
+    }
+
+    public ScoringConfig withTopN(int n) {
+        return new ScoringConfig(initialBundle, initialVersion, n, maxBatchSize, maxDelayMillis, pollMillis);
+    }
+
+    public ScoringConfig withBatching(int maxBatch, long maxDelayMs) {
+        return new ScoringConfig(initialBundle, initialVersion, topN, maxBatch, maxDelayMs, pollMillis);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ScoringConfig{initial=" + initialBundle + "@" + initialVersion + ", topN=" + topN + ", batch="
+                + maxBatchSize + ", delayMs=" + maxDelayMillis + ", pollMs=" + pollMillis + "}";
+    }
+}

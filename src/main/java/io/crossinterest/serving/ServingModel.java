@@ -1,0 +1,78 @@
+package io.crossinterest.serving;
+
+import io.crossinterest.joint.JointBundle;
+import io.crossinterest.joint.JointScoringFunction;
+import io.crossinterest.joint.SourceHistory;
+import io.crossinterest.joint.UserScores;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A loaded model as the scoring operator serves it: the bundle's {@link JointScoringFunction} (network, Q, tokenizer),
+ * its announced version and the source block it was trained on. Built on the operator's loader thread, then handed to
+ * the task thread, which alone calls {@link #score} (the DL4J graph is not thread-safe).
+ */
+final class ServingModel {
+    final ModelAnnouncement announcement;
+    final String label;
+    final Set<String> sourceCategories;
+    final List<String> targetCategories;
+    final long loadMillis;
+    private final JointScoringFunction function;
+
+    private ServingModel(ModelAnnouncement announcement, JointScoringFunction function, long loadMillis) {
+        JointBundle.Metadata md = function.bundle().metadata();
+        this.announcement = announcement;
+        this.function = function;
+        this.label = md.modelVersion();
+        this.sourceCategories = md.sourceCategories() == null ? Set.of() : new HashSet<>(md.sourceCategories());
+        this.targetCategories = md.targetCategories() == null ? List.of() : List.copyOf(md.targetCategories());
+        this.loadMillis = loadMillis;
+    }
+
+    /** Reads the announced bundle (blocking: seconds for a large network; never on the task thread's hot path). */
+    static ServingModel load(ModelAnnouncement a, int topN) throws Exception {
+        long t0 = System.nanoTime();
+        JointScoringFunction fn = new JointScoringFunction(a.bundle, topN);
+        fn.openStandalone();
+        return new ServingModel(a, fn, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    long version() {
+        return announcement.version;
+    }
+
+    /**
+     * The part of a user's recent behaviour in this model's source block (tokens of other categories are not the
+     * encoder's input), or null when nothing is left: such a user has no source-side evidence to transfer from.
+     */
+    SourceHistory sourceBlock(SourceHistory h) {
+        if (h.itemIds == null || h.itemIds.length == 0) {
+            return null;
+        }
+        if (sourceCategories.isEmpty() || h.categoryIds == null) {
+            return h;
+        }
+        List<String> items = new ArrayList<>(h.itemIds.length);
+        List<String> cats = new ArrayList<>(h.itemIds.length);
+        for (int i = 0; i < h.itemIds.length; i++) {
+            String c = i < h.categoryIds.length ? h.categoryIds[i] : null;
+            if (c != null && sourceCategories.contains(c)) {
+                items.add(h.itemIds[i]);
+                cats.add(c);
+            }
+        }
+        if (items.isEmpty()) {
+            return null;
+        }
+        return items.size() == h.itemIds.length ? h
+                : new SourceHistory(h.userId, items.toArray(String[]::new), cats.toArray(String[]::new));
+    }
+
+    /** One forward pass over a batch of source-block histories: one output per input, in order. */
+    List<UserScores> score(List<SourceHistory> batch) {
+        return function.apply(batch);
+    }
+}

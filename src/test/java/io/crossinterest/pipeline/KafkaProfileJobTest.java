@@ -1,0 +1,213 @@
+package io.crossinterest.pipeline;
+
+import io.crossinterest.event.Behavior;
+import io.crossinterest.event.BehaviorEvent;
+import io.crossinterest.event.DeadLetter;
+import io.crossinterest.ingest.DeadLetterJson;
+import io.crossinterest.ingest.EventJson;
+import io.crossinterest.ingest.InputFormats;
+import io.crossinterest.ingest.InputPlan;
+import io.crossinterest.ingest.ParseLimits;
+import io.crossinterest.ingest.ParseStep;
+import io.crossinterest.ingest.RawLineFormat;
+import io.crossinterest.ingest.RawRecord;
+import io.crossinterest.ingest.RawRecordKafkaDeserializer;
+import io.crossinterest.ingest.RecordParser;
+import io.crossinterest.profile.InMemoryProfiles;
+import io.crossinterest.profile.ProfileConfig;
+import io.crossinterest.profile.ProfileJson;
+import io.crossinterest.profile.UserProfile;
+import io.crossinterest.testing.EmbeddedKafka;
+import io.crossinterest.testing.TestData;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The streaming job against a real KRaft broker: JSON events from a topic, through the graph (RocksDB, checkpoints),
+ * into exactly-once topics of profiles and dead letters, read back with read_committed; and the HybridSource, Taobao
+ * history files first and then the topic. The Kafka sources are bounded at the offsets of the job's start, so each job
+ * ends by itself (its final watermark emits the last updates and its final checkpoint commits the transactions).
+ */
+class KafkaProfileJobTest {
+    private static final ProfileConfig CONFIG = ProfileConfig.defaults().withSequenceLength(10);
+    private static final RecordParser JSON = InputFormats.parser(InputFormats.JSONL, ParseLimits.DEFAULTS);
+    private static final String[] MALFORMED = {"{\"user\":\"1\"}", "not json at all", "",
+        "{\"user\":\"2\",\"item\":\"3\",\"category\":\"4\",\"behavior\":\"teleport\",\"timestamp\":1511658000000}"};
+
+    private static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = EmbeddedKafka.start();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    /** JSON events of 40 users over 8 categories, deterministic. */
+    private static List<BehaviorEvent> liveEvents(long start) {
+        List<BehaviorEvent> events = new ArrayList<>();
+        Behavior[] bs = {Behavior.PV, Behavior.CART, Behavior.FAV, Behavior.BUY};
+        java.util.Random rnd = new java.util.Random(11);
+        for (int i = 0; i < 600; i++) {
+            events.add(new BehaviorEvent(Integer.toString(rnd.nextInt(40)), Integer.toString(rnd.nextInt(300)),
+                    Integer.toString(rnd.nextInt(8)), bs[rnd.nextInt(4)], 1.0, start + 1000L * i));
+        }
+        return events;
+    }
+
+    private static void produce(String topic, List<BehaviorEvent> events, String... malformed) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        EventJson json = new EventJson();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (BehaviorEvent e : events) {
+                producer.send(new ProducerRecord<>(topic, e.user.getBytes(StandardCharsets.UTF_8), json.serialize(e)));
+            }
+            for (String m : malformed) {
+                producer.send(new ProducerRecord<>(topic, m.getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+    }
+
+    /** All committed values of a topic (read_committed), read until {@code expected} are there or a deadline. */
+    private static List<String> consumeCommitted(String topic, int minimum) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(),
+                new StringDeserializer())) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            int idlePolls = 0;
+            while (System.nanoTime() < deadline && (values.size() < minimum || idlePolls < 3)) {
+                int before = values.size();
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+                    values.add(r.value());
+                }
+                idlePolls = values.size() == before ? idlePolls + 1 : 0;
+            }
+        }
+        return values;
+    }
+
+    private static Map<String, UserProfile> lastPerUser(List<String> json) {
+        Map<String, UserProfile> last = new TreeMap<>();
+        for (String j : json) {
+            UserProfile p = ProfileJson.read(j);
+            UserProfile before = last.put(p.user, p);
+            assertTrue(before == null || before.events <= p.events, "updates of a user in order");
+        }
+        return last;
+    }
+
+    private static void runToEnd(Path tmp, Source<RawRecord, ?, ?> source, RecordParser parser, String out,
+            String dead) throws Exception {
+        StreamExecutionEnvironment env = Environments.create(
+                Environments.streaming(2, tmp.resolve("checkpoints"), Duration.ofMillis(500)));
+        JobClient job = ProfileJobs.stream(env, source, parser, CONFIG,
+                KafkaIo.profileSink(kafka.bootstrapServers(), out, "test-" + out),
+                KafkaIo.deadLetterSink(kafka.bootstrapServers(), dead, "test-" + dead, new DeadLetterJson()));
+        job.getJobExecutionResult().get(180, TimeUnit.SECONDS);
+    }
+
+    private static void assertProfiles(Map<String, UserProfile> want, Map<String, UserProfile> got) {
+        assertEquals(want.keySet(), got.keySet());
+        want.forEach((u, p) -> assertTrue(p.equalsWithin(got.get(u), 1e-9), u + ":\n" + p + "\n" + got.get(u)));
+    }
+
+    @Test
+    void kafkaRoundTripExactlyOnce(@TempDir Path tmp) throws Exception {
+        kafka.createTopics(Map.of("events", 2, "profiles", 2, "dead", 1));
+        List<BehaviorEvent> events = liveEvents(1_511_658_000_000L);
+        produce("events", events, MALFORMED);
+        KafkaSource<RawRecord> source = KafkaIo.boundedSource(kafka.bootstrapServers(), "events", "round-trip",
+                new RawRecordKafkaDeserializer());
+        runToEnd(tmp, source, JSON, "profiles", "dead");
+
+        InMemoryProfiles ref = new InMemoryProfiles(CONFIG);
+        events.forEach(ref::add);
+        Map<String, UserProfile> got = lastPerUser(consumeCommitted("profiles", ref.size()));
+        assertProfiles(ref.profiles(), got);
+
+        List<String> dead = consumeCommitted("dead", MALFORMED.length);
+        assertEquals(MALFORMED.length, dead.size(), dead.toString());
+        List<String> raws = new ArrayList<>();
+        for (String d : dead) {
+            DeadLetter letter = new com.fasterxml.jackson.databind.ObjectMapper().readValue(d, DeadLetter.class);
+            assertTrue(letter.source.startsWith("events-"), letter.toString());
+            raws.add(letter.raw);
+        }
+        assertEquals(new java.util.TreeSet<>(List.of(MALFORMED)), new java.util.TreeSet<>(raws));
+    }
+
+    @Test
+    void hybridSourceReadsHistoryFilesThenKafka(@TempDir Path tmp) throws Exception {
+        kafka.createTopics(Map.of("live", 2, "hybrid-profiles", 2, "hybrid-dead", 1));
+        // history: the first 3000 Taobao rows (2017-11-26 09:00..); live: later JSON events, partly the same users
+        Path sample = TestData.require("taobao-userbehavior/UserBehavior_timeslice_110k.csv");
+        List<String> rows = Files.readAllLines(sample).subList(0, 3000);
+        Path historyFile = tmp.resolve("history.csv");
+        Files.write(historyFile, rows);
+        List<BehaviorEvent> live = new ArrayList<>();
+        for (BehaviorEvent e : liveEvents(1_511_700_000_000L)) {
+            String[] row = rows.get(Integer.parseInt(e.user) * 7).split(",");
+            live.add(new BehaviorEvent(row[0], e.item, e.category, e.behavior, e.weight, e.timestamp));
+        }
+        produce("live", live);
+
+        InputPlan plan = InputFormats.resolve(InputFormats.TAOBAO, historyFile);
+        KafkaSource<RawRecord> kafkaPart = KafkaIo.boundedSource(kafka.bootstrapServers(), "live", "hybrid",
+                new RawRecordKafkaDeserializer());
+        RecordParser parser = new SourceDispatchParser("live", plan.parser(), JSON);
+        runToEnd(tmp, ProfileJobs.history(RawLineFormat.fileSource(plan), kafkaPart), parser, "hybrid-profiles",
+                "hybrid-dead");
+
+        InMemoryProfiles ref = new InMemoryProfiles(CONFIG);
+        for (int i = 0; i < rows.size(); i++) {
+            assertEquals(null, ParseStep.parseOrDeadLetter(plan.parser(), new RawRecord("h", i + 1, rows.get(i)),
+                    ref::add));
+        }
+        live.forEach(ref::add);
+        Map<String, UserProfile> got = lastPerUser(consumeCommitted("hybrid-profiles", ref.size()));
+        assertProfiles(ref.profiles(), got);
+        assertTrue(got.values().stream().anyMatch(p -> p.events > 5), "history and live events met in one profile");
+    }
+}

@@ -1,0 +1,141 @@
+package io.crossinterest.serving;
+
+import io.crossinterest.joint.SourceHistory;
+import io.crossinterest.joint.UserScores;
+import io.crossinterest.testing.Await;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.TwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The scoring operator alone, in Flink's operator test harness: version order, restore of the served model. */
+class ModelServingOperatorTest {
+    private static final SourceHistory ALICE = new SourceHistory("alice", new String[] {"s1", "s2", "s3"},
+            new String[] {"books", "books", "books"});
+    private static final SourceHistory BOB = new SourceHistory("bob", new String[] {"s31", "t4", "s35"},
+            new String[] {"books", "music", "books"});
+
+    private static TwoInputStreamOperatorTestHarness<SourceHistory, ModelAnnouncement, UserScores> harness(
+            ModelServingOperator op) throws Exception {
+        return new TwoInputStreamOperatorTestHarness<>(op);
+    }
+
+    @Test
+    void theServedVersionSurvivesARestoreAndOlderAnnouncementsAreIgnored() throws Exception {
+        Path v1 = PlantedModels.v1();
+        Path v2 = PlantedModels.v2();
+        ScoringConfig config = ScoringConfig.defaults().withTopN(3).withBatching(1, 10);
+        ModelServingOperator op = new ModelServingOperator(config);
+        OperatorSubtaskState snapshot;
+        try (var h = harness(op)) {
+            h.open();
+            h.processElement2(new ModelAnnouncement(1, v1.toString()), 0);
+            h.processElement1(ALICE, 5); // batch of 1: waits for the first model, then scores
+            assertEquals(List.of("planted-1"), h.extractOutputValues().stream().map(s -> s.modelVersion).toList());
+            assertEquals(5L, h.extractOutputStreamRecords().get(0).getTimestamp());
+
+            h.processElement2(new ModelAnnouncement(2, v2.toString()), 0);
+            h.processElement2(new ModelAnnouncement(1, v1.toString()), 0); // stale: 2 is loading
+            long[] now = {0};
+            Await.until(Duration.ofSeconds(30), () -> advance(h, now[0] += 10) && op.servedVersion() == 2,
+                    () -> "served version " + op.servedVersion());
+            List<ControlError> errors = h.getSideOutput(ModelServingOperator.CONTROL_ERRORS).stream()
+                    .map(StreamRecord::getValue).toList();
+            assertEquals(1, errors.size(), errors.toString());
+            assertTrue(errors.get(0).reason.contains("not newer than version 2"), errors.toString());
+            snapshot = h.snapshot(1, now[0]);
+        }
+
+        // the restored operator serves version 2, not the initial model of its configuration
+        ModelServingOperator restored = new ModelServingOperator(config.withInitialModel(v1.toString(), 1));
+        try (var h = harness(restored)) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement1(BOB, 7);
+            List<UserScores> out = h.extractOutputValues();
+            assertEquals(1, out.size());
+            assertEquals("planted-2", out.get(0).modelVersion);
+            new PlantedModels.Reference(v1, v2).assertMadeBy(out.get(0), new SourceHistory("bob",
+                    new String[] {"s31", "s35"}, new String[] {"books", "books"})); // the music token is not input
+            h.processElement2(new ModelAnnouncement(2, v2.toString()), 0); // already served: ignored
+            assertEquals(1, h.getSideOutput(ModelServingOperator.CONTROL_ERRORS).size());
+        }
+    }
+
+    @Test
+    void aRestoredModelThatCannotBeReadFallsBackToTheConfiguredOne(@TempDir Path tmp) throws Exception {
+        Path copy = tmp.resolve("v2-copy");
+        try (var files = Files.walk(PlantedModels.v2())) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(PlantedModels.v2().relativize(f).toString()));
+            }
+        }
+        ScoringConfig config = ScoringConfig.defaults().withTopN(3).withBatching(1, 10);
+        OperatorSubtaskState snapshot;
+        try (var h = harness(new ModelServingOperator(config))) {
+            h.open();
+            h.processElement2(new ModelAnnouncement(2, copy.toString()), 0);
+            h.processElement1(ALICE, 1);
+            assertEquals("planted-2", h.extractOutputValues().get(0).modelVersion);
+            snapshot = h.snapshot(1, 0);
+        }
+        try (var files = Files.walk(copy)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+        try (var h = harness(new ModelServingOperator(config.withInitialModel(PlantedModels.v1().toString(), 1)))) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement1(BOB, 2);
+            assertEquals("planted-1", h.extractOutputValues().get(0).modelVersion);
+            List<ControlError> errors = h.getSideOutput(ModelServingOperator.CONTROL_ERRORS).stream()
+                    .map(StreamRecord::getValue).toList();
+            assertEquals(1, errors.size(), errors.toString());
+            assertEquals(2, errors.get(0).version);
+            assertTrue(errors.get(0).reason.contains("failed to load"), errors.toString());
+        }
+    }
+
+    @Test
+    void updatesWaitInStateForTheFirstModel() throws Exception {
+        Path v1 = PlantedModels.v1();
+        ScoringConfig config = ScoringConfig.defaults().withTopN(3).withBatching(8, 10);
+        OperatorSubtaskState snapshot;
+        try (var h = harness(new ModelServingOperator(config))) {
+            h.open();
+            h.processElement1(ALICE, 1);
+            h.processElement1(BOB, 2);
+            h.setProcessingTime(1_000); // past the batch delay: nothing to score with yet
+            assertTrue(h.extractOutputValues().isEmpty());
+            snapshot = h.snapshot(1, 1_000);
+        }
+        try (var h = harness(new ModelServingOperator(config))) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement2(new ModelAnnouncement(4, v1.toString()), 0);
+            h.endInput1();
+            h.endInput2();
+            h.close(); // finishes: the load resolves, the waiting updates are scored
+            assertEquals(List.of("alice:planted-1", "bob:planted-1"), h.extractOutputValues().stream()
+                    .map(s -> s.userId + ":" + s.modelVersion).sorted().toList());
+        }
+    }
+
+    private static boolean advance(TwoInputStreamOperatorTestHarness<?, ?, ?> h, long time) {
+        try {
+            h.setProcessingTime(time);
+            return true;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

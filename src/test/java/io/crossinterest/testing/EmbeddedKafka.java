@@ -1,0 +1,212 @@
+package io.crossinterest.testing;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A real single-node Kafka 3.9.1 in KRaft mode (one process that is broker and controller) on free loopback ports, for
+ * tests. Use with try-with-resources or in {@code @BeforeAll}/{@code @AfterAll}.
+ *
+ * <p>The broker runs in a child JVM: the Flink Kafka connector pins kafka-clients 3.4.0 on the test classpath, and the
+ * 3.9.1 broker code does not run against those clients ({@code NoSuchMethodError}). The child gets the test classpath
+ * with kafka-clients 3.9.1 in place of 3.4.0 (the jar named by the system property {@code kafka.broker.clients.jar},
+ * which the build resolves), so the broker is the real one and the connector talks to it as to any broker. The child's
+ * output goes to {@code broker.log} in its temporary folder, quoted in the exception if it fails to start; it is
+ * stopped on {@link #close} and, as a last resort, when the test JVM exits.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Path dir;
+    private final Process process;
+    private final String bootstrap;
+    private final Thread reaper;
+
+    private EmbeddedKafka(Path dir, Process process, String bootstrap) {
+        this.dir = dir;
+        this.process = process;
+        this.bootstrap = bootstrap;
+        this.reaper = new Thread(process::destroyForcibly, "embedded-kafka-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
+    }
+
+    /** Formats a log folder, starts the broker and returns when it answers clients (bounded wait). */
+    public static EmbeddedKafka start() throws Exception {
+        Path dir = Files.createTempDirectory("embedded-kafka");
+        int brokerPort = freePort();
+        int controllerPort = freePort();
+        Properties p = new Properties();
+        p.setProperty("process.roles", "broker,controller");
+        p.setProperty("node.id", "1");
+        p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        p.setProperty("controller.listener.names", "CONTROLLER");
+        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        p.setProperty("log.dirs", dir.resolve("logs").toString());
+        p.setProperty("num.partitions", "2");
+        p.setProperty("offsets.topic.replication.factor", "1");
+        p.setProperty("offsets.topic.num.partitions", "2");
+        p.setProperty("transaction.state.log.replication.factor", "1");
+        p.setProperty("transaction.state.log.min.isr", "1");
+        p.setProperty("transaction.state.log.num.partitions", "2");
+        p.setProperty("group.initial.rebalance.delay.ms", "0");
+        p.setProperty("auto.create.topics.enable", "false");
+        Path props = dir.resolve("server.properties");
+        try (Writer out = Files.newBufferedWriter(props)) {
+            p.store(out, "embedded test broker");
+        }
+        String classpath = brokerClasspath();
+        Path log = dir.resolve("broker.log");
+        // kafka-storage format (a separate short-lived JVM: the tool ends its JVM when done)
+        Process format = java(classpath, log, "kafka.tools.StorageTool", "format", "-t", clusterId(), "-c",
+                props.toString());
+        if (!format.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || format.exitValue() != 0) {
+            format.destroyForcibly();
+            throw new IllegalStateException("kafka-storage format failed:\n" + tail(log));
+        }
+        Process broker = java(classpath, log, "kafka.Kafka", props.toString());
+        EmbeddedKafka k = new EmbeddedKafka(dir, broker, "127.0.0.1:" + brokerPort);
+        try {
+            k.awaitReady();
+        } catch (Exception e) {
+            k.close();
+            throw new IllegalStateException("the broker did not start: " + e + "\n" + tail(log), e);
+        }
+        return k;
+    }
+
+    public String bootstrapServers() {
+        return bootstrap;
+    }
+
+    /** Creates topics with the given partition counts (replication 1). */
+    public void createTopics(Map<String, Integer> partitions) throws Exception {
+        try (Admin admin = admin()) {
+            List<NewTopic> topics = partitions.entrySet().stream()
+                    .map(e -> new NewTopic(e.getKey(), e.getValue(), (short) 1)).collect(Collectors.toList());
+            admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    public Admin admin() {
+        Properties p = new Properties();
+        p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return Admin.create(p);
+    }
+
+    private void awaitReady() throws Exception {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("broker exited with " + process.exitValue());
+            }
+            try (Admin admin = admin()) {
+                admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
+                return;
+            } catch (Exception e) {
+                last = e;
+            }
+        }
+        throw new IllegalStateException("no answer within " + START_TIMEOUT, last);
+    }
+
+    @Override
+    public void close() {
+        process.destroy(); // SIGTERM: the broker shuts down cleanly
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The test classpath with kafka-clients 3.9.1 in place of the connector's 3.4.0. */
+    static String brokerClasspath() {
+        String clients = System.getProperty("kafka.broker.clients.jar");
+        if (clients == null || !Files.isRegularFile(Paths.get(clients))) {
+            throw new IllegalStateException("system property kafka.broker.clients.jar does not name the kafka-clients "
+                    + "jar of the broker version (set by the build): " + clients);
+        }
+        List<String> entries = new ArrayList<>();
+        entries.add(clients);
+        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!Paths.get(e).getFileName().toString().startsWith("kafka-clients-")) {
+                entries.add(e);
+            }
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    private static Process java(String classpath, Path log, String mainClass, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx512m");
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-Dlog4j2.level=WARN");
+        cmd.add("-cp");
+        cmd.add(classpath);
+        cmd.add(mainClass);
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A cluster id in Kafka's form: 16 random bytes, URL-safe base64 without padding. */
+    private static String clusterId() {
+        UUID u = UUID.randomUUID();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
+        b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+    }
+}

@@ -150,7 +150,22 @@ public final class CnnEncoder {
 
     /** H_u for a batch of windows [n, L] → [n, D] (inference: no dropout, nothing kept for backprop). */
     public static INDArray encode(ComputationGraph graph, INDArray windows) {
-        return graph.feedForward(new INDArray[] {windows}, false).get(H).detach();
+        return forwardUntil(graph, windows, H).get(H).detach();
+    }
+
+    /**
+     * Activations of the named vertices and of everything before them in topological order, without running the
+     * vertices after them (the heads: a softmax over the vocabulary or the target items costs far more than H_u).
+     */
+    public static java.util.Map<String, INDArray> forwardUntil(ComputationGraph graph, INDArray windows,
+            String... vertices) {
+        // DL4J counts the stop point in its layer array (vertices such as the reshape are not layers)
+        List<org.deeplearning4j.nn.api.Layer> layers = java.util.Arrays.asList(graph.getLayers());
+        int until = 0;
+        for (String v : vertices) {
+            until = Math.max(until, layers.indexOf(graph.getLayer(v)));
+        }
+        return graph.feedForward(new INDArray[] {windows}, until, false);
     }
 
     /** Copies the parameters of the named layers from {@code from} into {@code to} (same shapes). */

@@ -52,6 +52,10 @@ public final class EncoderBench {
         machine.put("java", System.getProperty("java.version"));
         machine.put("nd4jBackend", Nd4j.getBackend().getClass().getName());
         machine.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
+        // ND4J's OpenMP threads per op; on a machine shared with other work, 1 avoids busy-waiting at barriers
+        machine.put("OMP_NUM_THREADS", System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset: all cores)"));
+        machine.put("loadAverageAtStart",
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         root.set("encoder", json.valueToTree(c));
 
         ComputationGraph g = CnnEncoder.newPretrainGraph(c);

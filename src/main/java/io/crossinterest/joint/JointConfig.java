@@ -75,11 +75,13 @@ public final class JointConfig implements Serializable {
     }
 
     /**
-     * The improved formulation (see the README's joint-model section): listwise ranking over P̂·Q with a tuned Q and
-     * item bias, plus MSE onto the ALS factors and the encoder's L_DL, fine-tuned encoder, P̂·Q scoring.
+     * The revised formulation (docs/joint-model.md): listwise ranking over P̂·Q with a tuned Q and an item bias that
+     * starts at log-popularity, plus MSE onto the ALS user factors; L_DL trains the encoder in pre-training only
+     * (wDl = 0 here: the vocabulary softmax costs ~10× the rest of a step); fine-tuned encoder; P̂·Q scoring; Adam
+     * 2e-3, batch 128, at most 20 epochs, patience 3.
      */
     public static JointConfig defaults() {
-        return new JointConfig(EncoderConfig.defaults(), 1.0, 1.0, 0.0, 1.0, 0.0, false, true, ScoringPath.PQ, 1e-3,
+        return new JointConfig(EncoderConfig.defaults(), 1.0, 1.0, 0.0, 1.0, 0.0, false, true, ScoringPath.PQ, 2e-3,
                 128, 20, 3, 0.1, 42L);
     }
 

@@ -44,6 +44,7 @@ public final class JointModel implements ColdStartModel {
     private final List<Epoch> history = new ArrayList<>();
     private int bestEpoch = -1;
     private ComputationGraph pretrained;
+    private TargetFactorizer sourceFactorizer;
 
     /** One epoch of joint training: mean training loss, validation loss (warm slice), validation NDCG@10 (cold). */
     public record Epoch(int epoch, double trainLoss, double validLoss, double validNdcg10) {
@@ -61,6 +62,18 @@ public final class JointModel implements ColdStartModel {
      */
     public JointModel withPretrainedEncoder(ComputationGraph encoder) {
         this.pretrained = encoder;
+        return this;
+    }
+
+    /**
+     * Before pre-training, initialises the encoder's token embeddings from CF on the source block: the first
+     * min(k, E) coordinates of token t's embedding become the mean ALS item factor of the source items hashing to t
+     * (item tokens only; the rest keep their random initialisation). The source block's co-occurrence over every
+     * user, cold ones included, then reaches the encoder from the start instead of being learnt from a few
+     * thousand sequences. {@code factorizer} factorises {@link CrossDomainSplit#source}. Returns this.
+     */
+    public JointModel withSourceCfInit(TargetFactorizer factorizer) {
+        this.sourceFactorizer = factorizer;
         return this;
     }
 
@@ -91,6 +104,9 @@ public final class JointModel implements ColdStartModel {
         ComputationGraph pre = pretrained;
         if (pre == null) {
             pre = CnnEncoder.newPretrainGraph(encoderConfig);
+            if (sourceFactorizer != null && tokenizer.scheme() == io.crossinterest.encoder.TokenScheme.ITEMS) {
+                initEmbeddings(pre, sourceFactorizer.factorize(split));
+            }
             pretrainLosses = CnnEncoder.pretrain(pre, userTokens, encoderConfig,
                     e -> LOG.info("joint: encoder pre-training epoch {} done", e + 1));
             LOG.info("joint: encoder pre-training losses {}", Arrays.toString(pretrainLosses));
@@ -101,7 +117,11 @@ public final class JointModel implements ColdStartModel {
                 split.numTargetItems());
         CnnEncoder.copyParams(pre, net.graph, net.outputs.contains(CnnEncoder.DL_HEAD)
                 ? CnnEncoder.encoderAndHead() : CnnEncoder.ENCODER_LAYERS);
-        net.initRankHead(cf);
+        double[] counts = new double[split.numTargetItems()];
+        for (int e = 0; e < split.targetTrain.nnz(); e++) {
+            counts[split.targetTrain.col(e)] += 1;
+        }
+        net.initRankHead(cf, counts);
 
         // training users: warm users with source behaviour; a seeded slice of them validates the loss
         int[] warm = Arrays.stream(split.warmUsers)
@@ -120,8 +140,11 @@ public final class JointModel implements ColdStartModel {
                 .toArray();
         boolean byNdcg = validCold.length > 0;
 
-        double best = Double.NEGATIVE_INFINITY;
-        INDArray bestParams = null;
+        // the starting point (pre-trained encoder, Q, popularity bias) is itself a candidate: epoch -1
+        double best = byNdcg ? validNdcg(net.graph, validCold) : -validLoss(net, validWarm);
+        INDArray bestParams = net.graph.params().dup();
+        bestEpoch = -1;
+        LOG.info("joint: before training, validation {} {}", byNdcg ? "cold NDCG@10" : "loss", Math.abs(best));
         int sinceBest = 0;
         for (int epoch = 0; epoch < config.maxEpochs; epoch++) {
             Random er = new Random(config.seed * 1_000_003L + epoch);
@@ -153,6 +176,26 @@ public final class JointModel implements ColdStartModel {
         net.graph.setParams(bestParams);
         scorer = new JointScorer(net.graph, encoderConfig.seqLen, config.scoring, numCategories, cf);
         encodedUsers = encodeAll(scorer, userTokens);
+    }
+
+    /** Embedding row of token t ← mean of Q_src over the source items hashed to t (first min(k, E) coordinates). */
+    private void initEmbeddings(ComputationGraph g, CfFactors src) {
+        INDArray w = g.getLayer(CnnEncoder.EMBEDDING).getParam("W"); // [V, E]
+        int dims = (int) Math.min(src.rank(), w.size(1));
+        double[][] sum = new double[encoderConfig.vocabSize][dims];
+        int[] n = new int[encoderConfig.vocabSize];
+        for (int i = 0; i < src.numItems(); i++) {
+            int t = SourceTokenizer.hashItem(split.sourceItems.id(i), encoderConfig.vocabSize);
+            n[t]++;
+            for (int j = 0; j < dims; j++) {
+                sum[t][j] += src.items()[i * src.rank() + j];
+            }
+        }
+        for (int t = 0; t < n.length; t++) {
+            for (int j = 0; j < dims && n[t] > 0; j++) {
+                w.putScalar(t, j, sum[t][j] / n[t]);
+            }
+        }
     }
 
     /** Features and labels of one batch, in the order of the network's outputs. */
@@ -396,7 +439,7 @@ public final class JointModel implements ColdStartModel {
         return List.copyOf(history);
     }
 
-    /** The epoch whose weights were kept (0-based). */
+    /** The epoch whose weights were kept (0-based; -1: no epoch improved on the starting point). */
     public int bestEpoch() {
         return bestEpoch;
     }

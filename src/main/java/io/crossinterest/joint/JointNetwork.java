@@ -108,15 +108,24 @@ public final class JointNetwork {
         return new JointNetwork(g, List.copyOf(outputs));
     }
 
-    /** Sets the ranking head's weights to Qᵀ ([k, numItems]) and its bias (if any) to 0: P̂_u·Q_v at the start. */
-    public void initRankHead(CfFactors cf) {
+    /**
+     * Sets the ranking head's weights to Qᵀ ([k, numItems]) and its bias (when Q is tuned) to b_v = log(1 + n_v), n_v
+     * the item's training count: with P̂_u = 0 the head's softmax is then the popularity distribution (the best
+     * user-independent answer), and training only has to learn the personal part P̂_u·Q_v. Without the bias Q is fixed
+     * and the scores are the pure CF reading P̂_u·Q_v.
+     */
+    public void initRankHead(CfFactors cf, double[] itemCounts) {
         if (!outputs.contains(RANK)) {
             return;
         }
         INDArray q = Nd4j.createFromArray(toFloat(cf.items())).reshape('c', cf.numItems(), cf.rank());
         graph.getLayer(RANK).setParam("W", q.transpose().dup('f'));
         if (graph.getLayer(RANK).paramTable().containsKey("b")) {
-            graph.getLayer(RANK).setParam("b", Nd4j.zeros(DataType.FLOAT, 1, cf.numItems()));
+            float[] b = new float[cf.numItems()];
+            for (int v = 0; v < b.length; v++) {
+                b[v] = (float) Math.log1p(itemCounts[v]);
+            }
+            graph.getLayer(RANK).setParam("b", Nd4j.createFromArray(b).reshape(1, b.length));
         }
     }
 

@@ -104,8 +104,10 @@ public final class JointScorer {
         if (tokenSeqs.isEmpty()) {
             return new Encoded(new float[0][], hasInterest() ? new float[0][] : null);
         }
-        Map<String, INDArray> acts = graph.feedForward(
-                new INDArray[] {SourceTokenizer.window(tokenSeqs, seqLen)}, false);
+        INDArray x = SourceTokenizer.window(tokenSeqs, seqLen);
+        Map<String, INDArray> acts = hasInterest()
+                ? CnnEncoder.forwardUntil(graph, x, JointNetwork.PHAT, JointNetwork.INTEREST)
+                : CnnEncoder.forwardUntil(graph, x, JointNetwork.PHAT);
         float[][] phat = acts.get(JointNetwork.PHAT).toFloatMatrix();
         float[][] interest = hasInterest() ? acts.get(JointNetwork.INTEREST).toFloatMatrix() : null;
         return new Encoded(phat, interest);

@@ -29,7 +29,8 @@ public final class AmazonPairHarness {
             io.crossinterest.encoder.SourceTokenizer tok = io.crossinterest.encoder.SourceTokenizer.forSplit(s,
                     c.encoder);
             io.crossinterest.encoder.EncoderConfig ec = c.encoder.withVocabSize(tok.vocabSize());
-            org.deeplearning4j.nn.graph.ComputationGraph pre = encoders.computeIfAbsent(ec.toString(), k -> {
+            org.deeplearning4j.nn.graph.ComputationGraph pre = a[i].endsWith("-srcinit") ? null
+                    : encoders.computeIfAbsent(ec.toString(), k -> {
                 org.deeplearning4j.nn.graph.ComputationGraph g =
                         io.crossinterest.encoder.CnnEncoder.newPretrainGraph(ec);
                 long tp = System.nanoTime();
@@ -38,7 +39,13 @@ public final class AmazonPairHarness {
                         (System.nanoTime() - tp) / 1e9);
                 return g;
             });
-            JointModel m = new JointModel(c, split -> cf).withPretrainedEncoder(pre.clone());
+            JointModel m = new JointModel(c, split -> cf);
+            System.out.println("variant " + a[i] + ": " + c);
+            if (a[i].endsWith("-srcinit")) {
+                m.withSourceCfInit(split -> QuickAls.fit(split.source, rank, 10, 1.0, 10.0, seed));
+            } else {
+                m.withPretrainedEncoder(pre.clone());
+            }
             long t = System.nanoTime();
             m.fit(s);
             double secs = (System.nanoTime() - t) / 1e9;
@@ -52,7 +59,8 @@ public final class AmazonPairHarness {
     static JointConfig variant(String name) {
         JointConfig d = JointConfig.defaults().withEncoder(JointConfig.defaults().encoder
                 .withTraining(1e-3, 128, Integer.getInteger("pretrain", 3)))
-                .withTraining(1e-3, 128, Integer.getInteger("epochs", 12), 2);
+                .withTraining(Double.parseDouble(System.getProperty("lr", "2e-3")), 128,
+                        Integer.getInteger("epochs", 12), 2);
         return switch (name) {
             case "seed" -> JointConfig.seedFormulation().withEncoder(d.encoder).withTraining(1e-3, 128,
                     d.maxEpochs, 2);
@@ -61,7 +69,7 @@ public final class AmazonPairHarness {
             case "seed-frozen" -> variant("seed").withFreezeEncoder(true);
             case "pq-fixed" -> d.withTuneQ(false);
             case "pq-mse" -> d.withWeights(1, 0, 0, 1, 0).withTuneQ(false);
-            case "pq" -> d;
+            case "pq", "pq-srcinit" -> d;
             case "pq-frozen" -> d.withFreezeEncoder(true);
             case "pq-nodl" -> d.withWeights(1, 1, 0, 1, 0);
             case "pq-nomse" -> d.withWeights(0, 1, 0, 1, 0);

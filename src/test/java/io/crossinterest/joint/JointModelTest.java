@@ -54,6 +54,7 @@ class JointModelTest {
         // stopped by patience before maxEpochs, keeping the best validation epoch
         assertTrue(h.size() < model.config().maxEpochs, "ran all " + h.size() + " epochs");
         assertEquals(model.bestEpoch() + 1 + model.config().patience, h.size());
+        assertTrue(model.bestEpoch() >= 0, "training improved on the starting point");
         double best = h.stream().mapToDouble(JointModel.Epoch::validNdcg10).max().orElseThrow();
         assertEquals(best, h.get(model.bestEpoch()).validNdcg10());
         double[] pre = model.pretrainLosses();
@@ -165,6 +166,32 @@ class JointModelTest {
             assertEquals(pre.getLayer(layer).params(), frozen.scorer().graph().getLayer(layer).params(), layer);
         }
         assertNotNull(frozen.predictedFactors(s.testColdUsers[0]));
+    }
+
+    @Test
+    void sourceCfInitialisationPutsMeanSourceFactorsIntoTheTokenEmbeddings() {
+        CrossDomainSplit s = Planted.split(13L);
+        CfFactors src = QuickAls.fit(s.source, 4, 4, 0.1, 10.0, 5L);
+        JointConfig c = Planted.tinyJoint().withFreezeEncoder(true).withTraining(5e-3, 32, 1, 1)
+                .withEncoder(Planted.tinyEncoder().withTraining(5e-3, 32, 0));
+        JointModel m = new JointModel(c, Planted::als).withSourceCfInit(split -> src);
+        m.fit(s);
+        org.nd4j.linalg.api.ndarray.INDArray emb = m.scorer().graph().getLayer(CnnEncoder.EMBEDDING).getParam("W");
+        int vocab = m.encoderConfig().vocabSize;
+        double[][] sum = new double[vocab][4];
+        int[] n = new int[vocab];
+        for (int i = 0; i < s.numSourceItems(); i++) {
+            int t = io.crossinterest.encoder.SourceTokenizer.hashItem(s.sourceItems.id(i), vocab);
+            n[t]++;
+            for (int j = 0; j < 4; j++) {
+                sum[t][j] += src.items()[i * 4 + j];
+            }
+        }
+        for (int t = 0; t < vocab; t++) {
+            for (int j = 0; j < 4 && n[t] > 0; j++) {
+                assertEquals(sum[t][j] / n[t], emb.getDouble(t, j), 1e-6, "token " + t + " dim " + j);
+            }
+        }
     }
 
     private static String[] sourceItemsOf(int u) {

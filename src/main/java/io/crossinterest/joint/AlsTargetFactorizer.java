@@ -13,6 +13,17 @@ public final class AlsTargetFactorizer implements TargetFactorizer {
         this.config = config;
     }
 
+    /**
+     * The same solver on the source block (every user's source rows), for {@link JointModel#withSourceCfInit}; the
+     * returned "user" factors are the source block's.
+     */
+    public static TargetFactorizer sourceBlock(AlsConfig config) {
+        return split -> {
+            AlsResult r = new ImplicitAls(config).fit(split.source);
+            return new CfFactors(config.rank, r.users.numRows(), r.items.numRows(), r.users.data(), r.items.data());
+        };
+    }
+
     @Override
     public CfFactors factorize(CrossDomainSplit split) {
         AlsResult r = new ImplicitAls(config).fit(split.targetTrain);

@@ -87,6 +87,7 @@ public final class Imputation {
         boolean[] seen = new boolean[users];
         double[] num = new double[o.numCols()];
         double[] den = new double[o.numCols()];
+        int[] cols = new int[o.numCols()];
         for (int u = 0; u < users; u++) {
             // dot(u, v) for every v sharing a category with u
             int nt = 0;
@@ -114,24 +115,39 @@ public final class Imputation {
                 dot[touched[i]] = 0;
                 seen[touched[i]] = false;
             }
-            // similarity-weighted mean over the neighbours that observed each category
-            Arrays.fill(num, 0);
-            Arrays.fill(den, 0);
+            // similarity-weighted mean over the neighbours that observed each category (only those columns)
+            int nc = 0;
             for (int i = 0; i < nbrs.length; i++) {
                 int v = nbrs[i];
                 for (int p = o.rowStart(v); p < o.rowEnd(v); p++) {
-                    num[o.col(p)] += sims[i] * o.value(p);
-                    den[o.col(p)] += sims[i];
+                    int c = o.col(p);
+                    if (den[c] == 0) {
+                        cols[nc++] = c;
+                    }
+                    num[c] += sims[i] * o.value(p);
+                    den[c] += sims[i];
                 }
             }
+            Arrays.sort(cols, 0, nc);
             int p = o.rowStart(u);
-            for (int c = 0; c < o.numCols(); c++) {
-                if (p < o.rowEnd(u) && o.col(p) == c) {
-                    out.accept(u, c, o.value(p), false);
+            int q = 0;
+            while (p < o.rowEnd(u) || q < nc) { // merge the observed row and the neighbours' columns, in column order
+                int observed = p < o.rowEnd(u) ? o.col(p) : Integer.MAX_VALUE;
+                int candidate = q < nc ? cols[q] : Integer.MAX_VALUE;
+                if (observed <= candidate) {
+                    out.accept(u, observed, o.value(p), false);
                     p++;
-                } else if (den[c] > 0) {
-                    out.accept(u, c, num[c] / den[c], true);
+                    if (candidate == observed) {
+                        q++;
+                    }
+                } else {
+                    out.accept(u, candidate, num[candidate] / den[candidate], true);
+                    q++;
                 }
+            }
+            for (int i = 0; i < nc; i++) {
+                num[cols[i]] = 0;
+                den[cols[i]] = 0;
             }
         }
     }

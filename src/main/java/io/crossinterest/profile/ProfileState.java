@@ -35,7 +35,8 @@ import java.util.Arrays;
  */
 public class ProfileState {
     /**
-     * 1: categories, scores, behaviorCounts, events, lastEventTime, tokensStored, pendingEmit.
+     * 1: categories, scores, behaviorCounts, events, lastEventTime, tokenItems, tokenCategories, tokenBehaviors,
+     * tokenTimes, pendingEmit.
      */
     public static final int SCHEMA_VERSION = 1;
 
@@ -54,9 +55,16 @@ public class ProfileState {
     public long events;
     /** a = the newest event time seen (epoch ms); {@link Long#MIN_VALUE} before the first event. */
     public long lastEventTime = Long.MIN_VALUE;
-    /** Tokens in the list state (it holds up to 2L between compactions). */
-    public int tokensStored;
-    /** Event time of the registered emission timer, or {@link #NONE}. */
+    /**
+     * The newest L behaviour tokens, sorted by (event time, item, category, behaviour ordinal), oldest first (ties in
+     * time, frequent in the second-resolution Taobao data, are ordered by content, not by arrival); four parallel arrays (items, categories, behaviour ordinals, event times) so the state stays a POJO of
+     * arrays. Keeping them sorted and cut to L on insertion makes them the same set whatever the arrival order.
+     */
+    public String[] tokenItems = NO_CATEGORIES;
+    public String[] tokenCategories = NO_CATEGORIES;
+    public byte[] tokenBehaviors = new byte[0];
+    public long[] tokenTimes = new long[0];
+    /** Event time of the registered emission timer, or {@link #NONE} (cleared when it fires). */
     public long pendingEmit = NONE;
 
     public ProfileState() {}
@@ -101,6 +109,74 @@ public class ProfileState {
         }
         behaviorCounts[e.behavior.ordinal()]++;
         events++;
+    }
+
+    /**
+     * Inserts the token of {@code e} into the sorted newest-L tokens: binary search for its place in that order; if the list is full, the oldest token (or the new one, if it is older than all) drops out.
+     * O(L) copying, O(log L) comparisons.
+     */
+    public void addToken(BehaviorEvent e, int l) {
+        int n = tokenTimes.length;
+        int lo = 0;
+        int hi = n;
+        while (lo < hi) { // first index whose token is greater than the new one
+            int mid = (lo + hi) >>> 1;
+            if (compareToken(mid, e) <= 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        int at = lo;
+        int drop = n >= l ? 1 : 0; // drop the oldest when full
+        if (drop == 1 && at == 0) {
+            return; // older than all of the newest L
+        }
+        int m = n + 1 - drop;
+        String[] items = new String[m];
+        String[] cats = new String[m];
+        byte[] bs = new byte[m];
+        long[] ts = new long[m];
+        // old tokens [drop, at) then the new one then [at, n)
+        int before = at - drop;
+        System.arraycopy(tokenItems, drop, items, 0, before);
+        System.arraycopy(tokenCategories, drop, cats, 0, before);
+        System.arraycopy(tokenBehaviors, drop, bs, 0, before);
+        System.arraycopy(tokenTimes, drop, ts, 0, before);
+        items[before] = e.item;
+        cats[before] = e.category;
+        bs[before] = (byte) e.behavior.ordinal();
+        ts[before] = e.timestamp;
+        System.arraycopy(tokenItems, at, items, before + 1, n - at);
+        System.arraycopy(tokenCategories, at, cats, before + 1, n - at);
+        System.arraycopy(tokenBehaviors, at, bs, before + 1, n - at);
+        System.arraycopy(tokenTimes, at, ts, before + 1, n - at);
+        tokenItems = items;
+        tokenCategories = cats;
+        tokenBehaviors = bs;
+        tokenTimes = ts;
+    }
+
+    /** Token i against the token of e: time, item, category (nulls first), behaviour ordinal. */
+    private int compareToken(int i, BehaviorEvent e) {
+        int c = Long.compare(tokenTimes[i], e.timestamp);
+        if (c == 0) {
+            c = compareNullsFirst(tokenItems[i], e.item);
+        }
+        if (c == 0) {
+            c = compareNullsFirst(tokenCategories[i], e.category);
+        }
+        if (c == 0) {
+            c = Integer.compare(tokenBehaviors[i], e.behavior.ordinal());
+        }
+        return c;
+    }
+
+    private static int compareNullsFirst(String a, String b) {
+        if (a == null || b == null) {
+            return a == null ? (b == null ? 0 : -1) : 1;
+        }
+        return a.compareTo(b);
     }
 
     /** 2^(−Δ/h) = exp(−Δ·ln2/h) for Δ ≥ 0. */

@@ -3,7 +3,6 @@ package io.crossinterest.profile;
 import io.crossinterest.event.Behavior;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -31,7 +30,7 @@ public class UserProfile {
 
     public UserProfile() {}
 
-    public static UserProfile of(String user, ProfileState s, List<Token> recent) {
+    public static UserProfile of(String user, ProfileState s) {
         UserProfile p = new UserProfile();
         p.user = user;
         p.events = s.events;
@@ -39,12 +38,8 @@ public class UserProfile {
         p.categories = s.categories.clone();
         p.scores = s.scores.clone();
         p.behaviorCounts = s.behaviorCounts.clone();
-        p.recentItems = new String[recent.size()];
-        p.recentCategories = new String[recent.size()];
-        for (int i = 0; i < recent.size(); i++) {
-            p.recentItems[i] = recent.get(i).item;
-            p.recentCategories[i] = recent.get(i).category;
-        }
+        p.recentItems = s.tokenItems.clone();
+        p.recentCategories = s.tokenCategories.clone();
         return p;
     }
 

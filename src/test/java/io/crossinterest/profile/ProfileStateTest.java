@@ -84,10 +84,39 @@ class ProfileStateTest {
 
     @Test
     void recentTokensAreTheNewestLOldestFirstWithContentTieBreak() {
-        List<Token> ts = List.of(new Token("b", "c", Behavior.PV, 5), new Token("a", "c", Behavior.PV, 5),
-                new Token("z", "c", Behavior.PV, 1), new Token("y", "c", Behavior.BUY, 9));
-        List<Token> newest = RecentTokens.newest(ts, 3);
-        assertEquals(List.of(ts.get(1), ts.get(0), ts.get(3)), newest);
+        ProfileState s = new ProfileState();
+        List<BehaviorEvent> es = List.of(ev("u", "b", "c", Behavior.PV, 5), ev("u", "a", "c", Behavior.PV, 5),
+                ev("u", "z", "c", Behavior.PV, 1), ev("u", "y", "c", Behavior.BUY, 9));
+        for (BehaviorEvent e : es) {
+            s.addToken(e, 3);
+        }
+        assertArrayEquals(new String[] {"a", "b", "y"}, s.tokenItems);
+        assertArrayEquals(new long[] {5, 5, 9}, s.tokenTimes);
+    }
+
+    @Test
+    void tokensMatchASortUnderTheReferenceOrder() {
+        Random rnd = new Random(3);
+        Behavior[] bs = Behavior.values();
+        for (int round = 0; round < 20; round++) {
+            ProfileState s = new ProfileState();
+            List<Token> all = new ArrayList<>();
+            int l = 1 + rnd.nextInt(12);
+            for (int i = 0; i < 60; i++) {
+                BehaviorEvent e = ev("u", "i" + rnd.nextInt(6), "c" + rnd.nextInt(3), bs[rnd.nextInt(bs.length)],
+                        rnd.nextInt(10));
+                s.addToken(e, l);
+                all.add(Token.of(e));
+            }
+            all.sort(Token.ORDER);
+            List<Token> want = all.subList(all.size() - l, all.size());
+            for (int i = 0; i < l; i++) {
+                assertEquals(want.get(i).item, s.tokenItems[i]);
+                assertEquals(want.get(i).category, s.tokenCategories[i]);
+                assertEquals(want.get(i).timestamp, s.tokenTimes[i]);
+                assertEquals(want.get(i).behavior.ordinal(), s.tokenBehaviors[i]);
+            }
+        }
     }
 
     @Test

@@ -105,8 +105,9 @@ final class BenchData {
     /**
      * A generated power-law matrix with latent structure: items in 50 groups; a user belongs to one group and draws
      * 80% of its interactions from its group, 20% from all items, both with Zipf(1.0) popularity; user activity is
-     * 5 + Pareto(x_m = 13.6, a = 1.8), capped at 2,000 (mean ≈ 22); strengths 1..3. 100,000 users give ≈ 2.2M
-     * interactions over 40,000 items.
+     * 5 + Pareto(x_m = 13.6, a = 1.8) draws, capped at 2,000 (mean ≈ 22); repeated (user, item) draws add up, so a
+     * user has ≈ 15.5 distinct items; strengths 1..3. 140,000 users give ≈ 2.2M distinct interactions (≈ 2.1M after
+     * the held-out split) over 40,000 items.
      */
     static BenchData powerLaw(int numUsers, long seed, int maxEvalUsers) {
         int numItems = 40_000;

@@ -61,6 +61,7 @@ public class BackfillCommand implements Callable<Integer> {
         if (parallelism < 1) {
             throw new UsageError("--parallelism: must be >= 1: " + parallelism);
         }
+        ProfileConfig config = profile.config().withIdleTtl(null); // a backfill keeps every user
         InputPlan plan;
         try {
             plan = InputFormats.resolve(format, input);
@@ -70,7 +71,6 @@ public class BackfillCommand implements Callable<Integer> {
         if (Files.exists(output) && !Files.isDirectory(output)) {
             throw new UsageError("--output: not a folder: " + output);
         }
-        ProfileConfig config = profile.config().withIdleTtl(null); // a backfill keeps every user
         for (String sub : new String[] {FileOutputs.PROFILES, FileOutputs.DEAD_LETTERS}) {
             Path old = output.resolve(sub);
             if (Files.exists(old)) {

@@ -47,7 +47,8 @@ class EvaluateCommandTest {
         Path d = amazon();
         Run r = cli("evaluate", "--format", "amazon-pair", "--source", d.resolve("electronic_phone").toString(),
                 "--target", d.resolve("phone_electronic").toString(), "--beta", "0.2", "--seeds", "1", "--output",
-                out.toString(), "--rank", "8", "--als-iterations", "2", "--max-epochs", "1", "--dump-rankings");
+                out.toString(), "--rank", "8", "--als-iterations", "2", "--max-epochs", "1", "--dump-rankings",
+                "--models", String.join(",", BASELINES));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("[1/1] cmf"), "progress is shown: " + r.err());
         JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());

@@ -25,10 +25,10 @@ import org.bytedeco.openblas.presets.openblas_nolapack;
  * are handed to BLAS. Rows are processed in chunks of {@link #CHUNK} consecutive rows; a chunk's result depends only
  * on its inputs, so the outcome is the same for any number of threads or any assignment of chunks to threads.
  *
- * <p>BLAS: the level-3 and LAPACK work (G·P for a chunk of CG directions, dsyrk, dposv) goes to the native OpenBLAS
- * that ND4J bundles (through JavaCPP, on off-heap buffers); the per-row level-1/2 work on a handful of interactions
- * (dgemv, ddot, daxpy) stays on the JVM through dev.ludovic.netlib, where a call costs no JNI transition (it is
- * vectorised when {@code jdk.incubator.vector} is present).
+ * <p>BLAS: the level-3 and LAPACK work (Gram matrices, G·P for a chunk of CG directions, dsyrk, dposv) goes to the
+ * native OpenBLAS that ND4J bundles (through JavaCPP, on off-heap buffers); the per-row level-1/2 work on a handful of
+ * interactions (dgemv, ddot, daxpy) stays on the JVM through dev.ludovic.netlib, where a call costs no JNI transition
+ * (it is vectorised when {@code jdk.incubator.vector} is present).
  */
 final class AlsKernels {
     /** Rows per chunk of a half-step (the unit of work and of batching the CG's G·P product). */
@@ -52,11 +52,20 @@ final class AlsKernels {
         return BLAS_.getClass().getName();
     }
 
-    /** out += Σ_{r∈[from,to)} f_r f_rᵀ = F_[from,to)ᵀ F_[from,to) (one dgemm on the column-major k × n view). */
+    /**
+     * out += Σ_{r∈[from,to)} f_r f_rᵀ = F_[from,to)ᵀ F_[from,to): one OpenBLAS dgemm M·Mᵀ on the column-major k × n view
+     * M of the rows (copied off-heap), the full symmetric k × k result.
+     */
     static void addGram(double[] f, int from, int to, int k, double[] out) {
         int n = to - from;
-        if (n > 0) {
-            BLAS_.dgemm("N", "T", k, k, n, 1.0, f, from * k, k, f, from * k, k, 1.0, out, 0, k);
+        if (n == 0) {
+            return;
+        }
+        try (DoublePointer m = new DoublePointer((long) n * k); DoublePointer g = new DoublePointer(out)) {
+            m.put(f, from * k, n * k);
+            openblas.cblas_dgemm(openblas.CblasColMajor, openblas.CblasNoTrans, openblas.CblasTrans, k, k, n, 1.0, m,
+                    k, m, k, 1.0, g, k);
+            g.get(out, 0, k * k);
         }
     }
 

@@ -7,15 +7,13 @@ import java.util.Comparator;
 import java.util.Objects;
 
 /**
- * One behaviour token of a user's recent sequence: the item, its category, the behaviour and the event time.
+ * Test reference for the token order of {@link ProfileState#addToken}. One behaviour token of a user's recent sequence: the item, its category, the behaviour and the event time.
  *
  * <p>Tokens are ordered by {@link #ORDER}: event time first, then item, category and behaviour, so that "the last L
  * tokens" is one well-defined set whatever order the events arrived in (events with equal time stamps, frequent in
  * the second-resolution Taobao data, are ordered by their content, not by their arrival).
- *
- * <p>A Flink POJO: its list state is serialized by the PojoSerializer (no Kryo) and may gain fields later.
  */
-public class Token {
+final class Token {
     /** Event time, then item, category, behaviour: a total order on distinct tokens, independent of arrival. */
     public static final Comparator<Token> ORDER = Comparator.<Token>comparingLong(t -> t.timestamp)
             .thenComparing(t -> t.item, Comparator.nullsFirst(Comparator.naturalOrder()))

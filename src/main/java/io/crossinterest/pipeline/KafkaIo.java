@@ -1,5 +1,7 @@
 package io.crossinterest.pipeline;
 
+import io.crossinterest.cf.als.Recommendation;
+import io.crossinterest.cf.als.RecommendationJson;
 import io.crossinterest.event.DeadLetter;
 import io.crossinterest.profile.ProfileJsonEncoder;
 import io.crossinterest.profile.UserProfile;
@@ -79,7 +81,21 @@ public final class KafkaIo {
                 .build());
     }
 
-    private static <T> KafkaSink<T> sink(String bootstrapServers, String transactionalIdPrefix,
+    /** Exactly-once CF recommendations of the retraining stage as JSON ({@code user} as the record key). */
+    public static KafkaSink<Recommendation> recommendationSink(String bootstrapServers, String topic,
+            String transactionalIdPrefix) {
+        return sink(bootstrapServers, transactionalIdPrefix, KafkaRecordSerializationSchema.<Recommendation>builder()
+                .setTopic(topic)
+                .setKeySerializationSchema((Recommendation r) -> r.user.getBytes(StandardCharsets.UTF_8))
+                .setValueSerializationSchema(new RecommendationJson())
+                .build());
+    }
+
+    /**
+     * An exactly-once sink: transactions committed with checkpoints, {@code transaction.timeout.ms} below the broker's
+     * default maximum (15 min) so the producer is not refused and the job does not restart-loop.
+     */
+    public static <T> KafkaSink<T> sink(String bootstrapServers, String transactionalIdPrefix,
             KafkaRecordSerializationSchema<T> schema) {
         Properties p = new Properties();
         p.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);

@@ -42,13 +42,17 @@ public final class ProfileJobs {
                 ProfilePipeline.DEFAULT_OUT_OF_ORDERNESS);
     }
 
+    /** The job's raw records from {@code source}, under the stable uid {@value #SOURCE_UID}. */
+    public static DataStream<RawRecord> rawRecords(StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source,
+            String sourceName) {
+        // the type is given: a HybridSource does not tell it
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), sourceName, Types.POJO(RawRecord.class))
+                .uid(SOURCE_UID);
+    }
+
     private static void wire(StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source, String sourceName,
             RecordParser parser, ProfileConfig config, Sink<UserProfile> profiles, Sink<DeadLetter> deadLetters) {
-        // the type is given: a HybridSource does not tell it
-        DataStream<RawRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), sourceName,
-                        Types.POJO(RawRecord.class))
-                .uid(SOURCE_UID);
-        graph(raw, parser, config).sinkTo(profiles, deadLetters);
+        graph(rawRecords(env, source, sourceName), parser, config).sinkTo(profiles, deadLetters);
     }
 
     /** Runs the graph to the end of a bounded source and returns the result (env in BATCH mode). */

@@ -58,7 +58,7 @@ public final class ScoringJobs {
 
     /** Exactly-once scores as JSON ({@link ScoresJson}), the user as the record key. */
     public static KafkaSink<UserScores> scoresSink(String bootstrapServers, String topic, String transactionalIdPrefix) {
-        return sink(bootstrapServers, transactionalIdPrefix, KafkaRecordSerializationSchema.<UserScores>builder()
+        return KafkaIo.sink(bootstrapServers, transactionalIdPrefix, KafkaRecordSerializationSchema.<UserScores>builder()
                 .setTopic(topic)
                 .setKeySerializationSchema((UserScores s) -> s.userId.getBytes(StandardCharsets.UTF_8))
                 .setValueSerializationSchema(new ScoresJson())
@@ -68,24 +68,12 @@ public final class ScoringJobs {
     /** Exactly-once control errors as JSON ({@link ControlErrorJson}). */
     public static KafkaSink<ControlError> controlErrorSink(String bootstrapServers, String topic,
             String transactionalIdPrefix) {
-        return sink(bootstrapServers, transactionalIdPrefix, KafkaRecordSerializationSchema.<ControlError>builder()
+        return KafkaIo.sink(bootstrapServers, transactionalIdPrefix, KafkaRecordSerializationSchema.<ControlError>builder()
                 .setTopic(topic)
                 .setValueSerializationSchema(new ControlErrorJson())
                 .build());
     }
 
-    private static <T> KafkaSink<T> sink(String bootstrapServers, String transactionalIdPrefix,
-            KafkaRecordSerializationSchema<T> schema) {
-        Properties p = new Properties();
-        p.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, KafkaIo.TRANSACTION_TIMEOUT_MS);
-        return KafkaSink.<T>builder()
-                .setBootstrapServers(bootstrapServers)
-                .setKafkaProducerConfig(p)
-                .setRecordSerializer(schema)
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(transactionalIdPrefix)
-                .build();
-    }
 
     /**
      * The stream job with the scoring stage: {@link ProfileJobs#stream}'s graph (the same source uid and operators, so
@@ -96,10 +84,8 @@ public final class ScoringJobs {
             ProfileConfig profileConfig, Sink<UserProfile> profiles, Sink<DeadLetter> deadLetters,
             Source<String, ?, ?> control, ScoringConfig scoring, Sink<UserScores> scores,
             Sink<ControlError> controlErrors) throws Exception {
-        DataStream<RawRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "raw records",
-                        Types.POJO(RawRecord.class))
-                .uid(ProfileJobs.SOURCE_UID);
-        ProfilePipeline.Outputs graph = ProfileJobs.graph(raw, parser, profileConfig);
+        ProfilePipeline.Outputs graph = ProfileJobs.graph(ProfileJobs.rawRecords(env, source, "raw records"), parser,
+                profileConfig);
         graph.sinkTo(profiles, deadLetters);
         attach(graph.profiles, control, scoring, scores, controlErrors);
         return env.executeAsync("cross-interest stream");

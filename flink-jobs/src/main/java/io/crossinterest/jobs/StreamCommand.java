@@ -13,6 +13,7 @@ import io.crossinterest.ingest.RecordParser;
 import io.crossinterest.pipeline.Environments;
 import io.crossinterest.pipeline.KafkaIo;
 import io.crossinterest.pipeline.ProfileJobs;
+import io.crossinterest.pipeline.ProfilePipeline;
 import io.crossinterest.pipeline.ScoringJobs;
 import io.crossinterest.pipeline.SourceDispatchParser;
 import io.crossinterest.profile.UserProfile;
@@ -41,7 +42,8 @@ import java.util.concurrent.Callable;
  * cancelled (Ctrl-C on the embedded cluster, {@code flink cancel} / stop-with-savepoint on a cluster).
  */
 @Command(name = "stream", mixinStandardHelpOptions = true,
-        description = "Run the profile graph in STREAMING mode: Kafka (optionally after history files) -> Kafka.")
+        description = "The job graph in STREAMING mode: Kafka (optionally after history files) -> profiles,"
+                + " optional joint scoring with hot-swapped models and periodic CF retraining -> Kafka.")
 public class StreamCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -84,6 +86,9 @@ public class StreamCommand implements Callable<Integer> {
     @Mixin
     ScoringOptions scoring;
 
+    @Mixin
+    RetrainOptions retraining;
+
     @Override
     public Integer call() throws Exception {
         if (parallelism < 1) {
@@ -93,6 +98,7 @@ public class StreamCommand implements Callable<Integer> {
             throw new UsageError(history == null ? "--format: only with --history" : "--history: needs --format");
         }
         scoring.validate();
+        retraining.validate();
         RecordParser json = InputFormats.parser(InputFormats.JSONL, ParseLimits.DEFAULTS);
         KafkaSource<RawRecord> live = KafkaIo.source(bootstrapServers, inputTopic, groupId,
                 new RawRecordKafkaDeserializer());
@@ -115,14 +121,23 @@ public class StreamCommand implements Callable<Integer> {
         KafkaSink<UserProfile> profiles = KafkaIo.profileSink(bootstrapServers, outputTopic, "cross-interest-profiles");
         KafkaSink<DeadLetter> dead = KafkaIo.deadLetterSink(bootstrapServers, deadLetterTopic,
                 "cross-interest-dead-letters", new DeadLetterJson());
-        JobClient job = !scoring.enabled() ? ProfileJobs.stream(env, source, parser, profile.config(), profiles, dead)
-                : ScoringJobs.stream(env, source, parser, profile.config(), profiles, dead,
-                        scoring.control(bootstrapServers, groupId), scoring.config(),
-                        scoring.recommendations(bootstrapServers), scoring.controlErrors(bootstrapServers));
+        // parse -> keyBy(user) -> profiles (and dead letters); then, on the same graph, the optional stages
+        ProfilePipeline.Outputs graph = ProfileJobs.graph(ProfileJobs.rawRecords(env, source, "raw records"), parser,
+                profile.config());
+        graph.sinkTo(profiles, dead);
+        if (scoring.enabled()) {
+            ScoringJobs.attach(graph.profiles, scoring.control(bootstrapServers, groupId), scoring.config(),
+                    scoring.recommendations(bootstrapServers), scoring.controlErrors(bootstrapServers));
+        }
+        if (retraining.enabled()) {
+            retraining.attach(graph.events, bootstrapServers);
+        }
+        JobClient job = env.executeAsync("cross-interest stream");
         PrintWriter out = spec.commandLine().getOut();
         out.println("stream: job " + job.getJobID() + " running: " + (history != null ? history + " then " : "")
                 + inputTopic + " -> " + outputTopic + " (dead letters: " + deadLetterTopic + ")"
-                + (scoring.enabled() ? " -> recommendations " + scoring.describe() : ""));
+                + (scoring.enabled() ? " -> recommendations " + scoring.describe() : "")
+                + (retraining.enabled() ? "; " + retraining.describe() : ""));
         out.flush();
         job.getJobExecutionResult().get();
         return CrossInterest.EXIT_OK;

@@ -1,5 +1,15 @@
 package io.crossinterest.jobs;
 
+import io.crossinterest.eval.ColdStartModel;
+import io.crossinterest.eval.ColdStartModelProvider;
+import io.crossinterest.eval.CrossDomainSplit;
+import io.crossinterest.eval.EvalDatasets;
+import io.crossinterest.eval.EvaluationReport;
+import io.crossinterest.eval.EvaluationResult;
+import io.crossinterest.eval.EvaluationRun;
+import io.crossinterest.eval.ModelRegistry;
+import io.crossinterest.eval.ModelSettings;
+import io.crossinterest.joint.JointModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -9,22 +19,22 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code cross-interest demo}: the whole pipeline on the bundled Amazon sport–phone pair, by running the product's
- * own commands one after the other, as a user would:
+ * {@code cross-interest demo}: the whole pipeline on the bundled Amazon sport–phone pair, the same code paths as the
+ * product's commands:
  *
  * <ol>
  *   <li>{@code backfill}: the Flink job graph in BATCH mode over both domains' files: parse (dead letters), per-user
  *       aggregation into keyed state, profiles (a row of the user × category matrix O and the recent tokens);
- *   <li>{@code train}: target-block ALS, the CNN encoder pre-trained on the source block, the joint model; a versioned
- *       bundle; interests and top-N for held-out cold users;
+ *   <li>as {@code train}: target-block ALS, the CNN encoder pre-trained on the source block, the joint model; a
+ *       versioned bundle; interests and top-N for held-out cold users;
  *   <li>{@code explain}: which source items drove one cold user's recommendations;
- *   <li>{@code evaluate}: the cold-start comparison table of the joint model and the five baselines.
+ *   <li>as {@code evaluate}: the cold-start comparison table of the joint model (the one of step 2, on the same split)
+ *       and the five baselines.
  * </ol>
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -59,8 +69,6 @@ public class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         String b = String.format(Locale.ROOT, "%s", beta);
         String s = Long.toString(seed);
-        List<String> effort = quick ? List.of("--als-iterations", "3", "--max-epochs", "3")
-                : List.of();
         Path backfill = output.resolve("backfill");
         Path model = output.resolve("model");
         Path eval = output.resolve("evaluation");
@@ -69,11 +77,15 @@ public class DemoCommand implements Callable<Integer> {
         run("backfill", "--input", sourceDomain.toString(), "--format", "amazon-pair", "--output", backfill.toString());
 
         step(out, 2, "train: target-block ALS + CNN encoder on the source block + joint model; cold users' interests");
-        List<String> train = new ArrayList<>(List.of("train", "--format", "amazon-pair", "--source",
-                sourceDomain.toString(), "--target", targetDomain.toString(), "--beta", b, "--seed", s,
-                "--model-version", "demo-" + s, "--output", model.toString()));
-        train.addAll(effort);
-        run(train.toArray(String[]::new));
+        PrintWriter err = spec.commandLine().getErr();
+        EvalDatasets.Loaded pairData = EvalDatasets.amazonPair(sourceDomain, targetDomain);
+        CrossDomainSplit split = pairData.split(beta, 0.1, seed);
+        ModelSettings settings = new ModelSettings(seed, 32, quick ? 3 : 10, quick ? 3 : 50,
+                Runtime.getRuntime().availableProcessors());
+        err.printf(Locale.ROOT, "train: %s; %d warm users train, %d cold users held out%n", pairData.summary(),
+                split.warmUsers.length, split.validColdUsers.length + split.testColdUsers.length);
+        JointModel joint = TrainCommand.trainJoint(split, settings, "demo-" + s, model.resolve("bundle"),
+                model.resolve("cold-users.jsonl"), 10, err, "train");
         String user = firstColdUser(model.resolve("cold-users.jsonl"));
         out.println("  first cold users' recommendations (" + model.resolve("cold-users.jsonl") + "):");
         try (var lines = Files.lines(model.resolve("cold-users.jsonl"))) {
@@ -85,11 +97,33 @@ public class DemoCommand implements Callable<Integer> {
                 sourceDomain.resolve("train.txt").toString(), "--user", rawUserId(user), "--top", "3");
 
         step(out, 4, "evaluate: the joint model next to five baselines on held-out cold users (beta " + b + ", seed " + s + ")");
-        List<String> evaluate = new ArrayList<>(List.of("evaluate", "--format", "amazon-pair", "--source",
-                sourceDomain.toString(), "--target", targetDomain.toString(), "--beta", b, "--seeds", s,
-                "--output", eval.toString()));
-        evaluate.addAll(effort);
-        run(evaluate.toArray(String[]::new));
+        // the baselines are fitted here; the joint model is the one fitted in step 2 on this very split
+        ModelRegistry registry = new ModelRegistry();
+        ModelRegistry all = ModelRegistry.fromClassPath();
+        for (String name : all.names()) {
+            if (!name.equals("joint")) {
+                registry.register(new ColdStartModelProvider() {
+                    @Override
+                    public String name() {
+                        return name;
+                    }
+
+                    @Override
+                    public ColdStartModel create(ModelSettings ms) {
+                        return all.create(name, ms);
+                    }
+                });
+            }
+        }
+        registry.register(new AlreadyFitted(joint, split));
+        Files.createDirectories(eval);
+        EvaluationResult result = EvaluationRun.run(pairData.dataset, beta, List.of(seed), x -> split,
+                registry.names(), registry, settings, null, msg -> {
+                    err.println("evaluate: " + msg);
+                    err.flush();
+                });
+        EvaluationReport.write(result, eval, "demo --seed " + s + " --beta " + b + (quick ? " --quick" : ""));
+        out.print(Files.readString(eval.resolve("report.md")));
 
         out.println();
         out.println("Done. Everything is under " + output.toAbsolutePath() + ":");
@@ -138,6 +172,48 @@ public class DemoCommand implements Callable<Integer> {
 
     private static String abbreviate(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max) + " ...";
+    }
+
+    /**
+     * The joint model fitted in step 2, offered to the evaluation under its own name: fitting it again on the same
+     * split would give the same model (seeded) at the cost of minutes. Refuses any other split.
+     */
+    static final class AlreadyFitted implements ColdStartModelProvider, ColdStartModel {
+        private final JointModel model;
+        private final CrossDomainSplit fittedOn;
+
+        AlreadyFitted(JointModel model, CrossDomainSplit fittedOn) {
+            this.model = model;
+            this.fittedOn = fittedOn;
+        }
+
+        @Override
+        public String name() {
+            return model.name();
+        }
+
+        @Override
+        public ColdStartModel create(ModelSettings settings) {
+            return this;
+        }
+
+        @Override
+        public void fit(CrossDomainSplit split) {
+            if (!split.dataset.equals(fittedOn.dataset) || split.seed != fittedOn.seed
+                    || !java.util.Arrays.equals(split.testColdUsers, fittedOn.testColdUsers)) {
+                throw new IllegalArgumentException("the joint model was fitted on another split");
+            }
+        }
+
+        @Override
+        public void scoreItems(int user, double[] out) {
+            model.scoreItems(user, out);
+        }
+
+        @Override
+        public double[] categoryInterest(int user) {
+            return model.categoryInterest(user);
+        }
     }
 
     /** A step of the demo failed; its own message is already on stderr. */

@@ -148,6 +148,18 @@ public class TrainCommand implements Callable<Integer> {
                 + "(%d for early stopping)", split.warmUsers.length, split.testColdUsers.length + split.validColdUsers.length,
                 split.validColdUsers.length));
 
+        Path bundleDir = output.resolve("bundle");
+        trainJoint(split, settings, version, bundleDir, output.resolve("cold-users.jsonl"), topN, err, "train");
+        cl.getOut().println(bundleDir);
+        return CrossInterest.EXIT_OK;
+    }
+
+    /**
+     * Fits the joint model on {@code split} without its test rows, saves the bundle to {@code bundleDir} and writes the
+     * test cold users' interests and top-N to {@code coldUsersFile}; returns the fitted model.
+     */
+    static JointModel trainJoint(CrossDomainSplit split, ModelSettings settings, String version, Path bundleDir,
+            Path coldUsersFile, int topN, PrintWriter err, String who) throws IOException {
         ColdStartModel m = ModelRegistry.fromClassPath().create("joint", settings);
         if (!(m instanceof JointModel)) {
             throw new IllegalStateException("the model registered as 'joint' is " + m.getClass().getName());
@@ -155,20 +167,15 @@ public class TrainCommand implements Callable<Integer> {
         JointModel joint = (JointModel) m;
         long t0 = System.nanoTime();
         joint.fit(split.withoutTest());
-        progress(err, String.format(Locale.ROOT, "fitted in %.1f s (best epoch %d of %d)",
+        progress(err, who, String.format(Locale.ROOT, "fitted in %.1f s (best epoch %d of %d)",
                 (System.nanoTime() - t0) / 1e9, joint.bestEpoch(), joint.history().size()));
-
-        Path bundleDir = output.resolve("bundle");
         JointBundle.save(joint, bundleDir, version);
-        progress(err, "saved model bundle " + version + " to " + bundleDir);
-
-        Path coldFile = output.resolve("cold-users.jsonl");
-        ColdUserSummary s = writeColdUsers(joint, split, version, coldFile);
-        progress(err, String.format(Locale.ROOT,
+        progress(err, who, "saved model bundle " + version + " to " + bundleDir);
+        ColdUserSummary s = writeColdUsers(joint, split, version, coldUsersFile, topN, settings.seed);
+        progress(err, who, String.format(Locale.ROOT,
                 "mapped %d cold users to %s: %d of them (%.1f%%) have a held-out target item in their top %d",
-                s.users, coldFile, s.usersWithHit, 100.0 * s.usersWithHit / Math.max(1, s.users), topN));
-        cl.getOut().println(bundleDir);
-        return CrossInterest.EXIT_OK;
+                s.users, coldUsersFile, s.usersWithHit, 100.0 * s.usersWithHit / Math.max(1, s.users), topN));
+        return joint;
     }
 
     /** How many cold users were written, and how many have a held-out item among their top N. */
@@ -179,8 +186,8 @@ public class TrainCommand implements Callable<Integer> {
      * the model has them), {@code top} (C_u's best N target items with scores), {@code heldOut} (the target items
      * hidden from training) and {@code hits} (how many of those are in {@code top}).
      */
-    private ColdUserSummary writeColdUsers(JointModel joint, CrossDomainSplit split, String version, Path file)
-            throws IOException {
+    private static ColdUserSummary writeColdUsers(JointModel joint, CrossDomainSplit split, String version, Path file,
+            int topN, long seed) throws IOException {
         Files.createDirectories(file.getParent());
         ObjectMapper json = new ObjectMapper();
         double[] scores = new double[split.numTargetItems()];
@@ -222,7 +229,11 @@ public class TrainCommand implements Callable<Integer> {
     }
 
     private static void progress(PrintWriter err, String msg) {
-        err.println("train: " + msg);
+        progress(err, "train", msg);
+    }
+
+    private static void progress(PrintWriter err, String who, String msg) {
+        err.println(who + ": " + msg);
         err.flush();
     }
 }

@@ -2,11 +2,8 @@ package io.crossinterest.baselines;
 
 import io.crossinterest.cf.als.AlsResult;
 import io.crossinterest.cf.als.Factors;
-import io.crossinterest.eval.ColdStartEvaluator;
-import io.crossinterest.eval.ColdStartModel;
 import io.crossinterest.eval.CrossDomainSplit;
 import io.crossinterest.eval.ModelSettings;
-import io.crossinterest.eval.SelectionReport;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -22,7 +19,6 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * EMCDR (Man et al. 2017, "Cross-Domain Recommendation: An Embedding and Mapping Approach"): factorise each block
@@ -31,23 +27,13 @@ import java.util.Locale;
  * ‖f(P^s_u) − P^t_u‖². A cold user is scored by P̂^t_u = f(P^s_u): score(u, i) = P̂^t_u · Q^t_i.
  *
  * <p>Selected on the validation cold users: the training epoch (early stopping on full-ranking NDCG@10, patience
- * {@value #PATIENCE} epochs, at most {@link ModelSettings#maxEpochs}); the best epoch's mapped factors are kept.
+ * {@value FactorBridge#PATIENCE} epochs, at most {@link ModelSettings#maxEpochs}); the best epoch's mapped factors are kept.
  */
-public final class Emcdr implements ColdStartModel, SelectionReport {
+public final class Emcdr extends FactorBridge {
     public static final String NAME = "emcdr";
-    static final int PATIENCE = 5;
-    static final int BATCH = 256;
-    static final double LEARNING_RATE = 1e-3;
-
-    private final ModelSettings settings;
-    private Factors mapped;
-    private AlsResult target;
-    private boolean[] warm;
-    private int bestEpoch;
-    private double validationNdcg = Double.NEGATIVE_INFINITY;
 
     public Emcdr(ModelSettings settings) {
-        this.settings = settings;
+        super(settings);
     }
 
     @Override
@@ -56,22 +42,8 @@ public final class Emcdr implements ColdStartModel, SelectionReport {
     }
 
     @Override
-    public void fit(CrossDomainSplit split) {
-        SmallNetThreads.single(() -> {
-            train(split);
-            return null;
-        });
-    }
-
-    private void train(CrossDomainSplit split) {
-        AlsResult source = Factorizations.source(split, settings);
-        target = Factorizations.target(split, settings);
-        warm = BridgeData.hasTargetRows(split);
+    protected void learn(CrossDomainSplit split, AlsResult source, int[] train) {
         int k = settings.rank;
-        int[] train = BridgeData.warmWithSource(split);
-        if (train.length == 0) {
-            throw new IllegalStateException("EMCDR needs warm users active in both blocks; the split has none");
-        }
         INDArray x = BridgeData.rows(source.users, train);
         INDArray y = BridgeData.rows(target.users, train);
         int[] sourceUsers = BridgeData.usersWithSource(split);
@@ -90,34 +62,14 @@ public final class Emcdr implements ColdStartModel, SelectionReport {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         DataSet all = new DataSet(x, y);
-        int sinceBest = 0;
-        for (int epoch = 1; epoch <= settings.maxEpochs && sinceBest < PATIENCE; epoch++) {
+        for (int epoch = 1; keepTraining(epoch); epoch++) {
             all.shuffle(settings.seed + epoch);
             List<DataSet> batches = all.batchBy(BATCH);
             for (DataSet b : batches) {
                 net.fit(b);
             }
             Factors candidate = BridgeData.scatter(net.output(allX), sourceUsers, split.numUsers(), k);
-            double v = ColdStartEvaluator.validationNdcg(split, (u, out) -> candidate.scoreAll(u, target.items, out));
-            if (v > validationNdcg) {
-                validationNdcg = v;
-                bestEpoch = epoch;
-                mapped = candidate;
-                sinceBest = 0;
-            } else {
-                sinceBest++;
-            }
+            epochDone(epoch, split, candidate);
         }
-    }
-
-    @Override
-    public void scoreItems(int user, double[] out) {
-        // a user with target training rows has their own target factor; the bridge is for the others
-        (warm[user] ? target.users : mapped).scoreAll(user, target.items, out);
-    }
-
-    @Override
-    public String selection() {
-        return String.format(Locale.ROOT, "epoch=%d, validation ndcg@10=%.4f", bestEpoch, validationNdcg);
     }
 }

@@ -3,11 +3,8 @@ package io.crossinterest.baselines;
 import io.crossinterest.cf.als.AlsResult;
 import io.crossinterest.cf.als.Factors;
 import io.crossinterest.data.InteractionMatrix;
-import io.crossinterest.eval.ColdStartEvaluator;
-import io.crossinterest.eval.ColdStartModel;
 import io.crossinterest.eval.CrossDomainSplit;
 import io.crossinterest.eval.ModelSettings;
-import io.crossinterest.eval.SelectionReport;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
@@ -22,7 +19,6 @@ import org.nd4j.linalg.learning.config.Adam;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
@@ -45,25 +41,15 @@ import java.util.stream.IntStream;
  * mean ‖P̂^t_u − P^t_u‖² (the mapping-oriented objective; the paper's task-oriented one regresses ratings, which
  * implicit data does not have). c₂ starts at the flattened identity, so training starts from M_u = I. A cold user is
  * scored by P̂^t_u · Q^t_i. Selected on the validation cold users: the epoch (early stopping on full-ranking NDCG@10,
- * patience {@value #PATIENCE}); the best epoch's mapped factors are kept.
+ * patience {@value FactorBridge#PATIENCE}); the best epoch's mapped factors are kept.
  */
-public final class Ptupcdr implements ColdStartModel, SelectionReport {
+public final class Ptupcdr extends FactorBridge {
     public static final String NAME = "ptupcdr";
     static final int MAX_ITEMS = 32;
     static final int HIDDEN = 64;
-    static final int PATIENCE = 5;
-    static final int BATCH = 256;
-    static final double LEARNING_RATE = 1e-3;
-
-    private final ModelSettings settings;
-    private Factors mapped;
-    private AlsResult target;
-    private boolean[] warm;
-    private int bestEpoch;
-    private double validationNdcg = Double.NEGATIVE_INFINITY;
 
     public Ptupcdr(ModelSettings settings) {
-        this.settings = settings;
+        super(settings);
     }
 
     @Override
@@ -72,22 +58,8 @@ public final class Ptupcdr implements ColdStartModel, SelectionReport {
     }
 
     @Override
-    public void fit(CrossDomainSplit split) {
-        SmallNetThreads.single(() -> {
-            train(split);
-            return null;
-        });
-    }
-
-    private void train(CrossDomainSplit split) {
-        AlsResult source = Factorizations.source(split, settings);
-        target = Factorizations.target(split, settings);
-        warm = BridgeData.hasTargetRows(split);
+    protected void learn(CrossDomainSplit split, AlsResult source, int[] train) {
         int k = settings.rank;
-        int[] train = BridgeData.warmWithSource(split);
-        if (train.length == 0) {
-            throw new IllegalStateException("PTUPCDR needs warm users active in both blocks; the split has none");
-        }
         int[] sourceUsers = BridgeData.usersWithSource(split);
         Inputs all = inputs(split.source, source, sourceUsers, k);
         Map<Integer, Integer> rowOf = new HashMap<>();
@@ -104,8 +76,7 @@ public final class Ptupcdr implements ColdStartModel, SelectionReport {
                 .dataSetLabelMapping("ut")
                 .build());
         Random shuffle = new Random(settings.seed);
-        int sinceBest = 0;
-        for (int epoch = 1; epoch <= settings.maxEpochs && sinceBest < PATIENCE; epoch++) {
+        for (int epoch = 1; keepTraining(epoch); epoch++) {
             int[] order = trainRows.clone();
             for (int i = order.length - 1; i > 0; i--) {
                 int j = shuffle.nextInt(i + 1);
@@ -119,15 +90,7 @@ public final class Ptupcdr implements ColdStartModel, SelectionReport {
                         new INDArray[] {rows(labels, idx)}));
             }
             Factors candidate = BridgeData.scatter(predict(sd, all), sourceUsers, split.numUsers(), k);
-            double v = ColdStartEvaluator.validationNdcg(split, (u, out) -> candidate.scoreAll(u, target.items, out));
-            if (v > validationNdcg) {
-                validationNdcg = v;
-                bestEpoch = epoch;
-                mapped = candidate;
-                sinceBest = 0;
-            } else {
-                sinceBest++;
-            }
+            epochDone(epoch, split, candidate);
         }
     }
 
@@ -219,16 +182,5 @@ public final class Ptupcdr implements ColdStartModel, SelectionReport {
         }
         return new Inputs(Nd4j.create(items).reshape('c', n, MAX_ITEMS * k), Nd4j.create(mask).reshape('c', n, MAX_ITEMS),
                 BridgeData.rows(als.users, users));
-    }
-
-    @Override
-    public void scoreItems(int user, double[] out) {
-        // a user with target training rows has their own target factor; the bridge is for the others
-        (warm[user] ? target.users : mapped).scoreAll(user, target.items, out);
-    }
-
-    @Override
-    public String selection() {
-        return String.format(Locale.ROOT, "epoch=%d, validation ndcg@10=%.4f", bestEpoch, validationNdcg);
     }
 }

@@ -94,7 +94,7 @@ public class DemoCommand implements Callable<Integer> {
 
         step(out, 3, "explain: which sport items drove cold user " + user + "'s phone recommendations");
         run("explain", "--model", model.resolve("bundle").toString(), "--history",
-                sourceDomain.resolve("train.txt").toString(), "--user", rawUserId(user), "--top", "3");
+                sourceDomain.resolve("train.txt").toString(), "--format", "amazon-pair", "--user", user, "--top", "3");
 
         step(out, 4, "evaluate: the joint model next to five baselines on held-out cold users (beta " + b + ", seed " + s + ")");
         // the baselines are fitted here; the joint model is the one fitted in step 2 on this very split
@@ -162,12 +162,6 @@ public class DemoCommand implements Callable<Integer> {
             String first = lines.findFirst().orElseThrow(() -> new IllegalStateException("no cold users in " + coldUsers));
             return new com.fasterxml.jackson.databind.ObjectMapper().readTree(first).get("user").asText();
         }
-    }
-
-    /** The id as it stands in the pair's train.txt (the adapter prefixes it with the pair name, "phone-sport:17"). */
-    private static String rawUserId(String user) {
-        int colon = user.lastIndexOf(':');
-        return colon < 0 ? user : user.substring(colon + 1);
     }
 
     private static String abbreviate(String s, int max) {

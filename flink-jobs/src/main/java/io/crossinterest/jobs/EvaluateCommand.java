@@ -9,10 +9,9 @@ import io.crossinterest.eval.ModelRegistry;
 import io.crossinterest.eval.ModelSettings;
 import io.crossinterest.event.DeadLetter;
 import io.crossinterest.ingest.DeadLetterJson;
-import io.crossinterest.ingest.InputFormats;
-import io.crossinterest.ingest.InputSpecException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,7 +24,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
@@ -49,28 +47,8 @@ public class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--format", required = true, description = "amazon-pair, douban, movielens or split")
-    String format;
-
-    @Option(names = "--source", required = true,
-            description = "source block: amazon-pair folder A_B, douban ratings file, movielens folder, split block folder")
-    Path source;
-
-    @Option(names = "--target", description = "target block: amazon-pair folder B_A, douban file, split block folder"
-            + " (not for movielens)")
-    Path target;
-
-    @Option(names = "--target-genres", split = ",",
-            description = "movielens: the genres forming the target block, e.g. Comedy,Drama,Action")
-    List<String> targetGenres;
-
-    @Option(names = "--beta", defaultValue = "0.2",
-            description = "fraction of the users active in both blocks made cold (default ${DEFAULT-VALUE}; not for split)")
-    double beta;
-
-    @Option(names = "--valid-fraction", defaultValue = "0.1",
-            description = "fraction of the cold users used for validation (default ${DEFAULT-VALUE})")
-    double validFraction;
+    @Mixin
+    CrossDomainOptions data;
 
     @Option(names = "--seeds", split = ",", defaultValue = "1,2,3", description = "seeds (default ${DEFAULT-VALUE})")
     List<Long> seeds;
@@ -84,53 +62,14 @@ public class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--dump-rankings", description = "write rankings-<model>.tsv (top 100 per test user, first seed)")
     boolean dumpRankings;
 
-    @Option(names = "--rank", defaultValue = "32", description = "factor rank (default ${DEFAULT-VALUE})")
-    int rank;
-
-    @Option(names = "--als-iterations", defaultValue = "10", description = "ALS iterations (default ${DEFAULT-VALUE})")
-    int alsIterations;
-
-    @Option(names = "--max-epochs", defaultValue = "50",
-            description = "most training epochs of the neural models; early stopping on validation (default ${DEFAULT-VALUE})")
-    int maxEpochs;
-
-    @Option(names = "--threads", description = "worker threads (default: all cores)")
-    Integer threads;
-
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
-        String fmt = format.trim().toLowerCase(Locale.ROOT);
-        if (!EvalDatasets.FORMATS.contains(fmt)) {
-            throw new CommandLine.ParameterException(cl, "--format: '" + format + "' is not one of "
-                    + String.join(", ", EvalDatasets.FORMATS));
-        }
-        if (fmt.equals(InputFormats.MOVIELENS)) {
-            if (target != null) {
-                throw new CommandLine.ParameterException(cl, "--target: movielens takes --target-genres instead");
-            }
-            if (targetGenres == null || targetGenres.isEmpty()) {
-                throw new CommandLine.ParameterException(cl, "--target-genres is required for movielens");
-            }
-        } else if (target == null) {
-            throw new CommandLine.ParameterException(cl, "--target is required for " + fmt);
-        }
-        if (!(beta > 0 && beta < 1)) {
-            throw new CommandLine.ParameterException(cl, "--beta: must be in (0, 1), got " + beta);
-        }
-        if (!(validFraction > 0 && validFraction < 1)) {
-            throw new CommandLine.ParameterException(cl, "--valid-fraction: must be in (0, 1), got " + validFraction);
-        }
+        String fmt = data.checkedFormat(cl);
         if (seeds.isEmpty() || new LinkedHashSet<>(seeds).size() != seeds.size()) {
             throw new CommandLine.ParameterException(cl, "--seeds: give distinct seeds, got " + seeds);
         }
-        ModelSettings settings;
-        try {
-            settings = new ModelSettings(seeds.get(0), rank, alsIterations, maxEpochs,
-                    threads == null ? Runtime.getRuntime().availableProcessors() : threads);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, e.getMessage());
-        }
+        ModelSettings settings = data.settings(cl, seeds.get(0));
         ModelRegistry registry = ModelRegistry.fromClassPath();
         List<String> run = models == null || models.isEmpty() ? registry.names() : models;
         for (String m : run) {
@@ -151,31 +90,19 @@ public class EvaluateCommand implements Callable<Integer> {
         };
         System.setProperty("java.awt.headless", "true");
 
-        EvalDatasets.Loaded data;
-        try {
-            data = EvalDatasets.load(fmt, source, target,
-                    targetGenres == null ? null : new LinkedHashSet<>(targetGenres));
-        } catch (InputSpecException e) {
-            throw new UsageError(e.getMessage());
+        EvalDatasets.Loaded loaded = data.load(fmt);
+        progress.accept("read " + loaded.summary());
+        if (!loaded.deadLetters.isEmpty()) {
+            writeDeadLetters(loaded.deadLetters, output.resolve("dead-letters.jsonl"));
+            progress.accept(loaded.deadLetters.size() + " malformed records written to "
+                    + output.resolve("dead-letters.jsonl") + "; first: " + loaded.deadLetters.get(0).reason);
         }
-        progress.accept("read " + data.summary());
-        if (!data.deadLetters.isEmpty()) {
-            writeDeadLetters(data.deadLetters, output.resolve("dead-letters.jsonl"));
-            progress.accept(data.deadLetters.size() + " malformed records written to "
-                    + output.resolve("dead-letters.jsonl") + "; first: " + data.deadLetters.get(0).reason);
-        }
-        double reportedBeta = data.givenSplit() ? Double.NaN : beta;
-        if (data.givenSplit() && cl.getParseResult().hasMatchedOption("--beta")) {
+        double reportedBeta = loaded.givenSplit() ? Double.NaN : data.beta;
+        if (loaded.givenSplit() && cl.getParseResult().hasMatchedOption("--beta")) {
             progress.accept("--beta is ignored: the split layout gives the split");
         }
-        java.util.function.LongFunction<CrossDomainSplit> splits = seed -> {
-            try {
-                return data.split(beta, validFraction, seed);
-            } catch (IllegalArgumentException e) {
-                throw new UsageError(data.dataset + ": " + e.getMessage());
-            }
-        };
-        EvaluationResult result = EvaluationRun.run(data.dataset, reportedBeta, seeds, splits, run, registry, settings,
+        java.util.function.LongFunction<CrossDomainSplit> splits = seed -> data.split(loaded, seed);
+        EvaluationResult result = EvaluationRun.run(loaded.dataset, reportedBeta, seeds, splits, run, registry, settings,
                 dumpRankings ? output : null, progress);
         List<String> command = new ArrayList<>(cl.getParseResult().originalArgs()); // starts with "evaluate"
         EvaluationReport.write(result, output, String.join(" ", command));

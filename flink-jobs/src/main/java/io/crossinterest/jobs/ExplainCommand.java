@@ -2,6 +2,11 @@ package io.crossinterest.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.crossinterest.ingest.InputFormats;
+import io.crossinterest.ingest.InputSpecException;
+import io.crossinterest.ingest.LocalReader;
+import io.crossinterest.ingest.ParseLimits;
+import io.crossinterest.ingest.RecordParser;
 import io.crossinterest.joint.Explainer;
 import io.crossinterest.joint.JointBundle;
 import io.crossinterest.joint.SourceHistory;
@@ -40,6 +45,12 @@ public class ExplainCommand implements Callable<Integer> {
     @Option(names = "--user", required = true, description = "The user id to explain.")
     String user;
 
+    @Option(names = "--format",
+            description = "Read --history with this input format's parser (amazon-pair, douban, split, taobao, jsonl), "
+                    + "so ids match the training data's (amazon-pair: items 'sport:123', users 'phone-sport:17'). "
+                    + "Without it: user<TAB>item[<TAB>category] lines as they are.")
+    String format;
+
     @Option(names = "--top", defaultValue = "5", description = "Target items to explain (default 5).")
     int top;
 
@@ -57,7 +68,7 @@ public class ExplainCommand implements Callable<Integer> {
         if (!Files.isRegularFile(history)) {
             throw new UsageError("--history: no such file: " + history);
         }
-        SourceHistory h = read(history, user);
+        SourceHistory h = format == null ? read(history, user) : readWithParser(history, format, user);
         if (h.itemIds.length == 0) {
             throw new UsageError("--user: no source behaviour for user " + user + " in " + history);
         }
@@ -66,6 +77,25 @@ public class ExplainCommand implements Callable<Integer> {
         spec.commandLine().getOut().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValueAsString(e));
         return CrossInterest.EXIT_OK;
+    }
+
+    /** The user's events in the history file, in file order, through the format's parser (malformed lines skipped). */
+    static SourceHistory readWithParser(Path file, String format, String user) throws IOException {
+        RecordParser parser;
+        try {
+            parser = InputFormats.parser(format, ParseLimits.DEFAULTS);
+        } catch (InputSpecException e) {
+            throw new UsageError("--format: " + e.getMessage());
+        }
+        List<String> items = new ArrayList<>();
+        List<String> cats = new ArrayList<>();
+        LocalReader.readFile(file, parser, e -> {
+            if (e.user.equals(user)) {
+                items.add(e.item);
+                cats.add(e.category);
+            }
+        }, dead -> { });
+        return new SourceHistory(user, items.toArray(String[]::new), cats.toArray(String[]::new));
     }
 
     /** The user's lines of the history file; a malformed line is an error naming it. */

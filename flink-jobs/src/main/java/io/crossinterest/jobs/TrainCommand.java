@@ -9,12 +9,11 @@ import io.crossinterest.eval.EvalDatasets;
 import io.crossinterest.eval.ModelRegistry;
 import io.crossinterest.eval.ModelSettings;
 import io.crossinterest.eval.RankingMetrics;
-import io.crossinterest.ingest.InputFormats;
-import io.crossinterest.ingest.InputSpecException;
 import io.crossinterest.joint.JointBundle;
 import io.crossinterest.joint.JointModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,8 +27,6 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -55,37 +52,11 @@ public class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--format", required = true, description = "amazon-pair, douban, movielens or split")
-    String format;
-
-    @Option(names = "--source", required = true, description = "source block (as for evaluate)")
-    Path source;
-
-    @Option(names = "--target", description = "target block (as for evaluate; not for movielens)")
-    Path target;
-
-    @Option(names = "--target-genres", split = ",", description = "movielens: the genres forming the target block")
-    List<String> targetGenres;
-
-    @Option(names = "--beta", defaultValue = "0.2",
-            description = "fraction of the users active in both blocks held out as cold (default ${DEFAULT-VALUE})")
-    double beta;
-
-    @Option(names = "--valid-fraction", defaultValue = "0.1",
-            description = "fraction of the cold users used for early stopping (default ${DEFAULT-VALUE})")
-    double validFraction;
+    @Mixin
+    CrossDomainOptions data;
 
     @Option(names = "--seed", defaultValue = "1", description = "seed of the split and the model (default ${DEFAULT-VALUE})")
     long seed;
-
-    @Option(names = "--rank", defaultValue = "32", description = "CF factor rank (default ${DEFAULT-VALUE})")
-    int rank;
-
-    @Option(names = "--als-iterations", defaultValue = "10", description = "ALS iterations (default ${DEFAULT-VALUE})")
-    int alsIterations;
-
-    @Option(names = "--max-epochs", defaultValue = "50", description = "most joint epochs (default ${DEFAULT-VALUE})")
-    int maxEpochs;
 
     @Option(names = "--top-n", defaultValue = "10", description = "items per cold user (default ${DEFAULT-VALUE})")
     int topN;
@@ -93,57 +64,24 @@ public class TrainCommand implements Callable<Integer> {
     @Option(names = "--model-version", description = "the bundle's version (default: joint-<UTC time>)")
     String modelVersion;
 
-    @Option(names = "--threads", description = "worker threads (default: all cores)")
-    Integer threads;
-
     @Option(names = "--output", required = true, description = "output folder (bundle/ and cold-users.jsonl)")
     Path output;
 
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
-        String fmt = format.trim().toLowerCase(Locale.ROOT);
-        if (!EvalDatasets.FORMATS.contains(fmt)) {
-            throw new CommandLine.ParameterException(cl, "--format: '" + format + "' is not one of "
-                    + String.join(", ", EvalDatasets.FORMATS));
-        }
-        if (fmt.equals(InputFormats.MOVIELENS) && (targetGenres == null || targetGenres.isEmpty())) {
-            throw new CommandLine.ParameterException(cl, "--target-genres is required for movielens");
-        }
-        if (!fmt.equals(InputFormats.MOVIELENS) && target == null) {
-            throw new CommandLine.ParameterException(cl, "--target is required for " + fmt);
-        }
-        if (!(beta > 0 && beta < 1)) {
-            throw new CommandLine.ParameterException(cl, "--beta: must be in (0, 1), got " + beta);
-        }
+        String fmt = data.checkedFormat(cl);
         if (topN < 1) {
             throw new CommandLine.ParameterException(cl, "--top-n: must be >= 1, got " + topN);
         }
-        ModelSettings settings;
-        try {
-            settings = new ModelSettings(seed, rank, alsIterations, maxEpochs,
-                    threads == null ? Runtime.getRuntime().availableProcessors() : threads);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, e.getMessage());
-        }
+        ModelSettings settings = data.settings(cl, seed);
         String version = modelVersion != null ? modelVersion
                 : "joint-" + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         PrintWriter err = cl.getErr();
 
-        EvalDatasets.Loaded data;
-        try {
-            data = EvalDatasets.load(fmt, source, target,
-                    targetGenres == null ? null : new LinkedHashSet<>(targetGenres));
-        } catch (InputSpecException e) {
-            throw new UsageError(e.getMessage());
-        }
-        progress(err, "read " + data.summary());
-        CrossDomainSplit split;
-        try {
-            split = data.split(beta, validFraction, seed);
-        } catch (IllegalArgumentException e) {
-            throw new UsageError(data.dataset + ": " + e.getMessage());
-        }
+        EvalDatasets.Loaded loaded = data.load(fmt);
+        progress(err, "read " + loaded.summary());
+        CrossDomainSplit split = data.split(loaded, seed);
         progress(err, String.format(Locale.ROOT, "%d warm users train the model; %d cold users are held out "
                 + "(%d for early stopping)", split.warmUsers.length, split.testColdUsers.length + split.validColdUsers.length,
                 split.validColdUsers.length));

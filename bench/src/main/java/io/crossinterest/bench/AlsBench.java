@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
  * need different majors of dev.ludovic.netlib: Flink ML's 2.2.1 for ours, 3.0.3 for Spark). Writes
  * {@code DIR/als-bench.json}.
  */
-@Command(name = "als", description = "Implicit ALS: ours vs Spark MLlib (seconds per iteration, recall@10).")
+@Command(name = "als", mixinStandardHelpOptions = true,
+        description = "Implicit ALS: ours vs Spark MLlib (seconds per iteration, recall@10).")
 public final class AlsBench implements Callable<Integer> {
     /** Spark's JDK 17 module options (its launcher's defaults) plus the vector API for both sides' Java BLAS. */
     static final List<String> CHILD_FLAGS = List.of("-XX:+IgnoreUnrecognizedVMOptions",

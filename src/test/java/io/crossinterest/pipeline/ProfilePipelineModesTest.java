@@ -112,10 +112,9 @@ class ProfilePipelineModesTest {
 
         assertSameProfiles(expected, batch);
         assertSameProfiles(expected, streaming);
-        // BATCH emits exactly one final profile per user; STREAMING emits updates as event time advances
+        // BATCH emits exactly one final profile per user. (How many intermediate updates STREAMING emits depends on
+        // how often the periodic watermark fires during the run, i.e. on timing, so it is not asserted here.)
         assertTrue(batchUpdates.values().stream().allMatch(n -> n == 1), "one profile per user in BATCH");
-        assertTrue(streamUpdates.values().stream().mapToLong(Long::longValue).sum() > streaming.size(),
-                "intermediate updates in STREAMING");
 
         for (List<DeadLetter> dead : List.of(batchDead, streamDead)) {
             assertEquals(malformed.size(), dead.size());

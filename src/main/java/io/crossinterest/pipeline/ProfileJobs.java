@@ -43,16 +43,23 @@ public final class ProfileJobs {
     }
 
     /** The job's raw records from {@code source}, under the stable uid {@value #SOURCE_UID}. */
-    public static DataStream<RawRecord> rawRecords(StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source,
+    private static DataStream<RawRecord> rawRecords(StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source,
             String sourceName) {
         // the type is given: a HybridSource does not tell it
         return env.fromSource(source, WatermarkStrategy.noWatermarks(), sourceName, Types.POJO(RawRecord.class))
                 .uid(SOURCE_UID);
     }
 
-    private static void wire(StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source, String sourceName,
-            RecordParser parser, ProfileConfig config, Sink<UserProfile> profiles, Sink<DeadLetter> deadLetters) {
-        graph(rawRecords(env, source, sourceName), parser, config).sinkTo(profiles, deadLetters);
+    /**
+     * source → graph → profile and dead-letter sinks on {@code env}; returns the graph's outputs so that callers can
+     * hang further stages (scoring, CF retraining) on the same operators before executing.
+     */
+    public static ProfilePipeline.Outputs wire(StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source,
+            String sourceName, RecordParser parser, ProfileConfig config, Sink<UserProfile> profiles,
+            Sink<DeadLetter> deadLetters) {
+        ProfilePipeline.Outputs graph = graph(rawRecords(env, source, sourceName), parser, config);
+        graph.sinkTo(profiles, deadLetters);
+        return graph;
     }
 
     /** Runs the graph to the end of a bounded source and returns the result (env in BATCH mode). */

@@ -84,9 +84,8 @@ public final class ScoringJobs {
             ProfileConfig profileConfig, Sink<UserProfile> profiles, Sink<DeadLetter> deadLetters,
             Source<String, ?, ?> control, ScoringConfig scoring, Sink<UserScores> scores,
             Sink<ControlError> controlErrors) throws Exception {
-        ProfilePipeline.Outputs graph = ProfileJobs.graph(ProfileJobs.rawRecords(env, source, "raw records"), parser,
-                profileConfig);
-        graph.sinkTo(profiles, deadLetters);
+        ProfilePipeline.Outputs graph = ProfileJobs.wire(env, source, "raw records", parser, profileConfig, profiles,
+                deadLetters);
         attach(graph.profiles, control, scoring, scores, controlErrors);
         return env.executeAsync("cross-interest stream");
     }

@@ -122,9 +122,8 @@ public class StreamCommand implements Callable<Integer> {
         KafkaSink<DeadLetter> dead = KafkaIo.deadLetterSink(bootstrapServers, deadLetterTopic,
                 "cross-interest-dead-letters", new DeadLetterJson());
         // parse -> keyBy(user) -> profiles (and dead letters); then, on the same graph, the optional stages
-        ProfilePipeline.Outputs graph = ProfileJobs.graph(ProfileJobs.rawRecords(env, source, "raw records"), parser,
-                profile.config());
-        graph.sinkTo(profiles, dead);
+        ProfilePipeline.Outputs graph = ProfileJobs.wire(env, source, "raw records", parser, profile.config(),
+                profiles, dead);
         if (scoring.enabled()) {
             ScoringJobs.attach(graph.profiles, scoring.control(bootstrapServers, groupId), scoring.config(),
                     scoring.recommendations(bootstrapServers), scoring.controlErrors(bootstrapServers));

@@ -23,14 +23,10 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,30 +100,6 @@ class KafkaProfileJobTest {
         }
     }
 
-    /** All committed values of a topic (read_committed), read until {@code expected} are there or a deadline. */
-    private static List<String> consumeCommitted(String topic, int minimum) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(),
-                new StringDeserializer())) {
-            c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            int idlePolls = 0;
-            while (System.nanoTime() < deadline && (values.size() < minimum || idlePolls < 3)) {
-                int before = values.size();
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
-                    values.add(r.value());
-                }
-                idlePolls = values.size() == before ? idlePolls + 1 : 0;
-            }
-        }
-        return values;
-    }
-
     private static Map<String, UserProfile> lastPerUser(List<String> json) {
         Map<String, UserProfile> last = new TreeMap<>();
         for (String j : json) {
@@ -164,10 +136,10 @@ class KafkaProfileJobTest {
 
         InMemoryProfiles ref = new InMemoryProfiles(CONFIG);
         events.forEach(ref::add);
-        Map<String, UserProfile> got = lastPerUser(consumeCommitted("profiles", ref.size()));
+        Map<String, UserProfile> got = lastPerUser(kafka.readCommitted("profiles", ref.size()));
         assertProfiles(ref.profiles(), got);
 
-        List<String> dead = consumeCommitted("dead", MALFORMED.length);
+        List<String> dead = kafka.readCommitted("dead", MALFORMED.length);
         assertEquals(MALFORMED.length, dead.size(), dead.toString());
         List<String> raws = new ArrayList<>();
         for (String d : dead) {
@@ -206,7 +178,7 @@ class KafkaProfileJobTest {
                     ref::add));
         }
         live.forEach(ref::add);
-        Map<String, UserProfile> got = lastPerUser(consumeCommitted("hybrid-profiles", ref.size()));
+        Map<String, UserProfile> got = lastPerUser(kafka.readCommitted("hybrid-profiles", ref.size()));
         assertProfiles(ref.profiles(), got);
         assertTrue(got.values().stream().anyMatch(p -> p.events > 5), "history and live events met in one profile");
     }

@@ -28,13 +28,9 @@ import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,7 +90,7 @@ class KafkaScoringJobTest {
                     ScoringJobs.controlErrorSink(servers, "models-errors", "test-models-errors"));
             job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
 
-            List<String> recs = consumeCommitted(kafka, "recs", users.size());
+            List<String> recs = kafka.readCommitted("recs", users.size());
             assertEquals(users.size(), recs.size(), recs.toString());
             PlantedModels.Reference reference = new PlantedModels.Reference(bundle);
             Set<String> scored = new TreeSet<>();
@@ -106,7 +102,7 @@ class KafkaScoringJobTest {
             }
             assertEquals(users, scored);
 
-            List<String> errors = consumeCommitted(kafka, "models-errors", 1);
+            List<String> errors = kafka.readCommitted("models-errors", 1);
             assertEquals(1, errors.size(), errors.toString());
             JsonNode e = JSON.readTree(errors.get(0));
             assertEquals("{\"version\": \"three\"}", e.get("raw").asText());
@@ -132,29 +128,5 @@ class KafkaScoringJobTest {
         return new UserScores(n.get("user").asText(), n.get("modelVersion").asText(), items.toArray(String[]::new),
                 scores.stream().mapToDouble(Double::doubleValue).toArray(), cats.toArray(String[]::new),
                 interest.stream().mapToDouble(Double::doubleValue).toArray());
-    }
-
-    /** The committed values of a topic (read_committed): at least {@code minimum}, then until three idle polls. */
-    private static List<String> consumeCommitted(EmbeddedKafka kafka, String topic, int minimum) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(),
-                new StringDeserializer())) {
-            c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            int idle = 0;
-            while (System.nanoTime() < deadline && (values.size() < minimum || idle < 3)) {
-                int before = values.size();
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
-                    values.add(r.value());
-                }
-                idle = values.size() == before ? idle + 1 : 0;
-            }
-        }
-        return values;
     }
 }

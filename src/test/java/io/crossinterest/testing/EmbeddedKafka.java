@@ -3,6 +3,10 @@ package io.crossinterest.testing;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.io.File;
 import java.io.IOException;
@@ -108,6 +112,33 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .map(e -> new NewTopic(e.getKey(), e.getValue(), (short) 1)).collect(Collectors.toList());
             admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * The committed values of {@code topic} (read_committed, from the earliest offset): at least {@code minimum}, then
+     * until three polls in a row bring nothing new, or 60 s.
+     */
+    public List<String> readCommitted(String topic, int minimum) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(),
+                new StringDeserializer())) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            int idlePolls = 0;
+            while (System.nanoTime() < deadline && (values.size() < minimum || idlePolls < 3)) {
+                int before = values.size();
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+                    values.add(r.value());
+                }
+                idlePolls = values.size() == before ? idlePolls + 1 : 0;
+            }
+        }
+        return values;
     }
 
     public Admin admin() {

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 
 /**
@@ -99,20 +100,9 @@ public class DemoCommand implements Callable<Integer> {
         step(out, 4, "evaluate: the joint model next to five baselines on held-out cold users (beta " + b + ", seed " + s + ")");
         // the baselines are fitted here; the joint model is the one fitted in step 2 on this very split
         ModelRegistry registry = new ModelRegistry();
-        ModelRegistry all = ModelRegistry.fromClassPath();
-        for (String name : all.names()) {
-            if (!name.equals("joint")) {
-                registry.register(new ColdStartModelProvider() {
-                    @Override
-                    public String name() {
-                        return name;
-                    }
-
-                    @Override
-                    public ColdStartModel create(ModelSettings ms) {
-                        return all.create(name, ms);
-                    }
-                });
+        for (ColdStartModelProvider p : ServiceLoader.load(ColdStartModelProvider.class)) {
+            if (!p.name().equals(joint.name())) {
+                registry.register(p);
             }
         }
         registry.register(new AlreadyFitted(joint, split));

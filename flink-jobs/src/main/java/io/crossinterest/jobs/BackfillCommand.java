@@ -13,7 +13,6 @@ import io.crossinterest.profile.ProfileConfig;
 import io.crossinterest.profile.ProfileJson;
 import org.apache.commons.io.file.PathUtils;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -79,8 +78,7 @@ public class BackfillCommand implements Callable<Integer> {
         }
         Files.createDirectories(output);
 
-        StreamExecutionEnvironment env = JobEnvironments.create(RuntimeExecutionMode.BATCH,
-                Environments.batch(parallelism));
+        StreamExecutionEnvironment env = JobEnvironments.create(Environments.batch(parallelism));
         JobExecutionResult result = ProfileJobs.backfill(env, RawLineFormat.fileSource(plan), plan.parser(), config,
                 FileOutputs.profiles(output), FileOutputs.deadLetters(output, new DeadLetterJson()));
 

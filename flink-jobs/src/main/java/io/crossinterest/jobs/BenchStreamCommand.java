@@ -11,7 +11,6 @@ import io.crossinterest.pipeline.StreamBenchmark;
 import io.crossinterest.pipeline.TaobaoReplay;
 import io.crossinterest.profile.ProfileConfig;
 import org.apache.commons.io.FileUtils;
-import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -89,7 +88,7 @@ public class BenchStreamCommand implements Callable<Integer> {
         try {
             Configuration conf = Environments.withLocalManagedMemory(
                     Environments.streaming(parallelism, checkpoints, Duration.ofSeconds(10)), memory);
-            StreamExecutionEnvironment env = JobEnvironments.create(RuntimeExecutionMode.STREAMING, conf);
+            StreamExecutionEnvironment env = JobEnvironments.create(conf);
             r.flinkSeconds = StreamBenchmark.runFlink(env, replay, new ParseFunction(parser),
                     ParseFunction.DEAD_LETTERS, config);
         } finally {

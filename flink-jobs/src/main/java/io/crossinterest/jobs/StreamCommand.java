@@ -17,7 +17,6 @@ import io.crossinterest.pipeline.ProfilePipeline;
 import io.crossinterest.pipeline.ScoringJobs;
 import io.crossinterest.pipeline.SourceDispatchParser;
 import io.crossinterest.profile.UserProfile;
-import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
@@ -117,7 +116,7 @@ public class StreamCommand implements Callable<Integer> {
         Configuration conf = Environments.streaming(parallelism, checkpointDir.toAbsolutePath(),
                 ProfileOptions.duration("--checkpoint-interval", checkpointInterval, false));
         Environments.withLocalManagedMemory(conf, MemorySize.parse("1g"));
-        StreamExecutionEnvironment env = JobEnvironments.create(RuntimeExecutionMode.STREAMING, conf);
+        StreamExecutionEnvironment env = JobEnvironments.create(conf);
         KafkaSink<UserProfile> profiles = KafkaIo.profileSink(bootstrapServers, outputTopic, "cross-interest-profiles");
         KafkaSink<DeadLetter> dead = KafkaIo.deadLetterSink(bootstrapServers, deadLetterTopic,
                 "cross-interest-dead-letters", new DeadLetterJson());

@@ -233,11 +233,17 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /** A cluster id in Kafka's form: 16 random bytes, URL-safe base64 without padding. */
-    private static String clusterId() {
+    /**
+     * A cluster id in Kafka's form: 16 random bytes, URL-safe base64 without padding. The top two bits
+     * of the first byte are cleared so the id starts with A..P: an id starting with '-' (one in 64
+     * random ids) is read by kafka-storage's argument parser as a flag and the format fails.
+     */
+    static String clusterId() {
         UUID u = UUID.randomUUID();
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
         b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+        byte[] bytes = b.array();
+        bytes[0] &= 0x3F;
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

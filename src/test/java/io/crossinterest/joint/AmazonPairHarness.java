@@ -24,12 +24,22 @@ public final class AmazonPairHarness {
         CfFactors cf = QuickAls.fit(s.targetTrain, rank, 10, 1.0, 10.0, seed);
         System.out.printf("als rank %d %.1f s%n", rank, (System.nanoTime() - t0) / 1e9);
         java.util.Map<String, org.deeplearning4j.nn.graph.ComputationGraph> encoders = new java.util.HashMap<>();
+        io.crossinterest.eval.ModelRegistry registry = io.crossinterest.eval.ModelRegistry.fromClassPath();
         for (int i = 5; i < a.length; i++) {
+            if (registry.contains(a[i])) { // a model of `evaluate --models`, with its settings (1 thread)
+                io.crossinterest.eval.ColdStartModel cm = registry.create(a[i], new io.crossinterest.eval.ModelSettings(
+                        seed, rank, 10, Integer.getInteger("maxEpochs", 50), 1));
+                long t = System.nanoTime();
+                cm.fit(s);
+                report(a[i], s, cm::scoreItems, (System.nanoTime() - t) / 1e9);
+                continue;
+            }
             JointConfig c = variant(a[i]).withSeed(seed);
             io.crossinterest.encoder.SourceTokenizer tok = io.crossinterest.encoder.SourceTokenizer.forSplit(s,
                     c.encoder);
             io.crossinterest.encoder.EncoderConfig ec = c.encoder.withVocabSize(tok.vocabSize());
-            org.deeplearning4j.nn.graph.ComputationGraph pre = a[i].endsWith("-srcinit") ? null
+            boolean ownEncoder = a[i].endsWith("-srcinit") || a[i].startsWith("fold");
+            org.deeplearning4j.nn.graph.ComputationGraph pre = ownEncoder ? null
                     : encoders.computeIfAbsent(ec.toString(), k -> {
                 org.deeplearning4j.nn.graph.ComputationGraph g =
                         io.crossinterest.encoder.CnnEncoder.newPretrainGraph(ec);
@@ -41,7 +51,11 @@ public final class AmazonPairHarness {
             });
             JointModel m = new JointModel(c, split -> cf);
             System.out.println("variant " + a[i] + ": " + c);
-            if (a[i].endsWith("-srcinit")) {
+            if (a[i].startsWith("fold")) {
+                io.crossinterest.cf.als.AlsConfig als = io.crossinterest.cf.als.AlsConfig.defaults().withRank(rank)
+                        .withIterations(10).withLambda(0.1).withAlpha(10.0).withSeed(seed).withThreads(1);
+                m.withSourceCf(AlsTargetFactorizer.sourceBlock(als), als);
+            } else if (a[i].endsWith("-srcinit")) {
                 m.withSourceCfInit(split -> QuickAls.fit(split.source, rank, 10, 1.0, 10.0, seed));
             } else {
                 m.withPretrainedEncoder(pre.clone());
@@ -61,6 +75,9 @@ public final class AmazonPairHarness {
                 .withTraining(1e-3, 128, Integer.getInteger("pretrain", 3)))
                 .withTraining(Double.parseDouble(System.getProperty("lr", "2e-3")), 128,
                         Integer.getInteger("epochs", 12), 2);
+        if (name.startsWith("fold-mse")) { // fold-mseW: source folding with MSE weight W
+            return d.withSourceFolding(true).withWeights(Double.parseDouble(name.substring(8)), 1, 0, 1, 0);
+        }
         return switch (name) {
             case "seed" -> JointConfig.seedFormulation().withEncoder(d.encoder).withTraining(1e-3, 128,
                     d.maxEpochs, 2);
@@ -70,6 +87,9 @@ public final class AmazonPairHarness {
             case "pq-fixed" -> d.withTuneQ(false);
             case "pq-mse" -> d.withWeights(1, 0, 0, 1, 0).withTuneQ(false);
             case "pq", "pq-srcinit" -> d;
+            case "fold" -> d.withSourceFolding(true);
+            case "fold-frozen" -> d.withSourceFolding(true).withFreezeEncoder(true);
+            case "fold-nomse" -> d.withSourceFolding(true).withWeights(0, 1, 0, 1, 0);
             case "pq-frozen" -> d.withFreezeEncoder(true);
             case "pq-nodl" -> d.withWeights(1, 1, 0, 1, 0);
             case "pq-nomse" -> d.withWeights(0, 1, 0, 1, 0);

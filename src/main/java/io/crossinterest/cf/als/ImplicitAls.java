@@ -145,6 +145,43 @@ public final class ImplicitAls {
         }
     }
 
+    /**
+     * Fold-in: the user half-step for rows that were not part of training, against fixed item factors. For each row u
+     * of {@code rows} (columns index {@code y}'s rows):
+     * <pre>
+     *   x_u = (G + Yᵀ(C_u − I)Y + λ_u I)⁻¹ YᵀC_u p(u),   c_ui = 1 + α|r_ui|, p_ui = [r_ui &gt; 0]
+     * </pre>
+     * exactly the user half-step of {@link #fit} (Cholesky), so a training user folded in against the final item
+     * factors gets the factor the last iteration gave them. {@code gram} is G = YᵀY over the item factors of the
+     * model (which may differ from {@code y}'s rows when columns stand for groups of items); row-major k × k.
+     * Returns the factors row-major, rows × k. Single-threaded.
+     */
+    public static double[] foldIn(InteractionMatrix rows, double[] y, double[] gram, AlsConfig cfg) {
+        int k = cfg.rank;
+        if (y.length != (long) rows.numCols() * k || gram.length != k * k) {
+            throw new IllegalArgumentException("fold-in: " + rows.numCols() + " columns at rank " + k + " need "
+                    + rows.numCols() * k + " factor values and a " + k + "x" + k + " Gram matrix");
+        }
+        AlsConfig exact = cfg.solver == AlsConfig.Solver.CHOLESKY ? cfg : cfg.withSolver(AlsConfig.Solver.CHOLESKY);
+        double[] x = new double[rows.numRows() * k];
+        try (AlsKernels.Workspace ws = new AlsKernels.Workspace(k)) {
+            for (int from = 0; from < rows.numRows(); from += AlsKernels.CHUNK) {
+                AlsKernels.solveChunk(rows, from, Math.min(rows.numRows(), from + AlsKernels.CHUNK), y, gram, exact,
+                        x, ws);
+            }
+        }
+        return x;
+    }
+
+    /** G = YᵀY (row-major k × k; symmetric) of the n row-major factors in {@code y}. */
+    public static double[] gram(double[] y, int n, int k) {
+        double[] g = new double[k * k];
+        for (int from = 0; from < n; from += AlsKernels.GRAM_CHUNK) {
+            AlsKernels.addGram(y, from, Math.min(n, from + AlsKernels.GRAM_CHUNK), k, g);
+        }
+        return g;
+    }
+
     /** The implicit-ALS objective of the given factors on R (see {@link AlsKernels#loss}). */
     public static double loss(InteractionMatrix r, Factors users, Factors items, AlsConfig cfg) {
         return AlsKernels.loss(r, users.data(), items.data(), cfg);

@@ -79,12 +79,10 @@ public final class JointNetwork {
         if (c.sourceFolding) {
             // P̂_u = W2·[H_u ; s_u] + b2
             b.addVertex(H_SOURCE, new MergeVertex(), CnnEncoder.H, SOURCE_CF);
-            b.addLayer(PHAT, new DenseLayer.Builder().nIn(ec.hidden + sourceRank).nOut(rank)
-                    .activation(Activation.IDENTITY).build(), H_SOURCE);
+            b.addLayer(PHAT, w2(c).nIn(ec.hidden + sourceRank).nOut(rank).build(), H_SOURCE);
         } else {
             // P̂_u = W2·H_u + b2
-            b.addLayer(PHAT, new DenseLayer.Builder().nIn(ec.hidden).nOut(rank).activation(Activation.IDENTITY)
-                    .build(), CnnEncoder.H);
+            b.addLayer(PHAT, w2(c).nIn(ec.hidden).nOut(rank).build(), CnnEncoder.H);
         }
         List<String> outputs = new ArrayList<>();
         if (c.wMse > 0) {
@@ -93,7 +91,7 @@ public final class JointNetwork {
             outputs.add(CF);
         }
         if (c.wRank > 0) {
-            b.addLayer(RANK, new OutputLayer.Builder().nIn(rank).nOut(numItems).hasBias(c.tuneQ)
+            b.addLayer(RANK, new OutputLayer.Builder().nIn(rank).nOut(numItems).hasBias(c.tuneQ).l2(c.tuneQ ? c.l2 : 0)
                     .updater(c.tuneQ ? new Adam(c.learningRate) : frozen()).activation(Activation.SOFTMAX)
                     .lossFunction(new LossMCXENT(CnnEncoder.weights(numItems, c.wRank))).build(), PHAT);
             outputs.add(RANK);
@@ -128,6 +126,15 @@ public final class JointNetwork {
         ComputationGraph g = new ComputationGraph(b.build());
         g.init();
         return new JointNetwork(g, List.copyOf(outputs));
+    }
+
+    /** The W2 layer: identity activation; dropout on its input and an L2 penalty on W2 when configured. */
+    private static DenseLayer.Builder w2(JointConfig c) {
+        DenseLayer.Builder d = new DenseLayer.Builder().activation(Activation.IDENTITY).l2(c.l2);
+        if (c.dropout > 0) {
+            d.dropOut(1.0 - c.dropout); // DL4J takes the probability of keeping a unit
+        }
+        return d;
     }
 
     /**

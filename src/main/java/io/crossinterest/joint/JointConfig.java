@@ -42,6 +42,13 @@ public final class JointConfig implements Serializable {
     public final double l2;
     /** Dropout on the input of W2 (the probability of dropping a unit while training); 0 = off. */
     public final double dropout;
+    /**
+     * η: weight of the neighbourhood teacher in the ranking loss's target distribution, y_u = (1 − η)·own_u + η·n_u,
+     * n_u the target behaviour of u's {@code neighbours} nearest warm users in the source CF space
+     * ({@link io.crossinterest.baselines.NeighbourEvidence}); 0 = off.
+     */
+    public final double neighbourWeight;
+    public final int neighbours;
     public final int batchSize;
     public final int maxEpochs;
     public final int patience;
@@ -55,7 +62,8 @@ public final class JointConfig implements Serializable {
             @JsonProperty("freezeEncoder") boolean freezeEncoder, @JsonProperty("tuneQ") boolean tuneQ,
             @JsonProperty("sourceFolding") boolean sourceFolding, @JsonProperty("scoring") ScoringPath scoring,
             @JsonProperty("learningRate") double learningRate, @JsonProperty("l2") double l2,
-            @JsonProperty("dropout") double dropout, @JsonProperty("batchSize") int batchSize,
+            @JsonProperty("dropout") double dropout, @JsonProperty("neighbourWeight") double neighbourWeight,
+            @JsonProperty("neighbours") int neighbours, @JsonProperty("batchSize") int batchSize,
             @JsonProperty("maxEpochs") int maxEpochs,
             @JsonProperty("patience") int patience, @JsonProperty("validFraction") double validFraction,
             @JsonProperty("seed") long seed) {
@@ -65,6 +73,9 @@ public final class JointConfig implements Serializable {
         require(learningRate > 0, "learningRate must be > 0");
         require(l2 >= 0, "l2 must be >= 0");
         require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1)");
+        require(neighbourWeight >= 0 && neighbourWeight < 1, "neighbourWeight must be in [0, 1)");
+        require(neighbourWeight == 0 || neighbours >= 1, "neighbours must be >= 1 when neighbourWeight > 0");
+        require(neighbourWeight == 0 || wRank > 0, "neighbourWeight shapes the ranking loss: it needs wRank > 0");
         require(batchSize >= 1 && maxEpochs >= 1 && patience >= 1, "batchSize, maxEpochs, patience must be >= 1");
         require(!sourceFolding || encoder.tokens == io.crossinterest.encoder.TokenScheme.ITEMS,
                 "sourceFolding needs item tokens (it folds in source item factors)");
@@ -82,6 +93,8 @@ public final class JointConfig implements Serializable {
         this.learningRate = learningRate;
         this.l2 = l2;
         this.dropout = dropout;
+        this.neighbourWeight = neighbourWeight;
+        this.neighbours = neighbours;
         this.batchSize = batchSize;
         this.maxEpochs = maxEpochs;
         this.patience = patience;
@@ -97,58 +110,71 @@ public final class JointConfig implements Serializable {
      */
     public static JointConfig defaults() {
         return new JointConfig(EncoderConfig.defaults(), 1.0, 1.0, 0.0, 1.0, 0.0, false, true, false, ScoringPath.PQ,
-                2e-3, 0.0, 0.0, 128, 20, 3, 0.1, 42L);
+                2e-3, 0.0, 0.0, 0.0, 0, 128, 20, 3, 0.1, 42L);
     }
 
     /** The seed's formulation: MSE onto P_u, the W3/W4 path with BCE, L_DL; scored by C_u. */
     public static JointConfig seedFormulation() {
         return new JointConfig(EncoderConfig.defaults(), 1.0, 0.0, 1.0, 1.0, 1.0, false, false, false, ScoringPath.W4,
-                1e-3, 0.0, 0.0, 128, 20, 3, 0.1, 42L);
+                1e-3, 0.0, 0.0, 0.0, 0, 128, 20, 3, 0.1, 42L);
     }
 
     public JointConfig withEncoder(EncoderConfig v) {
         return new JointConfig(v, wMse, wRank, wItems, wInterest, wDl, freezeEncoder, tuneQ, sourceFolding, scoring,
-                learningRate, l2, dropout, batchSize, maxEpochs, patience, validFraction, seed);
+                learningRate, l2, dropout, neighbourWeight, neighbours, batchSize, maxEpochs, patience, validFraction,
+                seed);
     }
 
     public JointConfig withWeights(double mse, double rank, double items, double interest, double dl) {
         return new JointConfig(encoder, mse, rank, items, interest, dl, freezeEncoder, tuneQ, sourceFolding, scoring,
-                learningRate, l2, dropout, batchSize, maxEpochs, patience, validFraction, seed);
+                learningRate, l2, dropout, neighbourWeight, neighbours, batchSize, maxEpochs, patience, validFraction,
+                seed);
     }
 
     public JointConfig withFreezeEncoder(boolean v) {
         return new JointConfig(encoder, wMse, wRank, wItems, wInterest, wDl, v, tuneQ, sourceFolding, scoring,
-                learningRate, l2, dropout, batchSize, maxEpochs, patience, validFraction, seed);
+                learningRate, l2, dropout, neighbourWeight, neighbours, batchSize, maxEpochs, patience, validFraction,
+                seed);
     }
 
     public JointConfig withTuneQ(boolean v) {
         return new JointConfig(encoder, wMse, wRank, wItems, wInterest, wDl, freezeEncoder, v, sourceFolding, scoring,
-                learningRate, l2, dropout, batchSize, maxEpochs, patience, validFraction, seed);
+                learningRate, l2, dropout, neighbourWeight, neighbours, batchSize, maxEpochs, patience, validFraction,
+                seed);
     }
 
     public JointConfig withScoring(ScoringPath v) {
         return new JointConfig(encoder, wMse, wRank, wItems, wInterest, wDl, freezeEncoder, tuneQ, sourceFolding, v,
-                learningRate, l2, dropout, batchSize, maxEpochs, patience, validFraction, seed);
+                learningRate, l2, dropout, neighbourWeight, neighbours, batchSize, maxEpochs, patience, validFraction,
+                seed);
     }
 
     public JointConfig withSourceFolding(boolean v) {
         return new JointConfig(encoder, wMse, wRank, wItems, wInterest, wDl, freezeEncoder, tuneQ, v, scoring,
-                learningRate, l2, dropout, batchSize, maxEpochs, patience, validFraction, seed);
+                learningRate, l2, dropout, neighbourWeight, neighbours, batchSize, maxEpochs, patience, validFraction,
+                seed);
     }
 
     public JointConfig withRegularization(double l2Penalty, double dropoutRate) {
         return new JointConfig(encoder, wMse, wRank, wItems, wInterest, wDl, freezeEncoder, tuneQ, sourceFolding,
-                scoring, learningRate, l2Penalty, dropoutRate, batchSize, maxEpochs, patience, validFraction, seed);
+                scoring, learningRate, l2Penalty, dropoutRate, neighbourWeight, neighbours, batchSize, maxEpochs,
+                patience, validFraction, seed);
+    }
+
+    public JointConfig withNeighbourTeacher(double weight, int k) {
+        return new JointConfig(encoder, wMse, wRank, wItems, wInterest, wDl, freezeEncoder, tuneQ, sourceFolding,
+                scoring, learningRate, l2, dropout, weight, k, batchSize, maxEpochs, patience, validFraction, seed);
     }
 
     public JointConfig withTraining(double lr, int batch, int epochs, int pat) {
         return new JointConfig(encoder, wMse, wRank, wItems, wInterest, wDl, freezeEncoder, tuneQ, sourceFolding,
-                scoring, lr, l2, dropout, batch, epochs, pat, validFraction, seed);
+                scoring, lr, l2, dropout, neighbourWeight, neighbours, batch, epochs, pat, validFraction, seed);
     }
 
     public JointConfig withSeed(long v) {
         return new JointConfig(encoder.withSeed(v), wMse, wRank, wItems, wInterest, wDl, freezeEncoder, tuneQ,
-                sourceFolding, scoring, learningRate, l2, dropout, batchSize, maxEpochs, patience, validFraction, v);
+                sourceFolding, scoring, learningRate, l2, dropout, neighbourWeight, neighbours, batchSize, maxEpochs,
+                patience, validFraction, v);
     }
 
     private static void require(boolean ok, String message) {
@@ -162,7 +188,8 @@ public final class JointConfig implements Serializable {
         return "JointConfig{wMse=" + wMse + ", wRank=" + wRank + ", wItems=" + wItems + ", wInterest=" + wInterest
                 + ", wDl=" + wDl + ", freezeEncoder=" + freezeEncoder + ", tuneQ=" + tuneQ
                 + ", sourceFolding=" + sourceFolding + ", scoring=" + scoring
-                + ", lr=" + learningRate + ", l2=" + l2 + ", dropout=" + dropout + ", batch=" + batchSize
+                + ", lr=" + learningRate + ", l2=" + l2 + ", dropout=" + dropout
+                + ", neighbourWeight=" + neighbourWeight + ", neighbours=" + neighbours + ", batch=" + batchSize
                 + ", maxEpochs=" + maxEpochs + ", patience="
                 + patience + ", seed=" + seed + ", " + encoder + "}";
     }

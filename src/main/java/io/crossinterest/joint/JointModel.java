@@ -49,6 +49,8 @@ public final class JointModel implements ColdStartModel {
     private SourceFolding folding;
     /** s_u of every user of the split (with source folding), computed once per fit. */
     private float[][] userSourceCf;
+    /** The neighbourhood teacher of the ranking loss (when neighbourWeight &gt; 0), for the current fit. */
+    private io.crossinterest.baselines.NeighbourEvidence teacher;
 
     /** One epoch of joint training: mean training loss, validation loss (warm slice), validation NDCG@10 (cold). */
     public record Epoch(int epoch, double trainLoss, double validLoss, double validNdcg10) {
@@ -117,8 +119,19 @@ public final class JointModel implements ColdStartModel {
         LOG.info("joint: CF factors rank {} in {} s", cf.rank(), (System.nanoTime() - t0) / 1e9);
 
         boolean items = tokenizer.scheme() == io.crossinterest.encoder.TokenScheme.ITEMS;
-        CfFactors sourceCf = sourceFactorizer != null && items && (pretrained == null || config.sourceFolding)
+        boolean needSourceCf = config.sourceFolding || config.neighbourWeight > 0 || pretrained == null;
+        CfFactors sourceCf = sourceFactorizer != null && (items || config.neighbourWeight > 0) && needSourceCf
                 ? sourceFactorizer.factorize(split) : null;
+        teacher = null;
+        if (config.neighbourWeight > 0) {
+            if (sourceCf == null) {
+                throw new IllegalStateException("neighbourWeight needs the source-block CF: call withSourceCf");
+            }
+            int[] candidates = Arrays.stream(split.warmUsers).filter(u -> split.targetTrain.rowLength(u) > 0)
+                    .toArray();
+            teacher = new io.crossinterest.baselines.NeighbourEvidence(sourceCf.users(), sourceCf.rank(),
+                    split.targetTrain, candidates);
+        }
         folding = null;
         userSourceCf = null;
         if (config.sourceFolding) {
@@ -131,7 +144,7 @@ public final class JointModel implements ColdStartModel {
         ComputationGraph pre = pretrained;
         if (pre == null) {
             pre = CnnEncoder.newPretrainGraph(encoderConfig);
-            if (sourceCf != null) {
+            if (sourceCf != null && items) {
                 initEmbeddings(pre, sourceCf);
             }
             pretrainLosses = CnnEncoder.pretrain(pre, userTokens, encoderConfig,
@@ -248,13 +261,21 @@ public final class JointModel implements ColdStartModel {
                     }
                     labels[o] = Nd4j.createFromArray(p);
                 }
-                case JointNetwork.RANK -> { // y_uv = 1/|items of u| on the user's target items
+                case JointNetwork.RANK -> {
+                    // y_u = (1 − η)·own_u + η·n_u: own_uv = 1/|items of u| on the user's target items, n_u the
+                    // neighbourhood teacher (η = 0, or no similar warm user: own_u alone)
                     float[][] y = new float[n][split.numTargetItems()];
+                    double[] nu = teacher == null ? null : new double[split.numTargetItems()];
                     for (int r = 0; r < n; r++) {
                         int u = users[from + r];
-                        float w = 1f / t.rowLength(u);
+                        boolean taught = teacher != null && teacher.distribution(u, config.neighbours, nu);
+                        double eta = taught ? config.neighbourWeight : 0.0;
+                        float w = (float) ((1 - eta) / t.rowLength(u));
                         for (int k = t.rowStart(u); k < t.rowEnd(u); k++) {
                             y[r][t.col(k)] = w;
+                        }
+                        for (int v = 0; taught && v < nu.length; v++) {
+                            y[r][v] += (float) (eta * nu[v]);
                         }
                     }
                     labels[o] = Nd4j.createFromArray(y);

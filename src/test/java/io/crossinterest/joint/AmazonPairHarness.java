@@ -72,7 +72,7 @@ public final class AmazonPairHarness {
             io.crossinterest.encoder.SourceTokenizer tok = io.crossinterest.encoder.SourceTokenizer.forSplit(s,
                     c.encoder);
             io.crossinterest.encoder.EncoderConfig ec = c.encoder.withVocabSize(tok.vocabSize());
-            boolean ownEncoder = a[i].endsWith("-srcinit") || a[i].startsWith("fold");
+            boolean ownEncoder = a[i].endsWith("-srcinit") || a[i].startsWith("fold") || a[i].startsWith("teach");
             org.deeplearning4j.nn.graph.ComputationGraph pre = ownEncoder ? null
                     : encoders.computeIfAbsent(ec.toString(), k -> {
                 org.deeplearning4j.nn.graph.ComputationGraph g =
@@ -85,7 +85,7 @@ public final class AmazonPairHarness {
             });
             JointModel m = new JointModel(c, split -> cf);
             System.out.println("variant " + a[i] + ": " + c);
-            if (a[i].startsWith("fold")) {
+            if (a[i].startsWith("fold") || a[i].startsWith("teach")) {
                 io.crossinterest.cf.als.AlsConfig als = io.crossinterest.cf.als.AlsConfig.defaults().withRank(rank)
                         .withIterations(10).withLambda(0.1).withAlpha(10.0).withSeed(seed).withThreads(1);
                 m.withSourceCf(AlsTargetFactorizer.sourceBlock(als), als);
@@ -210,6 +210,10 @@ public final class AmazonPairHarness {
         }
         if (name.startsWith("fold-drop")) { // fold-dropX: source folding, dropout X on W2's input
             return d.withSourceFolding(true).withRegularization(0, Double.parseDouble(name.substring(9)));
+        }
+        if (name.startsWith("teach")) { // teachE-K: neighbourhood teacher weight E over K neighbours (+ folding)
+            String[] p = name.substring(5).split("-");
+            return d.withSourceFolding(true).withNeighbourTeacher(Double.parseDouble(p[0]), Integer.parseInt(p[1]));
         }
         if (name.startsWith("fold-mse")) { // fold-mseW: source folding with MSE weight W
             return d.withSourceFolding(true).withWeights(Double.parseDouble(name.substring(8)), 1, 0, 1, 0);

@@ -92,6 +92,19 @@ class SourceFoldingTest {
     }
 
     @Test
+    void theNeighbourTaughtJointModelTransfers() {
+        CrossDomainSplit s = Planted.split(11L);
+        JointModel m = new JointModel(Planted.tinyJoint().withSourceFolding(true).withNeighbourTeacher(0.5, 20),
+                Planted::als).withSourceCf(AlsTargetFactorizer.sourceBlock(ALS), ALS);
+        m.fit(s);
+        double ndcg = Splits.meanNdcg(s, s.testColdUsers, s.targetTest, m::scoreItems, 10);
+        assertTrue(ndcg > 0.5, "neighbour-taught joint NDCG@10 " + ndcg);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Planted.tinyJoint().withNeighbourTeacher(1.0, 20));
+        assertTrue(e.getMessage().contains("neighbourWeight"), e.getMessage());
+    }
+
+    @Test
     void theFoldedJointModelTransfersAndItsBundleScoresIdentically(@TempDir Path dir) throws Exception {
         CrossDomainSplit s = Planted.split(11L);
         JointModel m = new JointModel(Planted.tinyJoint().withSourceFolding(true), Planted::als)

@@ -6,15 +6,19 @@ import io.crossinterest.eval.ColdStartModelProvider;
 import io.crossinterest.eval.ModelSettings;
 
 /**
- * {@code joint} for {@code evaluate --models}: {@link JointConfig#defaults()} with the run's seed and epoch bound, on
- * target factors from implicit ALS with the baselines' settings (rank and iterations from {@link ModelSettings},
- * λ = 0.1, α = 10), so the joint model and the CF baselines see the same Q. The token embeddings start from the
- * source block's ALS item factors ({@link JointModel#withSourceCfInit}): on sport → phone (seed 1, harness split) that
- * raised cold-user NDCG@10 from 0.0355 to 0.0403 (validation 0.0386 → 0.0438).
+ * {@code joint} for {@code evaluate --models} (and {@code train}, {@code demo}): {@link JointConfig#defaults()} with the
+ * run's seed and epoch bound, plus what the Amazon measurements favoured (docs/joint-model.md, changes 6–8): the token
+ * embeddings start from the source block's ALS item factors, the source block's CF reading s_u is fed next to H_u into
+ * W2, and the ranking loss is taught by the user's {@value #TEACHER_NEIGHBOURS} nearest warm users in the source CF
+ * space with weight η = {@value #TEACHER_WEIGHT}. Target and source factors come from implicit ALS with the baselines'
+ * settings (rank and iterations from {@link ModelSettings}, λ = 0.1, α = 10), so the joint model and the CF baselines
+ * see the same Q and the same source factors.
  */
 public final class JointModelProvider implements ColdStartModelProvider {
     static final double LAMBDA = 0.1;
     static final double ALPHA = 10.0;
+    static final double TEACHER_WEIGHT = 0.8;
+    static final int TEACHER_NEIGHBOURS = 300;
 
     @Override
     public String name() {
@@ -24,9 +28,10 @@ public final class JointModelProvider implements ColdStartModelProvider {
     @Override
     public ColdStartModel create(ModelSettings s) {
         JointConfig d = JointConfig.defaults().withSeed(s.seed);
-        JointConfig c = d.withTraining(d.learningRate, d.batchSize, s.maxEpochs, d.patience);
+        JointConfig c = d.withTraining(d.learningRate, d.batchSize, s.maxEpochs, d.patience).withSourceFolding(true)
+                .withNeighbourTeacher(TEACHER_WEIGHT, TEACHER_NEIGHBOURS);
         AlsConfig als = AlsConfig.defaults().withRank(s.rank).withIterations(s.alsIterations).withLambda(LAMBDA)
                 .withAlpha(ALPHA).withSeed(s.seed).withThreads(s.threads);
-        return new JointModel(c, new AlsTargetFactorizer(als)).withSourceCfInit(AlsTargetFactorizer.sourceBlock(als));
+        return new JointModel(c, new AlsTargetFactorizer(als)).withSourceCf(AlsTargetFactorizer.sourceBlock(als), als);
     }
 }

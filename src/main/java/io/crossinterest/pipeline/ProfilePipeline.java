@@ -6,9 +6,11 @@ import io.crossinterest.ingest.RawRecord;
 import io.crossinterest.profile.ProfileAggregator;
 import io.crossinterest.profile.ProfileConfig;
 import io.crossinterest.profile.UserProfile;
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -67,6 +69,9 @@ public final class ProfilePipeline {
      */
     public static Outputs build(DataStream<RawRecord> raw, ProcessFunction<RawRecord, BehaviorEvent> parse,
             OutputTag<DeadLetter> deadLetters, ProfileConfig config, Duration outOfOrderness) {
+        // the mini-batch of the profile operator only in STREAMING mode (BATCH keeps one key at a time)
+        boolean streaming = raw.getExecutionEnvironment().getConfiguration().get(ExecutionOptions.RUNTIME_MODE)
+                == RuntimeExecutionMode.STREAMING;
         SingleOutputStreamOperator<BehaviorEvent> events = raw
                 .process(parse, Types.POJO(BehaviorEvent.class))
                 .uid(PARSE_UID)
@@ -80,7 +85,8 @@ public final class ProfilePipeline {
                 .name("event time");
         DataStream<UserProfile> profiles = timed
                 .keyBy(e -> e.user, Types.STRING)
-                .process(new ProfileAggregator(config), Types.POJO(UserProfile.class))
+                .transform(ProfileAggregator.NAME, Types.POJO(UserProfile.class),
+                        new ProfileAggregator(config, streaming ? config.miniBatchUsers() : 0))
                 .uid(ProfileAggregator.UID)
                 .name(ProfileAggregator.NAME);
         return new Outputs(profiles, dead, timed);

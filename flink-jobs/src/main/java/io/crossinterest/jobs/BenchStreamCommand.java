@@ -60,10 +60,17 @@ public class BenchStreamCommand implements Callable<Integer> {
                     + "through (default: the profile default, " + ProfileConfig.DEFAULT_MINI_BATCH_USERS + ").")
     Integer miniBatchUsers;
 
+    @Option(names = "--checkpoint-interval", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Seconds between checkpoints of the Flink run (default ${DEFAULT-VALUE}).")
+    int checkpointSeconds;
+
     @Override
     public Integer call() throws Exception {
         if (events < 1 || parallelism < 1) {
             throw new UsageError("--events and --parallelism must be >= 1");
+        }
+        if (checkpointSeconds < 1) {
+            throw new UsageError("--checkpoint-interval must be >= 1 second");
         }
         if (miniBatchUsers != null && miniBatchUsers < 0) {
             throw new UsageError("--mini-batch-users must be >= 0");
@@ -98,7 +105,7 @@ public class BenchStreamCommand implements Callable<Integer> {
         Path checkpoints = Files.createTempDirectory("cross-interest-bench-checkpoints");
         try {
             Configuration conf = Environments.withLocalManagedMemory(
-                    Environments.streaming(parallelism, checkpoints, Duration.ofSeconds(10)), memory);
+                    Environments.streaming(parallelism, checkpoints, Duration.ofSeconds(checkpointSeconds)), memory);
             StreamExecutionEnvironment env = JobEnvironments.create(conf);
             r.flinkSeconds = StreamBenchmark.runFlink(env, replay, new ParseFunction(parser),
                     ParseFunction.DEAD_LETTERS, config);
@@ -118,6 +125,7 @@ public class BenchStreamCommand implements Callable<Integer> {
         ObjectNode json = r.toJson();
         json.put("sample", csv.toString());
         json.put("mini_batch_users", config.miniBatchUsers());
+        json.put("checkpoint_interval_s", checkpointSeconds);
         Path file = output.resolve("stream-bench.json");
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), json);
         out.printf(Locale.ROOT, "  ratio (Flink per core / ceiling): %.2f -> %s%n", r.ratio(), file);

@@ -44,7 +44,7 @@ class ProfileAggregatorTest {
     private record Step(BehaviorEvent event, long watermark) {}
 
     /**
-     * 3000 events of 40 users with times moving forward by 0..900 ms and jittered by up to 6 s back (so some events are
+     * 1500 events of 40 users with times moving forward by 0..900 ms and jittered by up to 6 s back (so some events are
      * behind the watermark, i.e. late), a bounded-out-of-orderness watermark (newest - 5 s) every 20 events, and the
      * final watermark.
      */
@@ -54,7 +54,7 @@ class ProfileAggregatorTest {
         long t = 1_511_000_000_000L;
         long newest = Long.MIN_VALUE;
         Behavior[] behaviors = {Behavior.PV, Behavior.PV, Behavior.PV, Behavior.FAV, Behavior.CART, Behavior.BUY};
-        for (int i = 0; i < 3000; i++) {
+        for (int i = 0; i < 1500; i++) {
             t += rnd.nextInt(900);
             long ts = t - rnd.nextInt(6000);
             newest = Math.max(newest, ts);
@@ -127,7 +127,7 @@ class ProfileAggregatorTest {
             feed(h, steps);
             h.extractOutputValues().forEach(p -> last.put(p.user, p));
             // updates are rate-limited: fewer than events, at least one per user
-            assertTrue(h.extractOutputValues().size() < 3000, "updates " + h.extractOutputValues().size());
+            assertTrue(h.extractOutputValues().size() < 1500, "updates " + h.extractOutputValues().size());
         }
         assertEquals(want.keySet(), last.keySet());
         want.forEach((u, p) -> assertTrue(p.equalsWithin(last.get(u), 1e-12), u + ":\n" + p + "\n" + last.get(u)));
@@ -137,7 +137,7 @@ class ProfileAggregatorTest {
     void bufferIsFlushedBeforeTheBarrierSoARestoreMidStreamLosesNothing() throws Exception {
         List<Step> steps = input(12);
         List<String> want = run(0, steps);
-        for (int cut : new int[] {7, 1000, 2411}) {
+        for (int cut : new int[] {7, 1211}) {
             List<Step> first = steps.subList(0, cut);
             List<String> got = new ArrayList<>();
             OperatorSubtaskState snapshot;
@@ -186,7 +186,7 @@ class ProfileAggregatorTest {
     void restoresTheFirstReleasesPojoStateAndPendingTimers() throws Exception {
         List<Step> steps = input(14);
         List<String> want = run(0, steps);
-        int cut = 1500;
+        int cut = 800;
         OperatorSubtaskState snapshot;
         List<String> got = new ArrayList<>();
         try (var h = harness(new KeyedProcessOperator<>(new FirstRelease(CONFIG)), null)) {

@@ -70,4 +70,16 @@ public final class BaselineProviders {
             return new Ptupcdr(settings);
         }
     }
+
+    public static final class SourceNeighboursProvider implements ColdStartModelProvider {
+        @Override
+        public String name() {
+            return SourceNeighbours.NAME;
+        }
+
+        @Override
+        public ColdStartModel create(ModelSettings settings) {
+            return new SourceNeighbours(settings);
+        }
+    }
 }

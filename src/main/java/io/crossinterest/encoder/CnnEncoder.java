@@ -159,13 +159,19 @@ public final class CnnEncoder {
      */
     public static java.util.Map<String, INDArray> forwardUntil(ComputationGraph graph, INDArray windows,
             String... vertices) {
+        return forwardUntil(graph, new INDArray[] {windows}, vertices);
+    }
+
+    /** {@link #forwardUntil(ComputationGraph, INDArray, String...)} for a graph with several inputs. */
+    public static java.util.Map<String, INDArray> forwardUntil(ComputationGraph graph, INDArray[] inputs,
+            String... vertices) {
         // DL4J counts the stop point in its layer array (vertices such as the reshape are not layers)
         List<org.deeplearning4j.nn.api.Layer> layers = java.util.Arrays.asList(graph.getLayers());
         int until = 0;
         for (String v : vertices) {
             until = Math.max(until, layers.indexOf(graph.getLayer(v)));
         }
-        return graph.feedForward(new INDArray[] {windows}, until, false);
+        return graph.feedForward(inputs, until, false);
     }
 
     /** Copies the parameters of the named layers from {@code from} into {@code to} (same shapes). */

@@ -29,15 +29,18 @@ import org.deeplearning4j.util.ModelSerializer;
  *                         head Qᵀ/b, W3, b3, W4, b4); no optimiser state
  *   cf-item-factors.bin   the target block's ALS item factors Q (int rows, int rank, then rows·rank floats, big-endian)
  *   target-items.txt      target item ids, one per line, in index order (score index v ↔ line v)
+ *   source-folding.bin    (format 2, when the model feeds s_u next to H_u) the source block's token factors, Gram
+ *                         matrix and ALS settings of the fold-in ({@link SourceFolding})
  * </pre>
  * A bundle written by format version n is read by any build whose {@link #FORMAT_VERSION} is ≥ n.
  */
 public final class JointBundle {
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     static final String METADATA = "metadata.json";
     static final String NETWORK = "network.zip";
     static final String ITEM_FACTORS = "cf-item-factors.bin";
     static final String TARGET_ITEMS = "target-items.txt";
+    static final String SOURCE_FOLDING = "source-folding.bin";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -133,6 +136,11 @@ public final class JointBundle {
             }
         }
         Files.write(dir.resolve(TARGET_ITEMS), split.targetItems.ids(), StandardCharsets.UTF_8);
+        if (s.folding() != null) {
+            s.folding().save(dir.resolve(SOURCE_FOLDING));
+        } else {
+            Files.deleteIfExists(dir.resolve(SOURCE_FOLDING));
+        }
         JSON.writeValue(dir.resolve(METADATA).toFile(), md); // last: a bundle with metadata is complete
         return md;
     }
@@ -169,8 +177,17 @@ public final class JointBundle {
         SourceTokenizer tok = md.tokenScheme() == TokenScheme.ITEMS ? SourceTokenizer.items(md.vocabSize())
                 : SourceTokenizer.categories(md.sourceCategories());
         CfFactors cf = new CfFactors(rank, 0, numItems, new double[0], q);
+        SourceFolding folding = null;
+        if (md.config().sourceFolding) {
+            Path f = dir.resolve(SOURCE_FOLDING);
+            if (!Files.isRegularFile(f)) {
+                throw new IOException("bundle " + dir + " is incomplete: the model folds in source factors but "
+                        + SOURCE_FOLDING + " is missing");
+            }
+            folding = SourceFolding.load(f);
+        }
         JointScorer scorer = new JointScorer(graph, md.seqLen(), md.scoring(),
-                Math.max(1, md.targetCategories().size()), cf);
+                Math.max(1, md.targetCategories().size()), cf, folding);
         return new JointBundle(md, tok, scorer, List.copyOf(items));
     }
 }

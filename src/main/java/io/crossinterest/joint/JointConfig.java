@@ -34,8 +34,14 @@ public final class JointConfig implements Serializable {
     public final double wDl;
     public final boolean freezeEncoder;
     public final boolean tuneQ;
+    /** Feed the source block's CF reading s_u ({@link SourceFolding}) next to H_u into W2. */
+    public final boolean sourceFolding;
     public final ScoringPath scoring;
     public final double learningRate;
+    /** L2 penalty (DL4J's l2) on the weights of W2 and the ranking head's Q (not the encoder, not biases); 0 = off. */
+    public final double l2;
+    /** Dropout on the input of W2 (the probability of dropping a unit while training); 0 = off. */
+    public final double dropout;
     public final int batchSize;
     public final int maxEpochs;
     public final int patience;
@@ -47,15 +53,21 @@ public final class JointConfig implements Serializable {
             @JsonProperty("wRank") double wRank, @JsonProperty("wItems") double wItems,
             @JsonProperty("wInterest") double wInterest, @JsonProperty("wDl") double wDl,
             @JsonProperty("freezeEncoder") boolean freezeEncoder, @JsonProperty("tuneQ") boolean tuneQ,
-            @JsonProperty("scoring") ScoringPath scoring, @JsonProperty("learningRate") double learningRate,
-            @JsonProperty("batchSize") int batchSize, @JsonProperty("maxEpochs") int maxEpochs,
+            @JsonProperty("sourceFolding") boolean sourceFolding, @JsonProperty("scoring") ScoringPath scoring,
+            @JsonProperty("learningRate") double learningRate, @JsonProperty("l2") double l2,
+            @JsonProperty("dropout") double dropout, @JsonProperty("batchSize") int batchSize,
+            @JsonProperty("maxEpochs") int maxEpochs,
             @JsonProperty("patience") int patience, @JsonProperty("validFraction") double validFraction,
             @JsonProperty("seed") long seed) {
         require(wMse >= 0 && wRank >= 0 && wItems >= 0 && wInterest >= 0 && wDl >= 0, "loss weights must be >= 0");
         require(wMse + wRank + wItems > 0, "at least one L_CF weight (wMse, wRank, wItems) must be > 0");
         require(scoring != ScoringPath.W4 || wItems > 0, "scoring W4 needs wItems > 0 (the W4 head is trained by it)");
         require(learningRate > 0, "learningRate must be > 0");
+        require(l2 >= 0, "l2 must be >= 0");
+        require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1)");
         require(batchSize >= 1 && maxEpochs >= 1 && patience >= 1, "batchSize, maxEpochs, patience must be >= 1");
+        require(!sourceFolding || encoder.tokens == io.crossinterest.encoder.TokenScheme.ITEMS,
+                "sourceFolding needs item tokens (it folds in source item factors)");
         require(validFraction > 0 && validFraction < 1, "validFraction must be in (0, 1)");
         this.encoder = java.util.Objects.requireNonNull(encoder, "encoder");
         this.wMse = wMse;
@@ -65,8 +77,11 @@ public final class JointConfig implements Serializable {
         this.wDl = wDl;
         this.freezeEncoder = freezeEncoder;
         this.tuneQ = tuneQ;
+        this.sourceFolding = sourceFolding;
         this.scoring = java.util.Objects.requireNonNull(scoring, "scoring");
         this.learningRate = learningRate;
+        this.l2 = l2;
+        this.dropout = dropout;
         this.batchSize = batchSize;
         this.maxEpochs = maxEpochs;
         this.patience = patience;
@@ -81,49 +96,59 @@ public final class JointConfig implements Serializable {
      * 2e-3, batch 128, at most 20 epochs, patience 3.
      */
     public static JointConfig defaults() {
-        return new JointConfig(EncoderConfig.defaults(), 1.0, 1.0, 0.0, 1.0, 0.0, false, true, ScoringPath.PQ, 2e-3,
-                128, 20, 3, 0.1, 42L);
+        return new JointConfig(EncoderConfig.defaults(), 1.0, 1.0, 0.0, 1.0, 0.0, false, true, false, ScoringPath.PQ,
+                2e-3, 0.0, 0.0, 128, 20, 3, 0.1, 42L);
     }
 
     /** The seed's formulation: MSE onto P_u, the W3/W4 path with BCE, L_DL; scored by C_u. */
     public static JointConfig seedFormulation() {
-        return new JointConfig(EncoderConfig.defaults(), 1.0, 0.0, 1.0, 1.0, 1.0, false, false, ScoringPath.W4, 1e-3,
-                128, 20, 3, 0.1, 42L);
+        return new JointConfig(EncoderConfig.defaults(), 1.0, 0.0, 1.0, 1.0, 1.0, false, false, false, ScoringPath.W4,
+                1e-3, 0.0, 0.0, 128, 20, 3, 0.1, 42L);
     }
 
     public JointConfig withEncoder(EncoderConfig v) {
-        return new JointConfig(v, wMse, wRank, wItems, wInterest, wDl, freezeEncoder, tuneQ, scoring, learningRate,
-                batchSize, maxEpochs, patience, validFraction, seed);
+        return new JointConfig(v, wMse, wRank, wItems, wInterest, wDl, freezeEncoder, tuneQ, sourceFolding, scoring,
+                learningRate, l2, dropout, batchSize, maxEpochs, patience, validFraction, seed);
     }
 
     public JointConfig withWeights(double mse, double rank, double items, double interest, double dl) {
-        return new JointConfig(encoder, mse, rank, items, interest, dl, freezeEncoder, tuneQ, scoring, learningRate,
-                batchSize, maxEpochs, patience, validFraction, seed);
+        return new JointConfig(encoder, mse, rank, items, interest, dl, freezeEncoder, tuneQ, sourceFolding, scoring,
+                learningRate, l2, dropout, batchSize, maxEpochs, patience, validFraction, seed);
     }
 
     public JointConfig withFreezeEncoder(boolean v) {
-        return new JointConfig(encoder, wMse, wRank, wItems, wInterest, wDl, v, tuneQ, scoring, learningRate,
-                batchSize, maxEpochs, patience, validFraction, seed);
+        return new JointConfig(encoder, wMse, wRank, wItems, wInterest, wDl, v, tuneQ, sourceFolding, scoring,
+                learningRate, l2, dropout, batchSize, maxEpochs, patience, validFraction, seed);
     }
 
     public JointConfig withTuneQ(boolean v) {
-        return new JointConfig(encoder, wMse, wRank, wItems, wInterest, wDl, freezeEncoder, v, scoring, learningRate,
-                batchSize, maxEpochs, patience, validFraction, seed);
+        return new JointConfig(encoder, wMse, wRank, wItems, wInterest, wDl, freezeEncoder, v, sourceFolding, scoring,
+                learningRate, l2, dropout, batchSize, maxEpochs, patience, validFraction, seed);
     }
 
     public JointConfig withScoring(ScoringPath v) {
-        return new JointConfig(encoder, wMse, wRank, wItems, wInterest, wDl, freezeEncoder, tuneQ, v, learningRate,
-                batchSize, maxEpochs, patience, validFraction, seed);
+        return new JointConfig(encoder, wMse, wRank, wItems, wInterest, wDl, freezeEncoder, tuneQ, sourceFolding, v,
+                learningRate, l2, dropout, batchSize, maxEpochs, patience, validFraction, seed);
+    }
+
+    public JointConfig withSourceFolding(boolean v) {
+        return new JointConfig(encoder, wMse, wRank, wItems, wInterest, wDl, freezeEncoder, tuneQ, v, scoring,
+                learningRate, l2, dropout, batchSize, maxEpochs, patience, validFraction, seed);
+    }
+
+    public JointConfig withRegularization(double l2Penalty, double dropoutRate) {
+        return new JointConfig(encoder, wMse, wRank, wItems, wInterest, wDl, freezeEncoder, tuneQ, sourceFolding,
+                scoring, learningRate, l2Penalty, dropoutRate, batchSize, maxEpochs, patience, validFraction, seed);
     }
 
     public JointConfig withTraining(double lr, int batch, int epochs, int pat) {
-        return new JointConfig(encoder, wMse, wRank, wItems, wInterest, wDl, freezeEncoder, tuneQ, scoring, lr, batch,
-                epochs, pat, validFraction, seed);
+        return new JointConfig(encoder, wMse, wRank, wItems, wInterest, wDl, freezeEncoder, tuneQ, sourceFolding,
+                scoring, lr, l2, dropout, batch, epochs, pat, validFraction, seed);
     }
 
     public JointConfig withSeed(long v) {
         return new JointConfig(encoder.withSeed(v), wMse, wRank, wItems, wInterest, wDl, freezeEncoder, tuneQ,
-                scoring, learningRate, batchSize, maxEpochs, patience, validFraction, v);
+                sourceFolding, scoring, learningRate, l2, dropout, batchSize, maxEpochs, patience, validFraction, v);
     }
 
     private static void require(boolean ok, String message) {
@@ -135,8 +160,10 @@ public final class JointConfig implements Serializable {
     @Override
     public String toString() {
         return "JointConfig{wMse=" + wMse + ", wRank=" + wRank + ", wItems=" + wItems + ", wInterest=" + wInterest
-                + ", wDl=" + wDl + ", freezeEncoder=" + freezeEncoder + ", tuneQ=" + tuneQ + ", scoring=" + scoring
-                + ", lr=" + learningRate + ", batch=" + batchSize + ", maxEpochs=" + maxEpochs + ", patience="
+                + ", wDl=" + wDl + ", freezeEncoder=" + freezeEncoder + ", tuneQ=" + tuneQ
+                + ", sourceFolding=" + sourceFolding + ", scoring=" + scoring
+                + ", lr=" + learningRate + ", l2=" + l2 + ", dropout=" + dropout + ", batch=" + batchSize
+                + ", maxEpochs=" + maxEpochs + ", patience="
                 + patience + ", seed=" + seed + ", " + encoder + "}";
     }
 }

@@ -45,6 +45,10 @@ public final class JointModel implements ColdStartModel {
     private int bestEpoch = -1;
     private ComputationGraph pretrained;
     private TargetFactorizer sourceFactorizer;
+    private io.crossinterest.cf.als.AlsConfig foldingAls;
+    private SourceFolding folding;
+    /** s_u of every user of the split (with source folding), computed once per fit. */
+    private float[][] userSourceCf;
 
     /** One epoch of joint training: mean training loss, validation loss (warm slice), validation NDCG@10 (cold). */
     public record Epoch(int epoch, double trainLoss, double validLoss, double validNdcg10) {
@@ -77,6 +81,17 @@ public final class JointModel implements ColdStartModel {
         return this;
     }
 
+    /**
+     * The source-block CF for both uses: the embedding initialisation above and, when the configuration asks for
+     * {@link JointConfig#sourceFolding}, the fold-in s_u fed next to H_u ({@link SourceFolding}); {@code als} are the
+     * settings {@code factorizer} fits with (λ, α, regularisation and rank of the fold-in). Returns this.
+     */
+    public JointModel withSourceCf(TargetFactorizer factorizer, io.crossinterest.cf.als.AlsConfig als) {
+        this.sourceFactorizer = factorizer;
+        this.foldingAls = als;
+        return this;
+    }
+
     @Override
     public String name() {
         return "joint";
@@ -101,11 +116,23 @@ public final class JointModel implements ColdStartModel {
         }
         LOG.info("joint: CF factors rank {} in {} s", cf.rank(), (System.nanoTime() - t0) / 1e9);
 
+        boolean items = tokenizer.scheme() == io.crossinterest.encoder.TokenScheme.ITEMS;
+        CfFactors sourceCf = sourceFactorizer != null && items && (pretrained == null || config.sourceFolding)
+                ? sourceFactorizer.factorize(split) : null;
+        folding = null;
+        userSourceCf = null;
+        if (config.sourceFolding) {
+            if (sourceCf == null || foldingAls == null) {
+                throw new IllegalStateException("sourceFolding needs the source-block CF: call withSourceCf");
+            }
+            folding = SourceFolding.of(split, sourceCf, foldingAls, encoderConfig.vocabSize, encoderConfig.seqLen);
+            userSourceCf = folding.foldIn(Arrays.asList(userTokens));
+        }
         ComputationGraph pre = pretrained;
         if (pre == null) {
             pre = CnnEncoder.newPretrainGraph(encoderConfig);
-            if (sourceFactorizer != null && tokenizer.scheme() == io.crossinterest.encoder.TokenScheme.ITEMS) {
-                initEmbeddings(pre, sourceFactorizer.factorize(split));
+            if (sourceCf != null) {
+                initEmbeddings(pre, sourceCf);
             }
             pretrainLosses = CnnEncoder.pretrain(pre, userTokens, encoderConfig,
                     e -> LOG.info("joint: encoder pre-training epoch {} done", e + 1));
@@ -114,7 +141,7 @@ public final class JointModel implements ColdStartModel {
 
         int numCategories = Math.max(1, split.targetCategories == null ? 1 : split.targetCategories.size());
         JointNetwork net = JointNetwork.build(config, encoderConfig, cf.rank(), numCategories,
-                split.numTargetItems());
+                split.numTargetItems(), folding == null ? 0 : folding.rank());
         CnnEncoder.copyParams(pre, net.graph, net.outputs.contains(CnnEncoder.DL_HEAD)
                 ? CnnEncoder.encoderAndHead() : CnnEncoder.ENCODER_LAYERS);
         double[] counts = new double[split.numTargetItems()];
@@ -174,7 +201,7 @@ public final class JointModel implements ColdStartModel {
             }
         }
         net.graph.setParams(bestParams);
-        scorer = new JointScorer(net.graph, encoderConfig.seqLen, config.scoring, numCategories, cf);
+        scorer = new JointScorer(net.graph, encoderConfig.seqLen, config.scoring, numCategories, cf, folding);
         encodedUsers = encodeAll(scorer, userTokens);
     }
 
@@ -265,7 +292,14 @@ public final class JointModel implements ColdStartModel {
                 default -> throw new IllegalStateException("unknown output " + net.outputs.get(o));
             }
         }
-        return new MultiDataSet(new INDArray[] {input}, labels);
+        if (folding == null) {
+            return new MultiDataSet(new INDArray[] {input}, labels);
+        }
+        float[][] src = new float[n][];
+        for (int r = 0; r < n; r++) {
+            src[r] = userSourceCf[users[from + r]];
+        }
+        return new MultiDataSet(new INDArray[] {input, Nd4j.createFromArray(src)}, labels);
     }
 
     private List<int[]> tokensOf(int[] users, int from, int to) {
@@ -290,7 +324,7 @@ public final class JointModel implements ColdStartModel {
     /** NDCG@10 of the validation cold users against their hidden rows in targetValid. */
     private double validNdcg(ComputationGraph graph, int[] users) {
         JointScorer s = new JointScorer(graph, encoderConfig.seqLen, config.scoring,
-                Math.max(1, split.targetCategories == null ? 1 : split.targetCategories.size()), cf);
+                Math.max(1, split.targetCategories == null ? 1 : split.targetCategories.size()), cf, folding);
         JointScorer.Encoded enc = encodeAll(s, tokensFor(users));
         double[] scores = new double[split.numTargetItems()];
         double sum = 0;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -26,6 +27,8 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
  *
  * <pre>
  *   H_u ──W2,b2──▶ P̂_u  (vertex "phat", k = CF rank)
+ *     or, with sourceFolding, [H_u ; s_u] ──W2,b2──▶ P̂_u, s_u the source block's CF reading (input "source_cf",
+ *     {@link SourceFolding}) merged with H_u (vertex "h_source")
  *   P̂_u ─▶ "cf":       MSE against P_u                                  [wMse]
  *   P̂_u ─▶ "rank":     softmax_v(P̂_u·Q_v + b_v), cross-entropy           [wRank; W = Qᵀ, fixed or tuned]
  *   P̂_u ──W3,b3──▶ I_u ("interest", K target categories)
@@ -37,6 +40,8 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
  */
 public final class JointNetwork {
     public static final String PHAT = "phat";
+    public static final String SOURCE_CF = "source_cf";
+    public static final String H_SOURCE = "h_source";
     public static final String CF = "cf";
     public static final String RANK = "rank";
     public static final String INTEREST = "interest";
@@ -56,14 +61,29 @@ public final class JointNetwork {
         return c.wItems > 0 || (c.wInterest > 0 && numCategories > 1);
     }
 
-    /** A freshly initialised network (seeded); the caller copies the pre-trained encoder in. */
-    public static JointNetwork build(JointConfig c, EncoderConfig ec, int rank, int numCategories, int numItems) {
+    /**
+     * A freshly initialised network (seeded); the caller copies the pre-trained encoder in. {@code sourceRank}: the
+     * length of s_u when {@code c.sourceFolding} (ignored otherwise).
+     */
+    public static JointNetwork build(JointConfig c, EncoderConfig ec, int rank, int numCategories, int numItems,
+            int sourceRank) {
         ComputationGraphConfiguration.GraphBuilder b = new NeuralNetConfiguration.Builder().seed(c.seed)
                 .dataType(DataType.FLOAT).updater(new Adam(c.learningRate)).weightInit(WeightInit.XAVIER)
-                .graphBuilder().addInputs(CnnEncoder.INPUT);
+                .graphBuilder();
+        if (c.sourceFolding) {
+            b.addInputs(CnnEncoder.INPUT, SOURCE_CF);
+        } else {
+            b.addInputs(CnnEncoder.INPUT);
+        }
         CnnEncoder.addEncoder(b, ec, c.freezeEncoder ? frozen() : null);
-        b.addLayer(PHAT, new DenseLayer.Builder().nIn(ec.hidden).nOut(rank).activation(Activation.IDENTITY).build(),
-                CnnEncoder.H);
+        if (c.sourceFolding) {
+            // P̂_u = W2·[H_u ; s_u] + b2
+            b.addVertex(H_SOURCE, new MergeVertex(), CnnEncoder.H, SOURCE_CF);
+            b.addLayer(PHAT, w2(c).nIn(ec.hidden + sourceRank).nOut(rank).build(), H_SOURCE);
+        } else {
+            // P̂_u = W2·H_u + b2
+            b.addLayer(PHAT, w2(c).nIn(ec.hidden).nOut(rank).build(), CnnEncoder.H);
+        }
         List<String> outputs = new ArrayList<>();
         if (c.wMse > 0) {
             b.addLayer(CF, new LossLayer.Builder().activation(Activation.IDENTITY)
@@ -71,7 +91,7 @@ public final class JointNetwork {
             outputs.add(CF);
         }
         if (c.wRank > 0) {
-            b.addLayer(RANK, new OutputLayer.Builder().nIn(rank).nOut(numItems).hasBias(c.tuneQ)
+            b.addLayer(RANK, new OutputLayer.Builder().nIn(rank).nOut(numItems).hasBias(c.tuneQ).l2(c.tuneQ ? c.l2 : 0)
                     .updater(c.tuneQ ? new Adam(c.learningRate) : frozen()).activation(Activation.SOFTMAX)
                     .lossFunction(new LossMCXENT(CnnEncoder.weights(numItems, c.wRank))).build(), PHAT);
             outputs.add(RANK);
@@ -106,6 +126,15 @@ public final class JointNetwork {
         ComputationGraph g = new ComputationGraph(b.build());
         g.init();
         return new JointNetwork(g, List.copyOf(outputs));
+    }
+
+    /** The W2 layer: identity activation; dropout on its input and an L2 penalty on W2 when configured. */
+    private static DenseLayer.Builder w2(JointConfig c) {
+        DenseLayer.Builder d = new DenseLayer.Builder().activation(Activation.IDENTITY).l2(c.l2);
+        if (c.dropout > 0) {
+            d.dropOut(1.0 - c.dropout); // DL4J takes the probability of keeping a unit
+        }
+        return d;
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Inference of a trained joint model: token windows → (P̂_u, I_u) by one forward pass of the graph, then target-item
@@ -29,13 +30,21 @@ public final class JointScorer {
     /** Item-major [numItems × K] W4 and b4 of the seed's path, or null. */
     private final float[] w4;
     private final float[] b4;
+    /** The source block's CF reading s_u fed next to H_u, or null when the network has no such input. */
+    private final SourceFolding folding;
 
     /** A P̂_u row and, when the graph has the interest layer, an I_u row for each user of a batch. */
     public record Encoded(float[][] phat, float[][] interest) {
     }
 
-    JointScorer(ComputationGraph graph, int seqLen, ScoringPath path, int numCategories, CfFactors cf) {
+    JointScorer(ComputationGraph graph, int seqLen, ScoringPath path, int numCategories, CfFactors cf,
+            SourceFolding folding) {
+        if ((folding != null) != (graph.getConfiguration().getNetworkInputs().size() == 2)) {
+            throw new IllegalArgumentException("the network's inputs " + graph.getConfiguration().getNetworkInputs()
+                    + " do not match " + (folding == null ? "no" : "a") + " source folding");
+        }
         this.graph = graph;
+        this.folding = folding;
         this.seqLen = seqLen;
         this.path = path;
         this.numCategories = numCategories;
@@ -99,12 +108,23 @@ public final class JointScorer {
         return q;
     }
 
+    SourceFolding folding() {
+        return folding;
+    }
+
+    /** The network's inputs for a batch: the token windows and, with source folding, s_u of each sequence. */
+    INDArray[] inputs(List<int[]> tokenSeqs) {
+        INDArray x = SourceTokenizer.window(tokenSeqs, seqLen);
+        return folding == null ? new INDArray[] {x}
+                : new INDArray[] {x, Nd4j.createFromArray(folding.foldIn(tokenSeqs))};
+    }
+
     /** One forward pass over the users' token sequences (each windowed to the last L tokens). */
     public Encoded encode(List<int[]> tokenSeqs) {
         if (tokenSeqs.isEmpty()) {
             return new Encoded(new float[0][], hasInterest() ? new float[0][] : null);
         }
-        INDArray x = SourceTokenizer.window(tokenSeqs, seqLen);
+        INDArray[] x = inputs(tokenSeqs);
         Map<String, INDArray> acts = hasInterest()
                 ? CnnEncoder.forwardUntil(graph, x, JointNetwork.PHAT, JointNetwork.INTEREST)
                 : CnnEncoder.forwardUntil(graph, x, JointNetwork.PHAT);
@@ -161,6 +181,6 @@ public final class JointScorer {
 
     /** H_u of the underlying encoder (for the encoder-only stream stage). */
     public INDArray encodeHidden(List<int[]> tokenSeqs) {
-        return CnnEncoder.encode(graph, SourceTokenizer.window(tokenSeqs, seqLen));
+        return CnnEncoder.forwardUntil(graph, inputs(tokenSeqs), CnnEncoder.H).get(CnnEncoder.H).detach();
     }
 }

@@ -24,12 +24,56 @@ public final class AmazonPairHarness {
         CfFactors cf = QuickAls.fit(s.targetTrain, rank, 10, 1.0, 10.0, seed);
         System.out.printf("als rank %d %.1f s%n", rank, (System.nanoTime() - t0) / 1e9);
         java.util.Map<String, org.deeplearning4j.nn.graph.ComputationGraph> encoders = new java.util.HashMap<>();
+        io.crossinterest.eval.ModelRegistry registry = io.crossinterest.eval.ModelRegistry.fromClassPath();
         for (int i = 5; i < a.length; i++) {
+            if (registry.contains(a[i])) { // a model of `evaluate --models`, with its settings (1 thread)
+                io.crossinterest.eval.ColdStartModel cm = registry.create(a[i], new io.crossinterest.eval.ModelSettings(
+                        seed, rank, 10, Integer.getInteger("maxEpochs", 50), 1));
+                long t = System.nanoTime();
+                cm.fit(s);
+                report(a[i], s, cm::scoreItems, (System.nanoTime() - t) / 1e9);
+                continue;
+            }
+            if (a[i].startsWith("uknn")) { // uknnK: user-kNN over source fold-in factors, K neighbours
+                int kn = Integer.parseInt(a[i].substring(4));
+                io.crossinterest.cf.als.AlsConfig als = io.crossinterest.cf.als.AlsConfig.defaults().withRank(rank)
+                        .withIterations(10).withLambda(0.1).withAlpha(10.0).withSeed(seed).withThreads(1);
+                CfFactors src = AlsTargetFactorizer.sourceBlock(als).factorize(s);
+                double[] pop2 = Splits.popularity(s);
+                int[] warmT = java.util.Arrays.stream(s.warmUsers).filter(u -> s.targetTrain.rowLength(u) > 0)
+                        .toArray();
+                java.util.function.BiConsumer<Integer, double[]> knn = (u, out) -> {
+                    double[] sim = new double[warmT.length];
+                    for (int w = 0; w < warmT.length; w++) {
+                        double dot = 0, nu = 0, nw = 0;
+                        for (int j = 0; j < rank; j++) {
+                            double x = src.users()[u * rank + j], y = src.users()[warmT[w] * rank + j];
+                            dot += x * y;
+                            nu += x * x;
+                            nw += y * y;
+                        }
+                        sim[w] = nu == 0 || nw == 0 ? 0 : dot / Math.sqrt(nu * nw);
+                    }
+                    int[] top = JointModel.topK(sim, kn);
+                    for (int v = 0; v < out.length; v++) {
+                        out[v] = 1e-6 * pop2[v];
+                    }
+                    for (int w : top) {
+                        int uw = warmT[w];
+                        for (int e = s.targetTrain.rowStart(uw); e < s.targetTrain.rowEnd(uw); e++) {
+                            out[s.targetTrain.col(e)] += Math.max(0, sim[w]);
+                        }
+                    }
+                };
+                report(a[i], s, knn, 0);
+                continue;
+            }
             JointConfig c = variant(a[i]).withSeed(seed);
             io.crossinterest.encoder.SourceTokenizer tok = io.crossinterest.encoder.SourceTokenizer.forSplit(s,
                     c.encoder);
             io.crossinterest.encoder.EncoderConfig ec = c.encoder.withVocabSize(tok.vocabSize());
-            org.deeplearning4j.nn.graph.ComputationGraph pre = a[i].endsWith("-srcinit") ? null
+            boolean ownEncoder = a[i].endsWith("-srcinit") || a[i].startsWith("fold");
+            org.deeplearning4j.nn.graph.ComputationGraph pre = ownEncoder ? null
                     : encoders.computeIfAbsent(ec.toString(), k -> {
                 org.deeplearning4j.nn.graph.ComputationGraph g =
                         io.crossinterest.encoder.CnnEncoder.newPretrainGraph(ec);
@@ -41,7 +85,11 @@ public final class AmazonPairHarness {
             });
             JointModel m = new JointModel(c, split -> cf);
             System.out.println("variant " + a[i] + ": " + c);
-            if (a[i].endsWith("-srcinit")) {
+            if (a[i].startsWith("fold")) {
+                io.crossinterest.cf.als.AlsConfig als = io.crossinterest.cf.als.AlsConfig.defaults().withRank(rank)
+                        .withIterations(10).withLambda(0.1).withAlpha(10.0).withSeed(seed).withThreads(1);
+                m.withSourceCf(AlsTargetFactorizer.sourceBlock(als), als);
+            } else if (a[i].endsWith("-srcinit")) {
                 m.withSourceCfInit(split -> QuickAls.fit(split.source, rank, 10, 1.0, 10.0, seed));
             } else {
                 m.withPretrainedEncoder(pre.clone());
@@ -53,7 +101,103 @@ public final class AmazonPairHarness {
                     m.bestEpoch() + 1, m.history().size(), secs, java.util.Arrays.toString(m.pretrainLosses()),
                     m.history());
             report(a[i], s, m::scoreItems, secs);
+            int[] warmT = java.util.Arrays.stream(s.warmUsers).filter(u -> s.targetTrain.rowLength(u) > 0).toArray();
+            double[] pop3 = Splits.popularity(s);
+            io.crossinterest.cf.als.AlsConfig srcAls = io.crossinterest.cf.als.AlsConfig.defaults().withRank(rank)
+                    .withIterations(10).withLambda(0.1).withAlpha(10.0).withSeed(seed).withThreads(1);
+            CfFactors srcF = AlsTargetFactorizer.sourceBlock(srcAls).factorize(s);
+            java.util.function.IntFunction<double[]> srcRow = w -> java.util.Arrays.copyOfRange(srcF.users(),
+                    w * rank, (w + 1) * rank);
+            for (int kn : new int[] {300}) {
+                java.util.function.BiConsumer<Integer, double[]> byS = knn(s, warmT, kn, pop3, srcRow, srcRow);
+                report(a[i] + "+knnS" + kn, s, byS, 0);
+                for (double g : new double[] {0.5, 1, 2, 4}) {
+                    for (double eps : new double[] {1e-4, 1e-3}) {
+                        report(a[i] + "+poeS" + kn + "@" + g + "/" + eps, s, (u, out) -> {
+                            double[] l = new double[out.length];
+                            m.scoreItems(u, l);
+                            byS.accept(u, out);
+                            for (int v = 0; v < out.length; v++) {
+                                out[v] = l[v] + g * Math.log(eps + out[v]);
+                            }
+                        }, 0);
+                    }
+                }
+            }
+            for (int kn : new int[] {}) {
+                // neighbours by P̂_u against the warm users' ALS P_w, and against their P̂_w
+                java.util.function.BiConsumer<Integer, double[]> byP = knn(s, warmT, kn, pop3,
+                        u -> toDouble(m.predictedFactors(u)), w -> java.util.Arrays.copyOfRange(cf.users(),
+                                w * cf.rank(), (w + 1) * cf.rank()));
+                java.util.function.BiConsumer<Integer, double[]> byPhat = knn(s, warmT, kn, pop3,
+                        u -> toDouble(m.predictedFactors(u)), w -> toDouble(m.predictedFactors(w)));
+                report(a[i] + "+knnP" + kn, s, byP, 0);
+                report(a[i] + "+knnPh" + kn, s, byPhat, 0);
+                for (double g : new double[] {0.25, 0.5, 0.75}) {
+                    report(a[i] + "+mixP" + kn + "@" + g, s, mix(m::scoreItems, byP, g), 0);
+                }
+            }
         }
+    }
+
+    static double[] toDouble(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+
+    /** score_v = Σ_{w in the K nearest warm users by cosine} max(0, cos) [v ∈ T_w], normalised to sum 1. */
+    static java.util.function.BiConsumer<Integer, double[]> knn(CrossDomainSplit s, int[] warm, int k, double[] pop,
+            java.util.function.IntFunction<double[]> query, java.util.function.IntFunction<double[]> key) {
+        double[][] keys = new double[warm.length][];
+        for (int w = 0; w < warm.length; w++) {
+            keys[w] = key.apply(warm[w]);
+        }
+        return (u, out) -> {
+            double[] q = query.apply(u);
+            double[] sim = new double[warm.length];
+            for (int w = 0; w < warm.length; w++) {
+                double dot = 0, nq = 0, nk = 0;
+                for (int j = 0; j < q.length; j++) {
+                    dot += q[j] * keys[w][j];
+                    nq += q[j] * q[j];
+                    nk += keys[w][j] * keys[w][j];
+                }
+                sim[w] = nq == 0 || nk == 0 ? 0 : Math.max(0, dot / Math.sqrt(nq * nk));
+            }
+            double total = 0;
+            java.util.Arrays.fill(out, 0);
+            for (int w : JointModel.topK(sim, k)) {
+                for (int e = s.targetTrain.rowStart(warm[w]); e < s.targetTrain.rowEnd(warm[w]); e++) {
+                    out[s.targetTrain.col(e)] += sim[w];
+                    total += sim[w];
+                }
+            }
+            for (int v = 0; v < out.length; v++) {
+                out[v] = (total > 0 ? out[v] / total : 0) + 1e-9 * pop[v];
+            }
+        };
+    }
+
+    /** (1 − γ)·softmax(joint logits) + γ·kNN distribution. */
+    static java.util.function.BiConsumer<Integer, double[]> mix(java.util.function.BiConsumer<Integer, double[]> joint,
+            java.util.function.BiConsumer<Integer, double[]> knn, double g) {
+        return (u, out) -> {
+            double[] l = new double[out.length];
+            joint.accept(u, l);
+            double max = java.util.Arrays.stream(l).max().orElse(0);
+            double z = 0;
+            for (int v = 0; v < l.length; v++) {
+                l[v] = Math.exp(l[v] - max);
+                z += l[v];
+            }
+            knn.accept(u, out);
+            for (int v = 0; v < l.length; v++) {
+                out[v] = (1 - g) * l[v] / z + g * out[v];
+            }
+        };
     }
 
     static JointConfig variant(String name) {
@@ -61,6 +205,15 @@ public final class AmazonPairHarness {
                 .withTraining(1e-3, 128, Integer.getInteger("pretrain", 3)))
                 .withTraining(Double.parseDouble(System.getProperty("lr", "2e-3")), 128,
                         Integer.getInteger("epochs", 12), 2);
+        if (name.startsWith("fold-l2")) { // fold-l2X: source folding, L2 penalty X
+            return d.withSourceFolding(true).withRegularization(Double.parseDouble(name.substring(7)), 0);
+        }
+        if (name.startsWith("fold-drop")) { // fold-dropX: source folding, dropout X on W2's input
+            return d.withSourceFolding(true).withRegularization(0, Double.parseDouble(name.substring(9)));
+        }
+        if (name.startsWith("fold-mse")) { // fold-mseW: source folding with MSE weight W
+            return d.withSourceFolding(true).withWeights(Double.parseDouble(name.substring(8)), 1, 0, 1, 0);
+        }
         return switch (name) {
             case "seed" -> JointConfig.seedFormulation().withEncoder(d.encoder).withTraining(1e-3, 128,
                     d.maxEpochs, 2);
@@ -70,6 +223,9 @@ public final class AmazonPairHarness {
             case "pq-fixed" -> d.withTuneQ(false);
             case "pq-mse" -> d.withWeights(1, 0, 0, 1, 0).withTuneQ(false);
             case "pq", "pq-srcinit" -> d;
+            case "fold" -> d.withSourceFolding(true);
+            case "fold-frozen" -> d.withSourceFolding(true).withFreezeEncoder(true);
+            case "fold-nomse" -> d.withSourceFolding(true).withWeights(0, 1, 0, 1, 0);
             case "pq-frozen" -> d.withFreezeEncoder(true);
             case "pq-nodl" -> d.withWeights(1, 1, 0, 1, 0);
             case "pq-nomse" -> d.withWeights(0, 1, 0, 1, 0);

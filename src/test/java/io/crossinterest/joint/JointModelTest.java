@@ -123,7 +123,7 @@ class JointModelTest {
         assertThrows(IOException.class, () -> JointBundle.load(dir));
         JointBundle.save(model, dir, "v");
         Path md = dir.resolve(JointBundle.METADATA);
-        Files.writeString(md, Files.readString(md).replace("\"formatVersion\" : 1", "\"formatVersion\" : 99"));
+        Files.writeString(md, Files.readString(md).replace("\"formatVersion\" : " + JointBundle.FORMAT_VERSION, "\"formatVersion\" : 99"));
         IOException e = assertThrows(IOException.class, () -> JointBundle.load(dir));
         assertTrue(e.getMessage().contains("format version 99"), e.getMessage());
     }

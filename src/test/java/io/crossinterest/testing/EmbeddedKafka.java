@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -136,6 +137,32 @@ public final class EmbeddedKafka implements AutoCloseable {
                     values.add(r.value());
                 }
                 idlePolls = values.size() == before ? idlePolls + 1 : 0;
+            }
+        }
+        return values;
+    }
+
+    /**
+     * Reads {@code topic} (read_committed, from the earliest offset, no offsets committed) until {@code done} holds for
+     * the values read so far, or {@code timeout}; returns them either way (the caller asserts on them). For jobs that
+     * keep running: the condition, not a pause, decides when enough has arrived.
+     */
+    public List<String> awaitCommitted(String topic, Predicate<List<String>> done, Duration timeout) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "await-" + topic + "-" + UUID.randomUUID());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(),
+                new StringDeserializer())) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!done.test(values) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+                    values.add(r.value());
+                }
             }
         }
         return values;

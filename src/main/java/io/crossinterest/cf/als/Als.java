@@ -16,7 +16,8 @@ import org.apache.flink.table.api.internal.TableImpl;
 import org.apache.flink.types.Row;
 
 /**
- * Implicit-feedback ALS (Hu, Koren, Volinsky 2008) as a Flink ML Estimator. {@code fit} takes one table of
+ * ALS as a Flink ML Estimator: implicit feedback (Hu, Koren, Volinsky 2008; the default) or, with
+ * {@code setImplicit(false)}, explicit ratings fitted on the observed cells only (see {@link AlsKernels}). {@code fit} takes one table of
  * (user, item, rating) and trains user and item factors distributed over the job's parallel subtasks (users and items
  * in {@code numBlocks} blocks each; see {@link AlsBlocks} for the graph and its cost); the result is an
  * {@link AlsModel} whose model data is the factor table ({@link AlsModelData}).
@@ -35,7 +36,7 @@ public class Als implements Estimator<Als, AlsModel>, AlsParams<Als> {
     AlsConfig toConfig(int threads) {
         return new AlsConfig(getRank(), getMaxIter(), getRegParam(), getAlpha(),
                 AlsConfig.Regularization.parse(getRegularization()), AlsConfig.Solver.parse(getSolver()),
-                getCgSteps(), getSeed(), threads);
+                getCgSteps(), getSeed(), threads, getImplicit());
     }
 
     @Override

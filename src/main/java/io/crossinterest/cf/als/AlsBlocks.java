@@ -25,10 +25,10 @@ import org.apache.flink.util.Collector;
  * result depends on {@code numBlocks}, never on the parallelism.
  *
  * <p><b>A half-step</b> (solve side S from side O): every O block sends (a) to each S block the factors of exactly the
- * rows that block references (its out-links; never the whole factor matrix) and (b) its partial Gram matrix
- * Y_jᵀY_j to every S block. Each S block sums the partial Grams in block order (G = YᵀY, the same for any
- * parallelism), lays the received factors out in its column order, and runs the shared kernels
- * ({@link AlsKernels#solveChunk}) on its rows. Messages and the block's own state meet in a keyed
+ * rows that block references (its out-links; never the whole factor matrix) and (b), for implicit feedback only, its
+ * partial Gram matrix Y_jᵀY_j to every S block (explicit ratings need no G: a row sees only its observed items). Each
+ * S block sums the partial Grams in block order (G = YᵀY, the same for any parallelism), lays the received factors out
+ * in its column order, and runs the shared kernels ({@link AlsKernels#solveChunk}) on its rows. Messages and the block's own state meet in a keyed
  * {@link EndOfStreamWindows} window, which fires once all of them have arrived.
  *
  * <p><b>Iterations without Flink ML's iteration runtime</b> (unavailable here) are unrolled: the graph holds 2·T
@@ -182,23 +182,33 @@ final class AlsBlocks {
                 .uid(name);
     }
 
-    /** A block's messages to the other side: out-link factors to each block that needs them, its Gram to all. */
+    /**
+     * A block's messages to the other side: out-link factors to each block that needs them, and (implicit feedback)
+     * its Gram to all.
+     */
     static final class Emit implements FlatMapFunction<BlockState, BlockMessage> {
         private final int numBlocks;
         private final int k;
+        private final boolean implicit;
 
-        Emit(int numBlocks, int k) {
+        Emit(int numBlocks, int k, boolean implicit) {
             this.numBlocks = numBlocks;
             this.k = k;
+            this.implicit = implicit;
         }
 
         @Override
         public void flatMap(BlockState s, Collector<BlockMessage> out) {
-            // partial Gram Y_jᵀY_j = Σ_{r ∈ block} y_r y_rᵀ
-            double[] gram = new double[k * k];
-            AlsKernels.addGram(s.factors, 0, s.ids.length, k, gram);
+            // partial Gram Y_jᵀY_j = Σ_{r ∈ block} y_r y_rᵀ (implicit only)
+            double[] gram = null;
+            if (implicit) {
+                gram = new double[k * k];
+                AlsKernels.addGram(s.factors, 0, s.ids.length, k, gram);
+            }
             for (int b = 0; b < numBlocks; b++) {
-                out.collect(BlockMessage.of(BlockMessage.GRAM, b, s.block, null, gram));
+                if (gram != null) {
+                    out.collect(BlockMessage.of(BlockMessage.GRAM, b, s.block, null, gram));
+                }
                 int from = s.outPtr[b];
                 int to = s.outPtr[b + 1];
                 if (to > from) {
@@ -219,7 +229,7 @@ final class AlsBlocks {
         DataStream<BlockMessage> own = solve.map(s -> BlockMessage.of(BlockMessage.STATE, s.block, s.block, s, null))
                 .returns(MESSAGE_TYPE)
                 .name(name + "-state");
-        DataStream<BlockMessage> messages = from.flatMap(new Emit(numBlocks, k))
+        DataStream<BlockMessage> messages = from.flatMap(new Emit(numBlocks, k, cfg.implicit))
                 .returns(MESSAGE_TYPE)
                 .name(name + "-messages");
         return own.union(messages)
@@ -258,11 +268,14 @@ final class AlsBlocks {
             if (s == null) {
                 return; // no rows hash to this block on this side: only Grams were addressed to it
             }
-            // G = Σ_j Y_jᵀY_j in block order, so G does not depend on arrival order or parallelism
-            double[] gram = new double[k * k];
-            for (double[] g : grams) {
-                if (g != null) {
-                    dev.ludovic.netlib.BLAS.getInstance().daxpy(k * k, 1.0, g, 1, gram, 1);
+            // G = Σ_j Y_jᵀY_j in block order, so G does not depend on arrival order or parallelism (explicit: none)
+            double[] gram = null;
+            if (cfg.implicit) {
+                gram = new double[k * k];
+                for (double[] g : grams) {
+                    if (g != null) {
+                        dev.ludovic.netlib.BLAS.getInstance().daxpy(k * k, 1.0, g, 1, gram, 1);
+                    }
                 }
             }
             // the other side's factors in this block's column order: block j's rows at colBlockPtr[j]

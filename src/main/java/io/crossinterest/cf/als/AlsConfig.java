@@ -4,10 +4,12 @@ import java.io.Serializable;
 import java.util.Locale;
 
 /**
- * Hyper-parameters of implicit ALS (Hu, Koren, Volinsky 2008). Immutable; derive variants with the {@code with...}
- * methods.
+ * Hyper-parameters of ALS: implicit feedback (Hu, Koren, Volinsky 2008; the default) or explicit ratings
+ * ({@code implicit = false}). Immutable; derive variants with the {@code with...} methods.
  *
  * <ul>
+ *   <li>{@code implicit}: true fits preferences p_ui = [r_ui &gt; 0] with confidences over all U × I cells; false fits
+ *       the observed ratings themselves, Σ_{(u,i) observed} (r_ui − x_uᵀy_i)², and ignores {@code alpha}.</li>
  *   <li>{@code rank} k: length of each user and item factor.</li>
  *   <li>{@code iterations}: full iterations (a user half-step then an item half-step).</li>
  *   <li>{@code lambda} λ and {@code regularization}: {@link Regularization#L2} adds λ‖x_u‖² for every row;
@@ -27,7 +29,10 @@ public final class AlsConfig implements Serializable {
     public enum Regularization {
         /** λ‖x‖² for every row. */
         L2,
-        /** λ·n_u‖x_u‖², n_u = number of positive interactions of the row (ALS-WR, Spark MLlib's choice). */
+        /**
+         * λ·n_u‖x_u‖², n_u = number of positive interactions of the row (implicit) or of its observed ratings
+         * (explicit) (ALS-WR, Spark MLlib's choice).
+         */
         WEIGHTED;
 
         public static Regularization parse(String s) {
@@ -54,9 +59,16 @@ public final class AlsConfig implements Serializable {
     public final int cgSteps;
     public final long seed;
     public final int threads;
+    public final boolean implicit;
 
+    /** Implicit-feedback ALS. */
     public AlsConfig(int rank, int iterations, double lambda, double alpha, Regularization regularization,
             Solver solver, int cgSteps, long seed, int threads) {
+        this(rank, iterations, lambda, alpha, regularization, solver, cgSteps, seed, threads, true);
+    }
+
+    public AlsConfig(int rank, int iterations, double lambda, double alpha, Regularization regularization,
+            Solver solver, int cgSteps, long seed, int threads, boolean implicit) {
         require(rank >= 1, "rank must be >= 1, got " + rank);
         require(iterations >= 0, "iterations must be >= 0, got " + iterations);
         require(lambda >= 0 && Double.isFinite(lambda), "lambda must be >= 0, got " + lambda);
@@ -72,53 +84,62 @@ public final class AlsConfig implements Serializable {
         this.cgSteps = cgSteps;
         this.seed = seed;
         this.threads = threads;
+        this.implicit = implicit;
     }
 
-    /** rank 10, 10 iterations, λ 0.1 (L2), α 1, Cholesky, 3 CG steps, seed 0, all cores. */
+    /** Implicit, rank 10, 10 iterations, λ 0.1 (L2), α 1, Cholesky, 3 CG steps, seed 0, all cores. */
     public static AlsConfig defaults() {
         return new AlsConfig(10, 10, 0.1, 1.0, Regularization.L2, Solver.CHOLESKY, 3, 0L,
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(), true);
     }
 
     public AlsConfig withRank(int v) {
-        return new AlsConfig(v, iterations, lambda, alpha, regularization, solver, cgSteps, seed, threads);
+        return new AlsConfig(v, iterations, lambda, alpha, regularization, solver, cgSteps, seed, threads, implicit);
     }
 
     public AlsConfig withIterations(int v) {
-        return new AlsConfig(rank, v, lambda, alpha, regularization, solver, cgSteps, seed, threads);
+        return new AlsConfig(rank, v, lambda, alpha, regularization, solver, cgSteps, seed, threads, implicit);
     }
 
     public AlsConfig withLambda(double v) {
-        return new AlsConfig(rank, iterations, v, alpha, regularization, solver, cgSteps, seed, threads);
+        return new AlsConfig(rank, iterations, v, alpha, regularization, solver, cgSteps, seed, threads, implicit);
     }
 
     public AlsConfig withAlpha(double v) {
-        return new AlsConfig(rank, iterations, lambda, v, regularization, solver, cgSteps, seed, threads);
+        return new AlsConfig(rank, iterations, lambda, v, regularization, solver, cgSteps, seed, threads, implicit);
     }
 
     public AlsConfig withRegularization(Regularization v) {
-        return new AlsConfig(rank, iterations, lambda, alpha, v, solver, cgSteps, seed, threads);
+        return new AlsConfig(rank, iterations, lambda, alpha, v, solver, cgSteps, seed, threads, implicit);
     }
 
     public AlsConfig withSolver(Solver v) {
-        return new AlsConfig(rank, iterations, lambda, alpha, regularization, v, cgSteps, seed, threads);
+        return new AlsConfig(rank, iterations, lambda, alpha, regularization, v, cgSteps, seed, threads, implicit);
     }
 
     public AlsConfig withCgSteps(int v) {
-        return new AlsConfig(rank, iterations, lambda, alpha, regularization, solver, v, seed, threads);
+        return new AlsConfig(rank, iterations, lambda, alpha, regularization, solver, v, seed, threads, implicit);
     }
 
     public AlsConfig withSeed(long v) {
-        return new AlsConfig(rank, iterations, lambda, alpha, regularization, solver, cgSteps, v, threads);
+        return new AlsConfig(rank, iterations, lambda, alpha, regularization, solver, cgSteps, v, threads, implicit);
     }
 
     public AlsConfig withThreads(int v) {
-        return new AlsConfig(rank, iterations, lambda, alpha, regularization, solver, cgSteps, seed, v);
+        return new AlsConfig(rank, iterations, lambda, alpha, regularization, solver, cgSteps, seed, v, implicit);
     }
 
-    /** λ for a row with {@code positives} positive interactions. */
-    double rowLambda(int positives) {
-        return regularization == Regularization.WEIGHTED ? lambda * positives : lambda;
+    /** Implicit feedback (true) or explicit ratings (false); everything else unchanged. */
+    public AlsConfig withImplicit(boolean v) {
+        return new AlsConfig(rank, iterations, lambda, alpha, regularization, solver, cgSteps, seed, threads, v);
+    }
+
+    /**
+     * λ_u for a row with {@code n} counted interactions: its positive interactions (implicit) or its observed ratings
+     * (explicit).
+     */
+    double rowLambda(int n) {
+        return regularization == Regularization.WEIGHTED ? lambda * n : lambda;
     }
 
     private static void require(boolean ok, String message) {
@@ -131,6 +152,6 @@ public final class AlsConfig implements Serializable {
     public String toString() {
         return "AlsConfig{rank=" + rank + ", iterations=" + iterations + ", lambda=" + lambda + ", alpha=" + alpha
                 + ", regularization=" + regularization + ", solver=" + solver + ", cgSteps=" + cgSteps + ", seed="
-                + seed + ", threads=" + threads + "}";
+                + seed + ", threads=" + threads + ", implicit=" + implicit + "}";
     }
 }

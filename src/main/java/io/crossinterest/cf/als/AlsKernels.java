@@ -8,8 +8,10 @@ import org.bytedeco.openblas.global.openblas;
 import org.bytedeco.openblas.presets.openblas_nolapack;
 
 /**
- * The numerical core of implicit ALS, shared by the in-process solver ({@link ImplicitAls}) and the distributed Flink
- * job ({@link Als}): one half-step solves, for every row u of R (users, or items with Rᵀ), the weighted ridge problem
+ * The numerical core of ALS, shared by the in-process solver ({@link ImplicitAls}) and the distributed Flink job
+ * ({@link Als}): one half-step solves, for every row u of R (users, or items with Rᵀ), a ridge problem in x_u.
+ *
+ * <p><b>Implicit feedback</b> ({@link AlsConfig#implicit}, the default), over all cells of the row:
  *
  * <pre>
  *   x_u = argmin_x Σ_i c_ui (p_ui − xᵀy_i)² + λ_u‖x‖²,   c_ui = 1 + α|r_ui|,  p_ui = [r_ui &gt; 0]
@@ -20,6 +22,17 @@ import org.bytedeco.openblas.presets.openblas_nolapack;
  * G = YᵀY is computed once per half-step (O(n·k²)), so a row only touches its own n_u interactions: O(n_u·k²) to form
  * its matrix plus O(k³) for the Cholesky solve, or O(cgSteps·(k² + n_u·k)) for conjugate gradient, which applies
  * A·v = G·v + Σ_{i∈u} (c_ui − 1)(y_i·v) y_i + λ_u v without forming A.
+ *
+ * <p><b>Explicit ratings</b> ({@code implicit = false}), over the row's observed cells only (no confidence, no G):
+ *
+ * <pre>
+ *   x_u = argmin_x Σ_{i∈u} (r_ui − xᵀy_i)² + λ_u‖x‖²
+ *   ⇔ (Y_uᵀY_u + λ_u I) x_u = Y_uᵀ r_u,   Y_u = the n_u × k rows y_i of the row's observed items
+ * </pre>
+ *
+ * The same code paths with the per-interaction weights set to w_ui = 1 (in place of c_ui − 1), right-hand-side
+ * coefficients r_ui (in place of p_ui·c_ui) and G = 0. λ_u is λ, or λ·n_u with n_u the row's observed ratings for
+ * {@link AlsConfig.Regularization#WEIGHTED} (ALS-WR, Zhou et al. 2008, as for implicit with n_u its positives).
  *
  * <p>Layouts: factor matrices are row-major n × k, i.e. column-major k × n with leading dimension k, which is how they
  * are handed to BLAS. Rows are processed in chunks of {@link #CHUNK} consecutive rows; a chunk's result depends only
@@ -77,8 +90,8 @@ final class AlsKernels {
     static final class Workspace implements AutoCloseable {
         final int k;
         double[] yu = new double[0]; // gathered y_i of the rows in hand, n × k
-        double[] c1 = new double[0]; // c_ui − 1 = α|r_ui|
-        double[] pc = new double[0]; // p_ui·c_ui
+        double[] c1 = new double[0]; // weight of y_i y_iᵀ: c_ui − 1 = α|r_ui| (implicit), 1 (explicit)
+        double[] pc = new double[0]; // right-hand-side coefficient of y_i: p_ui·c_ui (implicit), r_ui (explicit)
         double[] t = new double[0]; // per-interaction scalars (y_i·v)
         final double[] b; // right-hand side (Cholesky)
         final double[] r; // CG residuals, CHUNK × k
@@ -87,10 +100,10 @@ final class AlsKernels {
         final double[] rs = new double[CHUNK]; // ‖r_u‖²
         final double[] lam = new double[CHUNK]; // λ_u
         final boolean[] active = new boolean[CHUNK];
-        final DoublePointer gNative; // G
+        final DoublePointer gNative; // G (implicit)
         final DoublePointer aNative; // A (Cholesky)
         final DoublePointer bNative; // b, then x (Cholesky)
-        DoublePointer wNative = new DoublePointer(0L); // √(c_ui − 1)·y_i, n × k (Cholesky)
+        DoublePointer wNative = new DoublePointer(0L); // √(c_ui − 1)·y_i (explicit: y_i), n × k (Cholesky)
         final DoublePointer pNative; // P (CG)
         final DoublePointer apNative; // G·P (CG)
         private double[] loadedGram; // the G currently in gNative
@@ -164,13 +177,24 @@ final class AlsKernels {
     }
 
     /**
-     * Gathers y_i, c_ui − 1 and p_ui·c_ui for the interactions {@code [s, e)} of R into the workspace starting at
-     * position {@code at}; returns the number of positive interactions (n_u for ALS-WR).
+     * Gathers y_i and the interaction's two coefficients (implicit: c_ui − 1 and p_ui·c_ui; explicit: 1 and r_ui) for
+     * the interactions {@code [s, e)} of R into the workspace starting at position {@code at}; returns n_u for ALS-WR
+     * (implicit: the positive interactions; explicit: all observed ratings).
      */
-    private static int gather(InteractionMatrix r, int s, int e, double[] y, int k, double alpha, Workspace ws,
-            int at) {
+    private static int gather(InteractionMatrix r, int s, int e, double[] y, AlsConfig cfg, Workspace ws, int at) {
+        int k = cfg.rank;
         int[] cols = r.cols();
         double[] vals = r.values();
+        if (!cfg.implicit) {
+            for (int q = s; q < e; q++) {
+                int j = at + q - s;
+                System.arraycopy(y, cols[q] * k, ws.yu, j * k, k);
+                ws.c1[j] = 1.0; // Y_uᵀY_u = Σ_{i∈u} 1·y_i y_iᵀ
+                ws.pc[j] = vals[q]; // Y_uᵀr_u = Σ_{i∈u} r_ui y_i
+            }
+            return e - s;
+        }
+        double alpha = cfg.alpha;
         int positives = 0;
         for (int q = s; q < e; q++) {
             int j = at + q - s;
@@ -189,9 +213,9 @@ final class AlsKernels {
     }
 
     /**
-     * Solves rows {@code [from, to)} (at most {@link #CHUNK}) of R against Y with Gram matrix G = YᵀY, writing x_u
-     * into {@code x} (row-major, row u at u·k). For {@link AlsConfig.Solver#CG} the current content of {@code x} is
-     * the warm start.
+     * Solves rows {@code [from, to)} (at most {@link #CHUNK}) of R against Y with Gram matrix G = YᵀY (implicit; null
+     * and unused for explicit ratings), writing x_u into {@code x} (row-major, row u at u·k). For
+     * {@link AlsConfig.Solver#CG} the current content of {@code x} is the warm start.
      */
     static void solveChunk(InteractionMatrix r, int from, int to, double[] y, double[] gram, AlsConfig cfg,
             double[] x, Workspace ws) {
@@ -216,22 +240,30 @@ final class AlsKernels {
             return;
         }
         ws.ensure(n);
-        int positives = gather(r, s, s + n, y, k, cfg.alpha, ws, 0);
-        double lambda = cfg.rowLambda(positives);
-        // b = Y_u (p∘c) = YᵀC_u p(u)
+        int counted = gather(r, s, s + n, y, cfg, ws, 0);
+        double lambda = cfg.rowLambda(counted);
+        // b = Y_u (p∘c) = YᵀC_u p(u)  (explicit: b = Y_uᵀ r_u)
         BLAS_.dgemv("N", k, n, 1.0, ws.yu, 0, k, ws.pc, 0, 1, 0.0, ws.b, 0, 1);
-        // W = rows √(c_ui − 1)·y_i, so that WᵀW = Σ_i (c_ui − 1) y_i y_iᵀ = Yᵀ(C_u − I)Y
-        for (int j = 0; j < n; j++) {
-            BLAS_.dscal(k, Math.sqrt(ws.c1[j]), ws.yu, j * k, 1);
+        DoublePointer a = ws.aNative;
+        if (cfg.implicit) {
+            // W = rows √(c_ui − 1)·y_i, so that WᵀW = Σ_i (c_ui − 1) y_i y_iᵀ = Yᵀ(C_u − I)Y
+            for (int j = 0; j < n; j++) {
+                BLAS_.dscal(k, Math.sqrt(ws.c1[j]), ws.yu, j * k, 1);
+            }
+            // A = G + λ_u I (upper triangle is what dsyrk and dposv read)
+            ws.loadGram(gram);
+            Pointer.memcpy(a.position(0), ws.gNative.position(0), (long) k * k * Double.BYTES);
+            for (int d = 0; d < k; d++) {
+                a.put((long) d * k + d, gram[d * k + d] + lambda);
+            }
+        } else {
+            // explicit: W = Y_u, so WᵀW = Y_uᵀY_u; A = λ_u I
+            Pointer.memset(a.position(0), 0, (long) k * k * Double.BYTES);
+            for (int d = 0; d < k; d++) {
+                a.put((long) d * k + d, lambda);
+            }
         }
         DoublePointer w = ws.w(n).position(0).put(ws.yu, 0, n * k);
-        // A = G + λ_u I (upper triangle is what dsyrk and dposv read)
-        ws.loadGram(gram);
-        DoublePointer a = ws.aNative;
-        Pointer.memcpy(a.position(0), ws.gNative.position(0), (long) k * k * Double.BYTES);
-        for (int d = 0; d < k; d++) {
-            a.put((long) d * k + d, gram[d * k + d] + lambda);
-        }
         // A += WᵀW (dsyrk on the column-major k × n view of W)
         openblas.cblas_dsyrk(openblas.CblasColMajor, openblas.CblasUpper, openblas.CblasNoTrans, k, n, 1.0, w, k,
                 1.0, a, k);
@@ -247,7 +279,8 @@ final class AlsKernels {
 
     /**
      * A·v for row u (its gathered interactions at {@code [at, at+n)} of the workspace), added to {@code out}, which
-     * already holds G·v: out += Σ_{i∈u} (c_ui − 1)(y_i·v) y_i + λ_u v.
+     * already holds G·v (implicit) or 0 (explicit): out += Σ_{i∈u} w_ui (y_i·v) y_i + λ_u v, with w_ui = c_ui − 1
+     * (implicit) or 1 (explicit: A·v = Y_uᵀ(Y_u v) + λ_u v).
      */
     private static void addSparseTerm(Workspace ws, int at, int n, double lambda, double[] v, int vo, double[] out,
             int oo) {
@@ -275,8 +308,8 @@ final class AlsKernels {
             int s = r.rowStart(u);
             int n = r.rowEnd(u) - s;
             int j = u - from;
-            int positives = gather(r, s, s + n, y, k, cfg.alpha, ws, s - base);
-            ws.lam[j] = cfg.rowLambda(positives);
+            int counted = gather(r, s, s + n, y, cfg, ws, s - base);
+            ws.lam[j] = cfg.rowLambda(counted);
             ws.active[j] = n > 0;
             if (n == 0) {
                 // no interactions: b = 0, so the solution is x_u = 0
@@ -284,9 +317,14 @@ final class AlsKernels {
             }
         }
         int xo = from * k;
-        // residual r = b − A x0 for the warm start x0: first G·X for the whole chunk (one dgemm), then per row
-        ws.loadGram(gram);
-        gramTimes(ws, x, xo, m, ws.ap);
+        // residual r = b − A x0 for the warm start x0: first G·X for the whole chunk (one dgemm; explicit: no G
+        // term, 0), then per row
+        if (cfg.implicit) {
+            ws.loadGram(gram);
+            gramTimes(ws, x, xo, m, ws.ap);
+        } else {
+            java.util.Arrays.fill(ws.ap, 0, m * k, 0.0);
+        }
         for (int j = 0; j < m; j++) {
             if (!ws.active[j]) {
                 continue;
@@ -295,7 +333,7 @@ final class AlsKernels {
             int at = r.rowStart(u) - base;
             int n = r.rowEnd(u) - r.rowStart(u);
             addSparseTerm(ws, at, n, ws.lam[j], x, xo + j * k, ws.ap, j * k);
-            // r = Y_u (p∘c) − A x0
+            // r = Y_u (p∘c) − A x0  (explicit: Y_uᵀ r_u − A x0)
             BLAS_.dgemv("N", k, n, 1.0, ws.yu, at * k, k, ws.pc, at, 1, 0.0, ws.r, j * k, 1);
             BLAS_.daxpy(k, -1.0, ws.ap, j * k, 1, ws.r, j * k, 1);
             // p = r; rs = rᵀr
@@ -306,8 +344,12 @@ final class AlsKernels {
             }
         }
         for (int step = 0; step < cfg.cgSteps; step++) {
-            // A·P: G·P for the chunk in one dgemm, then each row's sparse and λ terms
-            gramTimes(ws, ws.p, 0, m, ws.ap);
+            // A·P: G·P for the chunk in one dgemm (explicit: 0), then each row's sparse and λ terms
+            if (cfg.implicit) {
+                gramTimes(ws, ws.p, 0, m, ws.ap);
+            } else {
+                java.util.Arrays.fill(ws.ap, 0, m * k, 0.0);
+            }
             boolean any = false;
             for (int j = 0; j < m; j++) {
                 if (!ws.active[j]) {
@@ -345,7 +387,13 @@ final class AlsKernels {
     }
 
     /**
-     * The implicit-feedback objective over all U × I cells:
+     * The objective the half-steps minimise: for explicit ratings ({@code implicit = false}), over the observed cells,
+     *
+     * <pre>
+     *   L = Σ_{(u,i) observed} (r_ui − x_uᵀy_i)² + Σ_u λ_u‖x_u‖² + Σ_i λ_i‖y_i‖²,   O(nnz·k);
+     * </pre>
+     *
+     * for implicit feedback, over all U × I cells:
      *
      * <pre>
      *   L = Σ_{u,i} c_ui (p_ui − x_uᵀy_i)² + Σ_u λ_u‖x_u‖² + Σ_i λ_i‖y_i‖²
@@ -356,6 +404,9 @@ final class AlsKernels {
      * O((U+I)·k² + nnz·k).
      */
     static double loss(InteractionMatrix r, double[] x, double[] y, AlsConfig cfg) {
+        if (!cfg.implicit) {
+            return explicitLoss(r, x, y, cfg);
+        }
         int k = cfg.rank;
         double[] gx = new double[k * k];
         double[] gy = new double[k * k];
@@ -384,5 +435,24 @@ final class AlsKernels {
             reg += cfg.rowLambda(colPositives[i]) * BLAS_.ddot(k, y, i * k, 1, y, i * k, 1);
         }
         return total + reg;
+    }
+
+    private static double explicitLoss(InteractionMatrix r, double[] x, double[] y, AlsConfig cfg) {
+        int k = cfg.rank;
+        int[] colCounts = new int[r.numCols()];
+        double total = 0;
+        for (int u = 0; u < r.numRows(); u++) {
+            for (int q = r.rowStart(u); q < r.rowEnd(u); q++) {
+                int i = r.col(q);
+                double e = r.value(q) - BLAS_.ddot(k, x, u * k, 1, y, i * k, 1);
+                total += e * e;
+                colCounts[i]++;
+            }
+            total += cfg.rowLambda(r.rowEnd(u) - r.rowStart(u)) * BLAS_.ddot(k, x, u * k, 1, x, u * k, 1);
+        }
+        for (int i = 0; i < r.numCols(); i++) {
+            total += cfg.rowLambda(colCounts[i]) * BLAS_.ddot(k, y, i * k, 1, y, i * k, 1);
+        }
+        return total;
     }
 }

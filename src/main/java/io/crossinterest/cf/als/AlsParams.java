@@ -2,6 +2,7 @@ package io.crossinterest.cf.als;
 
 import org.apache.flink.ml.common.param.HasMaxIter;
 import org.apache.flink.ml.common.param.HasSeed;
+import org.apache.flink.ml.param.BooleanParam;
 import org.apache.flink.ml.param.DoubleParam;
 import org.apache.flink.ml.param.IntParam;
 import org.apache.flink.ml.param.Param;
@@ -16,18 +17,25 @@ public interface AlsParams<T> extends AlsModelParams<T>, HasMaxIter<T>, HasSeed<
     String CG = "cg";
 
     Param<String> RATING_COL = new StringParam("ratingCol",
-            "Interaction strength column r ≥ 0 (numeric); confidence 1 + alpha·|r|, preference [r > 0].", "rating",
+            "Numeric column r: implicit, the interaction strength (confidence 1 + alpha·|r|, preference [r > 0]);"
+                    + " explicit, the rating that x_uᵀy_i fits.", "rating",
             ParamValidators.notNull());
+
+    Param<Boolean> IMPLICIT = new BooleanParam("implicit",
+            "true: implicit feedback over all cells, Σ c_ui (p_ui − x_uᵀy_i)² (Hu, Koren, Volinsky 2008); false:"
+                    + " explicit ratings over the observed cells only, Σ_observed (r_ui − x_uᵀy_i)² (alpha unused).",
+            true, ParamValidators.notNull());
 
     Param<Integer> RANK = new IntParam("rank", "Length k of the user and item factors.", 10, ParamValidators.gt(0));
 
     Param<Double> REG_PARAM = new DoubleParam("regParam", "Regularisation λ.", 0.1, ParamValidators.gtEq(0));
 
-    Param<Double> ALPHA = new DoubleParam("alpha", "Confidence slope α in c = 1 + α·|r|.", 1.0,
+    Param<Double> ALPHA = new DoubleParam("alpha", "Confidence slope α in c = 1 + α·|r| (implicit only).", 1.0,
             ParamValidators.gtEq(0));
 
     Param<String> REGULARIZATION = new StringParam("regularization",
-            "l2: λ‖x‖² per row; weighted: λ·n_u‖x_u‖² with n_u the row's positive interactions (ALS-WR, Spark).",
+            "l2: λ‖x‖² per row; weighted: λ·n_u‖x_u‖² with n_u the row's positive interactions (implicit) or"
+                    + " observed ratings (explicit) (ALS-WR, Spark).",
             L2, ParamValidators.inArray(L2, WEIGHTED));
 
     Param<String> SOLVER = new StringParam("solver",
@@ -64,6 +72,14 @@ public interface AlsParams<T> extends AlsModelParams<T>, HasMaxIter<T>, HasSeed<
 
     default T setRegParam(double value) {
         return set(REG_PARAM, value);
+    }
+
+    default boolean getImplicit() {
+        return get(IMPLICIT);
+    }
+
+    default T setImplicit(boolean value) {
+        return set(IMPLICIT, value);
     }
 
     default double getAlpha() {

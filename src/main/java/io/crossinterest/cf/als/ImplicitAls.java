@@ -10,11 +10,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * In-process implicit ALS (Hu, Koren, Volinsky 2008) on an {@link InteractionMatrix}, multi-threaded over chunks of
- * rows, without Flink. Usable directly by baselines and the joint model; {@link Als} runs the same kernels distributed.
+ * In-process ALS on an {@link InteractionMatrix}, multi-threaded over chunks of rows, without Flink: implicit feedback
+ * (Hu, Koren, Volinsky 2008), or explicit ratings with {@link AlsConfig#implicit} false (the name is the default's; the
+ * two formulations are in {@link AlsKernels}). Usable directly by baselines and the joint model; {@link Als} runs the
+ * same kernels distributed.
  *
  * <p>One iteration = item half-step (Y from X on Rᵀ, with G = XᵀX) then user half-step (X from Y, with G = YᵀY). Cost
- * per iteration: O(nnz·k² + (U+I)·k³) with Cholesky, O(cgSteps·(nnz·k + (U+I)·k²)) with CG.
+ * per iteration: O(nnz·k² + (U+I)·k³) with Cholesky, O(cgSteps·(nnz·k + (U+I)·k²)) with CG. Explicit ratings need no
+ * G (each row sees only its observed items): the same without the O((U+I)·k²) Gram matrices.
  *
  * <p>Deterministic: initial factors depend only on the seed and the row index, and each chunk of rows is solved
  * independently, so the factors are bit-identical for any {@code threads}.
@@ -92,7 +95,7 @@ public final class ImplicitAls {
 
     /** One half-step: x_u for every row of R against Y (see {@link AlsKernels}). */
     private void halfStep(ExecutorService pool, InteractionMatrix r, double[] y, double[] x) {
-        double[] gram = gram(pool, y, r.numCols(), cfg.rank);
+        double[] gram = cfg.implicit ? gram(pool, y, r.numCols(), cfg.rank) : null; // explicit: no YᵀY term
         int numChunks = (r.numRows() + AlsKernels.CHUNK - 1) / AlsKernels.CHUNK;
         AtomicInteger next = new AtomicInteger();
         runOnAll(pool, () -> {
@@ -145,7 +148,45 @@ public final class ImplicitAls {
         }
     }
 
-    /** The implicit-ALS objective of the given factors on R (see {@link AlsKernels#loss}). */
+    /**
+     * Fold-in: the user half-step for rows that were not part of training, against fixed item factors. For each row u
+     * of {@code rows} (columns index {@code y}'s rows):
+     * <pre>
+     *   x_u = (G + Yᵀ(C_u − I)Y + λ_u I)⁻¹ YᵀC_u p(u),   c_ui = 1 + α|r_ui|, p_ui = [r_ui &gt; 0]
+     * </pre>
+     * exactly the user half-step of {@link #fit} (Cholesky), so a training user folded in against the final item
+     * factors gets the factor the last iteration gave them. {@code gram} is G = YᵀY over the item factors of the
+     * model (which may differ from {@code y}'s rows when columns stand for groups of items); row-major k × k.
+     * Returns the factors row-major, rows × k. Single-threaded. (With an explicit {@code cfg} it is the explicit user
+     * half-step, which ignores G.)
+     */
+    public static double[] foldIn(InteractionMatrix rows, double[] y, double[] gram, AlsConfig cfg) {
+        int k = cfg.rank;
+        if (y.length != (long) rows.numCols() * k || gram.length != k * k) {
+            throw new IllegalArgumentException("fold-in: " + rows.numCols() + " columns at rank " + k + " need "
+                    + rows.numCols() * k + " factor values and a " + k + "x" + k + " Gram matrix");
+        }
+        AlsConfig exact = cfg.solver == AlsConfig.Solver.CHOLESKY ? cfg : cfg.withSolver(AlsConfig.Solver.CHOLESKY);
+        double[] x = new double[rows.numRows() * k];
+        try (AlsKernels.Workspace ws = new AlsKernels.Workspace(k)) {
+            for (int from = 0; from < rows.numRows(); from += AlsKernels.CHUNK) {
+                AlsKernels.solveChunk(rows, from, Math.min(rows.numRows(), from + AlsKernels.CHUNK), y, gram, exact,
+                        x, ws);
+            }
+        }
+        return x;
+    }
+
+    /** G = YᵀY (row-major k × k; symmetric) of the n row-major factors in {@code y}. */
+    public static double[] gram(double[] y, int n, int k) {
+        double[] g = new double[k * k];
+        for (int from = 0; from < n; from += AlsKernels.GRAM_CHUNK) {
+            AlsKernels.addGram(y, from, Math.min(n, from + AlsKernels.GRAM_CHUNK), k, g);
+        }
+        return g;
+    }
+
+    /** The ALS objective (implicit or explicit, as {@code cfg} says) of the given factors on R ({@link AlsKernels#loss}). */
     public static double loss(InteractionMatrix r, Factors users, Factors items, AlsConfig cfg) {
         return AlsKernels.loss(r, users.data(), items.data(), cfg);
     }

@@ -35,6 +35,10 @@ public final class RetrainPolicy implements Serializable {
         if (intervalMillis < 0 || everyEvents < 0 || (intervalMillis == 0 && everyEvents == 0)) {
             throw new IllegalArgumentException("retraining needs --retrain-interval > 0 or --retrain-every > 0");
         }
+        if (!config.implicit) {
+            // the stream's interactions are behaviour events, and models are folded in with the implicit kernels
+            throw new IllegalArgumentException("streaming retraining trains implicit ALS; explicit ratings are for Als");
+        }
         if (pollMillis <= 0) {
             throw new IllegalArgumentException("poll interval must be > 0");
         }

@@ -1,7 +1,8 @@
 /**
- * Implicit-feedback ALS (Hu, Koren, Volinsky 2008) for the target block (DESIGN §3.2), in three forms sharing one
- * numerical core ({@code AlsKernels}: the YᵀY trick, a Cholesky solve per row, or warm-started conjugate gradient that
- * never forms the k × k matrix):
+ * Implicit-feedback ALS (Hu, Koren, Volinsky 2008) for the target block (DESIGN §3.2), and explicit-rating ALS
+ * ({@code implicit = false}: the observed cells only, no confidence, no YᵀY term), in three forms sharing one numerical
+ * core ({@code AlsKernels}: the YᵀY trick, a Cholesky solve per row, or warm-started conjugate gradient that never
+ * forms the k × k matrix); streaming retraining is implicit only:
  *
  * <ul>
  *   <li>{@link io.crossinterest.cf.als.ImplicitAls}: in-process, multi-threaded over fixed chunks of rows,

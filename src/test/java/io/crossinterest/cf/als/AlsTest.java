@@ -101,6 +101,7 @@ class AlsTest {
         assertEquals(10, als.getRank());
         assertEquals(0.1, als.getRegParam());
         assertEquals(1.0, als.getAlpha());
+        assertTrue(als.getImplicit());
         assertEquals("l2", als.getRegularization());
         assertEquals("cholesky", als.getSolver());
         assertEquals(3, als.getCgSteps());
@@ -109,19 +110,22 @@ class AlsTest {
 
         als.setUserCol("u").setItemCol("i").setRatingCol("r").setPredictionCol("p").setRank(4).setRegParam(0.5)
                 .setAlpha(3).setRegularization("weighted").setSolver("cg").setCgSteps(2).setNumBlocks(3)
-                .setNumRecommendations(5).setMaxIter(7).setSeed(11L);
+                .setNumRecommendations(5).setMaxIter(7).setSeed(11L).setImplicit(false);
         assertEquals("u", als.getUserCol());
         assertEquals(4, als.getRank());
         assertEquals("weighted", als.getRegularization());
         assertEquals("cg", als.getSolver());
         assertEquals(7, als.getMaxIter());
         assertEquals(11L, als.getSeed());
+        assertFalse(als.getImplicit());
+        assertFalse(als.toConfig(1).implicit);
 
         assertThrows(IllegalArgumentException.class, () -> als.setRank(0));
         assertThrows(IllegalArgumentException.class, () -> als.setSolver("lu"));
         assertThrows(IllegalArgumentException.class, () -> als.setRegularization("l1"));
         assertThrows(IllegalArgumentException.class, () -> als.setRegParam(-1.0));
         assertThrows(IllegalArgumentException.class, () -> als.setNumBlocks(0));
+        assertThrows(IllegalArgumentException.class, () -> als.set(AlsParams.IMPLICIT, null));
     }
 
     @Test
@@ -188,10 +192,13 @@ class AlsTest {
         List<Row> recs = collect(loaded.transform(input)[1]);
         assertEquals(DATA.numUsers, recs.size());
 
-        new Als().setRank(5).setSolver("cg").save(dir.resolve("als").toString());
+        new Als().setRank(5).setSolver("cg").setImplicit(false).save(dir.resolve("als").toString());
         Als reloaded = Als.load(tEnv, dir.resolve("als").toString());
         assertEquals(5, reloaded.getRank());
         assertEquals("cg", reloaded.getSolver());
+        assertFalse(reloaded.getImplicit());
+        new Als().save(dir.resolve("als-default").toString());
+        assertTrue(Als.load(tEnv, dir.resolve("als-default").toString()).getImplicit());
     }
 
     @Test
@@ -261,6 +268,62 @@ class AlsTest {
             }
         }
         assertTrue(anyDifferent);
+    }
+
+    @Test
+    void explicitRatingsParallelismOneEqualsTwoMatchesInProcessAndPredictsHeldOutRatings() throws Exception {
+        PlantedRatings d = new PlantedRatings(200, 120, 3, 30, 3, 0.2, 13L);
+        AlsConfig cfg = new AlsConfig(4, 6, 0.05, 1.0, AlsConfig.Regularization.WEIGHTED, AlsConfig.Solver.CHOLESKY,
+                3, 5L, 1, false);
+        Map<String, double[]>[] runs = new Map[2];
+        List<Row> heldOut = null;
+        for (int p = 1; p <= 2; p++) {
+            StreamExecutionEnvironment e = environment(p);
+            StreamTableEnvironment t = StreamTableEnvironment.create(e);
+            AlsModel model = new Als().setImplicit(false).setRank(cfg.rank).setMaxIter(cfg.iterations)
+                    .setRegParam(cfg.lambda).setRegularization("weighted").setSeed(cfg.seed).setNumBlocks(3)
+                    .fit(ratings(t, d.train));
+            runs[p - 1] = factors(model.getModelData()[0]);
+            if (p == 2) {
+                List<Row> test = new ArrayList<>();
+                for (int q = 0; q < d.testUser.length; q++) {
+                    test.add(Row.of((long) d.testUser[q], (long) d.testItem[q], d.testRating[q]));
+                }
+                heldOut = collect(model.transform(t.fromDataStream(e.fromCollection(test, Types.ROW_NAMED(
+                        new String[] {"user", "item", "rating"}, Types.LONG, Types.LONG, Types.DOUBLE))))[0]);
+            }
+        }
+        assertEquals(runs[0].keySet(), runs[1].keySet());
+        for (String key : runs[0].keySet()) {
+            assertArrayEquals(runs[0].get(key), runs[1].get(key), 0.0, key);
+        }
+        // the distributed graph (no Gram messages) computes what the in-process explicit solver computes
+        AlsResult local = new ImplicitAls(cfg).fit(d.train);
+        for (int u = 0; u < d.numUsers; u++) {
+            assertArrayEquals(local.users.row(u), runs[0].get("0:" + u), 1e-6, "user " + u);
+        }
+        for (int i = 0; i < d.numItems; i++) {
+            double[] f = runs[0].get("1:" + i);
+            if (f != null) {
+                assertArrayEquals(local.items.row(i), f, 1e-6, "item " + i);
+            }
+        }
+        // predictions of held-out ratings through AlsModel.transform, against the global-mean baseline
+        assertEquals(d.testUser.length, heldOut.size());
+        double sum = 0;
+        int scored = 0;
+        for (Row r : heldOut) {
+            double prediction = (Double) r.getField("prediction");
+            if (!Double.isNaN(prediction)) { // an item that only occurs held out is not in the model
+                double err = (Double) r.getField("rating") - prediction;
+                sum += err * err;
+                scored++;
+            }
+        }
+        assertTrue(scored > 0.95 * heldOut.size(), scored + " of " + heldOut.size() + " scored");
+        double rmse = Math.sqrt(sum / scored);
+        double baseline = d.globalMeanRmse();
+        assertTrue(rmse < 0.5 * baseline, "held-out RMSE " + rmse + " vs global mean " + baseline);
     }
 
     @Test

@@ -6,9 +6,13 @@ import io.crossinterest.ingest.RawRecord;
 import io.crossinterest.profile.ProfileAggregator;
 import io.crossinterest.profile.ProfileConfig;
 import io.crossinterest.profile.UserProfile;
+import io.crossinterest.profile.UserProfileSerializer;
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -33,6 +37,13 @@ public final class ProfilePipeline {
     public static final String WATERMARKS_UID = "event-time";
     public static final String PROFILE_SINK_UID = "profile-sink";
     public static final String DEAD_LETTER_SINK_UID = "dead-letter-sink";
+
+    /** Behaviour events between operators (the keyBy shuffle): {@link BehaviorEventSerializer}. */
+    public static final TypeInformation<BehaviorEvent> EVENT_TYPE =
+            new SerializerTypeInfo<>(BehaviorEvent.class, BehaviorEventSerializer.INSTANCE);
+    /** Profile updates between operators: {@link UserProfileSerializer}. */
+    public static final TypeInformation<UserProfile> PROFILE_TYPE =
+            new SerializerTypeInfo<>(UserProfile.class, UserProfileSerializer.INSTANCE);
 
     /** Default bound on how late (in event time) an event may arrive before the watermark passes it. */
     public static final Duration DEFAULT_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
@@ -67,8 +78,11 @@ public final class ProfilePipeline {
      */
     public static Outputs build(DataStream<RawRecord> raw, ProcessFunction<RawRecord, BehaviorEvent> parse,
             OutputTag<DeadLetter> deadLetters, ProfileConfig config, Duration outOfOrderness) {
+        // the mini-batch of the profile operator only in STREAMING mode (BATCH keeps one key at a time)
+        boolean streaming = raw.getExecutionEnvironment().getConfiguration().get(ExecutionOptions.RUNTIME_MODE)
+                == RuntimeExecutionMode.STREAMING;
         SingleOutputStreamOperator<BehaviorEvent> events = raw
-                .process(parse, Types.POJO(BehaviorEvent.class))
+                .process(parse, EVENT_TYPE)
                 .uid(PARSE_UID)
                 .name("parse");
         DataStream<DeadLetter> dead = events.getSideOutput(deadLetters);
@@ -80,7 +94,8 @@ public final class ProfilePipeline {
                 .name("event time");
         DataStream<UserProfile> profiles = timed
                 .keyBy(e -> e.user, Types.STRING)
-                .process(new ProfileAggregator(config), Types.POJO(UserProfile.class))
+                .transform(ProfileAggregator.NAME, PROFILE_TYPE,
+                        new ProfileAggregator(config, streaming ? config.miniBatchUsers() : 0))
                 .uid(ProfileAggregator.UID)
                 .name(ProfileAggregator.NAME);
         return new Outputs(profiles, dead, timed);

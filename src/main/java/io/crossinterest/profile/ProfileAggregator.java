@@ -1,65 +1,123 @@
 package io.crossinterest.profile;
 
 import io.crossinterest.event.BehaviorEvent;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.ChainingStrategy;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 
 /**
  * Per-user aggregation, keyed by user: folds behaviour events into a {@link ProfileState} (the user's row of O,
- * behaviour counts, newest event time, the newest L tokens) and emits {@link UserProfile} updates.
+ * behaviour counts, newest event time, the newest L tokens) held in one {@code ValueState} (RocksDB in STREAMING
+ * mode), and emits {@link UserProfile} updates, at most one per user per {@code emitInterval} of event time: when the
+ * watermark passes the end of the interval that held max(event time, watermark) at the user's first event since the
+ * last update ({@link ProfileState#pendingEmit}). A keyed one-input operator rather than a KeyedProcessFunction because
+ * the mini-batch below needs to write state of keys other than the current record's.
  *
- * <h2>State layout (chosen for RocksDB throughput)</h2>
+ * <h2>Mini-batch (STREAMING, {@code maxBufferedUsers} &gt; 0)</h2>
+ *
+ * A write-back buffer on the heap: the first event of a user since the last flush reads the user's state once
+ * (RocksDB get); later events of that user fold into the heap copy; the state is written back (one put) when the
+ * user's update is emitted. So a user costs one get, one put and one update per emission, not a get and a put per
+ * event plus a timer, a get and a put per emission. Users whose update is due are indexed by their emission time, so a
+ * watermark visits only them. The buffer is flushed into state, without emitting,
  *
  * <ul>
- *   <li>One {@code ValueState<ProfileState>}: a POJO of primitive arrays and String[] (PojoSerializer, no Kryo). Per
- *       event: one RocksDB get and one put, nothing else. Its size is bounded by the user's categories and L tokens,
- *       not by the number of events. Measured against the alternatives: a MapState per category needs the same get and
- *       put per event plus a scan to carry every category forward in event time; a separate ListState of tokens
- *       (append = merge without a read) adds a third write per event and a read per emission, which cost more than
- *       deserialising the few tokens of a typical user in the same value.
- *   <li>An event-time timer per user with pending changes, on the heap timer service (see {@code Environments}):
- *       updates are emitted once per {@code emitInterval} of event time per user, when the watermark passes the end of
- *       the interval holding the user's newest event, not once per event; the emission reads the state and clears its
- *       pending mark (one get and one put per emission, not per event). In BATCH mode timers fire at
- *       the end of each key, so a backfill emits exactly one final profile per user; a bounded STREAMING run gets
- *       its last updates from the final watermark.
+ *   <li>before every checkpoint barrier ({@link #prepareSnapshotPreBarrier}): the snapshot holds everything seen, so
+ *       the buffer itself needs no state and nothing buffered is lost on recovery;
+ *   <li>when it holds {@code maxBufferedUsers} users (a bound on heap use under live traffic);
+ *   <li>at the end of the input, after emitting whatever the last watermark made due.
  * </ul>
  *
- * The state carries the idle-user TTL (processing time, refreshed on write; RocksDB drops expired entries during
- * compaction). The result is independent of arrival order (see {@link ProfileState}), so BATCH and STREAMING runs over
- * the same events give the same final profiles.
+ * A user flushed before its update was due gets an event-time timer at {@link ProfileState#pendingEmit} (on the heap
+ * timer service, snapshotted with the checkpoint), and the update is emitted when it fires, exactly as without the
+ * buffer. The emitted updates and the final state are therefore the same with and without the buffer; only the point
+ * where the state reaches RocksDB moves.
+ *
+ * <h2>Without the buffer ({@code maxBufferedUsers} = 0; always in BATCH mode)</h2>
+ *
+ * Every event is written through (get + put) and a user with a pending update has a timer. BATCH mode needs this: its
+ * keyed state backend keeps one key at a time and drops it when the key changes, and it fires a key's timers when the
+ * key is done, so a backfill emits exactly one final profile per user.
+ *
+ * <h2>State layout</h2>
+ *
+ * <ul>
+ *   <li>One {@code ValueState<ProfileState>} ({@value #STATE_NAME}) with the idle-user TTL (processing time, refreshed
+ *       on write; RocksDB drops expired entries during compaction). Its size is bounded by the user's categories and L
+ *       tokens, not by the number of events.
+ *   <li>Timers ({@value #TIMERS}), event time, keyed by user, for updates pending in state rather than in the buffer.
+ * </ul>
+ *
+ * The result is independent of arrival order (see {@link ProfileState}), so BATCH and STREAMING runs over the same
+ * events give the same final profiles.
  */
-public class ProfileAggregator extends KeyedProcessFunction<String, BehaviorEvent, UserProfile> {
-    private static final long serialVersionUID = 1L;
+public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
+        implements OneInputStreamOperator<BehaviorEvent, UserProfile>, Triggerable<String, VoidNamespace>,
+        BoundedOneInput {
+    private static final long serialVersionUID = 2L;
 
     /** The operator's uid: never change it, savepoints find the state by it. */
     public static final String UID = "profile-aggregate";
     public static final String NAME = "aggregate profiles";
+    /** Name of the keyed value state (the same since the first release). */
+    public static final String STATE_NAME = "profile";
+    /** Name of the timer service (that of a KeyedProcessFunction, which the first release was). */
+    static final String TIMERS = "user-timers";
 
     private final ProfileConfig config;
+    private final int maxBufferedUsers;
 
     private transient ValueState<ProfileState> profile;
+    private transient InternalTimerService<VoidNamespace> timers;
+    private transient StreamRecord<UserProfile> outRecord;
+    /** Users whose state is newer here than in {@link #profile}. */
+    private transient Map<String, ProfileState> buffered;
+    /** Buffered users whose update is not covered by a timer, by emission time. */
+    private transient NavigableMap<Long, List<String>> due;
     private transient Counter eventsIn;
     private transient Counter profilesOut;
+    private transient Counter earlyFlushes;
 
-    public ProfileAggregator(ProfileConfig config) {
+    /**
+     * @param maxBufferedUsers bound of the mini-batch buffer in users; 0 = write every event through (BATCH mode)
+     */
+    public ProfileAggregator(ProfileConfig config, int maxBufferedUsers) {
+        if (maxBufferedUsers < 0) {
+            throw new IllegalArgumentException("maxBufferedUsers must be >= 0: " + maxBufferedUsers);
+        }
         this.config = config;
+        this.maxBufferedUsers = maxBufferedUsers;
+        this.chainingStrategy = ChainingStrategy.ALWAYS;
     }
 
     /** The state descriptor, also for tools that read savepoints. */
     public static ValueStateDescriptor<ProfileState> profileDescriptor() {
-        return new ValueStateDescriptor<>("profile", TypeInformation.of(ProfileState.class));
+        return new ValueStateDescriptor<>(STATE_NAME, ProfileStateSerializer.INSTANCE);
     }
 
     @Override
-    public void open(OpenContext openContext) {
+    public void open() throws Exception {
+        super.open();
         ValueStateDescriptor<ProfileState> pd = profileDescriptor();
         if (config.idleTtl() != null) {
             pd.enableTimeToLive(StateTtlConfig.newBuilder(config.idleTtl())
@@ -68,43 +126,145 @@ public class ProfileAggregator extends KeyedProcessFunction<String, BehaviorEven
                     .cleanupInRocksdbCompactFilter(1000)
                     .build());
         }
-        profile = getRuntimeContext().getState(pd);
-        eventsIn = getRuntimeContext().getMetricGroup().counter("eventsAggregated");
-        profilesOut = getRuntimeContext().getMetricGroup().counter("profileUpdates");
+        profile = getKeyedStateStore().getState(pd);
+        timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
+        outRecord = new StreamRecord<>(null);
+        buffered = new HashMap<>();
+        due = new TreeMap<>();
+        eventsIn = getMetricGroup().counter("eventsAggregated");
+        profilesOut = getMetricGroup().counter("profileUpdates");
+        earlyFlushes = getMetricGroup().counter("earlyFlushes");
     }
 
     @Override
-    public void processElement(BehaviorEvent e, Context ctx, Collector<UserProfile> out) throws Exception {
-        ProfileState s = profile.value();
-        if (s == null) {
-            s = new ProfileState(); // a new user, or one whose state expired
+    public void processElement(StreamRecord<BehaviorEvent> record) throws Exception {
+        BehaviorEvent e = record.getValue();
+        eventsIn.inc();
+        if (maxBufferedUsers == 0) {
+            ProfileState s = read();
+            if (fold(s, e)) {
+                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, s.pendingEmit);
+            }
+            profile.update(s);
+            return;
         }
+        String user = e.user;
+        ProfileState s = buffered.get(user);
+        if (s == null) {
+            s = read(); // the current key is the record's
+            buffered.put(user, s);
+        }
+        if (fold(s, e)) {
+            due.computeIfAbsent(s.pendingEmit, t -> new ArrayList<>()).add(user);
+        }
+        if (buffered.size() >= maxBufferedUsers) {
+            flush();
+            earlyFlushes.inc();
+        }
+    }
+
+    private ProfileState read() throws Exception {
+        ProfileState s = profile.value();
+        return s != null ? s : new ProfileState(); // a new user, or one whose state expired
+    }
+
+    /** Folds {@code e} into {@code s}; true when this starts a pending update (then at s.pendingEmit). */
+    private boolean fold(ProfileState s, BehaviorEvent e) {
         s.add(e, config.weights().of(e), config.halfLifeMs());
         s.addToken(e, config.sequenceLength());
-        if (s.pendingEmit == ProfileState.NONE) {
-            // no timer pending: one at the end of the emit interval holding max(event time, watermark), so a late
-            // event is emitted at the next interval
-            long t = Math.max(e.timestamp, ctx.timerService().currentWatermark());
-            long interval = config.emitIntervalMs();
-            long at = Math.floorDiv(t, interval) * interval + interval - 1;
-            ctx.timerService().registerEventTimeTimer(at);
-            s.pendingEmit = at;
+        if (s.pendingEmit != ProfileState.NONE) {
+            return false;
         }
-        profile.update(s);
-        eventsIn.inc();
+        // the end of the emit interval holding max(event time, watermark), so a late event is emitted at the next one
+        long t = Math.max(e.timestamp, timers.currentWatermark());
+        long interval = config.emitIntervalMs();
+        s.pendingEmit = Math.floorDiv(t, interval) * interval + interval - 1;
+        return true;
+    }
+
+    /** Emits the buffered users due by {@code mark}, writes them back, then lets the timers and the mark through. */
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        if (maxBufferedUsers > 0) {
+            emitDue(mark.getTimestamp());
+        }
+        super.processWatermark(mark);
+    }
+
+    private void emitDue(long watermark) throws Exception {
+        Iterator<Map.Entry<Long, List<String>>> it = due.headMap(watermark, true).entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<Long, List<String>> d = it.next();
+            long at = d.getKey();
+            for (String user : d.getValue()) {
+                ProfileState s = buffered.remove(user);
+                setCurrentKey(user);
+                emit(user, s, at);
+                profile.update(s);
+            }
+            it.remove();
+        }
+    }
+
+    /** Writes every buffered user to state; those with a pending update get a timer for it. */
+    private void flush() throws Exception {
+        for (Map.Entry<String, ProfileState> b : buffered.entrySet()) {
+            ProfileState s = b.getValue();
+            setCurrentKey(b.getKey());
+            profile.update(s);
+            if (s.pendingEmit != ProfileState.NONE) {
+                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, s.pendingEmit); // a no-op if it exists
+            }
+        }
+        buffered.clear();
+        due.clear();
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<UserProfile> out) throws Exception {
-        ProfileState s = profile.value();
-        if (s == null || s.pendingEmit != timestamp) {
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        if (maxBufferedUsers > 0) {
+            flush();
+        }
+    }
+
+    @Override
+    public void endInput() throws Exception {
+        if (maxBufferedUsers > 0) {
+            emitDue(timers.currentWatermark());
+            flush();
+        }
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        String user = timer.getKey();
+        ProfileState s = buffered.get(user); // newer than the state if the user came back after an early flush
+        boolean inBuffer = s != null;
+        if (!inBuffer) {
+            s = profile.value();
+        }
+        long at = timer.getTimestamp();
+        if (s == null || s.pendingEmit != at) {
             return; // expired meanwhile, or a stale timer
         }
-        out.collect(UserProfile.of(ctx.getCurrentKey(), s));
+        emit(user, s, at);
+        if (inBuffer) {
+            buffered.remove(user);
+        }
+        profile.update(s);
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {
+        throw new IllegalStateException("no processing-time timers are registered");
+    }
+
+    private void emit(String user, ProfileState s, long at) {
+        output.collect(outRecord.replace(UserProfile.of(user, s), at));
         profilesOut.inc();
         // cleared in state, not inferred from the watermark: after a restore the watermark starts again from
         // Long.MIN_VALUE while the restored timers and marks are in the past
         s.pendingEmit = ProfileState.NONE;
-        profile.update(s);
     }
 }

@@ -6,8 +6,8 @@ import io.crossinterest.event.BehaviorEvent;
 import java.util.Arrays;
 
 /**
- * The keyed state of one user (all but the recent tokens, which live in list state): one row of the user × category
- * matrix O as decayed scores, behaviour counts, the newest event time and the pending emission.
+ * The keyed state of one user: one row of the user × category matrix O as decayed scores, behaviour counts, the
+ * newest event time, the newest L behaviour tokens and the pending emission.
  *
  * <h2>Decay, independent of arrival order</h2>
  *
@@ -28,18 +28,12 @@ import java.util.Arrays;
  *
  * <h2>Schema versions</h2>
  *
- * A Flink POJO (public fields, no-arg constructor, only primitive arrays and String[]), so Flink's PojoSerializer
- * (not Kryo) writes it and its snapshot records the field list: version n+1 may add fields (they start at their
- * defaults when restoring a savepoint of version n) or remove fields, never change a field's type or rename one. The
- * version history is kept in {@link #SCHEMA_VERSION}'s comment.
+ * In keyed state it is written by {@link ProfileStateSerializer} (a fixed binary layout with a versioned snapshot);
+ * the first release wrote it with Flink's PojoSerializer, and restoring such a savepoint migrates every value once.
+ * A new field means a new format version of that serializer, with a reader for the older ones. The public fields and
+ * the no-arg constructor remain so that the POJO state of the first release can still be read.
  */
 public class ProfileState {
-    /**
-     * 1: categories, scores, behaviorCounts, events, lastEventTime, tokenItems, tokenCategories, tokenBehaviors,
-     * tokenTimes, pendingEmit.
-     */
-    public static final int SCHEMA_VERSION = 1;
-
     /** No emission pending. */
     public static final long NONE = Long.MIN_VALUE;
 

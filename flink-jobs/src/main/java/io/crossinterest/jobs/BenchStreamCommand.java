@@ -55,10 +55,25 @@ public class BenchStreamCommand implements Callable<Integer> {
             description = "Managed memory of the embedded task manager, for RocksDB (default ${DEFAULT-VALUE}).")
     String managedMemory;
 
+    @Option(names = "--mini-batch-users", paramLabel = "N",
+            description = "Users the profile operator buffers on the heap between state flushes; 0 = write every event "
+                    + "through (default: the profile default, " + ProfileConfig.DEFAULT_MINI_BATCH_USERS + ").")
+    Integer miniBatchUsers;
+
+    @Option(names = "--checkpoint-interval", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Seconds between checkpoints of the Flink run (default ${DEFAULT-VALUE}).")
+    int checkpointSeconds;
+
     @Override
     public Integer call() throws Exception {
         if (events < 1 || parallelism < 1) {
             throw new UsageError("--events and --parallelism must be >= 1");
+        }
+        if (checkpointSeconds < 1) {
+            throw new UsageError("--checkpoint-interval must be >= 1 second");
+        }
+        if (miniBatchUsers != null && miniBatchUsers < 0) {
+            throw new UsageError("--mini-batch-users must be >= 0");
         }
         Path csv = sample != null ? sample : defaultSample();
         if (!Files.isRegularFile(csv)) {
@@ -75,6 +90,9 @@ public class BenchStreamCommand implements Callable<Integer> {
         TaobaoReplay replay = new TaobaoReplay(csv, TaobaoReplay.roundUp(events, parallelism), parallelism);
         RecordParser parser = InputFormats.parser(InputFormats.TAOBAO, ParseLimits.DEFAULTS);
         ProfileConfig config = ProfileConfig.defaults();
+        if (miniBatchUsers != null) {
+            config = config.withMiniBatchUsers(miniBatchUsers);
+        }
 
         StreamBenchmark.Result r = new StreamBenchmark.Result();
         r.events = replay.count();
@@ -87,7 +105,7 @@ public class BenchStreamCommand implements Callable<Integer> {
         Path checkpoints = Files.createTempDirectory("cross-interest-bench-checkpoints");
         try {
             Configuration conf = Environments.withLocalManagedMemory(
-                    Environments.streaming(parallelism, checkpoints, Duration.ofSeconds(10)), memory);
+                    Environments.streaming(parallelism, checkpoints, Duration.ofSeconds(checkpointSeconds)), memory);
             StreamExecutionEnvironment env = JobEnvironments.create(conf);
             r.flinkSeconds = StreamBenchmark.runFlink(env, replay, new ParseFunction(parser),
                     ParseFunction.DEAD_LETTERS, config);
@@ -106,6 +124,8 @@ public class BenchStreamCommand implements Callable<Integer> {
                 r.ceilingEventsPerS(), r.ceilingUsers);
         ObjectNode json = r.toJson();
         json.put("sample", csv.toString());
+        json.put("mini_batch_users", config.miniBatchUsers());
+        json.put("checkpoint_interval_s", checkpointSeconds);
         Path file = output.resolve("stream-bench.json");
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), json);
         out.printf(Locale.ROOT, "  ratio (Flink per core / ceiling): %.2f -> %s%n", r.ratio(), file);

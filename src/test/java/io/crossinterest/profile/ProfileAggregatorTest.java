@@ -1,0 +1,261 @@
+package io.crossinterest.profile;
+
+import io.crossinterest.event.Behavior;
+import io.crossinterest.event.BehaviorEvent;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The profile operator on Flink's operator test harness with RocksDB: the mini-batch buffer changes neither the
+ * updates emitted (content and timestamp) nor the state, whatever its bound; it is flushed into state before a
+ * checkpoint barrier and at the end of the input, so a restore mid-stream loses nothing; and the first release's state
+ * (POJO serializer, emission timers) restores into it.
+ */
+class ProfileAggregatorTest {
+    private static final long INTERVAL = 10_000L;
+    private static final ProfileConfig CONFIG = ProfileConfig.defaults().withSequenceLength(5)
+            .withEmitInterval(Duration.ofMillis(INTERVAL));
+
+    /** An input element: an event, or a watermark when {@code event} is null. */
+    private record Step(BehaviorEvent event, long watermark) {}
+
+    /**
+     * 1500 events of 40 users with times moving forward by 0..900 ms and jittered by up to 6 s back (so some events are
+     * behind the watermark, i.e. late), a bounded-out-of-orderness watermark (newest - 5 s) every 20 events, and the
+     * final watermark.
+     */
+    private static List<Step> input(long seed) {
+        Random rnd = new Random(seed);
+        List<Step> steps = new ArrayList<>();
+        long t = 1_511_000_000_000L;
+        long newest = Long.MIN_VALUE;
+        Behavior[] behaviors = {Behavior.PV, Behavior.PV, Behavior.PV, Behavior.FAV, Behavior.CART, Behavior.BUY};
+        for (int i = 0; i < 1500; i++) {
+            t += rnd.nextInt(900);
+            long ts = t - rnd.nextInt(6000);
+            newest = Math.max(newest, ts);
+            steps.add(new Step(new BehaviorEvent("u" + rnd.nextInt(40), "i" + rnd.nextInt(200), "c" + rnd.nextInt(7),
+                    behaviors[rnd.nextInt(behaviors.length)], 1.0, ts), 0));
+            if (i % 20 == 19) {
+                steps.add(new Step(null, newest - 5000 - 1));
+            }
+        }
+        steps.add(new Step(null, Long.MAX_VALUE));
+        return steps;
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, BehaviorEvent, UserProfile> harness(
+            OneInputStreamOperator<BehaviorEvent, UserProfile> op, OperatorSubtaskState restore) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, BehaviorEvent, UserProfile> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(op, e -> e.user, Types.STRING);
+        EmbeddedRocksDBStateBackend rocksDb = new EmbeddedRocksDBStateBackend();
+        rocksDb.setPriorityQueueStateType(EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP); // as in the jobs
+        h.setStateBackend(rocksDb);
+        if (restore != null) {
+            h.initializeState(restore);
+        }
+        h.open();
+        return h;
+    }
+
+    private static void feed(KeyedOneInputStreamOperatorTestHarness<String, BehaviorEvent, UserProfile> h,
+            List<Step> steps) throws Exception {
+        for (Step s : steps) {
+            if (s.event() != null) {
+                h.processElement(new StreamRecord<>(s.event(), s.event().timestamp));
+            } else {
+                h.processWatermark(new Watermark(s.watermark()));
+            }
+        }
+    }
+
+    /** The updates emitted, as "timestamp profile-json" lines sorted (the order within one watermark is free). */
+    private static List<String> updates(KeyedOneInputStreamOperatorTestHarness<String, BehaviorEvent, UserProfile> h) {
+        List<String> out = new ArrayList<>();
+        for (StreamRecord<? extends UserProfile> r : h.extractOutputStreamRecords()) {
+            out.add(r.getTimestamp() + " " + r.getValue());
+        }
+        Collections.sort(out);
+        return out;
+    }
+
+    private static List<String> run(int maxBufferedUsers, List<Step> steps) throws Exception {
+        try (var h = harness(new ProfileAggregator(CONFIG, maxBufferedUsers), null)) {
+            feed(h, steps);
+            h.endInput();
+            return updates(h);
+        }
+    }
+
+    @Test
+    void miniBatchEmitsTheSameUpdatesAsWritingThrough() throws Exception {
+        List<Step> steps = input(11);
+        List<String> through = run(0, steps);
+        assertEquals(through, run(5, steps), "bound 5 (flushes early, timers take over)");
+        assertEquals(through, run(10_000, steps), "bound above the users (flushed only by watermarks)");
+
+        // the last update of each user is the in-memory aggregation of all of its events
+        InMemoryProfiles ref = new InMemoryProfiles(CONFIG);
+        steps.stream().filter(s -> s.event() != null).forEach(s -> ref.add(s.event()));
+        Map<String, UserProfile> want = ref.profiles();
+        Map<String, UserProfile> last = new java.util.TreeMap<>();
+        try (var h = harness(new ProfileAggregator(CONFIG, 10_000), null)) {
+            feed(h, steps);
+            h.extractOutputValues().forEach(p -> last.put(p.user, p));
+            // updates are rate-limited: fewer than events, at least one per user
+            assertTrue(h.extractOutputValues().size() < 1500, "updates " + h.extractOutputValues().size());
+        }
+        assertEquals(want.keySet(), last.keySet());
+        want.forEach((u, p) -> assertTrue(p.equalsWithin(last.get(u), 1e-12), u + ":\n" + p + "\n" + last.get(u)));
+    }
+
+    @Test
+    void bufferIsFlushedBeforeTheBarrierSoARestoreMidStreamLosesNothing() throws Exception {
+        List<Step> steps = input(12);
+        List<String> want = run(0, steps);
+        for (int cut : new int[] {7, 1211}) {
+            List<Step> first = steps.subList(0, cut);
+            List<String> got = new ArrayList<>();
+            OperatorSubtaskState snapshot;
+            try (var h = harness(new ProfileAggregator(CONFIG, 10_000), null)) {
+                feed(h, first);
+                h.prepareSnapshotPreBarrier(1);
+                snapshot = h.snapshot(1, 1);
+                got.addAll(updates(h));
+            }
+            // the restored operator starts with an empty buffer; it is told the last watermark again, as a source
+            // would after a restore, so late events are placed in the same emit intervals
+            List<Step> rest = new ArrayList<>();
+            first.stream().filter(s -> s.event() == null).reduce((a, b) -> b).ifPresent(rest::add);
+            rest.addAll(steps.subList(cut, steps.size()));
+            try (var h = harness(new ProfileAggregator(CONFIG, 10_000), snapshot)) {
+                feed(h, rest);
+                h.endInput();
+                got.addAll(updates(h));
+            }
+            Collections.sort(got);
+            assertEquals(want, got, "cut at " + cut);
+        }
+    }
+
+    @Test
+    void endOfInputFlushesTheBufferIntoState() throws Exception {
+        List<Step> events = input(13).stream().filter(s -> s.event() != null).toList();
+        OperatorSubtaskState snapshot;
+        try (var h = harness(new ProfileAggregator(CONFIG, 10_000), null)) {
+            feed(h, events); // no watermark: nothing is due, everything is buffered
+            assertTrue(h.extractOutputValues().isEmpty());
+            h.endInput();
+            snapshot = h.snapshot(1, 1); // no pre-barrier flush: what is in state got there at the end of input
+        }
+        List<String> got;
+        try (var h = harness(new ProfileAggregator(CONFIG, 10_000), snapshot)) {
+            h.processWatermark(Long.MAX_VALUE);
+            got = updates(h);
+        }
+        List<Step> withFinalMark = new ArrayList<>(events);
+        withFinalMark.add(new Step(null, Long.MAX_VALUE));
+        assertEquals(run(0, withFinalMark), got);
+    }
+
+    @Test
+    void restoresTheFirstReleasesPojoStateAndPendingTimers() throws Exception {
+        List<Step> steps = input(14);
+        List<String> want = run(0, steps);
+        int cut = 800;
+        OperatorSubtaskState snapshot;
+        List<String> got = new ArrayList<>();
+        try (var h = harness(new KeyedProcessOperator<>(new FirstRelease(CONFIG)), null)) {
+            feed(h, steps.subList(0, cut));
+            snapshot = h.snapshot(1, 1);
+            got.addAll(updates(h));
+        }
+        List<Step> rest = new ArrayList<>();
+        steps.subList(0, cut).stream().filter(s -> s.event() == null).reduce((a, b) -> b).ifPresent(rest::add);
+        rest.addAll(steps.subList(cut, steps.size()));
+        try (var h = harness(new ProfileAggregator(CONFIG, 10_000), snapshot)) {
+            feed(h, rest);
+            got.addAll(updates(h));
+        }
+        Collections.sort(got);
+        assertEquals(want, got);
+    }
+
+    /**
+     * The first release's operator, as it was: a KeyedProcessFunction with the POJO-serialized {@link ProfileState}
+     * under TTL, a get and a put per event and an emission timer per pending user.
+     */
+    private static final class FirstRelease extends KeyedProcessFunction<String, BehaviorEvent, UserProfile> {
+        private final ProfileConfig config;
+        private transient ValueState<ProfileState> profile;
+
+        FirstRelease(ProfileConfig config) {
+            this.config = config;
+        }
+
+        @Override
+        public void open(OpenContext openContext) {
+            ValueStateDescriptor<ProfileState> pd =
+                    new ValueStateDescriptor<>("profile", TypeInformation.of(ProfileState.class));
+            pd.enableTimeToLive(StateTtlConfig.newBuilder(config.idleTtl())
+                    .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                    .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                    .cleanupInRocksdbCompactFilter(1000)
+                    .build());
+            profile = getRuntimeContext().getState(pd);
+        }
+
+        @Override
+        public void processElement(BehaviorEvent e, Context ctx, Collector<UserProfile> out) throws Exception {
+            ProfileState s = profile.value();
+            if (s == null) {
+                s = new ProfileState();
+            }
+            s.add(e, config.weights().of(e), config.halfLifeMs());
+            s.addToken(e, config.sequenceLength());
+            if (s.pendingEmit == ProfileState.NONE) {
+                long t = Math.max(e.timestamp, ctx.timerService().currentWatermark());
+                long interval = config.emitIntervalMs();
+                long at = Math.floorDiv(t, interval) * interval + interval - 1;
+                ctx.timerService().registerEventTimeTimer(at);
+                s.pendingEmit = at;
+            }
+            profile.update(s);
+        }
+
+        @Override
+        public void onTimer(long timestamp, OnTimerContext ctx, Collector<UserProfile> out) throws Exception {
+            ProfileState s = profile.value();
+            if (s == null || s.pendingEmit != timestamp) {
+                return;
+            }
+            out.collect(UserProfile.of(ctx.getCurrentKey(), s));
+            s.pendingEmit = ProfileState.NONE;
+            profile.update(s);
+        }
+    }
+}

@@ -53,37 +53,8 @@ class ImplicitAlsTest {
                 x[u] = new double[k];
                 continue;
             }
-            for (int col = 0; col < k; col++) {
-                int piv = col;
-                for (int row = col + 1; row < k; row++) {
-                    if (Math.abs(a[row][col]) > Math.abs(a[piv][col])) {
-                        piv = row;
-                    }
-                }
-                double[] tmp = a[col];
-                a[col] = a[piv];
-                a[piv] = tmp;
-                for (int row = 0; row < k; row++) {
-                    if (row != col) {
-                        double f = a[row][col] / a[col][col];
-                        for (int c2 = col; c2 <= k; c2++) {
-                            a[row][c2] -= f * a[col][c2];
-                        }
-                    }
-                }
-            }
-            for (int d = 0; d < k; d++) {
-                x[u][d] = a[d][k] / a[d][d];
-            }
+            x[u] = DenseReference.solve(a, k);
         }
-    }
-
-    private static double[][] rows(Factors f) {
-        double[][] out = new double[f.numRows()][];
-        for (int r = 0; r < f.numRows(); r++) {
-            out[r] = f.row(r);
-        }
-        return out;
     }
 
     @ParameterizedTest
@@ -102,8 +73,8 @@ class ImplicitAlsTest {
                 denseT[i][u] = dense[u][i];
             }
         }
-        double[][] x = rows(Factors.random(m.numRows(), 3, 7L, 0));
-        double[][] y = rows(Factors.random(m.numCols(), 3, 7L, 1));
+        double[][] x = DenseReference.rows(Factors.random(m.numRows(), 3, 7L, 0));
+        double[][] y = DenseReference.rows(Factors.random(m.numCols(), 3, 7L, 1));
         for (int it = 0; it < cfg.iterations; it++) {
             referenceHalfStep(denseT, y, x, cfg);
             referenceHalfStep(dense, x, y, cfg);

@@ -222,18 +222,11 @@ public final class JointModel implements ColdStartModel {
     private void initEmbeddings(ComputationGraph g, CfFactors src) {
         INDArray w = g.getLayer(CnnEncoder.EMBEDDING).getParam("W"); // [V, E]
         int dims = (int) Math.min(src.rank(), w.size(1));
-        double[][] sum = new double[encoderConfig.vocabSize][dims];
         int[] n = new int[encoderConfig.vocabSize];
-        for (int i = 0; i < src.numItems(); i++) {
-            int t = SourceTokenizer.hashItem(split.sourceItems.id(i), encoderConfig.vocabSize);
-            n[t]++;
-            for (int j = 0; j < dims; j++) {
-                sum[t][j] += src.items()[i * src.rank() + j];
-            }
-        }
+        double[] y = SourceFolding.tokenFactors(split, src, encoderConfig.vocabSize, n);
         for (int t = 0; t < n.length; t++) {
             for (int j = 0; j < dims && n[t] > 0; j++) {
-                w.putScalar(t, j, sum[t][j] / n[t]);
+                w.putScalar(t, j, y[t * src.rank() + j]);
             }
         }
     }

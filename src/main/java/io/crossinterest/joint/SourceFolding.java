@@ -63,23 +63,34 @@ public final class SourceFolding {
             throw new IllegalArgumentException("source factors: rank " + k + " (ALS " + als.rank + "), "
                     + source.numItems() + " items (source block " + split.numSourceItems() + ")");
         }
+        double[] tokens = tokenFactors(split, source, vocabSize, new int[vocabSize]);
+        return new SourceFolding(als, vocabSize, seqLen, tokens,
+                ImplicitAls.gram(source.items(), source.numItems(), k));
+    }
+
+    /**
+     * y_t = mean source ALS item factor of the items hashed to token t, row-major V × k (zero for a token no item hashes
+     * to), rounded to float precision: a bundle stores it as float, so a loaded bundle folds in exactly as training
+     * did. {@code itemsPerToken[t]} receives the number of items behind token t.
+     */
+    static double[] tokenFactors(CrossDomainSplit split, CfFactors source, int vocabSize, int[] itemsPerToken) {
+        int k = source.rank();
         double[] sum = new double[vocabSize * k];
-        int[] n = new int[vocabSize];
         double[] y = source.items();
         for (int i = 0; i < source.numItems(); i++) {
             int t = SourceTokenizer.hashItem(split.sourceItems.id(i), vocabSize);
-            n[t]++;
+            itemsPerToken[t]++;
             for (int j = 0; j < k; j++) {
                 sum[t * k + j] += y[i * k + j];
             }
         }
         for (int t = 0; t < vocabSize; t++) {
             for (int j = 0; j < k; j++) {
-                // stored as float in a bundle: rounded here too, so a loaded bundle folds in exactly as training did
-                sum[t * k + j] = (float) (n[t] > 1 ? sum[t * k + j] / n[t] : sum[t * k + j]);
+                int n = itemsPerToken[t];
+                sum[t * k + j] = (float) (n > 1 ? sum[t * k + j] / n : sum[t * k + j]);
             }
         }
-        return new SourceFolding(als, vocabSize, seqLen, sum, ImplicitAls.gram(y, source.numItems(), k));
+        return sum;
     }
 
     public int rank() {

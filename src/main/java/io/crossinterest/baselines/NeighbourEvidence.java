@@ -45,8 +45,12 @@ public final class NeighbourEvidence {
         return candidates.length;
     }
 
-    /** Writes n_u over the target items into {@code out}; returns false when u has no similar candidate. */
-    public boolean distribution(int user, int k, double[] out) {
+    /** The K nearest similar candidates of a user (sim &gt; 0), nearest first, and their similarities. */
+    public record Neighbours(int[] users, double[] sims) {
+    }
+
+    /** N_K(u) with sim(u, w) for each neighbour (empty when no candidate is similar). */
+    public Neighbours neighbours(int user, int k) {
         double[] sim = new double[candidates.length];
         int uo = user * rank;
         for (int i = 0; i < candidates.length; i++) {
@@ -61,16 +65,34 @@ public final class NeighbourEvidence {
             }
             sim[i] = d;
         }
+        int[] top = RankingMetrics.topK(sim, null, k, 0L);
+        int n = 0;
+        while (n < top.length && sim[top[n]] > 0) {
+            n++;
+        }
+        int[] users = new int[n];
+        double[] sims = new double[n];
+        for (int r = 0; r < n; r++) {
+            users[r] = candidates[top[r]];
+            sims[r] = sim[top[r]];
+        }
+        return new Neighbours(users, sims);
+    }
+
+    /** Writes n_u over the target items into {@code out}; returns false when u has no similar candidate. */
+    public boolean distribution(int user, int k, double[] out) {
+        return distribution(neighbours(user, k), out);
+    }
+
+    /** n_u from already found neighbours (a caller that needs n_u repeatedly keeps them); false when there are none. */
+    public boolean distribution(Neighbours nb, double[] out) {
         Arrays.fill(out, 0.0);
         double total = 0;
-        for (int i : RankingMetrics.topK(sim, null, k, 0L)) {
-            if (sim[i] <= 0) {
-                break;
-            }
-            int w = candidates[i];
+        for (int r = 0; r < nb.users().length; r++) {
+            int w = nb.users()[r];
             for (int e = target.rowStart(w); e < target.rowEnd(w); e++) {
-                out[target.col(e)] += sim[i];
-                total += sim[i];
+                out[target.col(e)] += nb.sims()[r];
+                total += nb.sims()[r];
             }
         }
         if (total == 0) {

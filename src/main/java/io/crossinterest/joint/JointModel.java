@@ -51,6 +51,9 @@ public final class JointModel implements ColdStartModel {
     private float[][] userSourceCf;
     /** The neighbourhood teacher of the ranking loss (when neighbourWeight &gt; 0), for the current fit. */
     private io.crossinterest.baselines.NeighbourEvidence teacher;
+    /** Each training user's teacher neighbours, found once per fit (they do not change between epochs). */
+    private final java.util.Map<Integer, io.crossinterest.baselines.NeighbourEvidence.Neighbours> taughtBy =
+            new java.util.HashMap<>();
 
     /** One epoch of joint training: mean training loss, validation loss (warm slice), validation NDCG@10 (cold). */
     public record Epoch(int epoch, double trainLoss, double validLoss, double validNdcg10) {
@@ -123,6 +126,7 @@ public final class JointModel implements ColdStartModel {
         CfFactors sourceCf = sourceFactorizer != null && (items || config.neighbourWeight > 0) && needSourceCf
                 ? sourceFactorizer.factorize(split) : null;
         teacher = null;
+        taughtBy.clear();
         if (config.neighbourWeight > 0) {
             if (sourceCf == null) {
                 throw new IllegalStateException("neighbourWeight needs the source-block CF: call withSourceCf");
@@ -261,7 +265,8 @@ public final class JointModel implements ColdStartModel {
                     double[] nu = teacher == null ? null : new double[split.numTargetItems()];
                     for (int r = 0; r < n; r++) {
                         int u = users[from + r];
-                        boolean taught = teacher != null && teacher.distribution(u, config.neighbours, nu);
+                        boolean taught = teacher != null && teacher.distribution(
+                                taughtBy.computeIfAbsent(u, x -> teacher.neighbours(x, config.neighbours)), nu);
                         double eta = taught ? config.neighbourWeight : 0.0;
                         float w = (float) ((1 - eta) / t.rowLength(u));
                         for (int k = t.rowStart(u); k < t.rowEnd(u); k++) {

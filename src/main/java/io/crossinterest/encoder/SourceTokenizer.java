@@ -97,42 +97,35 @@ public final class SourceTokenizer implements Serializable {
         return out;
     }
 
+    /** The tokens of one behaviour on each source item of the split ({@link #tokens(String, String[])}), by item index. */
+    public int[][] sourceItemTokens(CrossDomainSplit split) {
+        int[][] out = new int[split.numSourceItems()][];
+        for (int i = 0; i < out.length; i++) {
+            int[] cats = split.sourceItemCategories == null ? null : split.sourceItemCategories[i];
+            String[] ids = scheme == TokenScheme.ITEMS || cats == null ? new String[0]
+                    : Arrays.stream(cats).mapToObj(split.sourceCategories::id).toArray(String[]::new);
+            out[i] = tokens(split.sourceItems.id(i), ids);
+        }
+        return out;
+    }
+
     /** Each user's token sequence from the source rows of the split, in row order (oldest first). */
     public int[][] userTokens(CrossDomainSplit split) {
         InteractionMatrix src = split.source;
-        int[] itemToken = new int[split.numSourceItems()];
-        int[][] itemCatTokens = new int[split.numSourceItems()][];
-        for (int i = 0; i < itemToken.length; i++) {
-            if (scheme == TokenScheme.ITEMS) {
-                itemToken[i] = hashItem(split.sourceItems.id(i), vocabSize);
-            } else {
-                int[] cats = split.sourceItemCategories == null ? null : split.sourceItemCategories[i];
-                String[] ids = cats == null ? new String[0]
-                        : Arrays.stream(cats).mapToObj(split.sourceCategories::id).toArray(String[]::new);
-                itemCatTokens[i] = tokens(split.sourceItems.id(i), ids);
-            }
-        }
+        int[][] itemTokens = sourceItemTokens(split);
         int[][] out = new int[split.numUsers()][];
         for (int u = 0; u < out.length; u++) {
             if (u >= src.numRows()) {
                 out[u] = new int[0];
                 continue;
             }
-            if (scheme == TokenScheme.ITEMS) {
-                int[] t = new int[src.rowLength(u)];
-                for (int k = src.rowStart(u); k < src.rowEnd(u); k++) {
-                    t[k - src.rowStart(u)] = itemToken[src.col(k)];
+            List<Integer> t = new ArrayList<>();
+            for (int k = src.rowStart(u); k < src.rowEnd(u); k++) {
+                for (int tok : itemTokens[src.col(k)]) {
+                    t.add(tok);
                 }
-                out[u] = t;
-            } else {
-                List<Integer> t = new ArrayList<>();
-                for (int k = src.rowStart(u); k < src.rowEnd(u); k++) {
-                    for (int tok : itemCatTokens[src.col(k)]) {
-                        t.add(tok);
-                    }
-                }
-                out[u] = t.stream().mapToInt(Integer::intValue).toArray();
             }
+            out[u] = t.stream().mapToInt(Integer::intValue).toArray();
         }
         return out;
     }

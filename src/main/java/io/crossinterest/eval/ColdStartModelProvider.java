@@ -13,4 +13,12 @@ public interface ColdStartModelProvider {
 
     /** A fresh, unfitted model. */
     ColdStartModel create(ModelSettings settings);
+
+    /**
+     * Whether {@code evaluate} runs this model when {@code --models} is not given (true); an ablation of another model
+     * runs only when named.
+     */
+    default boolean runsByDefault() {
+        return true;
+    }
 }

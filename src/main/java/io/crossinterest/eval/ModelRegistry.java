@@ -52,6 +52,11 @@ public final class ModelRegistry {
         return out;
     }
 
+    /** {@link #names()} without the models that run only when named (ablations). */
+    public List<String> defaultNames() {
+        return names().stream().filter(n -> providers.get(n).runsByDefault()).toList();
+    }
+
     public ColdStartModel create(String name, ModelSettings settings) {
         ColdStartModelProvider p = providers.get(name);
         if (p == null) {

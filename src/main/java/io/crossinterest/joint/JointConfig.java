@@ -77,8 +77,6 @@ public final class JointConfig implements Serializable {
         require(neighbourWeight == 0 || neighbours >= 1, "neighbours must be >= 1 when neighbourWeight > 0");
         require(neighbourWeight == 0 || wRank > 0, "neighbourWeight shapes the ranking loss: it needs wRank > 0");
         require(batchSize >= 1 && maxEpochs >= 1 && patience >= 1, "batchSize, maxEpochs, patience must be >= 1");
-        require(!sourceFolding || encoder.tokens == io.crossinterest.encoder.TokenScheme.ITEMS,
-                "sourceFolding needs item tokens (it folds in source item factors)");
         require(validFraction > 0 && validFraction < 1, "validFraction must be in (0, 1)");
         this.encoder = java.util.Objects.requireNonNull(encoder, "encoder");
         this.wMse = wMse;

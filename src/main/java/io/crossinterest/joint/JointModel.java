@@ -32,6 +32,7 @@ public final class JointModel implements ColdStartModel {
 
     private final JointConfig config;
     private final TargetFactorizer factorizer;
+    private String name = "joint";
 
     private CrossDomainSplit split;
     private SourceTokenizer tokenizer;
@@ -97,9 +98,15 @@ public final class JointModel implements ColdStartModel {
         return this;
     }
 
+    /** The name this model reports under (default {@code joint}; an ablation registers the model under another). */
+    public JointModel named(String modelName) {
+        this.name = java.util.Objects.requireNonNull(modelName, "modelName");
+        return this;
+    }
+
     @Override
     public String name() {
-        return "joint";
+        return name;
     }
 
     public JointConfig config() {
@@ -122,9 +129,9 @@ public final class JointModel implements ColdStartModel {
         LOG.info("joint: CF factors rank {} in {} s", cf.rank(), (System.nanoTime() - t0) / 1e9);
 
         boolean items = tokenizer.scheme() == io.crossinterest.encoder.TokenScheme.ITEMS;
-        boolean needSourceCf = config.sourceFolding || config.neighbourWeight > 0 || pretrained == null;
-        CfFactors sourceCf = sourceFactorizer != null && (items || config.neighbourWeight > 0) && needSourceCf
-                ? sourceFactorizer.factorize(split) : null;
+        // the source-block CF serves the fold-in s_u, the teacher, and the embedding initialisation (item tokens)
+        boolean needSourceCf = config.sourceFolding || config.neighbourWeight > 0 || (pretrained == null && items);
+        CfFactors sourceCf = sourceFactorizer != null && needSourceCf ? sourceFactorizer.factorize(split) : null;
         teacher = null;
         taughtBy.clear();
         if (config.neighbourWeight > 0) {
@@ -142,7 +149,7 @@ public final class JointModel implements ColdStartModel {
             if (sourceCf == null || foldingAls == null) {
                 throw new IllegalStateException("sourceFolding needs the source-block CF: call withSourceCf");
             }
-            folding = SourceFolding.of(split, sourceCf, foldingAls, encoderConfig.vocabSize, encoderConfig.seqLen);
+            folding = SourceFolding.of(split, sourceCf, foldingAls, tokenizer, encoderConfig.seqLen);
             userSourceCf = folding.foldIn(Arrays.asList(userTokens));
         }
         ComputationGraph pre = pretrained;
@@ -227,7 +234,7 @@ public final class JointModel implements ColdStartModel {
         INDArray w = g.getLayer(CnnEncoder.EMBEDDING).getParam("W"); // [V, E]
         int dims = (int) Math.min(src.rank(), w.size(1));
         int[] n = new int[encoderConfig.vocabSize];
-        double[] y = SourceFolding.tokenFactors(split, src, encoderConfig.vocabSize, n);
+        double[] y = SourceFolding.tokenFactors(split, src, tokenizer, n);
         for (int t = 0; t < n.length; t++) {
             for (int j = 0; j < dims && n[t] > 0; j++) {
                 w.putScalar(t, j, y[t * src.rank() + j]);

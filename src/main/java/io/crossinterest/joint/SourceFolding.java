@@ -53,38 +53,44 @@ public final class SourceFolding {
     }
 
     /**
-     * From the source block's ALS item factors ({@code source.items()}, indexed like {@code split.sourceItems}) and the
-     * ALS settings that produced them (λ, α, regularisation, rank).
+     * From the source block's ALS item factors ({@code source.items()}, indexed like {@code split.sourceItems}), the
+     * ALS settings that produced them (λ, α, regularisation, rank) and the encoder's tokenizer.
      */
-    public static SourceFolding of(CrossDomainSplit split, CfFactors source, AlsConfig als, int vocabSize,
+    public static SourceFolding of(CrossDomainSplit split, CfFactors source, AlsConfig als, SourceTokenizer tokenizer,
             int seqLen) {
         int k = source.rank();
         if (k != als.rank || source.numItems() != split.numSourceItems()) {
             throw new IllegalArgumentException("source factors: rank " + k + " (ALS " + als.rank + "), "
                     + source.numItems() + " items (source block " + split.numSourceItems() + ")");
         }
-        double[] tokens = tokenFactors(split, source, vocabSize, new int[vocabSize]);
-        return new SourceFolding(als, vocabSize, seqLen, tokens,
-                ImplicitAls.gram(source.items(), source.numItems(), k));
+        int vocab = tokenizer.vocabSize();
+        double[] tokens = tokenFactors(split, source, tokenizer, new int[vocab]);
+        return new SourceFolding(als, vocab, seqLen, tokens, ImplicitAls.gram(source.items(), source.numItems(), k));
     }
 
     /**
-     * y_t = mean source ALS item factor of the items hashed to token t, row-major V × k (zero for a token no item hashes
-     * to), rounded to float precision: a bundle stores it as float, so a loaded bundle folds in exactly as training
-     * did. {@code itemsPerToken[t]} receives the number of items behind token t.
+     * y_t = mean source ALS item factor of the items behind token t, row-major V × k (zero for a token no item is
+     * behind), rounded to float precision: a bundle stores it as float, so a loaded bundle folds in exactly as training
+     * did. Item tokens: the items hashed to t. Category tokens: the items of that category (an item of several
+     * categories counts in each), so a category token reads as its items' mean taste. {@code itemsPerToken[t]}
+     * receives the number of items behind token t.
      */
-    static double[] tokenFactors(CrossDomainSplit split, CfFactors source, int vocabSize, int[] itemsPerToken) {
+    static double[] tokenFactors(CrossDomainSplit split, CfFactors source, SourceTokenizer tokenizer,
+            int[] itemsPerToken) {
         int k = source.rank();
-        double[] sum = new double[vocabSize * k];
+        int vocab = tokenizer.vocabSize();
+        double[] sum = new double[vocab * k];
         double[] y = source.items();
+        int[][] itemTokens = tokenizer.sourceItemTokens(split);
         for (int i = 0; i < source.numItems(); i++) {
-            int t = SourceTokenizer.hashItem(split.sourceItems.id(i), vocabSize);
-            itemsPerToken[t]++;
-            for (int j = 0; j < k; j++) {
-                sum[t * k + j] += y[i * k + j];
+            for (int t : itemTokens[i]) {
+                itemsPerToken[t]++;
+                for (int j = 0; j < k; j++) {
+                    sum[t * k + j] += y[i * k + j];
+                }
             }
         }
-        for (int t = 0; t < vocabSize; t++) {
+        for (int t = 0; t < vocab; t++) {
             for (int j = 0; j < k; j++) {
                 int n = itemsPerToken[t];
                 sum[t * k + j] = (float) (n > 1 ? sum[t * k + j] / n : sum[t * k + j]);

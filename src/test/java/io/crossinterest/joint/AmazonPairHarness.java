@@ -24,6 +24,7 @@ public final class AmazonPairHarness {
         CfFactors cf = QuickAls.fit(s.targetTrain, rank, 10, 1.0, 10.0, seed);
         System.out.printf("als rank %d %.1f s%n", rank, (System.nanoTime() - t0) / 1e9);
         java.util.Map<String, org.deeplearning4j.nn.graph.ComputationGraph> encoders = new java.util.HashMap<>();
+        java.util.Map<String, CfFactors> srcCache = new java.util.HashMap<>();
         io.crossinterest.eval.ModelRegistry registry = io.crossinterest.eval.ModelRegistry.fromClassPath();
         for (int i = 5; i < a.length; i++) {
             if (registry.contains(a[i])) { // a model of `evaluate --models`, with its settings (1 thread)
@@ -34,11 +35,22 @@ public final class AmazonPairHarness {
                 report(a[i], s, cm::scoreItems, (System.nanoTime() - t) / 1e9);
                 continue;
             }
-            if (a[i].startsWith("uknn")) { // uknnK: user-kNN over source fold-in factors, K neighbours
-                int kn = Integer.parseInt(a[i].substring(4));
+            if (a[i].startsWith("uknn")) { // uknnK[-pP][-qQ]: user-kNN over source factors, K neighbours, sim^P,
+                // each neighbour's items weighted by 1/|T_w|^Q
+                String[] parts = a[i].substring(4).split("-");
+                int kn = Integer.parseInt(parts[0]);
+                double pw = 1, qn = 0;
+                for (int x = 1; x < parts.length; x++) {
+                    if (parts[x].startsWith("p")) {
+                        pw = Double.parseDouble(parts[x].substring(1));
+                    } else if (parts[x].startsWith("q")) {
+                        qn = Double.parseDouble(parts[x].substring(1));
+                    }
+                }
+                final double fp = pw, fq = qn;
                 io.crossinterest.cf.als.AlsConfig als = io.crossinterest.cf.als.AlsConfig.defaults().withRank(rank)
                         .withIterations(10).withLambda(0.1).withAlpha(10.0).withSeed(seed).withThreads(1);
-                CfFactors src = AlsTargetFactorizer.sourceBlock(als).factorize(s);
+                CfFactors src = srcCache.computeIfAbsent("src", k -> AlsTargetFactorizer.sourceBlock(als).factorize(s));
                 double[] pop2 = Splits.popularity(s);
                 int[] warmT = java.util.Arrays.stream(s.warmUsers).filter(u -> s.targetTrain.rowLength(u) > 0)
                         .toArray();
@@ -60,8 +72,10 @@ public final class AmazonPairHarness {
                     }
                     for (int w : top) {
                         int uw = warmT[w];
+                        double wt = Math.pow(Math.max(0, sim[w]), fp)
+                                / Math.pow(s.targetTrain.rowLength(uw), fq);
                         for (int e = s.targetTrain.rowStart(uw); e < s.targetTrain.rowEnd(uw); e++) {
-                            out[s.targetTrain.col(e)] += Math.max(0, sim[w]);
+                            out[s.targetTrain.col(e)] += wt;
                         }
                     }
                 };
@@ -111,6 +125,9 @@ public final class AmazonPairHarness {
             for (int kn : new int[] {300}) {
                 java.util.function.BiConsumer<Integer, double[]> byS = knn(s, warmT, kn, pop3, srcRow, srcRow);
                 report(a[i] + "+knnS" + kn, s, byS, 0);
+                for (double g : new double[] {0.25, 0.5, 0.75, 0.9}) {
+                    report(a[i] + "+mixS" + kn + "@" + g, s, mix(m::scoreItems, byS, g), 0);
+                }
                 for (double g : new double[] {0.5, 1, 2, 4}) {
                     for (double eps : new double[] {1e-4, 1e-3}) {
                         report(a[i] + "+poeS" + kn + "@" + g + "/" + eps, s, (u, out) -> {

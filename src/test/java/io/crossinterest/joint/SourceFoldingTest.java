@@ -2,6 +2,7 @@ package io.crossinterest.joint;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +10,11 @@ import io.crossinterest.cf.als.AlsConfig;
 import io.crossinterest.cf.als.AlsResult;
 import io.crossinterest.cf.als.ImplicitAls;
 import io.crossinterest.encoder.SourceTokenizer;
+import io.crossinterest.data.IdIndex;
+import io.crossinterest.eval.ColdStartModel;
 import io.crossinterest.eval.CrossDomainSplit;
+import io.crossinterest.eval.ModelRegistry;
+import io.crossinterest.eval.ModelSettings;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -35,7 +40,7 @@ class SourceFoldingTest {
         als = new ImplicitAls(ALS).fit(split.source);
         CfFactors src = new CfFactors(ALS.rank, als.users.numRows(), als.items.numRows(), als.users.data(),
                 als.items.data());
-        folding = SourceFolding.of(split, src, ALS, VOCAB, 100);
+        folding = SourceFolding.of(split, src, ALS, SourceTokenizer.items(VOCAB), 100);
         tokens = SourceTokenizer.items(VOCAB).userTokens(split);
     }
 
@@ -84,11 +89,96 @@ class SourceFoldingTest {
     }
 
     @Test
-    void categoryTokensCannotFoldIn() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JointConfig.defaults()
-                .withEncoder(JointConfig.defaults().encoder.withTokens(io.crossinterest.encoder.TokenScheme.CATEGORIES,
-                        3)).withSourceFolding(true));
-        assertTrue(e.getMessage().contains("item tokens"), e.getMessage());
+    void aCategoryTokenStandsForTheMeanFactorOfItsItemsAndFoldsInByGroup() {
+        CrossDomainSplit c = withGroupCategories(split);
+        IdIndex cats = c.sourceCategories;
+        int[][] itemCats = c.sourceItemCategories;
+        SourceTokenizer tok = SourceTokenizer.categories(cats.ids());
+        CfFactors src = new CfFactors(ALS.rank, als.users.numRows(), als.items.numRows(), als.users.data(),
+                als.items.data());
+        int k = ALS.rank;
+        int[] n = new int[tok.vocabSize()];
+        double[] y = SourceFolding.tokenFactors(c, src, tok, n);
+        for (int g = 0; g < Planted.GROUPS; g++) {
+            int t = tok.categoryToken("g" + g);
+            int cat = g;
+            double[] mean = new double[k];
+            int count = 0;
+            for (int i = 0; i < itemCats.length; i++) {
+                if (Arrays.stream(itemCats[i]).anyMatch(x -> x == cat)) {
+                    count++;
+                    for (int j = 0; j < k; j++) {
+                        mean[j] += als.items.data()[i * k + j];
+                    }
+                }
+            }
+            assertEquals(g == 1 ? Planted.ITEMS_PER_GROUP + 1 : Planted.ITEMS_PER_GROUP, n[t], "items behind g" + g);
+            for (int j = 0; j < k; j++) {
+                assertEquals(mean[j] / count, y[t * k + j], 1e-5, "g" + g + " coordinate " + j);
+            }
+        }
+        // a user's fold-in over category tokens points towards the users of their own planted group
+        float[][] s = SourceFolding.of(c, src, ALS, tok, 100).foldIn(Arrays.asList(tok.userTokens(c)));
+        double same = 0;
+        double other = 0;
+        int nSame = 0;
+        int nOther = 0;
+        for (int u = 0; u < 100; u++) {
+            for (int w = u + 1; w < 100; w++) {
+                double cos = cosine(s[u], s[w]);
+                if (Planted.group(c, u) == Planted.group(c, w)) {
+                    same += cos;
+                    nSame++;
+                } else {
+                    other += cos;
+                    nOther++;
+                }
+            }
+        }
+        assertTrue(same / nSame > other / nOther + 0.3, "mean cosine same group " + same / nSame + ", other "
+                + other / nOther);
+    }
+
+    /** The split with the planted groups as source categories; item 0 is in categories 0 and 1. */
+    static CrossDomainSplit withGroupCategories(CrossDomainSplit s) {
+        IdIndex cats = new IdIndex();
+        for (int g = 0; g < Planted.GROUPS; g++) {
+            cats.add("g" + g);
+        }
+        int[][] itemCats = new int[s.numSourceItems()][];
+        for (int i = 0; i < itemCats.length; i++) {
+            itemCats[i] = i == 0 ? new int[] {0, 1} : new int[] {i / Planted.ITEMS_PER_GROUP};
+        }
+        return new CrossDomainSplit(s.dataset, s.users, s.sourceItems, s.targetItems, s.source, s.targetTrain,
+                s.targetValid, s.targetTest, s.warmUsers, s.validColdUsers, s.testColdUsers, cats, null, itemCats, null,
+                s.seed);
+    }
+
+    @Test
+    void theCategoryTokenAblationRunsOnlyWhenNamedAndTransfers() {
+        ModelRegistry registry = ModelRegistry.fromClassPath();
+        assertTrue(registry.names().contains("joint-category-tokens"), registry.names().toString());
+        assertFalse(registry.defaultNames().contains("joint-category-tokens"), registry.defaultNames().toString());
+        assertTrue(registry.defaultNames().contains("joint"), registry.defaultNames().toString());
+        CrossDomainSplit s = withGroupCategories(Planted.split(11L));
+        ColdStartModel m = registry.create("joint-category-tokens", new ModelSettings(7, 6, 8, 10, 1));
+        assertEquals("joint-category-tokens", m.name());
+        m.fit(s);
+        assertEquals(io.crossinterest.encoder.TokenScheme.CATEGORIES, ((JointModel) m).tokenizer().scheme());
+        double ndcg = Splits.meanNdcg(s, s.testColdUsers, s.targetTest, m::scoreItems, 10);
+        assertTrue(ndcg > 0.5, "category-token joint NDCG@10 " + ndcg); // chance ≈ 0.25 (see JointModelTest)
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        double d = 0;
+        double na = 0;
+        double nb = 0;
+        for (int j = 0; j < a.length; j++) {
+            d += a[j] * b[j];
+            na += a[j] * a[j];
+            nb += b[j] * b[j];
+        }
+        return d / Math.sqrt(na * nb);
     }
 
     @Test

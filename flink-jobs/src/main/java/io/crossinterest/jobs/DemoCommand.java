@@ -109,7 +109,7 @@ public class DemoCommand implements Callable<Integer> {
         registry.register(new AlreadyFitted(joint, split));
         Files.createDirectories(eval);
         EvaluationResult result = EvaluationRun.run(pairData.dataset, beta, List.of(seed), x -> split,
-                registry.names(), registry, settings, null, msg -> {
+                registry.defaultNames(), registry, settings, null, msg -> {
                     err.println("evaluate: " + msg);
                     err.flush();
                 });

@@ -53,7 +53,8 @@ public class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--seeds", split = ",", defaultValue = "1,2,3", description = "seeds (default ${DEFAULT-VALUE})")
     List<Long> seeds;
 
-    @Option(names = "--models", split = ",", description = "models to run (default: all registered)")
+    @Option(names = "--models", split = ",", description = "models to run (default: every registered model but the ablations, which run when named: "
+            + "joint-category-tokens)")
     List<String> models;
 
     @Option(names = "--output", required = true, description = "output folder")
@@ -71,7 +72,7 @@ public class EvaluateCommand implements Callable<Integer> {
         }
         ModelSettings settings = data.settings(cl, seeds.get(0));
         ModelRegistry registry = ModelRegistry.fromClassPath();
-        List<String> run = models == null || models.isEmpty() ? registry.names() : models;
+        List<String> run = models == null || models.isEmpty() ? registry.defaultNames() : models;
         for (String m : run) {
             if (!registry.contains(m)) {
                 throw new CommandLine.ParameterException(cl, "--models: unknown model '" + m + "' (known: "

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * target rows in training) against L_CF + L_DL; (4) early stopping keeps the best epoch (see {@link JointConfig}).
  * A cold user's score needs only their source tokens: tokens → H_u → P̂_u → (I_u, C_u) or P̂_u·Q.
  */
-public final class JointModel implements ColdStartModel {
+public final class JointModel implements ColdStartModel, io.crossinterest.eval.SelectionReport {
     private static final Logger LOG = LoggerFactory.getLogger(JointModel.class);
 
     private final JointConfig config;
@@ -44,6 +44,9 @@ public final class JointModel implements ColdStartModel {
     private double[] pretrainLosses = new double[0];
     private final List<Epoch> history = new ArrayList<>();
     private int bestEpoch = -1;
+    /** The early-stopping criterion of the kept weights: validation cold NDCG@10, or minus the warm validation loss. */
+    private double bestCriterion = Double.NaN;
+    private boolean selectedByNdcg;
     private ComputationGraph pretrained;
     private TargetFactorizer sourceFactorizer;
     private io.crossinterest.cf.als.AlsConfig foldingAls;
@@ -225,6 +228,8 @@ public final class JointModel implements ColdStartModel {
             }
         }
         net.graph.setParams(bestParams);
+        bestCriterion = best;
+        selectedByNdcg = byNdcg;
         scorer = new JointScorer(net.graph, encoderConfig.seqLen, config.scoring, numCategories, cf, folding);
         encodedUsers = encodeAll(scorer, userTokens);
     }
@@ -497,6 +502,15 @@ public final class JointModel implements ColdStartModel {
 
     public List<Epoch> history() {
         return List.copyOf(history);
+    }
+
+    /** e.g. {@code "epoch=7 of 10, validation ndcg@10=0.0446"} (epoch 0: the starting point, before training). */
+    @Override
+    public String selection() {
+        requireFitted();
+        return String.format(java.util.Locale.ROOT, "epoch=%d of %d, %s", bestEpoch + 1, history.size(),
+                selectedByNdcg ? String.format(java.util.Locale.ROOT, "validation ndcg@10=%.4f", bestCriterion)
+                        : String.format(java.util.Locale.ROOT, "warm validation loss=%.4f", -bestCriterion));
     }
 
     /** The epoch whose weights were kept (0-based; -1: no epoch improved on the starting point). */

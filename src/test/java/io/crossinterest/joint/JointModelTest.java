@@ -57,6 +57,8 @@ class JointModelTest {
         assertTrue(model.bestEpoch() >= 0, "training improved on the starting point");
         double best = h.stream().mapToDouble(JointModel.Epoch::validNdcg10).max().orElseThrow();
         assertEquals(best, h.get(model.bestEpoch()).validNdcg10());
+        assertEquals(String.format(java.util.Locale.ROOT, "epoch=%d of %d, validation ndcg@10=%.4f",
+                model.bestEpoch() + 1, h.size(), best), model.selection()); // the report's selection column
         double[] pre = model.pretrainLosses();
         assertTrue(pre[pre.length - 1] < pre[0], Arrays.toString(pre));
     }

@@ -22,7 +22,8 @@ import java.util.Locale;
  */
 public final class SourceNeighbours implements ColdStartModel, SelectionReport {
     public static final String NAME = "source-knn";
-    static final int[] CANDIDATE_K = {50, 100, 300, 1000};
+    /** The candidate K, selected on the validation cold users. */
+    public static final int[] CANDIDATE_K = {50, 100, 300, 1000};
 
     private final ModelSettings settings;
     private NeighbourEvidence evidence;

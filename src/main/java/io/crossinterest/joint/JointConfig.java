@@ -37,6 +37,9 @@ public final class JointConfig implements Serializable {
     /** Feed the source block's CF reading s_u ({@link SourceFolding}) next to H_u into W2. */
     public final boolean sourceFolding;
     public final ScoringPath scoring;
+    /** {@link #neighbours} value: select the teacher's K on the validation cold users. */
+    public static final int SELECT_NEIGHBOURS = 0;
+
     public final double learningRate;
     /** L2 penalty (DL4J's l2) on the weights of W2 and the ranking head's Q (not the encoder, not biases); 0 = off. */
     public final double l2;
@@ -48,6 +51,11 @@ public final class JointConfig implements Serializable {
      * ({@link io.crossinterest.baselines.NeighbourEvidence}); 0 = off.
      */
     public final double neighbourWeight;
+    /**
+     * The teacher's K; {@link #SELECT_NEIGHBOURS} (0): chosen at fit on the validation cold users from
+     * {@link io.crossinterest.baselines.SourceNeighbours#CANDIDATE_K}, by the NDCG@10 of n_u alone (as source-knn chooses
+     * its K).
+     */
     public final int neighbours;
     public final int batchSize;
     public final int maxEpochs;
@@ -74,7 +82,7 @@ public final class JointConfig implements Serializable {
         require(l2 >= 0, "l2 must be >= 0");
         require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1)");
         require(neighbourWeight >= 0 && neighbourWeight < 1, "neighbourWeight must be in [0, 1)");
-        require(neighbourWeight == 0 || neighbours >= 1, "neighbours must be >= 1 when neighbourWeight > 0");
+        require(neighbours >= 0, "neighbours must be >= 1, or 0 to select it on validation");
         require(neighbourWeight == 0 || wRank > 0, "neighbourWeight shapes the ranking loss: it needs wRank > 0");
         require(batchSize >= 1 && maxEpochs >= 1 && patience >= 1, "batchSize, maxEpochs, patience must be >= 1");
         require(validFraction > 0 && validFraction < 1, "validFraction must be in (0, 1)");

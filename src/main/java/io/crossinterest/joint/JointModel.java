@@ -55,6 +55,9 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
     private float[][] userSourceCf;
     /** The neighbourhood teacher of the ranking loss (when neighbourWeight &gt; 0), for the current fit. */
     private io.crossinterest.baselines.NeighbourEvidence teacher;
+    /** The teacher's K in the current fit ({@link JointConfig#neighbours}, or selected on validation). */
+    private int teacherK;
+    private double[] teacherKValidation = new double[0];
     /** Each training user's teacher neighbours, found once per fit (they do not change between epochs). */
     private final java.util.Map<Integer, io.crossinterest.baselines.NeighbourEvidence.Neighbours> taughtBy =
             new java.util.HashMap<>();
@@ -136,6 +139,7 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
         boolean needSourceCf = config.sourceFolding || config.neighbourWeight > 0 || (pretrained == null && items);
         CfFactors sourceCf = sourceFactorizer != null && needSourceCf ? sourceFactorizer.factorize(split) : null;
         teacher = null;
+        teacherKValidation = new double[0];
         taughtBy.clear();
         if (config.neighbourWeight > 0) {
             if (sourceCf == null) {
@@ -145,6 +149,8 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
                     .toArray();
             teacher = new io.crossinterest.baselines.NeighbourEvidence(sourceCf.users(), sourceCf.rank(),
                     split.targetTrain, candidates);
+            teacherK = config.neighbours != JointConfig.SELECT_NEIGHBOURS ? config.neighbours : selectTeacherK();
+            LOG.info("joint: neighbourhood teacher over K = {} neighbours", teacherK);
         }
         folding = null;
         userSourceCf = null;
@@ -234,6 +240,64 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
         encodedUsers = encodeAll(scorer, userTokens);
     }
 
+    /**
+     * The teacher's K: the candidate of {@link io.crossinterest.baselines.SourceNeighbours#CANDIDATE_K} whose n_u
+     * alone ranks the validation cold users' hidden target items best (NDCG@10, ties to the smaller K; popularity
+     * breaks ties between items, as in source-knn). Without validation cold users: 300.
+     */
+    private int selectTeacherK() {
+        int[] candidates = io.crossinterest.baselines.SourceNeighbours.CANDIDATE_K;
+        int[] validCold = split.validColdUsers == null ? new int[0] : Arrays.stream(split.validColdUsers)
+                .filter(u -> split.targetValid != null && u < split.targetValid.numRows()
+                        && split.targetValid.rowLength(u) > 0)
+                .toArray();
+        if (validCold.length == 0) {
+            return 300;
+        }
+        double[] popularity = new double[split.numTargetItems()];
+        for (int e = 0; e < split.targetTrain.nnz(); e++) {
+            popularity[split.targetTrain.col(e)] += 1;
+        }
+        int maxK = Math.min(candidates[candidates.length - 1], Math.max(1, teacher.numCandidates()));
+        double[] sum = new double[candidates.length];
+        double[] n = new double[split.numTargetItems()];
+        for (int u : validCold) {
+            io.crossinterest.baselines.NeighbourEvidence.Neighbours all = teacher.neighbours(u, maxK);
+            for (int c = 0; c < candidates.length; c++) {
+                int k = Math.min(candidates[c], all.users().length); // the K nearest: a prefix of the nearest maxK
+                teacher.distribution(new io.crossinterest.baselines.NeighbourEvidence.Neighbours(
+                        Arrays.copyOf(all.users(), k), Arrays.copyOf(all.sims(), k)), n);
+                for (int v = 0; v < n.length; v++) {
+                    n[v] += 1e-9 * popularity[v];
+                }
+                sum[c] += ndcgAt(n, split.targetValid, u, split.targetTrain, 10);
+            }
+        }
+        int best = 0;
+        for (int c = 1; c < candidates.length; c++) {
+            if (sum[c] > sum[best]) {
+                best = c;
+            }
+        }
+        teacherKValidation = Arrays.stream(sum).map(x -> x / validCold.length).toArray();
+        LOG.info("joint: teacher K by validation NDCG@10 of n_u: {} -> {}", Arrays.toString(candidates),
+                Arrays.toString(teacherKValidation));
+        return candidates[best];
+    }
+
+    /**
+     * The validation NDCG@10 of n_u alone for each candidate K of the last fit's selection, in the order of
+     * {@link io.crossinterest.baselines.SourceNeighbours#CANDIDATE_K} (empty when K was given or not selected).
+     */
+    public double[] teacherKValidation() {
+        return teacherKValidation.clone();
+    }
+
+    /** The teacher's K of the last fit (0 when the fit had no teacher). */
+    public int teacherNeighbours() {
+        return teacher == null ? 0 : teacherK;
+    }
+
     /** Embedding row of token t ← mean of Q_src over the source items hashed to t (first min(k, E) coordinates). */
     private void initEmbeddings(ComputationGraph g, CfFactors src) {
         INDArray w = g.getLayer(CnnEncoder.EMBEDDING).getParam("W"); // [V, E]
@@ -278,7 +342,7 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
                     for (int r = 0; r < n; r++) {
                         int u = users[from + r];
                         boolean taught = teacher != null && teacher.distribution(
-                                taughtBy.computeIfAbsent(u, x -> teacher.neighbours(x, config.neighbours)), nu);
+                                taughtBy.computeIfAbsent(u, x -> teacher.neighbours(x, teacherK)), nu);
                         double eta = taught ? config.neighbourWeight : 0.0;
                         float w = (float) ((1 - eta) / t.rowLength(u));
                         for (int k = t.rowStart(u); k < t.rowEnd(u); k++) {
@@ -504,11 +568,15 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
         return List.copyOf(history);
     }
 
-    /** e.g. {@code "epoch=7 of 10, validation ndcg@10=0.0446"} (epoch 0: the starting point, before training). */
+    /**
+     * e.g. {@code "epoch=7 of 10, teacher k=100, validation ndcg@10=0.0446"} (epoch 0: the starting point, before
+     * training; the teacher's K when there is one).
+     */
     @Override
     public String selection() {
         requireFitted();
-        return String.format(java.util.Locale.ROOT, "epoch=%d of %d, %s", bestEpoch + 1, history.size(),
+        return String.format(java.util.Locale.ROOT, "epoch=%d of %d, %s%s", bestEpoch + 1, history.size(),
+                teacher == null ? "" : "teacher k=" + teacherK + ", ",
                 selectedByNdcg ? String.format(java.util.Locale.ROOT, "validation ndcg@10=%.4f", bestCriterion)
                         : String.format(java.util.Locale.ROOT, "warm validation loss=%.4f", -bestCriterion));
     }

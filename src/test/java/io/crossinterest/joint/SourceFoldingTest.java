@@ -189,9 +189,28 @@ class SourceFoldingTest {
         m.fit(s);
         double ndcg = Splits.meanNdcg(s, s.testColdUsers, s.targetTest, m::scoreItems, 10);
         assertTrue(ndcg > 0.5, "neighbour-taught joint NDCG@10 " + ndcg);
+        assertEquals(20, m.teacherNeighbours());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Planted.tinyJoint().withNeighbourTeacher(1.0, 20));
         assertTrue(e.getMessage().contains("neighbourWeight"), e.getMessage());
+    }
+
+    @Test
+    void theTeachersKIsSelectedOnValidation() {
+        // 75 warm users per planted group: the 50 nearest are all of the user's own group, 100 or more are not
+        CrossDomainSplit s = Planted.split(11L);
+        JointModel m = new JointModel(Planted.tinyJoint().withSourceFolding(true)
+                .withNeighbourTeacher(0.5, JointConfig.SELECT_NEIGHBOURS), Planted::als)
+                .withSourceCf(AlsTargetFactorizer.sourceBlock(ALS), ALS);
+        m.fit(s);
+        assertEquals(50, m.teacherNeighbours());
+        double[] byK = m.teacherKValidation(); // K = 50, 100, 300, 1000 (capped at the 300 warm users)
+        assertEquals(4, byK.length);
+        assertTrue(byK[0] > byK[1] && byK[0] > byK[2], "validation NDCG@10 by K " + Arrays.toString(byK));
+        assertTrue(m.selection().contains("teacher k=50"), m.selection());
+        double ndcg = Splits.meanNdcg(s, s.testColdUsers, s.targetTest, m::scoreItems, 10);
+        assertTrue(ndcg > 0.5, "neighbour-taught joint NDCG@10 " + ndcg);
+        assertThrows(IllegalArgumentException.class, () -> Planted.tinyJoint().withNeighbourTeacher(0.5, -1));
     }
 
     @Test

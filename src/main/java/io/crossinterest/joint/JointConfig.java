@@ -195,7 +195,8 @@ public final class JointConfig implements Serializable {
                 + ", wDl=" + wDl + ", freezeEncoder=" + freezeEncoder + ", tuneQ=" + tuneQ
                 + ", sourceFolding=" + sourceFolding + ", scoring=" + scoring
                 + ", lr=" + learningRate + ", l2=" + l2 + ", dropout=" + dropout
-                + ", neighbourWeight=" + neighbourWeight + ", neighbours=" + neighbours + ", batch=" + batchSize
+                + ", neighbourWeight=" + neighbourWeight
+                + ", neighbours=" + (neighbours == SELECT_NEIGHBOURS ? "selected" : neighbours) + ", batch=" + batchSize
                 + ", maxEpochs=" + maxEpochs + ", patience="
                 + patience + ", seed=" + seed + ", " + encoder + "}";
     }

@@ -163,7 +163,8 @@ public class DemoCommand implements Callable<Integer> {
      * The joint model fitted in step 2, offered to the evaluation under its own name: fitting it again on the same
      * split would give the same model (seeded) at the cost of minutes. Refuses any other split.
      */
-    static final class AlreadyFitted implements ColdStartModelProvider, ColdStartModel {
+    static final class AlreadyFitted implements ColdStartModelProvider, ColdStartModel,
+            io.crossinterest.eval.SelectionReport {
         private final JointModel model;
         private final CrossDomainSplit fittedOn;
 
@@ -198,6 +199,11 @@ public class DemoCommand implements Callable<Integer> {
         @Override
         public double[] categoryInterest(int user) {
             return model.categoryInterest(user);
+        }
+
+        @Override
+        public String selection() {
+            return model.selection();
         }
     }
 

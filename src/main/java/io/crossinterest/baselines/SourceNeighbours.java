@@ -49,29 +49,56 @@ public final class SourceNeighbours implements ColdStartModel, SelectionReport {
             throw new IllegalStateException("source-knn needs warm users with target rows; the split has none");
         }
         evidence = new NeighbourEvidence(source.users.data(), source.users.rank(), target, warm);
-        popularity = new double[split.numTargetItems()];
-        for (int e = 0; e < target.nnz(); e++) {
-            popularity[target.col(e)] += 1;
-        }
-        double best = Double.NEGATIVE_INFINITY;
-        int bestK = CANDIDATE_K[0];
-        for (int candidate : CANDIDATE_K) {
-            if (candidate > warm.length && candidate != CANDIDATE_K[0]) {
+        popularity = popularity(target, split.numTargetItems());
+        KSelection selected = selectK(split, evidence, popularity);
+        k = selected.k();
+        validationNdcg = selected.validationNdcg()[selected.index()];
+    }
+
+    /**
+     * The selected K ({@code CANDIDATE_K[index]}) and the validation NDCG@10 of every candidate, in the order of
+     * {@link #CANDIDATE_K} (NaN for a K larger than the number of warm users, which is not tried).
+     */
+    public record KSelection(int k, int index, double[] validationNdcg) {
+    }
+
+    /**
+     * The K of {@link #CANDIDATE_K} whose score(u, ·) = n_u + 1e-9·popularity ranks the validation cold users' hidden
+     * target items best (NDCG@10; ties to the smaller K). Also the joint model's rule when its teacher's K is selected.
+     */
+    public static KSelection selectK(CrossDomainSplit split, NeighbourEvidence evidence, double[] popularity) {
+        double[] ndcg = new double[CANDIDATE_K.length];
+        Arrays.fill(ndcg, Double.NaN);
+        int best = 0;
+        for (int c = 0; c < CANDIDATE_K.length; c++) {
+            int candidate = CANDIDATE_K[c];
+            if (c > 0 && candidate > evidence.numCandidates()) {
                 break;
             }
-            k = candidate;
-            double v = ColdStartEvaluator.validationNdcg(split, this::scoreItems);
-            if (v > best) {
-                best = v;
-                bestK = candidate;
+            ndcg[c] = ColdStartEvaluator.validationNdcg(split, (u, out) -> score(evidence, popularity, candidate, u,
+                    out));
+            if (ndcg[c] > ndcg[best]) {
+                best = c;
             }
         }
-        k = bestK;
-        validationNdcg = best;
+        return new KSelection(CANDIDATE_K[best], best, ndcg);
+    }
+
+    /** Training counts of the target items (the tie-breaker of the neighbour scores). */
+    public static double[] popularity(InteractionMatrix target, int numItems) {
+        double[] p = new double[numItems];
+        for (int e = 0; e < target.nnz(); e++) {
+            p[target.col(e)] += 1;
+        }
+        return p;
     }
 
     @Override
     public void scoreItems(int user, double[] out) {
+        score(evidence, popularity, k, user, out);
+    }
+
+    private static void score(NeighbourEvidence evidence, double[] popularity, int k, int user, double[] out) {
         evidence.distribution(user, k, out);
         for (int v = 0; v < out.length; v++) {
             out[v] += 1e-9 * popularity[v];

@@ -241,53 +241,30 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
     }
 
     /**
-     * The teacher's K: the candidate of {@link io.crossinterest.baselines.SourceNeighbours#CANDIDATE_K} whose n_u
-     * alone ranks the validation cold users' hidden target items best (NDCG@10, ties to the smaller K; popularity
-     * breaks ties between items, as in source-knn). Without validation cold users: 300.
+     * The teacher's K, selected on the validation cold users as source-knn selects its K
+     * ({@link io.crossinterest.baselines.SourceNeighbours#selectK}). Without validation cold users: 300.
      */
     private int selectTeacherK() {
-        int[] candidates = io.crossinterest.baselines.SourceNeighbours.CANDIDATE_K;
-        int[] validCold = split.validColdUsers == null ? new int[0] : Arrays.stream(split.validColdUsers)
-                .filter(u -> split.targetValid != null && u < split.targetValid.numRows()
-                        && split.targetValid.rowLength(u) > 0)
-                .toArray();
-        if (validCold.length == 0) {
+        boolean anyValid = split.validColdUsers != null && split.targetValid != null && Arrays.stream(
+                split.validColdUsers).anyMatch(u -> u < split.targetValid.numRows()
+                        && split.targetValid.rowLength(u) > 0);
+        if (!anyValid) {
             return 300;
         }
-        double[] popularity = new double[split.numTargetItems()];
-        for (int e = 0; e < split.targetTrain.nnz(); e++) {
-            popularity[split.targetTrain.col(e)] += 1;
-        }
-        int maxK = Math.min(candidates[candidates.length - 1], Math.max(1, teacher.numCandidates()));
-        double[] sum = new double[candidates.length];
-        double[] n = new double[split.numTargetItems()];
-        for (int u : validCold) {
-            io.crossinterest.baselines.NeighbourEvidence.Neighbours all = teacher.neighbours(u, maxK);
-            for (int c = 0; c < candidates.length; c++) {
-                int k = Math.min(candidates[c], all.users().length); // the K nearest: a prefix of the nearest maxK
-                teacher.distribution(new io.crossinterest.baselines.NeighbourEvidence.Neighbours(
-                        Arrays.copyOf(all.users(), k), Arrays.copyOf(all.sims(), k)), n);
-                for (int v = 0; v < n.length; v++) {
-                    n[v] += 1e-9 * popularity[v];
-                }
-                sum[c] += ndcgAt(n, split.targetValid, u, split.targetTrain, 10);
-            }
-        }
-        int best = 0;
-        for (int c = 1; c < candidates.length; c++) {
-            if (sum[c] > sum[best]) {
-                best = c;
-            }
-        }
-        teacherKValidation = Arrays.stream(sum).map(x -> x / validCold.length).toArray();
-        LOG.info("joint: teacher K by validation NDCG@10 of n_u: {} -> {}", Arrays.toString(candidates),
+        io.crossinterest.baselines.SourceNeighbours.KSelection s = io.crossinterest.baselines.SourceNeighbours.selectK(
+                split, teacher, io.crossinterest.baselines.SourceNeighbours.popularity(split.targetTrain,
+                        split.numTargetItems()));
+        teacherKValidation = s.validationNdcg();
+        LOG.info("joint: teacher K by validation NDCG@10 of n_u: {} -> {}",
+                Arrays.toString(io.crossinterest.baselines.SourceNeighbours.CANDIDATE_K),
                 Arrays.toString(teacherKValidation));
-        return candidates[best];
+        return s.k();
     }
 
     /**
      * The validation NDCG@10 of n_u alone for each candidate K of the last fit's selection, in the order of
-     * {@link io.crossinterest.baselines.SourceNeighbours#CANDIDATE_K} (empty when K was given or not selected).
+     * {@link io.crossinterest.baselines.SourceNeighbours#CANDIDATE_K} (NaN: not tried, more than the warm users;
+     * empty when K was given or not selected).
      */
     public double[] teacherKValidation() {
         return teacherKValidation.clone();

@@ -11,9 +11,9 @@ import io.crossinterest.eval.ModelSettings;
  * embeddings start from the source block's ALS item factors, the source block's CF reading s_u is fed next to H_u into
  * W2, and the ranking loss is taught by the user's {@value #TEACHER_NEIGHBOURS} nearest warm users in the source CF
  * space with weight η = {@value #TEACHER_WEIGHT} (a fixed K: selecting it on validation as source-knn does measured
- * worse for the student, docs/joint-model.md change 9). Target and source factors come from implicit ALS with the baselines'
- * settings (rank and iterations from {@link ModelSettings}, λ = 0.1, α = 10), so the joint model and the CF baselines
- * see the same Q and the same source factors.
+ * worse for the student, docs/joint-model.md change 9). Target and source factors come from implicit ALS with the
+ * baselines' settings (rank and iterations from {@link ModelSettings}, λ = 0.1, α = 10), so the joint model and the CF
+ * baselines see the same Q and the same source factors.
  */
 public final class JointModelProvider implements ColdStartModelProvider {
     static final double LAMBDA = 0.1;

@@ -47,7 +47,7 @@ public final class Popularity implements ColdStartModel, SelectionReport {
     }
 
     /** Column sums of the target training matrix: Σ_u [r_ui &gt; 0] or Σ_u r_ui. */
-    static double[] counts(InteractionMatrix targetTrain, Count c) {
+    public static double[] counts(InteractionMatrix targetTrain, Count c) {
         double[] s = new double[targetTrain.numCols()];
         for (int k = 0; k < targetTrain.nnz(); k++) {
             s[targetTrain.col(k)] += c == Count.USERS ? 1.0 : targetTrain.value(k);

@@ -49,7 +49,7 @@ public final class SourceNeighbours implements ColdStartModel, SelectionReport {
             throw new IllegalStateException("source-knn needs warm users with target rows; the split has none");
         }
         evidence = new NeighbourEvidence(source.users.data(), source.users.rank(), target, warm);
-        popularity = popularity(target, split.numTargetItems());
+        popularity = Popularity.counts(target, Popularity.Count.USERS);
         KSelection selected = selectK(split, evidence, popularity);
         k = selected.k();
         validationNdcg = selected.validationNdcg()[selected.index()];
@@ -64,7 +64,8 @@ public final class SourceNeighbours implements ColdStartModel, SelectionReport {
 
     /**
      * The K of {@link #CANDIDATE_K} whose score(u, ·) = n_u + 1e-9·popularity ranks the validation cold users' hidden
-     * target items best (NDCG@10; ties to the smaller K). Also the joint model's rule when its teacher's K is selected.
+     * target items best (NDCG@10; ties to the smaller K); {@code popularity}: the training user counts of the target
+     * items ({@link Popularity#counts}). Also the joint model's rule when its teacher's K is selected.
      */
     public static KSelection selectK(CrossDomainSplit split, NeighbourEvidence evidence, double[] popularity) {
         double[] ndcg = new double[CANDIDATE_K.length];
@@ -82,15 +83,6 @@ public final class SourceNeighbours implements ColdStartModel, SelectionReport {
             }
         }
         return new KSelection(CANDIDATE_K[best], best, ndcg);
-    }
-
-    /** Training counts of the target items (the tie-breaker of the neighbour scores). */
-    public static double[] popularity(InteractionMatrix target, int numItems) {
-        double[] p = new double[numItems];
-        for (int e = 0; e < target.nnz(); e++) {
-            p[target.col(e)] += 1;
-        }
-        return p;
     }
 
     @Override

@@ -177,11 +177,8 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
                 split.numTargetItems(), folding == null ? 0 : folding.rank());
         CnnEncoder.copyParams(pre, net.graph, net.outputs.contains(CnnEncoder.DL_HEAD)
                 ? CnnEncoder.encoderAndHead() : CnnEncoder.ENCODER_LAYERS);
-        double[] counts = new double[split.numTargetItems()];
-        for (int e = 0; e < split.targetTrain.nnz(); e++) {
-            counts[split.targetTrain.col(e)] += 1;
-        }
-        net.initRankHead(cf, counts);
+        net.initRankHead(cf, io.crossinterest.baselines.Popularity.counts(split.targetTrain,
+                io.crossinterest.baselines.Popularity.Count.USERS));
 
         // training users: warm users with source behaviour; a seeded slice of them validates the loss
         int[] warm = Arrays.stream(split.warmUsers)
@@ -252,8 +249,8 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
             return 300;
         }
         io.crossinterest.baselines.SourceNeighbours.KSelection s = io.crossinterest.baselines.SourceNeighbours.selectK(
-                split, teacher, io.crossinterest.baselines.SourceNeighbours.popularity(split.targetTrain,
-                        split.numTargetItems()));
+                split, teacher, io.crossinterest.baselines.Popularity.counts(split.targetTrain,
+                        io.crossinterest.baselines.Popularity.Count.USERS));
         teacherKValidation = s.validationNdcg();
         LOG.info("joint: teacher K by validation NDCG@10 of n_u: {} -> {}",
                 Arrays.toString(io.crossinterest.baselines.SourceNeighbours.CANDIDATE_K),

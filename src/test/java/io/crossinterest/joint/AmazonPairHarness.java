@@ -24,7 +24,17 @@ public final class AmazonPairHarness {
         CfFactors cf = QuickAls.fit(s.targetTrain, rank, 10, 1.0, 10.0, seed);
         System.out.printf("als rank %d %.1f s%n", rank, (System.nanoTime() - t0) / 1e9);
         java.util.Map<String, org.deeplearning4j.nn.graph.ComputationGraph> encoders = new java.util.HashMap<>();
-        java.util.Map<String, CfFactors> srcCache = new java.util.HashMap<>();
+        // the source block's ALS (the baselines' settings), factorised once for every variant that needs it
+        io.crossinterest.cf.als.AlsConfig als = io.crossinterest.cf.als.AlsConfig.defaults().withRank(rank)
+                .withIterations(10).withLambda(0.1).withAlpha(10.0).withSeed(seed).withThreads(1);
+        CfFactors[] srcF = new CfFactors[1];
+        java.util.function.IntFunction<double[]> srcRow = w -> {
+            if (srcF[0] == null) {
+                srcF[0] = AlsTargetFactorizer.sourceBlock(als).factorize(s);
+            }
+            return java.util.Arrays.copyOfRange(srcF[0].users(), w * rank, (w + 1) * rank);
+        };
+        int[] warmT = java.util.Arrays.stream(s.warmUsers).filter(u -> s.targetTrain.rowLength(u) > 0).toArray();
         io.crossinterest.eval.ModelRegistry registry = io.crossinterest.eval.ModelRegistry.fromClassPath();
         for (int i = 5; i < a.length; i++) {
             if (registry.contains(a[i])) { // a model of `evaluate --models`, with its settings (1 thread)
@@ -47,39 +57,7 @@ public final class AmazonPairHarness {
                         qn = Double.parseDouble(parts[x].substring(1));
                     }
                 }
-                final double fp = pw, fq = qn;
-                io.crossinterest.cf.als.AlsConfig als = io.crossinterest.cf.als.AlsConfig.defaults().withRank(rank)
-                        .withIterations(10).withLambda(0.1).withAlpha(10.0).withSeed(seed).withThreads(1);
-                CfFactors src = srcCache.computeIfAbsent("src", k -> AlsTargetFactorizer.sourceBlock(als).factorize(s));
-                double[] pop2 = Splits.popularity(s);
-                int[] warmT = java.util.Arrays.stream(s.warmUsers).filter(u -> s.targetTrain.rowLength(u) > 0)
-                        .toArray();
-                java.util.function.BiConsumer<Integer, double[]> knn = (u, out) -> {
-                    double[] sim = new double[warmT.length];
-                    for (int w = 0; w < warmT.length; w++) {
-                        double dot = 0, nu = 0, nw = 0;
-                        for (int j = 0; j < rank; j++) {
-                            double x = src.users()[u * rank + j], y = src.users()[warmT[w] * rank + j];
-                            dot += x * y;
-                            nu += x * x;
-                            nw += y * y;
-                        }
-                        sim[w] = nu == 0 || nw == 0 ? 0 : dot / Math.sqrt(nu * nw);
-                    }
-                    int[] top = JointModel.topK(sim, kn);
-                    for (int v = 0; v < out.length; v++) {
-                        out[v] = 1e-6 * pop2[v];
-                    }
-                    for (int w : top) {
-                        int uw = warmT[w];
-                        double wt = Math.pow(Math.max(0, sim[w]), fp)
-                                / Math.pow(s.targetTrain.rowLength(uw), fq);
-                        for (int e = s.targetTrain.rowStart(uw); e < s.targetTrain.rowEnd(uw); e++) {
-                            out[s.targetTrain.col(e)] += wt;
-                        }
-                    }
-                };
-                report(a[i], s, knn, 0);
+                report(a[i], s, knn(s, warmT, kn, pop, srcRow, srcRow, pw, qn), 0);
                 continue;
             }
             JointConfig c = variant(a[i]).withSeed(seed);
@@ -100,8 +78,6 @@ public final class AmazonPairHarness {
             JointModel m = new JointModel(c, split -> cf);
             System.out.println("variant " + a[i] + ": " + c);
             if (a[i].startsWith("fold") || a[i].startsWith("teach")) {
-                io.crossinterest.cf.als.AlsConfig als = io.crossinterest.cf.als.AlsConfig.defaults().withRank(rank)
-                        .withIterations(10).withLambda(0.1).withAlpha(10.0).withSeed(seed).withThreads(1);
                 m.withSourceCf(AlsTargetFactorizer.sourceBlock(als), als);
             } else if (a[i].endsWith("-srcinit")) {
                 m.withSourceCfInit(split -> QuickAls.fit(split.source, rank, 10, 1.0, 10.0, seed));
@@ -115,15 +91,8 @@ public final class AmazonPairHarness {
                     m.bestEpoch() + 1, m.history().size(), secs, java.util.Arrays.toString(m.pretrainLosses()),
                     m.history());
             report(a[i], s, m::scoreItems, secs);
-            int[] warmT = java.util.Arrays.stream(s.warmUsers).filter(u -> s.targetTrain.rowLength(u) > 0).toArray();
-            double[] pop3 = Splits.popularity(s);
-            io.crossinterest.cf.als.AlsConfig srcAls = io.crossinterest.cf.als.AlsConfig.defaults().withRank(rank)
-                    .withIterations(10).withLambda(0.1).withAlpha(10.0).withSeed(seed).withThreads(1);
-            CfFactors srcF = AlsTargetFactorizer.sourceBlock(srcAls).factorize(s);
-            java.util.function.IntFunction<double[]> srcRow = w -> java.util.Arrays.copyOfRange(srcF.users(),
-                    w * rank, (w + 1) * rank);
             for (int kn : new int[] {300}) {
-                java.util.function.BiConsumer<Integer, double[]> byS = knn(s, warmT, kn, pop3, srcRow, srcRow);
+                java.util.function.BiConsumer<Integer, double[]> byS = knn(s, warmT, kn, pop, srcRow, srcRow, 1, 0);
                 report(a[i] + "+knnS" + kn, s, byS, 0);
                 for (double g : new double[] {0.25, 0.5, 0.75, 0.9}) {
                     report(a[i] + "+mixS" + kn + "@" + g, s, mix(m::scoreItems, byS, g), 0);
@@ -141,13 +110,14 @@ public final class AmazonPairHarness {
                     }
                 }
             }
-            for (int kn : new int[] {}) {
+            Integer byPhatK = Integer.getInteger("knnByPhat"); // -DknnByPhat=K: the docs' "kNN by P̂" rows
+            for (int kn : byPhatK == null ? new int[0] : new int[] {byPhatK}) {
                 // neighbours by P̂_u against the warm users' ALS P_w, and against their P̂_w
-                java.util.function.BiConsumer<Integer, double[]> byP = knn(s, warmT, kn, pop3,
+                java.util.function.BiConsumer<Integer, double[]> byP = knn(s, warmT, kn, pop,
                         u -> toDouble(m.predictedFactors(u)), w -> java.util.Arrays.copyOfRange(cf.users(),
-                                w * cf.rank(), (w + 1) * cf.rank()));
-                java.util.function.BiConsumer<Integer, double[]> byPhat = knn(s, warmT, kn, pop3,
-                        u -> toDouble(m.predictedFactors(u)), w -> toDouble(m.predictedFactors(w)));
+                                w * cf.rank(), (w + 1) * cf.rank()), 1, 0);
+                java.util.function.BiConsumer<Integer, double[]> byPhat = knn(s, warmT, kn, pop,
+                        u -> toDouble(m.predictedFactors(u)), w -> toDouble(m.predictedFactors(w)), 1, 0);
                 report(a[i] + "+knnP" + kn, s, byP, 0);
                 report(a[i] + "+knnPh" + kn, s, byPhat, 0);
                 for (double g : new double[] {0.25, 0.5, 0.75}) {
@@ -165,9 +135,13 @@ public final class AmazonPairHarness {
         return d;
     }
 
-    /** score_v = Σ_{w in the K nearest warm users by cosine} max(0, cos) [v ∈ T_w], normalised to sum 1. */
+    /**
+     * score_v = Σ_{w in the K nearest warm users by cosine} max(0, cos)^p [v ∈ T_w] / |T_w|^q, normalised to sum 1
+     * (popularity breaks ties).
+     */
     static java.util.function.BiConsumer<Integer, double[]> knn(CrossDomainSplit s, int[] warm, int k, double[] pop,
-            java.util.function.IntFunction<double[]> query, java.util.function.IntFunction<double[]> key) {
+            java.util.function.IntFunction<double[]> query, java.util.function.IntFunction<double[]> key, double simPower,
+            double lengthPower) {
         double[][] keys = new double[warm.length][];
         for (int w = 0; w < warm.length; w++) {
             keys[w] = key.apply(warm[w]);
@@ -187,9 +161,10 @@ public final class AmazonPairHarness {
             double total = 0;
             java.util.Arrays.fill(out, 0);
             for (int w : JointModel.topK(sim, k)) {
+                double wt = Math.pow(sim[w], simPower) / Math.pow(s.targetTrain.rowLength(warm[w]), lengthPower);
                 for (int e = s.targetTrain.rowStart(warm[w]); e < s.targetTrain.rowEnd(warm[w]); e++) {
-                    out[s.targetTrain.col(e)] += sim[w];
-                    total += sim[w];
+                    out[s.targetTrain.col(e)] += wt;
+                    total += wt;
                 }
             }
             for (int v = 0; v < out.length; v++) {

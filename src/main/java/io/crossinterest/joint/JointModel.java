@@ -51,6 +51,9 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
     private TargetFactorizer sourceFactorizer;
     private io.crossinterest.cf.als.AlsConfig foldingAls;
     private SourceFolding folding;
+    private double bridgeRidge;
+    /** The ridge map W2 started from in the last fit (r rows of W, then b), or null. */
+    private double[][] bridgeMap;
     /** s_u of every user of the split (with source folding), computed once per fit. */
     private float[][] userSourceCf;
     /** The neighbourhood teacher of the ranking loss (when neighbourWeight &gt; 0), for the current fit. */
@@ -104,6 +107,18 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
         return this;
     }
 
+    /**
+     * Starts W2 at the ridge map from s_u to P_u ({@link #initBridge}) instead of at random; {@code ridge} &gt; 0 is
+     * λ relative to the mean variance of s_u (0 = off). Needs source folding. Returns this.
+     */
+    public JointModel withBridgeInit(double ridge) {
+        if (!(ridge >= 0)) {
+            throw new IllegalArgumentException("bridge ridge must be >= 0, got " + ridge);
+        }
+        this.bridgeRidge = ridge;
+        return this;
+    }
+
     /** The name this model reports under (default {@code joint}; an ablation registers the model under another). */
     public JointModel named(String modelName) {
         this.name = java.util.Objects.requireNonNull(modelName, "modelName");
@@ -154,6 +169,7 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
         }
         folding = null;
         userSourceCf = null;
+        bridgeMap = null;
         if (config.sourceFolding) {
             if (sourceCf == null || foldingAls == null) {
                 throw new IllegalStateException("sourceFolding needs the source-block CF: call withSourceCf");
@@ -197,6 +213,12 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
                 .toArray();
         boolean byNdcg = validCold.length > 0;
 
+        if (bridgeRidge > 0) {
+            if (folding == null) {
+                throw new IllegalStateException("the bridge initialisation needs source folding (s_u)");
+            }
+            initBridge(net, train);
+        }
         // the starting point (pre-trained encoder, Q, popularity bias) is itself a candidate: epoch -1
         double best = byNdcg ? validNdcg(net.graph, validCold) : -validLoss(net, validWarm);
         INDArray bestParams = net.graph.params().dup();
@@ -270,6 +292,78 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
     /** The teacher's K of the last fit (0 when the fit had no teacher). */
     public int teacherNeighbours() {
         return teacher == null ? 0 : teacherK;
+    }
+
+    /**
+     * W2 starts at the ridge regression of the warm training users' ALS factors on their source reading, P_u ≈ W·s_u +
+     * b ({@link #ridgeMap}; the H_u block of W2 at 0). The starting point is then a linear EMCDR map on s_u, and
+     * training adds the encoder and the ranking loss to it.
+     */
+    private void initBridge(JointNetwork net, int[] train) {
+        int r = folding.rank();
+        int k = cf.rank();
+        double[][] map = ridgeMap(userSourceCf, cf.users(), k, train, bridgeRidge);
+        bridgeMap = map;
+        INDArray w2 = net.graph.getLayer(JointNetwork.PHAT).getParam("W"); // [hidden + r, k]: H_u rows, then s_u rows
+        long hidden = w2.size(0) - r;
+        w2.assign(0);
+        for (int i = 0; i < r; i++) {
+            for (int j = 0; j < k; j++) {
+                w2.putScalar(hidden + i, j, map[i][j]);
+            }
+        }
+        net.graph.getLayer(JointNetwork.PHAT).setParam("b", Nd4j.createFromArray(JointNetwork.toFloat(map[r]))
+                .reshape(1, k));
+    }
+
+    /**
+     * Ridge regression y_u ≈ Wᵀ·x_u + b over {@code rows}: W = (X_cᵀX_c + λI)⁻¹ X_cᵀY_c on centred rows, b = mean(y) −
+     * Wᵀ·mean(x), λ = {@code ridge}·tr(X_cᵀX_c)/r (relative to x's mean variance). x_u = {@code x[u]} (length r), y_u =
+     * {@code y[u·k … u·k + k)}. Returns r + 1 rows of length k: W's rows, then b.
+     */
+    static double[][] ridgeMap(float[][] x, double[] y, int k, int[] rows, double ridge) {
+        int r = x[rows[0]].length;
+        double[] mx = new double[r];
+        double[] my = new double[k];
+        for (int u : rows) {
+            for (int i = 0; i < r; i++) {
+                mx[i] += x[u][i] / (double) rows.length;
+            }
+            for (int j = 0; j < k; j++) {
+                my[j] += y[u * k + j] / rows.length;
+            }
+        }
+        double[][] a = new double[r][r];
+        double[][] b = new double[r][k];
+        for (int u : rows) {
+            for (int i = 0; i < r; i++) {
+                double xi = x[u][i] - mx[i];
+                for (int i2 = 0; i2 < r; i2++) {
+                    a[i][i2] += xi * (x[u][i2] - mx[i2]);
+                }
+                for (int j = 0; j < k; j++) {
+                    b[i][j] += xi * (y[u * k + j] - my[j]);
+                }
+            }
+        }
+        double trace = 0;
+        for (int i = 0; i < r; i++) {
+            trace += a[i][i];
+        }
+        for (int i = 0; i < r; i++) {
+            a[i][i] += ridge * trace / r + 1e-12;
+        }
+        INDArray w = org.nd4j.linalg.inverse.InvertMatrix.invert(Nd4j.createFromArray(a), false)
+                .mmul(Nd4j.createFromArray(b));
+        double[][] out = new double[r + 1][k];
+        for (int j = 0; j < k; j++) {
+            out[r][j] = my[j];
+            for (int i = 0; i < r; i++) {
+                out[i][j] = w.getDouble(i, j);
+                out[r][j] -= out[i][j] * mx[i];
+            }
+        }
+        return out;
     }
 
     /** Embedding row of token t ← mean of Q_src over the source items hashed to t (first min(k, E) coordinates). */
@@ -498,6 +592,11 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
     }
 
     /** P̂_u of a user of the fitted split. */
+    /** The ridge map s_u → P_u that W2 started from in the last fit (rows of W, then b); null without it. */
+    double[][] bridgeMap() {
+        return bridgeMap;
+    }
+
     public float[] predictedFactors(int user) {
         requireFitted();
         return encodedUsers.phat()[user].clone();

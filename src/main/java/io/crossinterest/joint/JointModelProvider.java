@@ -11,7 +11,8 @@ import io.crossinterest.eval.ModelSettings;
  * embeddings start from the source block's ALS item factors, the source block's CF reading s_u is fed next to H_u into
  * W2, and the ranking loss is taught by the user's {@value #TEACHER_NEIGHBOURS} nearest warm users in the source CF
  * space with weight η = {@value #TEACHER_WEIGHT} (a fixed K: selecting it on validation as source-knn does measured
- * worse for the student, docs/joint-model.md change 9). Target and source factors come from implicit ALS with the
+ * worse for the student, docs/joint-model.md change 9). W2 starts at the ridge map from s_u to the ALS factors P_u
+ * instead of at random (change 10). Target and source factors come from implicit ALS with the
  * baselines' settings (rank and iterations from {@link ModelSettings}, λ = 0.1, α = 10), so the joint model and the CF
  * baselines see the same Q and the same source factors.
  */
@@ -20,6 +21,8 @@ public final class JointModelProvider implements ColdStartModelProvider {
     static final double ALPHA = 10.0;
     static final double TEACHER_WEIGHT = 0.8;
     static final int TEACHER_NEIGHBOURS = 300;
+    /** λ of the ridge map s_u → P_u that W2 starts from, relative to the mean variance of s_u (change 10). */
+    static final double BRIDGE_RIDGE = 0.01;
 
     @Override
     public String name() {
@@ -37,7 +40,8 @@ public final class JointModelProvider implements ColdStartModelProvider {
                 .withNeighbourTeacher(TEACHER_WEIGHT, TEACHER_NEIGHBOURS);
         AlsConfig als = AlsConfig.defaults().withRank(s.rank).withIterations(s.alsIterations).withLambda(LAMBDA)
                 .withAlpha(ALPHA).withSeed(s.seed).withThreads(s.threads);
-        return new JointModel(c, new AlsTargetFactorizer(als)).withSourceCf(AlsTargetFactorizer.sourceBlock(als), als);
+        return new JointModel(c, new AlsTargetFactorizer(als)).withSourceCf(AlsTargetFactorizer.sourceBlock(als), als)
+                .withBridgeInit(BRIDGE_RIDGE);
     }
 
     /**

@@ -60,6 +60,43 @@ public final class AmazonPairHarness {
                 report(a[i], s, knn(s, warmT, kn, pop, srcRow, srcRow, pw, qn), 0);
                 continue;
             }
+            if (a[i].startsWith("ridge")) { // ridgeS / ridgeA: the ridge map to P_u from the fold-in s_u (S) or
+                // from the source ALS factor (A), scored P̂·Q; -Dvocab and -DseqLen shape the fold-in's tokens
+                JointConfig c = variant("fold").withSeed(seed);
+                io.crossinterest.encoder.SourceTokenizer tok = io.crossinterest.encoder.SourceTokenizer.forSplit(s,
+                        c.encoder);
+                srcRow.apply(0);
+                float[][] x;
+                if (a[i].equals("ridgeS")) {
+                    SourceFolding f = SourceFolding.of(s, srcF[0], als, tok, c.encoder.seqLen);
+                    x = f.foldIn(java.util.Arrays.asList(tok.userTokens(s)));
+                } else {
+                    x = new float[s.numUsers()][];
+                    for (int u = 0; u < x.length; u++) {
+                        x[u] = JointNetwork.toFloat(srcRow.apply(u));
+                    }
+                }
+                int[] rows = java.util.Arrays.stream(warmT).filter(u -> s.source.rowLength(u) > 0).toArray();
+                for (double lam : new double[] {1e-3, 1e-2, 1e-1}) {
+                    double[][] map = JointModel.ridgeMap(x, cf.users(), rank, rows, lam);
+                    report(a[i] + "@" + lam, s, (u, out) -> {
+                        double[] p = map[rank].clone();
+                        for (int ii = 0; ii < rank; ii++) {
+                            for (int j = 0; j < rank; j++) {
+                                p[j] += x[u][ii] * map[ii][j];
+                            }
+                        }
+                        for (int v = 0; v < out.length; v++) {
+                            double d = 0;
+                            for (int j = 0; j < rank; j++) {
+                                d += p[j] * cf.items()[v * rank + j];
+                            }
+                            out[v] = d;
+                        }
+                    }, 0);
+                }
+                continue;
+            }
             JointConfig c = variant(a[i]).withSeed(seed);
             io.crossinterest.encoder.SourceTokenizer tok = io.crossinterest.encoder.SourceTokenizer.forSplit(s,
                     c.encoder);
@@ -83,6 +120,9 @@ public final class AmazonPairHarness {
                 m.withSourceCfInit(split -> QuickAls.fit(split.source, rank, 10, 1.0, 10.0, seed));
             } else {
                 m.withPretrainedEncoder(pre.clone());
+            }
+            if (Double.parseDouble(System.getProperty("bridge", "0")) > 0) { // -Dbridge=λ: W2 from the ridge map
+                m.withBridgeInit(Double.parseDouble(System.getProperty("bridge")));
             }
             long t = System.nanoTime();
             m.fit(s);
@@ -193,10 +233,26 @@ public final class AmazonPairHarness {
     }
 
     static JointConfig variant(String name) {
-        JointConfig d = JointConfig.defaults().withEncoder(JointConfig.defaults().encoder
+        int colon = name.indexOf(':'); // NAME:mod:mod…, mods fixq (Q not tuned), frozen (encoder), nomse (no L_CF MSE)
+        if (colon >= 0) {
+            JointConfig c = variant(name.substring(0, colon));
+            for (String mod : name.substring(colon + 1).split(":")) {
+                c = switch (mod) {
+                    case "fixq" -> c.withTuneQ(false);
+                    case "frozen" -> c.withFreezeEncoder(true);
+                    case "nomse" -> c.withWeights(0, c.wRank, c.wItems, c.wInterest, c.wDl);
+                    default -> throw new IllegalArgumentException("unknown variant modifier " + mod);
+                };
+            }
+            return c;
+        }
+        io.crossinterest.encoder.EncoderConfig e = JointConfig.defaults().encoder;
+        // -Dvocab=V (hashed item tokens) and -DseqLen=L (the last L tokens) for the tokenisation rows
+        e = e.withVocabSize(Integer.getInteger("vocab", e.vocabSize)).withSeqLen(Integer.getInteger("seqLen", e.seqLen));
+        JointConfig d = JointConfig.defaults().withEncoder(e
                 .withTraining(1e-3, 128, Integer.getInteger("pretrain", 3)))
                 .withTraining(Double.parseDouble(System.getProperty("lr", "2e-3")), 128,
-                        Integer.getInteger("epochs", 12), 2);
+                        Integer.getInteger("epochs", 12), Integer.getInteger("patience", 2));
         if (name.startsWith("fold-l2")) { // fold-l2X: source folding, L2 penalty X
             return d.withSourceFolding(true).withRegularization(Double.parseDouble(name.substring(7)), 0);
         }

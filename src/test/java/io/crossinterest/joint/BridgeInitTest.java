@@ -1,0 +1,124 @@
+package io.crossinterest.joint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.crossinterest.cf.als.AlsConfig;
+import io.crossinterest.encoder.SourceTokenizer;
+import io.crossinterest.eval.CrossDomainSplit;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** W2's start at the ridge map s_u → P_u (docs/joint-model.md change 10). */
+class BridgeInitTest {
+    static final AlsConfig ALS = SourceFoldingTest.ALS;
+
+    @Test
+    void ridgeMapRecoversAPlantedAffineMapAndShrinksWithLambda() {
+        double[][] w = {{1, -2, 0.5}, {0, 1, 3}, {2, 0, -1}, {-1, 1, 1}};
+        double[] b = {0.3, -0.2, 1};
+        int n = 200;
+        int k = 3;
+        Random rnd = new Random(3);
+        float[][] x = new float[n][4];
+        double[] y = new double[n * k];
+        for (int u = 0; u < n; u++) {
+            for (int i = 0; i < 4; i++) {
+                x[u][i] = (float) rnd.nextGaussian();
+            }
+            for (int j = 0; j < k; j++) {
+                y[u * k + j] = b[j];
+                for (int i = 0; i < 4; i++) {
+                    y[u * k + j] += w[i][j] * x[u][i];
+                }
+            }
+        }
+        int[] rows = IntStream.range(0, n).toArray();
+        double[][] m = JointModel.ridgeMap(x, y, k, rows, 1e-9);
+        for (int j = 0; j < k; j++) {
+            for (int i = 0; i < 4; i++) {
+                assertEquals(w[i][j], m[i][j], 1e-4, "W[" + i + "][" + j + "]");
+            }
+            assertEquals(b[j], m[4][j], 1e-4, "b[" + j + "]");
+        }
+        double[][] shrunk = JointModel.ridgeMap(x, y, k, rows, 1.0);
+        assertTrue(norm(shrunk, 4) < 0.8 * norm(m, 4), norm(shrunk, 4) + " vs " + norm(m, 4));
+        // only the given rows count: a map fitted on the first half ignores a corrupted second half
+        double[] corrupted = y.clone();
+        for (int e = n / 2 * k; e < corrupted.length; e++) {
+            corrupted[e] = 100;
+        }
+        double[][] half = JointModel.ridgeMap(x, corrupted, k, IntStream.range(0, n / 2).toArray(), 1e-9);
+        assertEquals(w[2][1], half[2][1], 1e-4);
+    }
+
+    @Test
+    void w2StartsAtTheRidgeMapFromTheSourceReading() {
+        CrossDomainSplit s = Planted.split(11L);
+        // a learning rate of 1e-9: the kept weights are (to 1e-6) the starting point
+        JointModel m = new JointModel(Planted.tinyJoint().withSourceFolding(true).withTraining(1e-9, 32, 1, 1),
+                Planted::als).withSourceCf(AlsTargetFactorizer.sourceBlock(ALS), ALS).withBridgeInit(0.01);
+        m.fit(s);
+        double[][] map = m.bridgeMap();
+        int r = ALS.rank;
+        assertEquals(r + 1, map.length);
+        SourceTokenizer tok = SourceTokenizer.forSplit(s, m.encoderConfig());
+        float[][] su = SourceFolding.of(s, AlsTargetFactorizer.sourceBlock(ALS).factorize(s), ALS, tok,
+                m.encoderConfig().seqLen).foldIn(Arrays.asList(tok.userTokens(s)));
+        CfFactors p = Planted.als(s);
+        int k = p.rank();
+        double fitted = 0;
+        double constant = 0;
+        double[] meanP = new double[k];
+        for (int u : s.warmUsers) {
+            for (int j = 0; j < k; j++) {
+                meanP[j] += p.users()[u * k + j] / s.warmUsers.length;
+            }
+        }
+        for (int u : IntStream.concat(Arrays.stream(s.testColdUsers), Arrays.stream(s.warmUsers)).toArray()) {
+            float[] phat = m.predictedFactors(u);
+            for (int j = 0; j < k; j++) {
+                double expected = map[r][j];
+                for (int i = 0; i < r; i++) {
+                    expected += su[u][i] * map[i][j];
+                }
+                // P̂_u = W·s_u + b: the H_u block of W2 starts at 0
+                assertEquals(expected, phat[j], 1e-3, "user " + u + " coordinate " + j);
+                if (Arrays.binarySearch(sorted(s.warmUsers), u) >= 0) {
+                    fitted += Math.pow(phat[j] - p.users()[u * k + j], 2);
+                    constant += Math.pow(meanP[j] - p.users()[u * k + j], 2);
+                }
+            }
+        }
+        // on the planted groups the source reading explains most of P_u
+        assertTrue(fitted < 0.5 * constant, "residual " + fitted + " vs around the mean " + constant);
+    }
+
+    @Test
+    void theBridgeNeedsTheSourceReading() {
+        JointModel m = new JointModel(Planted.tinyJoint(), Planted::als)
+                .withSourceCf(AlsTargetFactorizer.sourceBlock(ALS), ALS).withBridgeInit(0.01);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.fit(Planted.split(11L)));
+        assertTrue(e.getMessage().contains("source folding"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> m.withBridgeInit(-1));
+    }
+
+    private static double norm(double[][] m, int rows) {
+        double s = 0;
+        for (int i = 0; i < rows; i++) {
+            for (double v : m[i]) {
+                s += v * v;
+            }
+        }
+        return Math.sqrt(s);
+    }
+
+    private static int[] sorted(int[] a) {
+        int[] c = a.clone();
+        Arrays.sort(c);
+        return c;
+    }
+}

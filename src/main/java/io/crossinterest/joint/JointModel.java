@@ -297,7 +297,8 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
     /**
      * W2 starts at the ridge regression of the warm training users' ALS factors on their source reading, P_u ≈ W·s_u +
      * b ({@link #ridgeMap}; the H_u block of W2 at 0). The starting point is then a linear EMCDR map on s_u, and
-     * training adds the encoder and the ranking loss to it.
+     * training adds the encoder and the ranking loss to it. With K &gt; 1 target categories, W3 and b3 start at the
+     * ridge map from that starting P̂_u to the user's category shares z_u.
      */
     private void initBridge(JointNetwork net, int[] train) {
         int r = folding.rank();
@@ -314,6 +315,36 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
         }
         net.graph.getLayer(JointNetwork.PHAT).setParam("b", Nd4j.createFromArray(JointNetwork.toFloat(map[r]))
                 .reshape(1, k));
+        if (net.outputs.contains(JointNetwork.INTEREST_OUT)) {
+            // the interest head likewise: I_u = W3·P̂_u + b3 starts at the ridge map from the starting P̂_u to the
+            // user's category shares z_u, so a kept starting point ranks target categories too
+            int numCategories = split.targetCategories.size();
+            float[][] phat = new float[split.numUsers()][];
+            double[] shares = new double[split.numUsers() * numCategories];
+            for (int u : train) {
+                phat[u] = new float[k];
+                for (int j = 0; j < k; j++) {
+                    double v = map[r][j];
+                    for (int i = 0; i < r; i++) {
+                        v += userSourceCf[u][i] * map[i][j];
+                    }
+                    phat[u][j] = (float) v;
+                }
+                float[] z = categoryShares(u);
+                for (int c = 0; c < numCategories; c++) {
+                    shares[u * numCategories + c] = z[c];
+                }
+            }
+            double[][] w3 = ridgeMap(phat, shares, numCategories, train, bridgeRidge);
+            INDArray w = net.graph.getLayer(JointNetwork.INTEREST).getParam("W"); // [k, K]
+            for (int j = 0; j < k; j++) {
+                for (int c = 0; c < numCategories; c++) {
+                    w.putScalar(j, c, w3[j][c]);
+                }
+            }
+            net.graph.getLayer(JointNetwork.INTEREST).setParam("b", Nd4j.createFromArray(JointNetwork.toFloat(
+                    w3[k])).reshape(1, numCategories));
+        }
     }
 
     /**
@@ -379,6 +410,25 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
         }
     }
 
+    /** z_uc: the share of user u's target training items in target category c (uniform without items). */
+    private float[] categoryShares(int u) {
+        InteractionMatrix t = split.targetTrain;
+        int k = split.targetCategories.size();
+        double total = 0;
+        double[] cnt = new double[k];
+        for (int e = t.rowStart(u); e < t.rowEnd(u); e++) {
+            for (int c : split.targetItemCategories[t.col(e)]) {
+                cnt[c] += 1;
+                total += 1;
+            }
+        }
+        float[] z = new float[k];
+        for (int c = 0; c < k; c++) {
+            z[c] = total > 0 ? (float) (cnt[c] / total) : 1f / k;
+        }
+        return z;
+    }
+
     /** Features and labels of one batch, in the order of the network's outputs. */
     private MultiDataSet batch(JointNetwork net, int[] users, int from, int to, Random rnd) {
         int n = to - from;
@@ -432,22 +482,10 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
                     }
                     labels[o] = Nd4j.createFromArray(y);
                 }
-                case JointNetwork.INTEREST_OUT -> { // z_uc: share of the user's target items in category c
-                    int k = split.targetCategories.size();
-                    float[][] z = new float[n][k];
+                case JointNetwork.INTEREST_OUT -> {
+                    float[][] z = new float[n][];
                     for (int r = 0; r < n; r++) {
-                        int u = users[from + r];
-                        double total = 0;
-                        double[] cnt = new double[k];
-                        for (int e = t.rowStart(u); e < t.rowEnd(u); e++) {
-                            for (int c : split.targetItemCategories[t.col(e)]) {
-                                cnt[c] += 1;
-                                total += 1;
-                            }
-                        }
-                        for (int c = 0; c < k; c++) {
-                            z[r][c] = total > 0 ? (float) (cnt[c] / total) : 1f / k;
-                        }
+                        z[r] = categoryShares(users[from + r]);
                     }
                     labels[o] = Nd4j.createFromArray(z);
                 }

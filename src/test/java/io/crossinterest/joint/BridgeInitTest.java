@@ -98,6 +98,37 @@ class BridgeInitTest {
     }
 
     @Test
+    void theInterestHeadStartsAtTheRidgeMapToCategoryShares() {
+        // target categories = the planted groups: a cold user's top category must be their group from the start
+        CrossDomainSplit p = Planted.split(11L);
+        io.crossinterest.data.IdIndex cats = new io.crossinterest.data.IdIndex();
+        for (int g = 0; g < Planted.GROUPS; g++) {
+            cats.add("g" + g);
+        }
+        int[][] itemCats = new int[p.numTargetItems()][];
+        for (int i = 0; i < itemCats.length; i++) {
+            itemCats[i] = new int[] {Integer.parseInt(p.targetItems.id(i).substring(1)) / Planted.ITEMS_PER_GROUP};
+        }
+        CrossDomainSplit s = new CrossDomainSplit(p.dataset, p.users, p.sourceItems, p.targetItems, p.source,
+                p.targetTrain, p.targetValid, p.targetTest, p.warmUsers, p.validColdUsers, p.testColdUsers,
+                p.sourceCategories, cats, p.sourceItemCategories, itemCats, p.seed);
+        JointModel m = new JointModel(Planted.tinyJoint().withSourceFolding(true).withTraining(1e-9, 32, 1, 1),
+                Planted::als).withSourceCf(AlsTargetFactorizer.sourceBlock(ALS), ALS).withBridgeInit(0.01);
+        m.fit(s);
+        int right = 0;
+        for (int u : s.testColdUsers) {
+            double[] interest = m.categoryInterest(u);
+            int top = 0;
+            for (int c = 1; c < interest.length; c++) {
+                top = interest[c] > interest[top] ? c : top;
+            }
+            right += top == Planted.group(s, u) ? 1 : 0;
+        }
+        // chance: a quarter
+        assertTrue(right >= 0.9 * s.testColdUsers.length, right + " of " + s.testColdUsers.length);
+    }
+
+    @Test
     void theBridgeNeedsTheSourceReading() {
         JointModel m = new JointModel(Planted.tinyJoint(), Planted::als)
                 .withSourceCf(AlsTargetFactorizer.sourceBlock(ALS), ALS).withBridgeInit(0.01);

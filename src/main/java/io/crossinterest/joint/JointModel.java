@@ -322,14 +322,7 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
             float[][] phat = new float[split.numUsers()][];
             double[] shares = new double[split.numUsers() * numCategories];
             for (int u : train) {
-                phat[u] = new float[k];
-                for (int j = 0; j < k; j++) {
-                    double v = map[r][j];
-                    for (int i = 0; i < r; i++) {
-                        v += userSourceCf[u][i] * map[i][j];
-                    }
-                    phat[u][j] = (float) v;
-                }
+                phat[u] = applyMap(map, userSourceCf[u]);
                 float[] z = categoryShares(u);
                 for (int c = 0; c < numCategories; c++) {
                     shares[u * numCategories + c] = z[c];
@@ -395,6 +388,20 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
             }
         }
         return out;
+    }
+
+    /** Wᵀ·x + b for a {@link #ridgeMap} result (rows of W, then b). */
+    static float[] applyMap(double[][] map, float[] x) {
+        int r = map.length - 1;
+        float[] y = new float[map[r].length];
+        for (int j = 0; j < y.length; j++) {
+            double v = map[r][j];
+            for (int i = 0; i < r; i++) {
+                v += x[i] * map[i][j];
+            }
+            y[j] = (float) v;
+        }
+        return y;
     }
 
     /** Embedding row of token t ← mean of Q_src over the source items hashed to t (first min(k, E) coordinates). */
@@ -629,12 +636,12 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
                 : JointScorer.interestDistribution(encodedUsers.interest()[user]);
     }
 
-    /** P̂_u of a user of the fitted split. */
     /** The ridge map s_u → P_u that W2 started from in the last fit (rows of W, then b); null without it. */
     double[][] bridgeMap() {
         return bridgeMap;
     }
 
+    /** P̂_u of a user of the fitted split. */
     public float[] predictedFactors(int user) {
         requireFitted();
         return encodedUsers.phat()[user].clone();

@@ -80,12 +80,7 @@ public final class AmazonPairHarness {
                 for (double lam : new double[] {1e-3, 1e-2, 1e-1}) {
                     double[][] map = JointModel.ridgeMap(x, cf.users(), rank, rows, lam);
                     report(a[i] + "@" + lam, s, (u, out) -> {
-                        double[] p = map[rank].clone();
-                        for (int ii = 0; ii < rank; ii++) {
-                            for (int j = 0; j < rank; j++) {
-                                p[j] += x[u][ii] * map[ii][j];
-                            }
-                        }
+                        float[] p = JointModel.applyMap(map, x[u]);
                         for (int v = 0; v < out.length; v++) {
                             double d = 0;
                             for (int j = 0; j < rank; j++) {

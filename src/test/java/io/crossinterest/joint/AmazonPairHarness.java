@@ -110,7 +110,10 @@ public final class AmazonPairHarness {
             JointModel m = new JointModel(c, split -> cf);
             System.out.println("variant " + a[i] + ": " + c);
             if (a[i].startsWith("fold") || a[i].startsWith("teach")) {
-                m.withSourceCf(AlsTargetFactorizer.sourceBlock(als), als);
+                m.withSourceCf(split -> { // the factorisation cached above (same settings and seed)
+                    srcRow.apply(0);
+                    return srcF[0];
+                }, als);
             } else if (a[i].endsWith("-srcinit")) {
                 m.withSourceCfInit(split -> QuickAls.fit(split.source, rank, 10, 1.0, 10.0, seed));
             } else {

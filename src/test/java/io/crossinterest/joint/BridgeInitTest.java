@@ -78,6 +78,7 @@ class BridgeInitTest {
                 meanP[j] += p.users()[u * k + j] / s.warmUsers.length;
             }
         }
+        java.util.Set<Integer> warm = Arrays.stream(s.warmUsers).boxed().collect(java.util.stream.Collectors.toSet());
         for (int u : IntStream.concat(Arrays.stream(s.testColdUsers), Arrays.stream(s.warmUsers)).toArray()) {
             float[] phat = m.predictedFactors(u);
             for (int j = 0; j < k; j++) {
@@ -87,7 +88,7 @@ class BridgeInitTest {
                 }
                 // P̂_u = W·s_u + b: the H_u block of W2 starts at 0
                 assertEquals(expected, phat[j], 1e-3, "user " + u + " coordinate " + j);
-                if (Arrays.binarySearch(sorted(s.warmUsers), u) >= 0) {
+                if (warm.contains(u)) {
                     fitted += Math.pow(phat[j] - p.users()[u * k + j], 2);
                     constant += Math.pow(meanP[j] - p.users()[u * k + j], 2);
                 }
@@ -145,11 +146,5 @@ class BridgeInitTest {
             }
         }
         return Math.sqrt(s);
-    }
-
-    private static int[] sorted(int[] a) {
-        int[] c = a.clone();
-        Arrays.sort(c);
-        return c;
     }
 }

@@ -49,7 +49,7 @@ public final class Cmf implements ColdStartModel, SelectionReport {
             InteractionMatrix joint = concatenate(split.source, split.targetTrain, w);
             ImplicitAls als = new ImplicitAls(Factorizations.config(settings));
             als.fit(joint, (iteration, x, y, seconds) -> {
-                Factors q = targetSlice(y, numSource, numTarget);
+                Factors q = rowSlice(y, numSource, numTarget);
                 double v = ColdStartEvaluator.validationNdcg(split, (u, out) -> x.scoreAll(u, q, out));
                 if (v > validationNdcg) {
                     validationNdcg = v;
@@ -63,7 +63,7 @@ public final class Cmf implements ColdStartModel, SelectionReport {
     }
 
     /** [w·S | T]: source items keep their column, target item i becomes column numSourceItems + i. */
-    static InteractionMatrix concatenate(InteractionMatrix source, InteractionMatrix target, double sourceWeight) {
+    public static InteractionMatrix concatenate(InteractionMatrix source, InteractionMatrix target, double sourceWeight) {
         InteractionMatrix.Builder b = new InteractionMatrix.Builder(source.numRows(), source.numCols() + target.numCols());
         for (int u = 0; u < source.numRows(); u++) {
             for (int k = source.rowStart(u); k < source.rowEnd(u); k++) {
@@ -76,8 +76,11 @@ public final class Cmf implements ColdStartModel, SelectionReport {
         return b.build();
     }
 
-    /** Rows [from, from + n) of the item factors: the target items' factors. */
-    static Factors targetSlice(Factors items, int from, int n) {
+    /**
+     * Rows [from, from + n) of the item factors of {@link #concatenate}: the source items are [0, numSourceItems), the
+     * target items the numTargetItems rows after them.
+     */
+    public static Factors rowSlice(Factors items, int from, int n) {
         int k = items.rank();
         double[] d = new double[n * k];
         System.arraycopy(items.data(), from * k, d, 0, n * k);

@@ -44,11 +44,14 @@ public final class JointBundle {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** The bundle's metadata.json. */
+    /**
+     * The bundle's metadata.json; {@code cfSpace} is the CF space the fit chose ({@link JointModel#cfSpace}), null
+     * when it was given one factorizer or for a bundle written before the choice existed.
+     */
     public record Metadata(int formatVersion, String modelVersion, String dataset, String createdAt,
             TokenScheme tokenScheme, int vocabSize, int seqLen, List<String> sourceCategories,
             List<String> targetCategories, int rank, int numItems, ScoringPath scoring, JointConfig config,
-            int bestEpoch, int epochsRun) {
+            int bestEpoch, int epochsRun, String cfSpace) {
         @JsonCreator
         public Metadata(@JsonProperty("formatVersion") int formatVersion,
                 @JsonProperty("modelVersion") String modelVersion, @JsonProperty("dataset") String dataset,
@@ -58,7 +61,7 @@ public final class JointBundle {
                 @JsonProperty("targetCategories") List<String> targetCategories, @JsonProperty("rank") int rank,
                 @JsonProperty("numItems") int numItems, @JsonProperty("scoring") ScoringPath scoring,
                 @JsonProperty("config") JointConfig config, @JsonProperty("bestEpoch") int bestEpoch,
-                @JsonProperty("epochsRun") int epochsRun) {
+                @JsonProperty("epochsRun") int epochsRun, @JsonProperty("cfSpace") String cfSpace) {
             this.formatVersion = formatVersion;
             this.modelVersion = modelVersion;
             this.dataset = dataset;
@@ -74,6 +77,7 @@ public final class JointBundle {
             this.config = config;
             this.bestEpoch = bestEpoch;
             this.epochsRun = epochsRun;
+            this.cfSpace = cfSpace;
         }
     }
 
@@ -124,7 +128,7 @@ public final class JointBundle {
                 model.tokenizer().categoryIds().isEmpty() ? split.sourceCategories.ids()
                         : model.tokenizer().categoryIds(),
                 split.targetCategories.ids(), s.rank(), s.numItems(), s.path(), model.config(), model.bestEpoch(),
-                model.history().size());
+                model.history().size(), model.cfSpace());
         ModelSerializer.writeModel(s.graph(), dir.resolve(NETWORK).toFile(), false);
         CfFactors cf = model.cfFactors();
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(

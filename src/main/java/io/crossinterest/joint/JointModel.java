@@ -52,6 +52,12 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
     private io.crossinterest.cf.als.AlsConfig foldingAls;
     private SourceFolding folding;
     private double bridgeRidge;
+    /** Candidate CF spaces ({@link #withCfSpaces}), or null: {@link #factorizer} and {@link #sourceFactorizer}. */
+    private List<CfSpace> spaces;
+    /** The space of the last fit, and each candidate's bridge validation NDCG@10 when there was a choice. */
+    private String chosenSpace;
+    private final java.util.Map<String, Double> spaceValidation = new java.util.LinkedHashMap<>();
+    private boolean popularityPrior = true;
     /** The ridge map W2 started from in the last fit (r rows of W, then b), or null. */
     private double[][] bridgeMap;
     /** s_u of every user of the split (with source folding), computed once per fit. */
@@ -108,6 +114,22 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
     }
 
     /**
+     * Candidate CF spaces instead of one target factorizer and {@link #withSourceCf}'s source factorizer; {@code als}
+     * as there. With the bridge initialisation, source folding and validation cold users, each fit factorises every
+     * candidate, fits the ridge map s_u → P_u in it on the training users and keeps the space whose map, scored
+     * P̂_u·Q_v, ranks the validation cold users best (NDCG@10; ties: the earlier candidate). Otherwise the first
+     * candidate is used. Returns this.
+     */
+    public JointModel withCfSpaces(List<CfSpace> candidates, io.crossinterest.cf.als.AlsConfig als) {
+        if (candidates.isEmpty()) {
+            throw new IllegalArgumentException("no candidate CF space");
+        }
+        this.spaces = List.copyOf(candidates);
+        this.foldingAls = als;
+        return this;
+    }
+
+    /**
      * Starts W2 at the ridge map from s_u to P_u ({@link #initBridge}) instead of at random; {@code ridge} &gt; 0 is
      * λ relative to the mean variance of s_u (0 = off). Needs source folding. Returns this.
      */
@@ -116,6 +138,15 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
             throw new IllegalArgumentException("bridge ridge must be >= 0, got " + ridge);
         }
         this.bridgeRidge = ridge;
+        return this;
+    }
+
+    /**
+     * Whether the ranking head's bias starts at the popularity prior log(1 + n_v) (default) or at zero, so the start
+     * ranks by P̂_u·Q_v alone. Returns this.
+     */
+    public JointModel withPopularityPrior(boolean prior) {
+        this.popularityPrior = prior;
         return this;
     }
 
@@ -141,18 +172,38 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
         tokenizer = SourceTokenizer.forSplit(split, config.encoder);
         encoderConfig = config.encoder.withVocabSize(tokenizer.vocabSize());
         userTokens = tokenizer.userTokens(split);
+        // training users: warm users with source behaviour; a seeded slice of them validates the loss
+        int[] warm = Arrays.stream(split.warmUsers)
+                .filter(u -> split.targetTrain.rowLength(u) > 0 && userTokens[u].length > 0).toArray();
+        Random rnd = new Random(config.seed);
+        shuffle(warm, rnd);
+        int nValid = Math.max(1, (int) Math.round(config.validFraction * warm.length));
+        int[] validWarm = Arrays.copyOfRange(warm, 0, Math.min(nValid, warm.length));
+        int[] train = Arrays.copyOfRange(warm, validWarm.length, warm.length);
+        if (train.length == 0) {
+            throw new IllegalArgumentException("no warm users with both source and target rows to train on");
+        }
         long t0 = System.nanoTime();
-        cf = factorizer.factorize(split);
+        boolean items = tokenizer.scheme() == io.crossinterest.encoder.TokenScheme.ITEMS;
+        // the source-block CF serves the fold-in s_u, the teacher, and the embedding initialisation (item tokens)
+        boolean needSourceCf = config.sourceFolding || config.neighbourWeight > 0 || (pretrained == null && items);
+        CfFactors sourceCf;
+        spaceValidation.clear();
+        if (spaces == null) {
+            cf = factorizer.factorize(split);
+            sourceCf = sourceFactorizer != null && needSourceCf ? sourceFactorizer.factorize(split) : null;
+            chosenSpace = null;
+        } else {
+            CfFactors[] chosen = selectSpace(train);
+            cf = chosen[0];
+            sourceCf = chosen[1];
+        }
         if (cf.numItems() != split.numTargetItems()) {
             throw new IllegalStateException("CF factors cover " + cf.numItems() + " items, the target block has "
                     + split.numTargetItems());
         }
         LOG.info("joint: CF factors rank {} in {} s", cf.rank(), (System.nanoTime() - t0) / 1e9);
 
-        boolean items = tokenizer.scheme() == io.crossinterest.encoder.TokenScheme.ITEMS;
-        // the source-block CF serves the fold-in s_u, the teacher, and the embedding initialisation (item tokens)
-        boolean needSourceCf = config.sourceFolding || config.neighbourWeight > 0 || (pretrained == null && items);
-        CfFactors sourceCf = sourceFactorizer != null && needSourceCf ? sourceFactorizer.factorize(split) : null;
         teacher = null;
         teacherKValidation = new double[0];
         taughtBy.clear();
@@ -193,20 +244,10 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
                 split.numTargetItems(), folding == null ? 0 : folding.rank());
         CnnEncoder.copyParams(pre, net.graph, net.outputs.contains(CnnEncoder.DL_HEAD)
                 ? CnnEncoder.encoderAndHead() : CnnEncoder.ENCODER_LAYERS);
-        net.initRankHead(cf, io.crossinterest.baselines.Popularity.counts(split.targetTrain,
-                io.crossinterest.baselines.Popularity.Count.USERS));
+        net.initRankHead(cf, popularityPrior ? io.crossinterest.baselines.Popularity.counts(split.targetTrain,
+                io.crossinterest.baselines.Popularity.Count.USERS) : new double[split.numTargetItems()]);
 
-        // training users: warm users with source behaviour; a seeded slice of them validates the loss
-        int[] warm = Arrays.stream(split.warmUsers)
-                .filter(u -> split.targetTrain.rowLength(u) > 0 && userTokens[u].length > 0).toArray();
-        Random rnd = new Random(config.seed);
-        shuffle(warm, rnd);
-        int nValid = Math.max(1, (int) Math.round(config.validFraction * warm.length));
-        int[] validWarm = Arrays.copyOfRange(warm, 0, Math.min(nValid, warm.length));
-        int[] train = Arrays.copyOfRange(warm, validWarm.length, warm.length);
-        if (train.length == 0) {
-            throw new IllegalArgumentException("no warm users with both source and target rows to train on");
-        }
+        // model selection on the validation cold users (NDCG@10), or without any on the warm slice's loss
         int[] validCold = split.validColdUsers == null ? new int[0] : Arrays.stream(split.validColdUsers)
                 .filter(u -> split.targetValid != null && u < split.targetValid.numRows()
                         && split.targetValid.rowLength(u) > 0)
@@ -224,6 +265,22 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
         INDArray bestParams = net.graph.params().dup();
         bestEpoch = -1;
         LOG.info("joint: before training, validation {} {}", byNdcg ? "cold NDCG@10" : "loss", Math.abs(best));
+        if (bridgeRidge > 0 && byNdcg && popularityPrior && net.outputs.contains(JointNetwork.RANK)
+                && net.graph.getLayer(JointNetwork.RANK).paramTable().containsKey("b")) {
+            // so is the bridge alone, s_v = P̂_u·Q_v with the ridge map's P̂_u and no popularity bias: where the CF
+            // space is good the popularity prior drowns the map's ranking, and the epochs climbing back from it
+            // may stop below (docs/joint-model.md, change 11); training still starts from the prior
+            INDArray b = net.graph.getLayer(JointNetwork.RANK).getParam("b");
+            INDArray prior = b.dup();
+            b.assign(0);
+            double bare = validNdcg(net.graph, validCold);
+            LOG.info("joint: the bridge alone (no popularity bias), validation cold NDCG@10 {}", bare);
+            if (bare > best) {
+                best = bare;
+                bestParams = net.graph.params().dup();
+            }
+            b.assign(prior);
+        }
         int sinceBest = 0;
         for (int epoch = 0; epoch < config.maxEpochs; epoch++) {
             Random er = new Random(config.seed * 1_000_003L + epoch);
@@ -300,6 +357,49 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
      * training adds the encoder and the ranking loss to it. With K &gt; 1 target categories, W3 and b3 start at the
      * ridge map from that starting P̂_u to the user's category shares z_u.
      */
+    /**
+     * {@link #withCfSpaces}: the candidate whose bridge start ranks the validation cold users best. For each: its
+     * (P, Q) and source factors, the fold-in s_u, the ridge map s_u → P_u on {@code train}, and NDCG@10 of
+     * s_v = (W·s_u + b)·Q_v over the validation cold users. Returns {target, source} factors of the chosen space.
+     */
+    private CfFactors[] selectSpace(int[] train) {
+        boolean anyValid = split.validColdUsers != null && split.targetValid != null && Arrays.stream(
+                split.validColdUsers).anyMatch(u -> u < split.targetValid.numRows()
+                        && split.targetValid.rowLength(u) > 0);
+        boolean choose = spaces.size() > 1 && bridgeRidge > 0 && config.sourceFolding && anyValid;
+        CfFactors[] best = null;
+        double bestNdcg = Double.NEGATIVE_INFINITY;
+        for (CfSpace space : choose ? spaces : spaces.subList(0, 1)) {
+            CfFactors t = space.target().factorize(split);
+            CfFactors src = space.source().factorize(split);
+            if (choose) {
+                float[][] su = SourceFolding.of(split, src, foldingAls, tokenizer, encoderConfig.seqLen)
+                        .foldIn(Arrays.asList(userTokens));
+                double[][] map = ridgeMap(su, t.users(), t.rank(), train, bridgeRidge);
+                double v = io.crossinterest.eval.ColdStartEvaluator.validationNdcg(split, (u, out) -> {
+                    float[] p = applyMap(map, su[u]);
+                    double[] q = t.items();
+                    for (int i = 0; i < out.length; i++) {
+                        double d = 0;
+                        for (int j = 0; j < p.length; j++) {
+                            d += p[j] * q[i * p.length + j];
+                        }
+                        out[i] = d;
+                    }
+                });
+                spaceValidation.put(space.name(), v);
+                LOG.info("joint: CF space {}: the bridge's validation cold NDCG@10 {}", space.name(), v);
+                if (!(v > bestNdcg)) {
+                    continue;
+                }
+                bestNdcg = v;
+            }
+            best = new CfFactors[] {t, src};
+            chosenSpace = space.name();
+        }
+        return best;
+    }
+
     private void initBridge(JointNetwork net, int[] train) {
         int r = folding.rank();
         int k = cf.rank();
@@ -637,6 +737,16 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
     }
 
     /** The ridge map s_u → P_u that W2 started from in the last fit (rows of W, then b); null without it. */
+    /** The CF space of the last fit ({@link #withCfSpaces}), or null when the model was given one factorizer. */
+    public String cfSpace() {
+        return chosenSpace;
+    }
+
+    /** Each candidate space's bridge validation NDCG@10 in the last fit (empty when there was no choice). */
+    java.util.Map<String, Double> cfSpaceValidation() {
+        return java.util.Collections.unmodifiableMap(spaceValidation);
+    }
+
     double[][] bridgeMap() {
         return bridgeMap;
     }
@@ -693,7 +803,8 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
     @Override
     public String selection() {
         requireFitted();
-        return String.format(java.util.Locale.ROOT, "epoch=%d of %d, %s%s", bestEpoch + 1, history.size(),
+        return String.format(java.util.Locale.ROOT, "%sepoch=%d of %d, %s%s",
+                chosenSpace == null ? "" : "space=" + chosenSpace + ", ", bestEpoch + 1, history.size(),
                 teacher == null ? "" : "teacher k=" + teacherK + ", ",
                 selectedByNdcg ? String.format(java.util.Locale.ROOT, "validation ndcg@10=%.4f", bestCriterion)
                         : String.format(java.util.Locale.ROOT, "warm validation loss=%.4f", -bestCriterion));

@@ -23,6 +23,8 @@ public final class JointModelProvider implements ColdStartModelProvider {
     static final int TEACHER_NEIGHBOURS = 300;
     /** λ of the ridge map s_u → P_u that W2 starts from, relative to the mean variance of s_u (change 10). */
     static final double BRIDGE_RIDGE = 0.01;
+    /** Source weights w of the collective CF spaces [w·R_s | R_t] the fit chooses among, with the separate one. */
+    static final double[] COLLECTIVE_WEIGHTS = {0.25, 1.0, 4.0};
 
     @Override
     public String name() {
@@ -40,8 +42,12 @@ public final class JointModelProvider implements ColdStartModelProvider {
                 .withNeighbourTeacher(TEACHER_WEIGHT, TEACHER_NEIGHBOURS);
         AlsConfig als = AlsConfig.defaults().withRank(s.rank).withIterations(s.alsIterations).withLambda(LAMBDA)
                 .withAlpha(ALPHA).withSeed(s.seed).withThreads(s.threads);
-        return new JointModel(c, new AlsTargetFactorizer(als)).withSourceCf(AlsTargetFactorizer.sourceBlock(als), als)
-                .withBridgeInit(BRIDGE_RIDGE);
+        java.util.List<CfSpace> spaces = new java.util.ArrayList<>();
+        spaces.add(CfSpace.separate(als));
+        for (double w : COLLECTIVE_WEIGHTS) {
+            spaces.add(CfSpace.collective(als, w));
+        }
+        return new JointModel(c, spaces.get(0).target()).withCfSpaces(spaces, als).withBridgeInit(BRIDGE_RIDGE);
     }
 
     /**

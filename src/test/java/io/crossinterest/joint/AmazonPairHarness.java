@@ -21,13 +21,21 @@ public final class AmazonPairHarness {
         report("popularity", s, (u, out) -> System.arraycopy(pop, 0, out, 0, pop.length), 0);
         int rank = Integer.getInteger("rank", 32);
         long t0 = System.nanoTime();
-        CfFactors cf = QuickAls.fit(s.targetTrain, rank, 10, 1.0, 10.0, seed);
-        System.out.printf("als rank %d %.1f s%n", rank, (System.nanoTime() - t0) / 1e9);
         java.util.Map<String, org.deeplearning4j.nn.graph.ComputationGraph> encoders = new java.util.HashMap<>();
         // the source block's ALS (the baselines' settings), factorised once for every variant that needs it
         io.crossinterest.cf.als.AlsConfig als = io.crossinterest.cf.als.AlsConfig.defaults().withRank(rank)
                 .withIterations(10).withLambda(0.1).withAlpha(10.0).withSeed(seed).withThreads(1);
         CfFactors[] srcF = new CfFactors[1];
+        CfFactors cf;
+        String collective = System.getProperty("collective"); // -Dcollective=w: both CF spaces from [w·S | T]
+        if (collective != null) {
+            CollectiveFactorizer f = new CollectiveFactorizer(als, Double.parseDouble(collective));
+            cf = f.target().factorize(s);
+            srcF[0] = f.source().factorize(s);
+        } else {
+            cf = QuickAls.fit(s.targetTrain, rank, 10, 1.0, 10.0, seed);
+        }
+        System.out.printf("cf rank %d %.1f s%n", rank, (System.nanoTime() - t0) / 1e9);
         java.util.function.IntFunction<double[]> srcRow = w -> {
             if (srcF[0] == null) {
                 srcF[0] = AlsTargetFactorizer.sourceBlock(als).factorize(s);
@@ -122,6 +130,7 @@ public final class AmazonPairHarness {
             if (Double.parseDouble(System.getProperty("bridge", "0")) > 0) { // -Dbridge=λ: W2 from the ridge map
                 m.withBridgeInit(Double.parseDouble(System.getProperty("bridge")));
             }
+            m.withPopularityPrior(Boolean.parseBoolean(System.getProperty("popPrior", "true")));
             long t = System.nanoTime();
             m.fit(s);
             double secs = (System.nanoTime() - t) / 1e9;

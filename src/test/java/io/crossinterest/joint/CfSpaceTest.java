@@ -1,0 +1,102 @@
+package io.crossinterest.joint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.crossinterest.baselines.Cmf;
+import io.crossinterest.cf.als.AlsConfig;
+import io.crossinterest.cf.als.AlsResult;
+import io.crossinterest.cf.als.ImplicitAls;
+import io.crossinterest.eval.CrossDomainSplit;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The collective CF space and the per-split choice of CF space (docs/joint-model.md change 11). */
+class CfSpaceTest {
+    static final AlsConfig ALS = SourceFoldingTest.ALS;
+
+    @Test
+    void collectiveSpaceIsOneFactorisationOfBothBlocksReadBothWays() {
+        CrossDomainSplit s = Planted.split(5L);
+        CollectiveFactorizer f = new CollectiveFactorizer(ALS, 0.5);
+        CfFactors target = f.target().factorize(s);
+        CfFactors source = f.source().factorize(s);
+        assertSame(target.users(), source.users(), "one fit per split: both readings share the user factors");
+        assertEquals(s.numTargetItems(), target.numItems());
+        assertEquals(s.numSourceItems(), source.numItems());
+        // the factorisation CMF ranks with: ALS on [0.5·R_s | R_t], item rows split at the source block's width
+        AlsResult r = new ImplicitAls(ALS).fit(Cmf.concatenate(s.source, s.targetTrain, 0.5));
+        assertArrayEquals(r.users.data(), target.users(), 1e-12);
+        assertArrayEquals(Cmf.rowSlice(r.items, 0, s.numSourceItems()).data(), source.items(), 1e-12);
+        assertArrayEquals(Cmf.rowSlice(r.items, s.numSourceItems(), s.numTargetItems()).data(), target.items(),
+                1e-12);
+        // a cold user's target scores come from their source rows alone: their group's target items rank first
+        int hits = 0;
+        int cold = 0;
+        for (int u : s.testColdUsers) {
+            double[] score = new double[s.numTargetItems()];
+            for (int v = 0; v < score.length; v++) {
+                for (int j = 0; j < ALS.rank; j++) {
+                    score[v] += target.users()[u * ALS.rank + j] * target.items()[v * ALS.rank + j];
+                }
+            }
+            int top = 0;
+            for (int v = 1; v < score.length; v++) {
+                top = score[v] > score[top] ? v : top;
+            }
+            hits += top / Planted.ITEMS_PER_GROUP == Planted.group(s, u) ? 1 : 0;
+            cold++;
+        }
+        assertTrue(hits >= 0.9 * cold, hits + " of " + cold + " cold users get their group's item first");
+    }
+
+    @Test
+    void aFitKeepsTheSpaceWhoseBridgeRanksTheValidationColdUsersBest(@TempDir Path dir) throws Exception {
+        CrossDomainSplit s = Planted.split(11L);
+        CfSpace informative = CfSpace.separate(ALS);
+        CfSpace noise = new CfSpace("noise", split -> noise(split.numUsers(), split.numTargetItems(), 1L),
+                split -> noise(split.numUsers(), split.numSourceItems(), 2L));
+        for (List<CfSpace> order : List.of(List.of(noise, informative), List.of(informative, noise))) {
+            JointModel m = new JointModel(Planted.tinyJoint().withSourceFolding(true).withTraining(1e-9, 32, 1, 1),
+                    order.get(0).target()).withCfSpaces(order, ALS).withBridgeInit(0.01);
+            m.fit(s);
+            assertEquals("separate", m.cfSpace(), "candidates in the order " + order.get(0).name() + " first");
+            double chosen = m.cfSpaceValidation().get("separate");
+            double other = m.cfSpaceValidation().get("noise");
+            assertTrue(chosen > other + 0.2, chosen + " vs " + other);
+            assertTrue(m.selection().startsWith("space=separate, "), m.selection());
+            JointBundle.save(m, dir, "v1"); // the bundle says which space its Q and source folding come from
+            assertEquals("separate", JointBundle.load(dir).metadata().cfSpace());
+        }
+        // without the bridge there is no start to compare: the first candidate is used as given
+        JointModel first = new JointModel(Planted.tinyJoint().withSourceFolding(true).withTraining(1e-9, 32, 1, 1),
+                noise.target()).withCfSpaces(List.of(noise, informative), ALS);
+        first.fit(s);
+        assertEquals("noise", first.cfSpace());
+        assertTrue(first.cfSpaceValidation().isEmpty());
+        // given one factorizer, the model names no space
+        JointModel plain = new JointModel(Planted.tinyJoint().withSourceFolding(true).withTraining(1e-9, 32, 1, 1),
+                Planted::als).withSourceCf(AlsTargetFactorizer.sourceBlock(ALS), ALS);
+        plain.fit(s);
+        assertNull(plain.cfSpace());
+    }
+
+    private static CfFactors noise(int users, int items, long seed) {
+        Random rnd = new Random(seed);
+        double[] p = new double[users * ALS.rank];
+        double[] q = new double[items * ALS.rank];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = rnd.nextGaussian();
+        }
+        for (int i = 0; i < q.length; i++) {
+            q[i] = rnd.nextGaussian();
+        }
+        return new CfFactors(ALS.rank, users, items, p, q);
+    }
+}

@@ -52,8 +52,8 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
     private io.crossinterest.cf.als.AlsConfig foldingAls;
     private SourceFolding folding;
     private double bridgeRidge;
-    /** Candidate CF spaces ({@link #withCfSpaces}), or null: {@link #factorizer} and {@link #sourceFactorizer}. */
-    private List<CfSpace> spaces;
+    /** Families of candidate CF spaces ({@link #withCfSpaces}), or null: {@link #factorizer}, {@link #sourceFactorizer}. */
+    private List<List<CfSpace>> spaces;
     /** The space of the last fit, and each candidate's bridge validation NDCG@10 when there was a choice. */
     private String chosenSpace;
     private final java.util.Map<String, Double> spaceValidation = new java.util.LinkedHashMap<>();
@@ -114,17 +114,19 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
     }
 
     /**
-     * Candidate CF spaces instead of one target factorizer and {@link #withSourceCf}'s source factorizer; {@code als}
-     * as there. With the bridge initialisation, source folding and validation cold users, each fit factorises every
-     * candidate, fits the ridge map s_u → P_u in it on the training users and keeps the space whose map, scored
-     * P̂_u·Q_v, ranks the validation cold users best (NDCG@10; ties: the earlier candidate). Otherwise the first
-     * candidate is used. Returns this.
+     * Candidate CF spaces, in families, instead of one target factorizer and {@link #withSourceCf}'s source factorizer;
+     * {@code als} as there. Within a family the candidates are compared by their start, which is cheap: each is
+     * factorised, the ridge map s_u → P_u is fitted in it on the training users, and the space whose map, scored
+     * P̂_u·Q_v, ranks the validation cold users best (NDCG@10; ties: the earlier) is the family's pick. Each family's
+     * pick is then trained, and the trained model with the best validation NDCG@10 is kept. (A start does not predict
+     * how far training takes a space: docs/joint-model.md, change 11.) Without the bridge initialisation, source folding
+     * or validation cold users there is nothing to compare on: the first family's first candidate is used. Returns this.
      */
-    public JointModel withCfSpaces(List<CfSpace> candidates, io.crossinterest.cf.als.AlsConfig als) {
-        if (candidates.isEmpty()) {
-            throw new IllegalArgumentException("no candidate CF space");
+    public JointModel withCfSpaces(List<List<CfSpace>> families, io.crossinterest.cf.als.AlsConfig als) {
+        if (families.isEmpty() || families.stream().anyMatch(List::isEmpty)) {
+            throw new IllegalArgumentException("every family of CF spaces needs a candidate: " + families);
         }
-        this.spaces = List.copyOf(candidates);
+        this.spaces = families.stream().map(List::copyOf).toList();
         this.foldingAls = als;
         return this;
     }
@@ -183,27 +185,60 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
         if (train.length == 0) {
             throw new IllegalArgumentException("no warm users with both source and target rows to train on");
         }
-        long t0 = System.nanoTime();
-        boolean items = tokenizer.scheme() == io.crossinterest.encoder.TokenScheme.ITEMS;
-        // the source-block CF serves the fold-in s_u, the teacher, and the embedding initialisation (item tokens)
-        boolean needSourceCf = config.sourceFolding || config.neighbourWeight > 0 || (pretrained == null && items);
-        CfFactors sourceCf;
+        // model selection on the validation cold users (NDCG@10), or without any on the warm slice's loss
+        int[] validCold = split.validColdUsers == null ? new int[0] : Arrays.stream(split.validColdUsers)
+                .filter(u -> split.targetValid != null && u < split.targetValid.numRows()
+                        && split.targetValid.rowLength(u) > 0)
+                .toArray();
+        boolean choose = spaces != null && bridgeRidge > 0 && config.sourceFolding && validCold.length > 0;
         spaceValidation.clear();
         if (spaces == null) {
-            cf = factorizer.factorize(split);
-            sourceCf = sourceFactorizer != null && needSourceCf ? sourceFactorizer.factorize(split) : null;
-            chosenSpace = null;
-        } else {
-            CfFactors[] chosen = selectSpace(train);
-            cf = chosen[0];
-            sourceCf = chosen[1];
+            boolean items = tokenizer.scheme() == io.crossinterest.encoder.TokenScheme.ITEMS;
+            // the source-block CF serves the fold-in s_u, the teacher, and the embedding initialisation (item tokens)
+            boolean needSourceCf = config.sourceFolding || config.neighbourWeight > 0 || (pretrained == null && items);
+            fitIn(null, factorizer.factorize(split), sourceFactorizer != null && needSourceCf
+                    ? sourceFactorizer.factorize(split) : null, train, validWarm, validCold);
+            return;
         }
+        Fitted best = null;
+        for (List<CfSpace> family : choose ? spaces : spaces.subList(0, 1)) {
+            // the family's pick by its start, then trained; the best trained model is kept
+            CfSpace space = family.get(0);
+            CfFactors[] factors = null;
+            double startNdcg = Double.NEGATIVE_INFINITY;
+            for (CfSpace candidate : choose ? family : family.subList(0, 1)) {
+                CfFactors[] f = {candidate.target().factorize(split), candidate.source().factorize(split)};
+                double v = choose ? bridgeValidation(f[0], f[1], train) : 0;
+                if (choose) {
+                    spaceValidation.put(candidate.name(), v);
+                    LOG.info("joint: CF space {}: the bridge's validation cold NDCG@10 {}", candidate.name(), v);
+                }
+                if (factors == null || v > startNdcg) {
+                    startNdcg = v;
+                    factors = f;
+                    space = candidate;
+                }
+            }
+            fitIn(space.name(), factors[0], factors[1], train, validWarm, validCold);
+            LOG.info("joint: trained in CF space {}: validation {}", space.name(), bestCriterion);
+            if (best == null || bestCriterion > best.criterion()) {
+                best = new Fitted();
+            }
+        }
+        best.restore();
+    }
+
+    /** The rest of a fit, in one CF space: teacher, fold-in, encoder, W2 start, training, selection of the epoch. */
+    private void fitIn(String space, CfFactors targetCf, CfFactors sourceCf, int[] train, int[] validWarm,
+            int[] validCold) {
+        chosenSpace = space;
+        cf = targetCf;
+        history.clear();
+        boolean items = tokenizer.scheme() == io.crossinterest.encoder.TokenScheme.ITEMS;
         if (cf.numItems() != split.numTargetItems()) {
             throw new IllegalStateException("CF factors cover " + cf.numItems() + " items, the target block has "
                     + split.numTargetItems());
         }
-        LOG.info("joint: CF factors rank {} in {} s", cf.rank(), (System.nanoTime() - t0) / 1e9);
-
         teacher = null;
         teacherKValidation = new double[0];
         taughtBy.clear();
@@ -247,13 +282,7 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
         net.initRankHead(cf, popularityPrior ? io.crossinterest.baselines.Popularity.counts(split.targetTrain,
                 io.crossinterest.baselines.Popularity.Count.USERS) : new double[split.numTargetItems()]);
 
-        // model selection on the validation cold users (NDCG@10), or without any on the warm slice's loss
-        int[] validCold = split.validColdUsers == null ? new int[0] : Arrays.stream(split.validColdUsers)
-                .filter(u -> split.targetValid != null && u < split.targetValid.numRows()
-                        && split.targetValid.rowLength(u) > 0)
-                .toArray();
         boolean byNdcg = validCold.length > 0;
-
         if (bridgeRidge > 0) {
             if (folding == null) {
                 throw new IllegalStateException("the bridge initialisation needs source folding (s_u)");
@@ -282,6 +311,7 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
             b.assign(prior);
         }
         int sinceBest = 0;
+        train = train.clone(); // shuffled per epoch: every space starts from the same order
         for (int epoch = 0; epoch < config.maxEpochs; epoch++) {
             Random er = new Random(config.seed * 1_000_003L + epoch);
             shuffle(train, er);
@@ -358,46 +388,66 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
      * ridge map from that starting P̂_u to the user's category shares z_u.
      */
     /**
-     * {@link #withCfSpaces}: the candidate whose bridge start ranks the validation cold users best. For each: its
-     * (P, Q) and source factors, the fold-in s_u, the ridge map s_u → P_u on {@code train}, and NDCG@10 of
-     * s_v = (W·s_u + b)·Q_v over the validation cold users. Returns {target, source} factors of the chosen space.
+     * NDCG@10 over the validation cold users of a space's start: the ridge map s_u → P_u fitted on {@code train},
+     * scored s_v = (W·s_u + b)·Q_v.
      */
-    private CfFactors[] selectSpace(int[] train) {
-        boolean anyValid = split.validColdUsers != null && split.targetValid != null && Arrays.stream(
-                split.validColdUsers).anyMatch(u -> u < split.targetValid.numRows()
-                        && split.targetValid.rowLength(u) > 0);
-        boolean choose = spaces.size() > 1 && bridgeRidge > 0 && config.sourceFolding && anyValid;
-        CfFactors[] best = null;
-        double bestNdcg = Double.NEGATIVE_INFINITY;
-        for (CfSpace space : choose ? spaces : spaces.subList(0, 1)) {
-            CfFactors t = space.target().factorize(split);
-            CfFactors src = space.source().factorize(split);
-            if (choose) {
-                float[][] su = SourceFolding.of(split, src, foldingAls, tokenizer, encoderConfig.seqLen)
-                        .foldIn(Arrays.asList(userTokens));
-                double[][] map = ridgeMap(su, t.users(), t.rank(), train, bridgeRidge);
-                double v = io.crossinterest.eval.ColdStartEvaluator.validationNdcg(split, (u, out) -> {
-                    float[] p = applyMap(map, su[u]);
-                    double[] q = t.items();
-                    for (int i = 0; i < out.length; i++) {
-                        double d = 0;
-                        for (int j = 0; j < p.length; j++) {
-                            d += p[j] * q[i * p.length + j];
-                        }
-                        out[i] = d;
-                    }
-                });
-                spaceValidation.put(space.name(), v);
-                LOG.info("joint: CF space {}: the bridge's validation cold NDCG@10 {}", space.name(), v);
-                if (!(v > bestNdcg)) {
-                    continue;
+    private double bridgeValidation(CfFactors t, CfFactors src, int[] train) {
+        float[][] su = SourceFolding.of(split, src, foldingAls, tokenizer, encoderConfig.seqLen)
+                .foldIn(Arrays.asList(userTokens));
+        double[][] map = ridgeMap(su, t.users(), t.rank(), train, bridgeRidge);
+        double[] q = t.items();
+        return io.crossinterest.eval.ColdStartEvaluator.validationNdcg(split, (u, out) -> {
+            float[] p = applyMap(map, su[u]);
+            for (int i = 0; i < out.length; i++) {
+                double d = 0;
+                for (int j = 0; j < p.length; j++) {
+                    d += p[j] * q[i * p.length + j];
                 }
-                bestNdcg = v;
+                out[i] = d;
             }
-            best = new CfFactors[] {t, src};
-            chosenSpace = space.name();
+        });
+    }
+
+    /** What one space's {@link #fitIn} leaves behind, kept while the next family trains. */
+    private final class Fitted {
+        private final String space = chosenSpace;
+        private final CfFactors cfFactors = cf;
+        private final io.crossinterest.baselines.NeighbourEvidence neighbourTeacher = teacher;
+        private final int k = teacherK;
+        private final double[] kValidation = teacherKValidation;
+        private final SourceFolding sourceFolding = folding;
+        private final float[][] sourceReadings = userSourceCf;
+        private final double[][] map = bridgeMap;
+        private final double[] losses = pretrainLosses;
+        private final List<Epoch> epochs = List.copyOf(history);
+        private final int epoch = bestEpoch;
+        private final double criterion = bestCriterion;
+        private final boolean byNdcg = selectedByNdcg;
+        private final JointScorer fittedScorer = scorer;
+        private final JointScorer.Encoded encoded = encodedUsers;
+
+        double criterion() {
+            return criterion;
         }
-        return best;
+
+        void restore() {
+            chosenSpace = space;
+            cf = cfFactors;
+            teacher = neighbourTeacher;
+            teacherK = k;
+            teacherKValidation = kValidation;
+            folding = sourceFolding;
+            userSourceCf = sourceReadings;
+            bridgeMap = map;
+            pretrainLosses = losses;
+            history.clear();
+            history.addAll(epochs);
+            bestEpoch = epoch;
+            bestCriterion = criterion;
+            selectedByNdcg = byNdcg;
+            scorer = fittedScorer;
+            encodedUsers = encoded;
+        }
     }
 
     private void initBridge(JointNetwork net, int[] train) {

@@ -12,9 +12,11 @@ import io.crossinterest.eval.ModelSettings;
  * W2, and the ranking loss is taught by the user's {@value #TEACHER_NEIGHBOURS} nearest warm users in the source CF
  * space with weight η = {@value #TEACHER_WEIGHT} (a fixed K: selecting it on validation as source-knn does measured
  * worse for the student, docs/joint-model.md change 9). W2 starts at the ridge map from s_u to the ALS factors P_u
- * instead of at random (change 10). Target and source factors come from implicit ALS with the
- * baselines' settings (rank and iterations from {@link ModelSettings}, λ = 0.1, α = 10), so the joint model and the CF
- * baselines see the same Q and the same source factors.
+ * instead of at random (change 10). The CF spaces are chosen per split (change 11): the separate target and source
+ * factorisations, and a collective one [w·R_s | R_t] with w picked by its start, are each trained, and the one that
+ * ranks the validation cold users better is kept. All factors come from implicit ALS with the baselines' settings
+ * (rank and iterations from {@link ModelSettings}, λ = 0.1, α = 10), so the joint model sees the Q that target-cf and
+ * EMCDR see, or the one CMF sees.
  */
 public final class JointModelProvider implements ColdStartModelProvider {
     static final double LAMBDA = 0.1;
@@ -23,7 +25,10 @@ public final class JointModelProvider implements ColdStartModelProvider {
     static final int TEACHER_NEIGHBOURS = 300;
     /** λ of the ridge map s_u → P_u that W2 starts from, relative to the mean variance of s_u (change 10). */
     static final double BRIDGE_RIDGE = 0.01;
-    /** Source weights w of the collective CF spaces [w·R_s | R_t] the fit chooses among, with the separate one. */
+    /**
+     * Source weights w of the collective CF spaces [w·R_s | R_t] (CMF's grid); the fit picks one by its start and
+     * trains it next to the separate spaces (change 11).
+     */
     static final double[] COLLECTIVE_WEIGHTS = {0.25, 1.0, 4.0};
 
     @Override
@@ -42,12 +47,14 @@ public final class JointModelProvider implements ColdStartModelProvider {
                 .withNeighbourTeacher(TEACHER_WEIGHT, TEACHER_NEIGHBOURS);
         AlsConfig als = AlsConfig.defaults().withRank(s.rank).withIterations(s.alsIterations).withLambda(LAMBDA)
                 .withAlpha(ALPHA).withSeed(s.seed).withThreads(s.threads);
-        java.util.List<CfSpace> spaces = new java.util.ArrayList<>();
-        spaces.add(CfSpace.separate(als));
+        // two families trained side by side: the separate spaces, and the collective one whose start is best
+        java.util.List<CfSpace> collective = new java.util.ArrayList<>();
         for (double w : COLLECTIVE_WEIGHTS) {
-            spaces.add(CfSpace.collective(als, w));
+            collective.add(CfSpace.collective(als, w));
         }
-        return new JointModel(c, spaces.get(0).target()).withCfSpaces(spaces, als).withBridgeInit(BRIDGE_RIDGE);
+        CfSpace separate = CfSpace.separate(als);
+        return new JointModel(c, separate.target()).withCfSpaces(java.util.List.of(java.util.List.of(separate),
+                collective), als).withBridgeInit(BRIDGE_RIDGE);
     }
 
     /**

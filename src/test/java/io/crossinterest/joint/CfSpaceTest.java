@@ -62,21 +62,26 @@ class CfSpaceTest {
         CfSpace informative = CfSpace.separate(ALS);
         CfSpace noise = new CfSpace("noise", split -> noise(split.numUsers(), split.numTargetItems(), 1L),
                 split -> noise(split.numUsers(), split.numSourceItems(), 2L));
-        for (List<CfSpace> order : List.of(List.of(noise, informative), List.of(informative, noise))) {
+        // one family: compared by their starts; two families: each trained, compared by the trained models
+        for (List<List<CfSpace>> families : List.of(List.of(List.of(noise, informative)),
+                List.of(List.of(informative, noise)), List.of(List.of(noise), List.of(informative)),
+                List.of(List.of(informative), List.of(noise)))) {
             JointModel m = new JointModel(Planted.tinyJoint().withSourceFolding(true).withTraining(1e-9, 32, 1, 1),
-                    order.get(0).target()).withCfSpaces(order, ALS).withBridgeInit(0.01);
+                    noise.target()).withCfSpaces(families, ALS).withBridgeInit(0.01);
             m.fit(s);
-            assertEquals("separate", m.cfSpace(), "candidates in the order " + order.get(0).name() + " first");
+            assertEquals("separate", m.cfSpace(), "families " + families);
             double chosen = m.cfSpaceValidation().get("separate");
             double other = m.cfSpaceValidation().get("noise");
             assertTrue(chosen > other + 0.2, chosen + " vs " + other);
             assertTrue(m.selection().startsWith("space=separate, "), m.selection());
             JointBundle.save(m, dir, "v1"); // the bundle says which space its Q and source folding come from
             assertEquals("separate", JointBundle.load(dir).metadata().cfSpace());
+            // the kept model is the separate space's: its P̂ is scored against that space's Q
+            assertArrayEquals(informative.target().factorize(s).items(), m.cfFactors().items(), 1e-12);
         }
         // without the bridge there is no start to compare: the first candidate is used as given
         JointModel first = new JointModel(Planted.tinyJoint().withSourceFolding(true).withTraining(1e-9, 32, 1, 1),
-                noise.target()).withCfSpaces(List.of(noise, informative), ALS);
+                noise.target()).withCfSpaces(List.of(List.of(noise, informative), List.of(informative)), ALS);
         first.fit(s);
         assertEquals("noise", first.cfSpace());
         assertTrue(first.cfSpaceValidation().isEmpty());

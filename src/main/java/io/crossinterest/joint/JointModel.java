@@ -52,7 +52,7 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
     private io.crossinterest.cf.als.AlsConfig foldingAls;
     private SourceFolding folding;
     private double bridgeRidge;
-    /** Families of candidate CF spaces ({@link #withCfSpaces}), or null: {@link #factorizer}, {@link #sourceFactorizer}. */
+    /** Families of candidate CF spaces ({@link #withCfSpaces}); null: {@link #factorizer}, {@link #sourceFactorizer}. */
     private List<List<CfSpace>> spaces;
     /** The space of the last fit, and each candidate's bridge validation NDCG@10 when there was a choice. */
     private String chosenSpace;
@@ -382,12 +382,6 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
     }
 
     /**
-     * W2 starts at the ridge regression of the warm training users' ALS factors on their source reading, P_u ≈ W·s_u +
-     * b ({@link #ridgeMap}; the H_u block of W2 at 0). The starting point is then a linear EMCDR map on s_u, and
-     * training adds the encoder and the ranking loss to it. With K &gt; 1 target categories, W3 and b3 start at the
-     * ridge map from that starting P̂_u to the user's category shares z_u.
-     */
-    /**
      * NDCG@10 over the validation cold users of a space's start: the ridge map s_u → P_u fitted on {@code train},
      * scored s_v = (W·s_u + b)·Q_v.
      */
@@ -450,6 +444,12 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
         }
     }
 
+    /**
+     * W2 starts at the ridge regression of the warm training users' ALS factors on their source reading, P_u ≈ W·s_u +
+     * b ({@link #ridgeMap}; the H_u block of W2 at 0). The starting point is then a linear EMCDR map on s_u, and
+     * training adds the encoder and the ranking loss to it. With K &gt; 1 target categories, W3 and b3 start at the
+     * ridge map from that starting P̂_u to the user's category shares z_u.
+     */
     private void initBridge(JointNetwork net, int[] train) {
         int r = folding.rank();
         int k = cf.rank();

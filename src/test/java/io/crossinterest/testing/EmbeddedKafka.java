@@ -6,6 +6,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.io.File;
@@ -116,27 +117,33 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * The committed values of {@code topic} (read_committed, from the earliest offset): at least {@code minimum}, then
-     * until three polls in a row bring nothing new, or 60 s.
+     * The committed values of {@code topic} (read_committed, from the earliest offset, no group): every record up to the
+     * partitions' last stable offsets, and at least {@code minimum} (end offsets are re-read until then), or 300 s.
+     * For a job that has finished: its transactions are committed, so the end offsets say when everything is read,
+     * whatever the machine's load (a pause between polls is not the end of the data). The bound only ends a read that
+     * fails anyway.
      */
     public List<String> readCommitted(String topic, int minimum) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<String> values = new ArrayList<>();
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(),
                 new StringDeserializer())) {
-            c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            int idlePolls = 0;
-            while (System.nanoTime() < deadline && (values.size() < minimum || idlePolls < 3)) {
-                int before = values.size();
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(60)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
+            while (System.nanoTime() < deadline) {
+                Map<TopicPartition, Long> end = c.endOffsets(parts, Duration.ofSeconds(60)); // read_committed: LSO
+                if (values.size() >= minimum && parts.stream().allMatch(tp -> c.position(tp) >= end.get(tp))) {
+                    break;
+                }
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
                     values.add(r.value());
                 }
-                idlePolls = values.size() == before ? idlePolls + 1 : 0;
             }
         }
         return values;

@@ -16,7 +16,8 @@ import java.util.List;
 
 /**
  * The source block's collaborative-filtering reading of a user, computed from the same token sequence the CNN encoder
- * reads: the implicit-ALS fold-in of the user's source tokens against the source block's item factors.
+ * reads: the implicit-ALS fold-in of the user's source tokens against the source block's item factors (from the source
+ * block's own ALS, or the source columns of a collective factorisation: {@link CfSpace}, change 11).
  *
  * <p>Token t stands for the source items hashed to it ({@link SourceTokenizer#hashItem}); its factor is their mean ALS
  * item factor, y_t = mean_{i: h(i) = t} Y_i (zero for a token no training item hashes to). A user with token counts

@@ -389,16 +389,14 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
         float[][] su = SourceFolding.of(split, src, foldingAls, tokenizer, encoderConfig.seqLen)
                 .foldIn(Arrays.asList(userTokens));
         double[][] map = ridgeMap(su, t.users(), t.rank(), train, bridgeRidge);
-        double[] q = t.items();
+        io.crossinterest.cf.als.Factors q = new io.crossinterest.cf.als.Factors(t.numItems(), t.rank(), t.items());
         return io.crossinterest.eval.ColdStartEvaluator.validationNdcg(split, (u, out) -> {
             float[] p = applyMap(map, su[u]);
-            for (int i = 0; i < out.length; i++) {
-                double d = 0;
-                for (int j = 0; j < p.length; j++) {
-                    d += p[j] * q[i * p.length + j];
-                }
-                out[i] = d;
+            double[] phat = new double[p.length];
+            for (int j = 0; j < p.length; j++) {
+                phat[j] = p[j];
             }
+            new io.crossinterest.cf.als.Factors(1, p.length, phat).scoreAll(0, q, out);
         });
     }
 

@@ -44,6 +44,11 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
     private double[] pretrainLosses = new double[0];
     private final List<Epoch> history = new ArrayList<>();
     private int bestEpoch = -1;
+    /** Whether the last fit kept the bridge alone (ranking-head bias 0) over the trained path. */
+    private boolean keptBridgeAlone;
+    /** Validation NDCG@10 (or minus the warm loss) of the start, and of the bridge alone (NaN: not a candidate). */
+    private double startValidation = Double.NaN;
+    private double bridgeAloneValidation = Double.NaN;
     /** The early-stopping criterion of the kept weights: validation cold NDCG@10, or minus the warm validation loss. */
     private double bestCriterion = Double.NaN;
     private boolean selectedByNdcg;
@@ -292,25 +297,28 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
         // the starting point (pre-trained encoder, Q, popularity bias) is itself a candidate: epoch -1
         double best = byNdcg ? validNdcg(net.graph, validCold) : -validLoss(net, validWarm);
         INDArray bestParams = net.graph.params().dup();
-        bestEpoch = -1;
+        startValidation = best;
         LOG.info("joint: before training, validation {} {}", byNdcg ? "cold NDCG@10" : "loss", Math.abs(best));
+        // the bridge alone, s_v = P̂_u·Q_v with the ridge map's P̂_u and no popularity bias, is one more candidate:
+        // where the CF space is good the popularity prior drowns the map's ranking, and the epochs climbing back from
+        // it may stop below (docs/joint-model.md, change 11). It is compared only at the end: early stopping counts
+        // patience against the trained path (the start with the prior, then the epochs), so a high bridge-alone
+        // score cannot end training early (change 12)
+        double bare = Double.NEGATIVE_INFINITY;
+        INDArray bareParams = null;
+        bridgeAloneValidation = Double.NaN;
         if (bridgeRidge > 0 && byNdcg && popularityPrior && net.outputs.contains(JointNetwork.RANK)
                 && net.graph.getLayer(JointNetwork.RANK).paramTable().containsKey("b")) {
-            // so is the bridge alone, s_v = P̂_u·Q_v with the ridge map's P̂_u and no popularity bias: where the CF
-            // space is good the popularity prior drowns the map's ranking, and the epochs climbing back from it
-            // may stop below (docs/joint-model.md, change 11); training still starts from the prior
             INDArray b = net.graph.getLayer(JointNetwork.RANK).getParam("b");
             INDArray prior = b.dup();
             b.assign(0);
-            double bare = validNdcg(net.graph, validCold);
+            bare = validNdcg(net.graph, validCold);
+            bareParams = net.graph.params().dup();
+            bridgeAloneValidation = bare;
             LOG.info("joint: the bridge alone (no popularity bias), validation cold NDCG@10 {}", bare);
-            if (bare > best) {
-                best = bare;
-                bestParams = net.graph.params().dup();
-            }
             b.assign(prior);
         }
-        int sinceBest = 0;
+        EarlyStopping stopping = new EarlyStopping(best, config.patience);
         train = train.clone(); // shuffled per epoch: every space starts from the same order
         for (int epoch = 0; epoch < config.maxEpochs; epoch++) {
             Random er = new Random(config.seed * 1_000_003L + epoch);
@@ -329,15 +337,20 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
             history.add(new Epoch(epoch, trainLoss, validLoss, ndcg));
             LOG.info("joint: epoch {} train loss {} valid loss {} valid-cold NDCG@10 {}", epoch + 1, trainLoss,
                     validLoss, ndcg);
-            double criterion = byNdcg ? ndcg : -validLoss;
-            if (criterion > best) {
-                best = criterion;
+            if (stopping.offer(epoch, byNdcg ? ndcg : -validLoss)) {
                 bestParams = net.graph.params().dup();
-                bestEpoch = epoch;
-                sinceBest = 0;
-            } else if (++sinceBest >= config.patience) {
+            } else if (stopping.stop()) {
                 break;
             }
+        }
+        best = stopping.best();
+        bestEpoch = stopping.bestEpoch();
+        keptBridgeAlone = bareParams != null && stopping.prefers(bare);
+        if (keptBridgeAlone) {
+            LOG.info("joint: the bridge alone ({}) beats the trained path's best ({}): kept", bare, best);
+            best = bare;
+            bestParams = bareParams;
+            bestEpoch = -1;
         }
         net.graph.setParams(bestParams);
         bestCriterion = best;
@@ -413,6 +426,9 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
         private final double[] losses = pretrainLosses;
         private final List<Epoch> epochs = List.copyOf(history);
         private final int epoch = bestEpoch;
+        private final boolean bridgeAlone = keptBridgeAlone;
+        private final double start = startValidation;
+        private final double bridgeAloneScore = bridgeAloneValidation;
         private final double criterion = bestCriterion;
         private final boolean byNdcg = selectedByNdcg;
         private final JointScorer fittedScorer = scorer;
@@ -435,6 +451,9 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
             history.clear();
             history.addAll(epochs);
             bestEpoch = epoch;
+            keptBridgeAlone = bridgeAlone;
+            startValidation = start;
+            bridgeAloneValidation = bridgeAloneScore;
             bestCriterion = criterion;
             selectedByNdcg = byNdcg;
             scorer = fittedScorer;
@@ -851,8 +870,9 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
     @Override
     public String selection() {
         requireFitted();
-        return String.format(java.util.Locale.ROOT, "%sepoch=%d of %d, %s%s",
-                chosenSpace == null ? "" : "space=" + chosenSpace + ", ", bestEpoch + 1, history.size(),
+        return String.format(java.util.Locale.ROOT, "%sepoch=%d%s of %d, %s%s",
+                chosenSpace == null ? "" : "space=" + chosenSpace + ", ", bestEpoch + 1,
+                keptBridgeAlone ? " (bridge alone)" : "", history.size(),
                 teacher == null ? "" : "teacher k=" + teacherK + ", ",
                 selectedByNdcg ? String.format(java.util.Locale.ROOT, "validation ndcg@10=%.4f", bestCriterion)
                         : String.format(java.util.Locale.ROOT, "warm validation loss=%.4f", -bestCriterion));
@@ -861,6 +881,30 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
     /** The epoch whose weights were kept (0-based; -1: no epoch improved on the starting point). */
     public int bestEpoch() {
         return bestEpoch;
+    }
+
+    /**
+     * Whether the kept weights are the bridge alone (the start with ranking-head bias 0), which beat every point of
+     * the trained path; then {@link #bestEpoch()} is -1.
+     */
+    public boolean keptBridgeAlone() {
+        return keptBridgeAlone;
+    }
+
+    /** The selection criterion of the start, before training (validation cold NDCG@10, or minus the warm loss). */
+    public double startValidation() {
+        return startValidation;
+    }
+
+    /** The selection criterion of the kept weights (validation cold NDCG@10, or minus the warm loss). */
+    public double bestCriterion() {
+        requireFitted();
+        return bestCriterion;
+    }
+
+    /** Validation cold NDCG@10 of the bridge alone; NaN when it was not a candidate. */
+    public double bridgeAloneValidation() {
+        return bridgeAloneValidation;
     }
 
     private static void shuffle(int[] a, Random rnd) {

@@ -8,6 +8,7 @@ import io.crossinterest.cf.als.AlsConfig;
 import io.crossinterest.encoder.SourceTokenizer;
 import io.crossinterest.eval.CrossDomainSplit;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -127,6 +128,36 @@ class BridgeInitTest {
         }
         // chance: a quarter
         assertTrue(right >= 0.9 * s.testColdUsers.length, right + " of " + s.testColdUsers.length);
+    }
+
+    @Test
+    void earlyStoppingCountsPatienceAgainstTheTrainedPathAndTheBridgeAloneCompetesOnlyAtTheEnd() {
+        CrossDomainSplit s = Planted.split(11L);
+        for (double lr : new double[] {5e-4, 2e-4}) { // the path passes the bridge alone; it never reaches it
+            JointModel m = new JointModel(Planted.tinyJoint().withSourceFolding(true).withTraining(lr, 32, 15, 2),
+                    Planted::als).withSourceCf(AlsTargetFactorizer.sourceBlock(ALS), ALS).withBridgeInit(0.01);
+            m.fit(s);
+            double bare = m.bridgeAloneValidation();
+            assertTrue(bare > m.startValidation(), "the planted case has the bridge alone above the start");
+            // replay the path: patience counts only against the start and the epochs
+            List<JointModel.Epoch> h = m.history();
+            double pathBest = m.startValidation();
+            int lastImprovement = -1;
+            for (JointModel.Epoch e : h) {
+                if (e.validNdcg10() > pathBest) {
+                    pathBest = e.validNdcg10();
+                    lastImprovement = e.epoch();
+                }
+            }
+            int patience = m.config().patience;
+            assertEquals(Math.min(m.config().maxEpochs, lastImprovement + 1 + patience), h.size(), "lr " + lr);
+            // the kept weights are the better of the path's best and the bridge alone
+            assertEquals(bare > pathBest, m.keptBridgeAlone(), "lr " + lr);
+            assertEquals(Math.max(bare, pathBest), m.bestCriterion(), 0.0, "lr " + lr);
+            assertEquals(m.keptBridgeAlone() ? -1 : lastImprovement, m.bestEpoch(), "lr " + lr);
+            String kept = m.keptBridgeAlone() ? "epoch=0 (bridge alone) of " : "epoch=" + (lastImprovement + 1) + " of ";
+            assertTrue(m.selection().startsWith(kept + h.size()), m.selection());
+        }
     }
 
     @Test

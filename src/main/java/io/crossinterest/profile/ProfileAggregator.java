@@ -36,10 +36,13 @@ import java.util.TreeMap;
  * <h2>Mini-batch (STREAMING, {@code maxBufferedUsers} &gt; 0)</h2>
  *
  * A write-back buffer on the heap: the first event of a user since the last flush reads the user's state once
- * (RocksDB get); later events of that user fold into the heap copy; the state is written back (one put) when the
- * user's update is emitted. So a user costs one get, one put and one update per emission, not a get and a put per
- * event plus a timer, a get and a put per emission. Users whose update is due are indexed by their emission time, so a
- * watermark visits only them. The buffer is flushed into state, without emitting,
+ * (RocksDB get); later events of that user fold into the heap copy, and its updates are emitted from it; the state is
+ * written back (one put) when the buffer is flushed. So a user costs one get and one put per stay in the buffer,
+ * however many events and updates it has meanwhile, not a get and a put per event plus a timer, a get and a put per
+ * emission. Users whose update is due are indexed by their emission time, so a watermark visits only them. In this
+ * mode the operator sets the state backend's key only where it touches state (a read, a flush, a timer), not for every
+ * record as Flink does by default: a user found in the buffer costs no key serialisation. The buffer is flushed into
+ * state, without emitting,
  *
  * <ul>
  *   <li>before every checkpoint barrier ({@link #prepareSnapshotPreBarrier}): the snapshot holds everything seen, so
@@ -97,6 +100,8 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
     private transient Counter eventsIn;
     private transient Counter profilesOut;
     private transient Counter earlyFlushes;
+    private transient Counter stateReads;
+    private transient Counter stateWrites;
 
     /**
      * @param maxBufferedUsers bound of the mini-batch buffer in users; 0 = write every event through (BATCH mode)
@@ -134,6 +139,20 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
         eventsIn = getMetricGroup().counter("eventsAggregated");
         profilesOut = getMetricGroup().counter("profileUpdates");
         earlyFlushes = getMetricGroup().counter("earlyFlushes");
+        stateReads = getMetricGroup().counter("stateReads");
+        stateWrites = getMetricGroup().counter("stateWrites");
+    }
+
+    /**
+     * Flink sets the record's key before {@link #processElement}. With the buffer the key is set only where state is
+     * read ({@link #processElement}, on a buffer miss); BATCH mode (no buffer) needs every key change, because its
+     * state backend drops a key's state and fires its timers when the key changes.
+     */
+    @Override
+    public void setKeyContextElement1(StreamRecord record) throws Exception {
+        if (maxBufferedUsers == 0) {
+            super.setKeyContextElement1(record);
+        }
     }
 
     @Override
@@ -145,13 +164,14 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
             if (fold(s, e)) {
                 timers.registerEventTimeTimer(VoidNamespace.INSTANCE, s.pendingEmit);
             }
-            profile.update(s);
+            write(s);
             return;
         }
         String user = e.user;
         ProfileState s = buffered.get(user);
         if (s == null) {
-            s = read(); // the current key is the record's
+            setCurrentKey(user);
+            s = read();
             buffered.put(user, s);
         }
         if (fold(s, e)) {
@@ -163,9 +183,17 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
         }
     }
 
+    /** The current key's state (a new one for a new user, or one whose state expired). */
     private ProfileState read() throws Exception {
+        stateReads.inc();
         ProfileState s = profile.value();
-        return s != null ? s : new ProfileState(); // a new user, or one whose state expired
+        return s != null ? s : new ProfileState();
+    }
+
+    /** Writes {@code s} as the current key's state. */
+    private void write(ProfileState s) throws Exception {
+        stateWrites.inc();
+        profile.update(s);
     }
 
     /** Folds {@code e} into {@code s}; true when this starts a pending update (then at s.pendingEmit). */
@@ -182,7 +210,7 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
         return true;
     }
 
-    /** Emits the buffered users due by {@code mark}, writes them back, then lets the timers and the mark through. */
+    /** Emits the buffered users due by {@code mark} (they stay buffered), then lets the timers and the mark through. */
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         if (maxBufferedUsers > 0) {
@@ -197,10 +225,7 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
             Map.Entry<Long, List<String>> d = it.next();
             long at = d.getKey();
             for (String user : d.getValue()) {
-                ProfileState s = buffered.remove(user);
-                setCurrentKey(user);
-                emit(user, s, at);
-                profile.update(s);
+                emit(user, buffered.get(user), at);
             }
             it.remove();
         }
@@ -211,7 +236,7 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
         for (Map.Entry<String, ProfileState> b : buffered.entrySet()) {
             ProfileState s = b.getValue();
             setCurrentKey(b.getKey());
-            profile.update(s);
+            write(s);
             if (s.pendingEmit != ProfileState.NONE) {
                 timers.registerEventTimeTimer(VoidNamespace.INSTANCE, s.pendingEmit); // a no-op if it exists
             }
@@ -249,15 +274,24 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
             return; // expired meanwhile, or a stale timer
         }
         emit(user, s, at);
-        if (inBuffer) {
-            buffered.remove(user);
+        if (!inBuffer) {
+            write(s); // a buffered user is written at the next flush
         }
-        profile.update(s);
     }
 
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {
         throw new IllegalStateException("no processing-time timers are registered");
+    }
+
+    /** State reads (RocksDB gets) so far: one per user per stay in the buffer, or one per event without it. */
+    long stateReads() {
+        return stateReads.getCount();
+    }
+
+    /** State writes (RocksDB puts) so far. */
+    long stateWrites() {
+        return stateWrites.getCount();
     }
 
     private void emit(String user, ProfileState s, long at) {

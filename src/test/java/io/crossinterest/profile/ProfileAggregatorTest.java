@@ -134,6 +134,28 @@ class ProfileAggregatorTest {
     }
 
     @Test
+    void aBufferedUserIsReadAndWrittenOncePerStayNotOncePerEvent() throws Exception {
+        List<Step> steps = input(14); // 40 users, ~1500 events, ~200 emit intervals of event time
+        long updates;
+        ProfileAggregator op = new ProfileAggregator(CONFIG, 10_000);
+        try (var h = harness(op, null)) {
+            feed(h, steps.subList(0, steps.size() - 1)); // all but the final watermark
+            updates = h.extractOutputValues().size();
+            assertTrue(updates > 200, "updates emitted from the buffer: " + updates);
+            assertEquals(40, op.stateReads(), "one read per user");
+            assertEquals(0, op.stateWrites(), "nothing written before a flush");
+            h.prepareSnapshotPreBarrier(1);
+            assertEquals(40, op.stateWrites(), "one write per user at the flush");
+        }
+        ProfileAggregator through = new ProfileAggregator(CONFIG, 0);
+        try (var h = harness(through, null)) {
+            feed(h, steps);
+            assertEquals(1500, through.stateReads(), "without the buffer: one read per event");
+            assertTrue(through.stateWrites() >= 1500 + updates, "and a write per event and per update");
+        }
+    }
+
+    @Test
     void bufferIsFlushedBeforeTheBarrierSoARestoreMidStreamLosesNothing() throws Exception {
         List<Step> steps = input(12);
         List<String> want = run(0, steps);

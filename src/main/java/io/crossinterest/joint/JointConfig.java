@@ -21,7 +21,8 @@ import java.io.Serializable;
  * fixed (no bias). {@code freezeEncoder}: the pre-trained encoder is not updated (no transfer fine-tuning).
  * Early stopping: after each epoch, NDCG@10 of the validation cold users (targetValid) when the split has them, else
  * the loss on a held-out slice ({@code validFraction}) of the warm users; the best epoch's weights are kept and
- * training stops after {@code patience} epochs without improvement.
+ * training stops after {@code patience} epochs without improvement on the trained path ({@link EarlyStopping}: the
+ * start, then the epochs; a candidate off the path, the bridge alone, is compared with the path's best at the end).
  */
 public final class JointConfig implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -82,4 +82,16 @@ public final class BaselineProviders {
             return new SourceNeighbours(settings);
         }
     }
+
+    public static final class SourceItemNeighboursProvider implements ColdStartModelProvider {
+        @Override
+        public String name() {
+            return SourceItemNeighbours.NAME;
+        }
+
+        @Override
+        public ColdStartModel create(ModelSettings settings) {
+            return new SourceItemNeighbours();
+        }
+    }
 }

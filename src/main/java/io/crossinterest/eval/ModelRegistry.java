@@ -10,7 +10,7 @@ import java.util.ServiceLoader;
 public final class ModelRegistry {
     /** The comparison order of the report: baselines from simplest to richest, then the joint model. */
     public static final List<String> PREFERRED_ORDER = List.of("popularity", "target-cf", "cmf", "emcdr", "ptupcdr",
-            "source-knn", "joint");
+            "source-knn", "source-items", "joint");
 
     private final Map<String, ColdStartModelProvider> providers = new LinkedHashMap<>();
 

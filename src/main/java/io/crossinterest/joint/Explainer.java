@@ -72,7 +72,8 @@ public final class Explainer {
         JointScorer.Encoded enc = s.encode(variants);
         double[][] scores = new double[variants.size()][s.numItems()];
         for (int r = 0; r < variants.size(); r++) {
-            s.itemScores(enc.phat()[r], enc.interest() == null ? null : enc.interest()[r], scores[r]);
+            s.itemScores(variants.get(r), enc.phat()[r], enc.interest() == null ? null : enc.interest()[r],
+                    scores[r]);
         }
         int[] top = JointModel.topK(scores[0], topItems);
         List<Target> itemTargets = new ArrayList<>();

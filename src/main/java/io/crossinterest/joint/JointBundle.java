@@ -31,16 +31,20 @@ import org.deeplearning4j.util.ModelSerializer;
  *   target-items.txt      target item ids, one per line, in index order (score index v ↔ line v)
  *   source-folding.bin    (format 2, when the model feeds s_u next to H_u) the source block's token factors, Gram
  *                         matrix and ALS settings of the fold-in ({@link SourceFolding})
+ *   item-set-neighbours.bin (format 3, when metadata's wideWeight &gt; 0) the wide path: the warm users' source token
+ *                         postings and target rows ({@link io.crossinterest.baselines.ItemSetNeighbours})
  * </pre>
  * A bundle written by format version n is read by any build whose {@link #FORMAT_VERSION} is ≥ n.
  */
 public final class JointBundle {
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     static final String METADATA = "metadata.json";
     static final String NETWORK = "network.zip";
     static final String ITEM_FACTORS = "cf-item-factors.bin";
     static final String TARGET_ITEMS = "target-items.txt";
     static final String SOURCE_FOLDING = "source-folding.bin";
+    /** Format 3: the wide path's index, present when the model blends it in ({@code wideWeight} &gt; 0). */
+    static final String ITEM_SET_NEIGHBOURS = "item-set-neighbours.bin";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -51,7 +55,7 @@ public final class JointBundle {
     public record Metadata(int formatVersion, String modelVersion, String dataset, String createdAt,
             TokenScheme tokenScheme, int vocabSize, int seqLen, List<String> sourceCategories,
             List<String> targetCategories, int rank, int numItems, ScoringPath scoring, JointConfig config,
-            int bestEpoch, int epochsRun, String cfSpace) {
+            int bestEpoch, int epochsRun, String cfSpace, double wideWeight, int wideNeighbours) {
         @JsonCreator
         public Metadata(@JsonProperty("formatVersion") int formatVersion,
                 @JsonProperty("modelVersion") String modelVersion, @JsonProperty("dataset") String dataset,
@@ -61,7 +65,8 @@ public final class JointBundle {
                 @JsonProperty("targetCategories") List<String> targetCategories, @JsonProperty("rank") int rank,
                 @JsonProperty("numItems") int numItems, @JsonProperty("scoring") ScoringPath scoring,
                 @JsonProperty("config") JointConfig config, @JsonProperty("bestEpoch") int bestEpoch,
-                @JsonProperty("epochsRun") int epochsRun, @JsonProperty("cfSpace") String cfSpace) {
+                @JsonProperty("epochsRun") int epochsRun, @JsonProperty("cfSpace") String cfSpace,
+                @JsonProperty("wideWeight") double wideWeight, @JsonProperty("wideNeighbours") int wideNeighbours) {
             this.formatVersion = formatVersion;
             this.modelVersion = modelVersion;
             this.dataset = dataset;
@@ -78,6 +83,8 @@ public final class JointBundle {
             this.bestEpoch = bestEpoch;
             this.epochsRun = epochsRun;
             this.cfSpace = cfSpace;
+            this.wideWeight = wideWeight; // 0 in bundles before format 3: no wide path
+            this.wideNeighbours = wideNeighbours;
         }
     }
 
@@ -128,7 +135,7 @@ public final class JointBundle {
                 model.tokenizer().categoryIds().isEmpty() ? split.sourceCategories.ids()
                         : model.tokenizer().categoryIds(),
                 split.targetCategories.ids(), s.rank(), s.numItems(), s.path(), model.config(), model.bestEpoch(),
-                model.history().size(), model.cfSpace());
+                model.history().size(), model.cfSpace(), s.wideWeight(), s.wideK());
         ModelSerializer.writeModel(s.graph(), dir.resolve(NETWORK).toFile(), false);
         CfFactors cf = model.cfFactors();
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
@@ -144,6 +151,11 @@ public final class JointBundle {
             s.folding().save(dir.resolve(SOURCE_FOLDING));
         } else {
             Files.deleteIfExists(dir.resolve(SOURCE_FOLDING));
+        }
+        if (s.widePath() != null) {
+            s.widePath().save(dir.resolve(ITEM_SET_NEIGHBOURS));
+        } else {
+            Files.deleteIfExists(dir.resolve(ITEM_SET_NEIGHBOURS));
         }
         JSON.writeValue(dir.resolve(METADATA).toFile(), md); // last: a bundle with metadata is complete
         return md;
@@ -192,6 +204,15 @@ public final class JointBundle {
         }
         JointScorer scorer = new JointScorer(graph, md.seqLen(), md.scoring(),
                 Math.max(1, md.targetCategories().size()), cf, folding);
+        if (md.wideWeight() > 0) {
+            Path f = dir.resolve(ITEM_SET_NEIGHBOURS);
+            if (!Files.isRegularFile(f)) {
+                throw new IOException("bundle " + dir + " is incomplete: the model blends in its wide path but "
+                        + ITEM_SET_NEIGHBOURS + " is missing");
+            }
+            scorer.setWidePath(io.crossinterest.baselines.ItemSetNeighbours.load(f), md.wideNeighbours(),
+                    md.wideWeight());
+        }
         return new JointBundle(md, tok, scorer, List.copyOf(items));
     }
 }

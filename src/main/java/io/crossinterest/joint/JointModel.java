@@ -76,6 +76,13 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
     private final java.util.Map<Integer, io.crossinterest.baselines.NeighbourEvidence.Neighbours> taughtBy =
             new java.util.HashMap<>();
 
+    /** The wide path's K (0: none, {@link #withWidePath}), its weight γ in the last fit, and γ's validation NDCG@10. */
+    private int wideK;
+    private double wideWeight;
+    private final java.util.Map<Double, Double> wideValidation = new java.util.LinkedHashMap<>();
+    /** The candidate weights γ of the wide path, selected on the validation cold users (0: the deep path alone). */
+    static final double[] WIDE_WEIGHTS = {0, 0.25, 0.5, 0.75, 0.9, 0.99};
+
     /** One epoch of joint training: mean training loss, validation loss (warm slice), validation NDCG@10 (cold). */
     public record Epoch(int epoch, double trainLoss, double validLoss, double validNdcg10) {
     }
@@ -157,6 +164,21 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
         return this;
     }
 
+    /**
+     * Adds the wide path: after the deep path is trained, its scores are blended with the target rows of the
+     * {@code k} warm users whose source token sets overlap the user's most ({@link
+     * io.crossinterest.baselines.ItemSetNeighbours}), with the weight γ ∈ {@link #WIDE_WEIGHTS} that ranks the
+     * validation cold users best (γ = 0 keeps the deep path alone; without validation cold users there is no wide
+     * path). {@code k} = 0: off. Returns this.
+     */
+    public JointModel withWidePath(int k) {
+        if (k < 0) {
+            throw new IllegalArgumentException("wide-path neighbours must be >= 0, got " + k);
+        }
+        this.wideK = k;
+        return this;
+    }
+
     /** The name this model reports under (default {@code joint}; an ablation registers the model under another). */
     public JointModel named(String modelName) {
         this.name = java.util.Objects.requireNonNull(modelName, "modelName");
@@ -203,6 +225,7 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
             boolean needSourceCf = config.sourceFolding || config.neighbourWeight > 0 || (pretrained == null && items);
             fitIn(null, factorizer.factorize(split), sourceFactorizer != null && needSourceCf
                     ? sourceFactorizer.factorize(split) : null, train, validWarm, validCold);
+            attachWidePath(validCold);
             return;
         }
         Fitted best = null;
@@ -231,6 +254,37 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
             }
         }
         best.restore();
+        attachWidePath(validCold);
+    }
+
+    /**
+     * The wide path's weight γ, chosen on the validation cold users once the deep path is final (ties keep the
+     * smaller γ, so γ = 0 unless the blend ranks them better).
+     */
+    private void attachWidePath(int[] validCold) {
+        wideValidation.clear();
+        wideWeight = 0;
+        scorer.setWidePath(null, 0, 0);
+        if (wideK == 0 || validCold.length == 0) {
+            return;
+        }
+        io.crossinterest.baselines.ItemSetNeighbours index = io.crossinterest.baselines.ItemSetNeighbours.build(
+                userTokens, split.targetTrain, split.warmUsers, encoderConfig.vocabSize, encoderConfig.seqLen);
+        if (index.numWarmUsers() == 0) {
+            return;
+        }
+        double best = Double.NEGATIVE_INFINITY;
+        for (double g : WIDE_WEIGHTS) {
+            scorer.setWidePath(index, wideK, g);
+            double v = io.crossinterest.eval.ColdStartEvaluator.validationNdcg(split, this::scoreItems);
+            wideValidation.put(g, v);
+            if (v > best) {
+                best = v;
+                wideWeight = g;
+            }
+        }
+        scorer.setWidePath(index, wideK, wideWeight);
+        LOG.info("joint: wide path, validation cold NDCG@10 by weight {}: kept {}", wideValidation, wideWeight);
     }
 
     /** The rest of a fit, in one CF space: teacher, fold-in, encoder, W2 start, training, selection of the epoch. */
@@ -792,7 +846,7 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
     @Override
     public void scoreItems(int user, double[] out) {
         requireFitted();
-        scorer.itemScores(encodedUsers.phat()[user],
+        scorer.itemScores(userTokens[user], encodedUsers.phat()[user],
                 encodedUsers.interest() == null ? null : encodedUsers.interest()[user], out);
     }
 
@@ -870,12 +924,25 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
     @Override
     public String selection() {
         requireFitted();
-        return String.format(java.util.Locale.ROOT, "%sepoch=%d%s of %d, %s%s",
+        return String.format(java.util.Locale.ROOT, "%sepoch=%d%s of %d, %s%s%s",
                 chosenSpace == null ? "" : "space=" + chosenSpace + ", ", bestEpoch + 1,
                 keptBridgeAlone ? " (bridge alone)" : "", history.size(),
                 teacher == null ? "" : "teacher k=" + teacherK + ", ",
                 selectedByNdcg ? String.format(java.util.Locale.ROOT, "validation ndcg@10=%.4f", bestCriterion)
-                        : String.format(java.util.Locale.ROOT, "warm validation loss=%.4f", -bestCriterion));
+                        : String.format(java.util.Locale.ROOT, "warm validation loss=%.4f", -bestCriterion),
+                wideValidation.isEmpty() ? "" : String.format(java.util.Locale.ROOT,
+                        ", wide path k=%d weight=%s (validation ndcg@10=%.4f)", wideK, wideWeight,
+                        wideValidation.get(wideWeight)));
+    }
+
+    /** The wide path's weight γ in the last fit (0: the deep path alone). */
+    public double wideWeight() {
+        return wideWeight;
+    }
+
+    /** Validation cold NDCG@10 of each candidate γ in the last fit (empty: no wide path was tried). */
+    public java.util.Map<Double, Double> wideValidation() {
+        return java.util.Collections.unmodifiableMap(wideValidation);
     }
 
     /** The epoch whose weights were kept (0-based; -1: no epoch improved on the starting point). */

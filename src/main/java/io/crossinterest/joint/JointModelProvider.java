@@ -14,7 +14,9 @@ import io.crossinterest.eval.ModelSettings;
  * worse for the student, docs/joint-model.md change 9). W2 starts at the ridge map from s_u to the ALS factors P_u
  * instead of at random (change 10). The CF spaces are chosen per split (change 11): the separate target and source
  * factorisations, and a collective one [w·R_s | R_t] with w picked by its start, are each trained, and the one that
- * ranks the validation cold users better is kept. All factors come from implicit ALS with the baselines' settings
+ * ranks the validation cold users better is kept. The trained deep path is then blended with the wide path (change 13):
+ * the target rows of the {@value #WIDE_NEIGHBOURS} warm users whose source token sets overlap the user's most, with
+ * the weight chosen on the validation cold users (0 keeps the deep path alone). All factors come from implicit ALS with the baselines' settings
  * (rank and iterations from {@link ModelSettings}, λ = 0.1, α = 10), so the joint model sees the Q that target-cf and
  * EMCDR see, or the one CMF sees.
  */
@@ -23,6 +25,8 @@ public final class JointModelProvider implements ColdStartModelProvider {
     static final double ALPHA = 10.0;
     static final double TEACHER_WEIGHT = 0.8;
     static final int TEACHER_NEIGHBOURS = 300;
+    /** K of the wide path's item-set neighbours (change 13; the weight γ is chosen on validation). */
+    static final int WIDE_NEIGHBOURS = 300;
     /** λ of the ridge map s_u → P_u that W2 starts from, relative to the mean variance of s_u (change 10). */
     static final double BRIDGE_RIDGE = 0.01;
     /**
@@ -54,7 +58,7 @@ public final class JointModelProvider implements ColdStartModelProvider {
         }
         CfSpace separate = CfSpace.separate(als);
         return new JointModel(c, separate.target()).withCfSpaces(java.util.List.of(java.util.List.of(separate),
-                collective), als).withBridgeInit(BRIDGE_RIDGE);
+                collective), als).withBridgeInit(BRIDGE_RIDGE).withWidePath(WIDE_NEIGHBOURS);
     }
 
     /**

@@ -32,6 +32,10 @@ public final class JointScorer {
     private final float[] b4;
     /** The source block's CF reading s_u fed next to H_u, or null when the network has no such input. */
     private final SourceFolding folding;
+    /** The wide path (item-set neighbours of the source tokens), its K and its weight γ; null: the deep path alone. */
+    private io.crossinterest.baselines.ItemSetNeighbours wide;
+    private int wideK;
+    private double wideWeight;
 
     /** A P̂_u row and, when the graph has the interest layer, an I_u row for each user of a batch. */
     public record Encoded(float[][] phat, float[][] interest) {
@@ -134,7 +138,83 @@ public final class JointScorer {
     }
 
     /**
-     * Target-item scores of one user. PQ: s_v = P̂_u·Q_v + b_v. W4: s_v = σ(W4_v·I_u + b4_v).
+     * Blends the wide path into {@link #itemScores(int[], float[], float[], double[])} with weight {@code weight}
+     * over {@code k} neighbours; {@code index} null or weight 0: the deep path alone.
+     */
+    void setWidePath(io.crossinterest.baselines.ItemSetNeighbours index, int k, double weight) {
+        if (!(weight >= 0 && weight < 1)) {
+            throw new IllegalArgumentException("wide-path weight must be in [0, 1), got " + weight);
+        }
+        if (index != null && index.numItems() != numItems) {
+            throw new IllegalArgumentException("wide path over " + index.numItems() + " target items, the scorer has "
+                    + numItems);
+        }
+        this.wide = weight == 0 ? null : index;
+        this.wideK = k;
+        this.wideWeight = this.wide == null ? 0 : weight;
+    }
+
+    /** The wide path's index, or null when the scorer is the deep path alone. */
+    io.crossinterest.baselines.ItemSetNeighbours widePath() {
+        return wide;
+    }
+
+    int wideK() {
+        return wideK;
+    }
+
+    /** γ, the wide path's weight (0: the deep path alone). */
+    public double wideWeight() {
+        return wideWeight;
+    }
+
+    /**
+     * Target-item scores of one user with source tokens {@code tokens}: the deep path's {@link #itemScores(float[],
+     * float[], double[])}, and with a wide path of weight γ &gt; 0
+     * <pre>
+     *   s_v = (1 − γ)·d_v + γ·w_u(v),   d = softmax(deep scores) (PQ) or the deep scores over their sum (W4)
+     * </pre>
+     * w_u the item-set neighbours' distribution ({@link io.crossinterest.baselines.ItemSetNeighbours}); a user who
+     * shares no token with a warm user keeps the deep scores.
+     */
+    public void itemScores(int[] tokens, float[] phat, float[] interest, double[] out) {
+        itemScores(phat, interest, out);
+        if (wide == null) {
+            return;
+        }
+        double[] w = new double[numItems];
+        if (!wide.distribution(tokens, wideK, w)) {
+            return;
+        }
+        if (path == ScoringPath.PQ) { // softmax of the logits
+            double max = Double.NEGATIVE_INFINITY;
+            for (double x : out) {
+                max = Math.max(max, x);
+            }
+            double z = 0;
+            for (int v = 0; v < numItems; v++) {
+                out[v] = Math.exp(out[v] - max);
+                z += out[v];
+            }
+            for (int v = 0; v < numItems; v++) {
+                out[v] /= z;
+            }
+        } else { // σ outputs, normalised
+            double z = 0;
+            for (double x : out) {
+                z += x;
+            }
+            for (int v = 0; v < numItems; v++) {
+                out[v] /= z;
+            }
+        }
+        for (int v = 0; v < numItems; v++) {
+            out[v] = (1 - wideWeight) * out[v] + wideWeight * w[v];
+        }
+    }
+
+    /**
+     * Target-item scores of the deep path alone. PQ: s_v = P̂_u·Q_v + b_v. W4: s_v = σ(W4_v·I_u + b4_v).
      */
     public void itemScores(float[] phat, float[] interest, double[] out) {
         if (path == ScoringPath.PQ) {

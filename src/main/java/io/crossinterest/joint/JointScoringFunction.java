@@ -64,7 +64,7 @@ public final class JointScoringFunction implements BatchFunction<SourceHistory, 
         List<UserScores> out = new ArrayList<>(batch.size());
         for (int r = 0; r < batch.size(); r++) {
             float[] interest = enc.interest() == null ? null : enc.interest()[r];
-            s.itemScores(enc.phat()[r], interest, scores);
+            s.itemScores(tokens.get(r), enc.phat()[r], interest, scores);
             int[] top = JointModel.topK(scores, topN);
             String[] ids = new String[top.length];
             double[] sc = new double[top.length];

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every baseline on a planted cross-domain data set (taste groups shared by both blocks): each beats random, and the
- * transfer models (CMF, EMCDR, PTUPCDR, source-knn), which can read a cold user's group from their source items, beat
+ * transfer models (CMF, EMCDR, PTUPCDR, source-knn, source-items), which can read a cold user's group from their source items, beat
  * popularity, which cannot.
  */
 class BaselinesPlantedTest {
@@ -82,7 +82,7 @@ class BaselinesPlantedTest {
     @Test
     void transferBaselinesBeatPopularity() {
         double pop = NDCG.get("popularity");
-        for (String m : List.of("cmf", "emcdr", "ptupcdr", "source-knn")) {
+        for (String m : List.of("cmf", "emcdr", "ptupcdr", "source-knn", "source-items")) {
             assertTrue(NDCG.get(m) > 1.3 * pop, m + " ndcg@10 " + NDCG.get(m) + " vs popularity " + pop);
         }
         // target-only CF has nothing for cold users but its popularity fallback

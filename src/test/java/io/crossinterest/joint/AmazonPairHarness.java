@@ -68,6 +68,85 @@ public final class AmazonPairHarness {
                 report(a[i], s, knn(s, warmT, kn, pop, srcRow, srcRow, pw, qn), 0);
                 continue;
             }
+            if (a[i].startsWith("iknn")) { // iknnK: user-kNN by the cosine of the source item sets, K neighbours
+                int kn = Integer.parseInt(a[i].substring(4));
+                double[][] kx = kernelFeatures(s, "items", null);
+                report(a[i], s, (u, out) -> {
+                    double[] sim = new double[warmT.length];
+                    for (int w = 0; w < warmT.length; w++) {
+                        sim[w] = warmT[w] == u ? 0 : kernel("items", kx[u], kx[warmT[w]]);
+                    }
+                    java.util.Arrays.fill(out, 0);
+                    for (int w : JointModel.topK(sim, kn)) {
+                        for (int e = s.targetTrain.rowStart(warmT[w]); e < s.targetTrain.rowEnd(warmT[w]); e++) {
+                            out[s.targetTrain.col(e)] += sim[w];
+                        }
+                    }
+                    for (int v = 0; v < out.length; v++) {
+                        out[v] += 1e-9 * pop[v];
+                    }
+                }, 0);
+                continue;
+            }
+            if (a[i].startsWith("krr")) { // krr-items|expT: kernel ridge from the source block to the target rows
+                String kind = a[i].substring(4);
+                if (!kind.equals("items")) {
+                    srcRow.apply(0);
+                }
+                double[][] kx = kernelFeatures(s, kind, srcF[0]);
+                int n = warmT.length;
+                double[][] kk = new double[n][n];
+                for (int x = 0; x < n; x++) {
+                    for (int y = 0; y <= x; y++) {
+                        kk[x][y] = kk[y][x] = kernel(kind, kx[warmT[x]], kx[warmT[y]]);
+                    }
+                }
+                double tr = 0;
+                for (int x = 0; x < n; x++) {
+                    tr += kk[x][x] / n;
+                }
+                int[] cold = java.util.stream.IntStream.concat(java.util.Arrays.stream(s.validColdUsers),
+                        java.util.Arrays.stream(s.testColdUsers)).toArray();
+                int[] col = new int[s.numUsers()];
+                for (int c = 0; c < cold.length; c++) {
+                    col[cold[c]] = c;
+                }
+                for (double lam : new double[] {0.03, 0.1, 0.3, 1, 3}) {
+                    double[] reg = new double[n * n]; // column-major (symmetric)
+                    for (int x = 0; x < n; x++) {
+                        for (int y = 0; y < n; y++) {
+                            reg[x * n + y] = kk[x][y];
+                        }
+                        reg[x * n + x] += lam * tr;
+                    }
+                    double[] rhs = new double[n * cold.length]; // column c = k(cold c, warm ·)
+                    for (int c = 0; c < cold.length; c++) {
+                        for (int y = 0; y < n; y++) {
+                            rhs[c * n + y] = kernel(kind, kx[cold[c]], kx[warmT[y]]);
+                        }
+                    }
+                    int info = org.bytedeco.openblas.global.openblas.LAPACKE_dposv(
+                            org.bytedeco.openblas.global.openblas.LAPACK_COL_MAJOR, (byte) 'L', n, cold.length, reg, n,
+                            rhs, n);
+                    if (info != 0) {
+                        throw new IllegalStateException("dposv " + info);
+                    }
+                    report(a[i] + "@" + lam, s, (u, out) -> {
+                        java.util.Arrays.fill(out, 0);
+                        int c = col[u];
+                        for (int x = 0; x < n; x++) {
+                            double al = rhs[c * n + x];
+                            for (int e = s.targetTrain.rowStart(warmT[x]); e < s.targetTrain.rowEnd(warmT[x]); e++) {
+                                out[s.targetTrain.col(e)] += al;
+                            }
+                        }
+                        for (int v = 0; v < out.length; v++) {
+                            out[v] += 1e-9 * pop[v];
+                        }
+                    }, 0);
+                }
+                continue;
+            }
             if (a[i].startsWith("ridge")) { // ridgeS / ridgeA: the ridge map to P_u from the fold-in s_u (S) or
                 // from the source ALS factor (A), scored P̂·Q; -Dvocab and -DseqLen shape the fold-in's tokens
                 JointConfig c = variant("fold").withSeed(seed);
@@ -172,6 +251,59 @@ public final class AmazonPairHarness {
                 }
             }
         }
+    }
+
+    /** Per-user features of a kernel: "items" the L2-normalised source row (dense), "expT" unit source factors. */
+    static double[][] kernelFeatures(CrossDomainSplit s, String kind, CfFactors src) {
+        double[][] f = new double[s.numUsers()][];
+        for (int u = 0; u < f.length; u++) {
+            if (kind.equals("items")) {
+                f[u] = new double[s.source.rowLength(u) * 2];
+                double nrm = Math.sqrt(Math.max(1, s.source.rowLength(u)));
+                for (int e = s.source.rowStart(u), j = 0; e < s.source.rowEnd(u); e++, j++) {
+                    f[u][2 * j] = s.source.col(e);
+                    f[u][2 * j + 1] = 1 / nrm;
+                }
+            } else {
+                int r = src.rank();
+                f[u] = java.util.Arrays.copyOfRange(src.users(), u * r, (u + 1) * r);
+                double n = 0;
+                for (double v : f[u]) {
+                    n += v * v;
+                }
+                for (int j = 0; j < r; j++) {
+                    f[u][j] = n > 0 ? f[u][j] / Math.sqrt(n) : 0;
+                }
+            }
+        }
+        return f;
+    }
+
+    static double kernel(String kind, double[] a, double[] b) {
+        if (kind.equals("items")) { // sorted (col, value) pairs: sparse dot product
+            double d = 0;
+            int i = 0, j = 0;
+            while (i < a.length && j < b.length) {
+                if (a[i] == b[j]) {
+                    d += a[i + 1] * b[j + 1];
+                    i += 2;
+                    j += 2;
+                } else if (a[i] < b[j]) {
+                    i += 2;
+                } else {
+                    j += 2;
+                }
+            }
+            return d;
+        }
+        double c = 0;
+        for (int j = 0; j < a.length; j++) {
+            c += a[j] * b[j];
+        }
+        if (kind.startsWith("lin")) {
+            return c;
+        }
+        return Math.exp((c - 1) / Double.parseDouble(kind.substring(3)));
     }
 
     static double[] toDouble(float[] f) {

@@ -35,7 +35,7 @@ import java.util.concurrent.Callable;
  *       versioned bundle; interests and top-N for held-out cold users;
  *   <li>{@code explain}: which source items drove one cold user's recommendations;
  *   <li>as {@code evaluate}: the cold-start comparison table of the joint model (the one of step 2, on the same split)
- *       and the other models of evaluate (five baselines and source-knn).
+ *       and the other models of evaluate (five baselines, source-knn and source-items).
  * </ol>
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -97,8 +97,8 @@ public class DemoCommand implements Callable<Integer> {
         run("explain", "--model", model.resolve("bundle").toString(), "--history",
                 sourceDomain.resolve("train.txt").toString(), "--format", "amazon-pair", "--user", user, "--top", "3");
 
-        step(out, 4, "evaluate: the joint model next to the five baselines and source-knn on held-out cold users (beta "
-                + b + ", seed " + s + ")");
+        step(out, 4, "evaluate: the joint model next to the five baselines, source-knn and source-items on held-out cold "
+                + "users (beta " + b + ", seed " + s + ")");
         // the baselines are fitted here; the joint model is the one fitted in step 2 on this very split
         ModelRegistry registry = new ModelRegistry();
         for (ColdStartModelProvider p : ServiceLoader.load(ColdStartModelProvider.class)) {

@@ -21,8 +21,8 @@ import java.util.Arrays;
  * </pre>
  * N_K(u) the K warm users of largest sim &gt; 0, T_w their target training rows; w_u is a distribution over target
  * items (all zeros when no warm user shares a token). It keeps the item-level evidence that a rank-k factorisation
- * squeezes out: on Amazon pairs with dense source rows (electronic → phone, sport ↔ cloth) it ranks cold users' target
- * items about twice as well as neighbours in the source ALS space ({@link NeighbourEvidence}); on sparse source rows
+ * squeezes out: on some Amazon pairs (electronic ↔ phone, sport ↔ cloth) it ranks cold users' target
+ * items about twice as well as neighbours in the source ALS space ({@link NeighbourEvidence}); on others
  * (sport ↔ phone) it is weaker (docs/joint-model.md, round 7). The joint model's wide path and, alone, the model
  * {@link SourceItemNeighbours}.
  *

@@ -2,7 +2,6 @@ package io.crossinterest.baselines;
 
 import io.crossinterest.encoder.EncoderConfig;
 import io.crossinterest.encoder.SourceTokenizer;
-import io.crossinterest.eval.ColdStartEvaluator;
 import io.crossinterest.eval.ColdStartModel;
 import io.crossinterest.eval.CrossDomainSplit;
 import io.crossinterest.eval.SelectionReport;
@@ -39,16 +38,11 @@ public final class SourceItemNeighbours implements ColdStartModel, SelectionRepo
             throw new IllegalStateException("source-items needs warm users with target rows; the split has none");
         }
         popularity = Popularity.counts(split.targetTrain, Popularity.Count.USERS);
-        double best = Double.NEGATIVE_INFINITY;
-        for (int candidate : SourceNeighbours.CANDIDATE_K) {
-            int kc = candidate;
-            double ndcg = ColdStartEvaluator.validationNdcg(split, (u, out) -> score(kc, u, out));
-            if (ndcg > best) { // ties keep the smaller K
-                best = ndcg;
-                k = kc;
-            }
-        }
-        validationNdcg = best;
+        // every candidate K is tried: a K above the number of warm users means "all who share a token"
+        SourceNeighbours.KSelection selected = SourceNeighbours.selectK(split, Integer.MAX_VALUE,
+                kc -> (u, out) -> score(kc, u, out));
+        k = selected.k();
+        validationNdcg = selected.validationNdcg()[selected.index()];
     }
 
     private void score(int kn, int user, double[] out) {

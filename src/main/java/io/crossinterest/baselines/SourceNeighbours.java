@@ -68,16 +68,23 @@ public final class SourceNeighbours implements ColdStartModel, SelectionReport {
      * items ({@link Popularity#counts}). Also the joint model's rule when its teacher's K is selected.
      */
     public static KSelection selectK(CrossDomainSplit split, NeighbourEvidence evidence, double[] popularity) {
+        return selectK(split, evidence.numCandidates(), kc -> (u, out) -> score(evidence, popularity, kc, u, out));
+    }
+
+    /**
+     * The K of {@link #CANDIDATE_K} whose scorer ranks the validation cold users' hidden target items best (NDCG@10;
+     * ties to the smaller K). A K larger than {@code numCandidates} is not tried (after the first).
+     */
+    public static KSelection selectK(CrossDomainSplit split, int numCandidates,
+            java.util.function.IntFunction<ColdStartEvaluator.UserScorer> scorerForK) {
         double[] ndcg = new double[CANDIDATE_K.length];
         Arrays.fill(ndcg, Double.NaN);
         int best = 0;
         for (int c = 0; c < CANDIDATE_K.length; c++) {
-            int candidate = CANDIDATE_K[c];
-            if (c > 0 && candidate > evidence.numCandidates()) {
+            if (c > 0 && CANDIDATE_K[c] > numCandidates) {
                 break;
             }
-            ndcg[c] = ColdStartEvaluator.validationNdcg(split, (u, out) -> score(evidence, popularity, candidate, u,
-                    out));
+            ndcg[c] = ColdStartEvaluator.validationNdcg(split, scorerForK.apply(CANDIDATE_K[c]));
             if (ndcg[c] > ndcg[best]) {
                 best = c;
             }

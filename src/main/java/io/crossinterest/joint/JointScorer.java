@@ -150,7 +150,7 @@ public final class JointScorer {
                     + numItems);
         }
         this.wide = weight == 0 ? null : index;
-        this.wideK = k;
+        this.wideK = this.wide == null ? 0 : k;
         this.wideWeight = this.wide == null ? 0 : weight;
     }
 
@@ -187,18 +187,7 @@ public final class JointScorer {
             return;
         }
         if (path == ScoringPath.PQ) { // softmax of the logits
-            double max = Double.NEGATIVE_INFINITY;
-            for (double x : out) {
-                max = Math.max(max, x);
-            }
-            double z = 0;
-            for (int v = 0; v < numItems; v++) {
-                out[v] = Math.exp(out[v] - max);
-                z += out[v];
-            }
-            for (int v = 0; v < numItems; v++) {
-                out[v] /= z;
-            }
+            softmaxInPlace(out);
         } else { // σ outputs, normalised
             double z = 0;
             for (double x : out) {
@@ -243,20 +232,28 @@ public final class JointScorer {
         if (interest == null) {
             return null;
         }
-        double max = Double.NEGATIVE_INFINITY;
-        for (float x : interest) {
-            max = Math.max(max, x);
-        }
         double[] p = new double[interest.length];
-        double z = 0;
         for (int c = 0; c < p.length; c++) {
-            p[c] = Math.exp(interest[c] - max);
-            z += p[c];
+            p[c] = interest[c];
         }
-        for (int c = 0; c < p.length; c++) {
-            p[c] /= z;
-        }
+        softmaxInPlace(p);
         return p;
+    }
+
+    /** x ← softmax(x) = exp(x − max x) / Σ exp(x − max x). */
+    private static void softmaxInPlace(double[] x) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : x) {
+            max = Math.max(max, v);
+        }
+        double z = 0;
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Math.exp(x[i] - max);
+            z += x[i];
+        }
+        for (int i = 0; i < x.length; i++) {
+            x[i] /= z;
+        }
     }
 
     /** H_u of the underlying encoder (for the encoder-only stream stage). */

@@ -197,11 +197,6 @@ class JointModelTest {
     }
 
     private static String[] sourceItemsOf(int u) {
-        var src = split.source;
-        String[] ids = new String[src.rowLength(u)];
-        for (int k = src.rowStart(u); k < src.rowEnd(u); k++) {
-            ids[k - src.rowStart(u)] = split.sourceItems.id(src.col(k));
-        }
-        return ids;
+        return Splits.sourceItemIds(split, u);
     }
 }

@@ -73,6 +73,15 @@ final class Splits {
                 tic, seed);
     }
 
+    /** The ids of a user's source items, in row order (a stream history of the user). */
+    static String[] sourceItemIds(CrossDomainSplit s, int u) {
+        String[] ids = new String[s.source.rowLength(u)];
+        for (int k = s.source.rowStart(u); k < s.source.rowEnd(u); k++) {
+            ids[k - s.source.rowStart(u)] = s.sourceItems.id(s.source.col(k));
+        }
+        return ids;
+    }
+
     private static List<int[]> read(Path file, IdIndex users, IdIndex items) throws IOException {
         List<int[]> out = new ArrayList<>();
         for (String line : Files.readAllLines(file)) {

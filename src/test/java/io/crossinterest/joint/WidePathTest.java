@@ -98,11 +98,7 @@ class WidePathTest {
         int u = split.testColdUsers[0];
         JointScoringFunction fn = new JointScoringFunction(dir.toString(), 5);
         fn.openStandalone();
-        String[] items = new String[split.source.rowLength(u)];
-        for (int e = split.source.rowStart(u), i = 0; e < split.source.rowEnd(u); e++, i++) {
-            items[i] = split.sourceItems.id(split.source.col(e));
-        }
-        UserScores out = fn.apply(List.of(new SourceHistory("u", items, null))).get(0);
+        UserScores out = fn.apply(List.of(new SourceHistory("u", Splits.sourceItemIds(split, u), null))).get(0);
         untrained.scoreItems(u, expected);
         int[] top = JointModel.topK(expected, 5);
         for (int i = 0; i < 5; i++) {

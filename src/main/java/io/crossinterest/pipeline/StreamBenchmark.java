@@ -20,6 +20,7 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.OutputTag;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,6 +44,8 @@ public final class StreamBenchmark {
         public double flinkSeconds;
         public double ceilingSeconds;
         public long ceilingUsers;
+        /** The one-minute load average when the run started (other work on the machine skews both sides). */
+        public double loadAverageAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 
         public double eventsPerS() {
             return events / flinkSeconds;
@@ -74,6 +77,7 @@ public final class StreamBenchmark {
             o.put("ceiling_events_per_s", Math.round(ceilingEventsPerS()));
             o.put("ratio", Math.round(ratio() * 1000) / 1000.0);
             o.put("ceiling_users", ceilingUsers);
+            o.put("load_average_at_start", loadAverageAtStart);
             o.put("available_processors", Runtime.getRuntime().availableProcessors());
             o.put("java", System.getProperty("java.version"));
             o.put("os_arch", System.getProperty("os.arch"));

@@ -9,6 +9,7 @@ import io.crossinterest.eval.ModelSettings;
 import io.crossinterest.eval.SelectionReport;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.IntFunction;
 
 /**
  * Transfer by neighbours in the source block's CF space (not one of DESIGN's five baselines: added because it measured
@@ -76,7 +77,7 @@ public final class SourceNeighbours implements ColdStartModel, SelectionReport {
      * ties to the smaller K). A K larger than {@code numCandidates} is not tried (after the first).
      */
     public static KSelection selectK(CrossDomainSplit split, int numCandidates,
-            java.util.function.IntFunction<ColdStartEvaluator.UserScorer> scorerForK) {
+            IntFunction<ColdStartEvaluator.UserScorer> scorerForK) {
         double[] ndcg = new double[CANDIDATE_K.length];
         Arrays.fill(ndcg, Double.NaN);
         int best = 0;

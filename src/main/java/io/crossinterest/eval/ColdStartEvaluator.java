@@ -1,6 +1,7 @@
 package io.crossinterest.eval;
 
 import io.crossinterest.data.InteractionMatrix;
+import io.crossinterest.data.TwinListings;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -12,10 +13,12 @@ import java.util.Set;
 /**
  * Scores a fitted {@link ColdStartModel} on held-out cold users (DESIGN §5).
  *
- * <p>For each user u with held-out target items T_u (the user's row of {@code truth}):
+ * <p>For each user u with held-out target items T_u (the user's row of {@code truth}), let S_u be the items that are
+ * not prediction targets for u ({@link CrossDomainSplit#markSeen}): u's training row (empty for a cold user), the twins
+ * of u's own source items ({@link io.crossinterest.data.TwinListings}), and at test time u's validation rows. Items
+ * of S_u are removed from T_u and from the candidates alike:
  * <ul>
- *   <li>full ranking: all target items except those in u's training row (none for a cold user) are ranked by the
- *       model's scores; {@code recall@10} = |top10 ∩ T_u| / |T_u|, {@code ndcg@10} with binary relevance and ideal DCG
+ *   <li>full ranking: all target items outside S_u are ranked by the model's scores; {@code recall@10} = |top10 ∩ T_u| / |T_u|, {@code ndcg@10} with binary relevance and ideal DCG
  *       over min(|T_u|, 10);</li>
  *   <li>sampled: each positive i ∈ T_u is ranked against {@value #SAMPLED_NEGATIVES} negatives drawn uniformly without
  *       replacement (seeded per user and positive) from the target items u has neither in training nor in T_u (all of
@@ -71,6 +74,45 @@ public final class ColdStartEvaluator {
                 true, sink);
     }
 
+    /** Hidden rows removed from the truth because they are twins of the user's own source items, and their users. */
+    public record TwinsRemoved(long rows, long users) {
+        public TwinsRemoved plus(TwinsRemoved o) {
+            return new TwinsRemoved(rows + o.rows, users + o.users);
+        }
+    }
+
+    /**
+     * How many of the test cold users' hidden rows the protocol removes as twins ({@link CrossDomainSplit#twins}),
+     * counting only rows that are not already excluded for another reason (training or validation rows).
+     */
+    public static TwinsRemoved twinsRemoved(CrossDomainSplit split) {
+        boolean[] other = new boolean[split.numTargetItems()];
+        boolean[] twin = new boolean[split.numTargetItems()];
+        InteractionMatrix truth = split.targetTest;
+        CrossDomainSplit withoutTwins = split.withTwins(TwinListings.none());
+        long rows = 0;
+        long users = 0;
+        for (int u : split.testColdUsers) {
+            if (truth.rowLength(u) == 0) {
+                continue;
+            }
+            withoutTwins.markSeen(u, other, true, true);
+            split.twins.mark(split.source, split.sourceItems, u, twin, true);
+            long removed = 0;
+            for (int k = truth.rowStart(u); k < truth.rowEnd(u); k++) {
+                int i = truth.col(k);
+                if (twin[i] && !other[i]) {
+                    removed++;
+                }
+            }
+            rows += removed;
+            users += removed > 0 ? 1 : 0;
+            withoutTwins.markSeen(u, other, false, true);
+            split.twins.mark(split.source, split.sourceItems, u, twin, false);
+        }
+        return new TwinsRemoved(rows, users);
+    }
+
     /**
      * Full-ranking NDCG@10 on the validation cold users: the selection criterion of every model's hyper-parameters and
      * stopping epoch.
@@ -94,20 +136,18 @@ public final class ColdStartEvaluator {
         double[] scores = new double[numItems];
         boolean[] seen = new boolean[numItems];
         boolean[] relevant = new boolean[numItems];
-        InteractionMatrix train = split.targetTrain;
+        boolean testTime = truth == split.targetTest;
         for (int u : users) {
             if (truth.rowLength(u) == 0) {
                 continue;
             }
             java.util.Arrays.fill(scores, 0);
             scorer.scoreItems(u, scores);
-            for (int k = train.rowStart(u); k < train.rowEnd(u); k++) {
-                seen[train.col(k)] = true;
-            }
+            split.markSeen(u, seen, true, testTime);
             int numRel = 0;
             for (int k = truth.rowStart(u); k < truth.rowEnd(u); k++) {
                 int i = truth.col(k);
-                if (!seen[i]) { // an item already in training is not a prediction target
+                if (!seen[i]) { // an item already seen (training row, twin, known positive) is not a target
                     relevant[i] = true;
                     numRel++;
                 }
@@ -142,9 +182,7 @@ public final class ColdStartEvaluator {
                     sink.accept(u, top, scores);
                 }
             }
-            for (int k = train.rowStart(u); k < train.rowEnd(u); k++) {
-                seen[train.col(k)] = false;
-            }
+            split.markSeen(u, seen, false, testTime);
             for (int k = truth.rowStart(u); k < truth.rowEnd(u); k++) {
                 relevant[truth.col(k)] = false;
             }

@@ -2,6 +2,7 @@ package io.crossinterest.eval;
 
 import io.crossinterest.data.IdIndex;
 import io.crossinterest.data.InteractionMatrix;
+import io.crossinterest.data.TwinListings;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,20 +26,59 @@ import java.util.Set;
  * users with rows in the target block's {@code valid.tsv} are the validation users, users with rows in its
  * {@code test.tsv} the test users, and {@code train.tsv} is the target training data as given (if a benchmark keeps
  * some target rows of its test users in train.tsv, they stay there and the evaluator excludes those items from the
- * user's ranking). Only the source block's {@code train.tsv} is read: a source block's own valid/test rows are the
+ * user's ranking). A user may have both validation and test rows (the layout of much of the cross-domain literature):
+ * validation selects on the valid rows, and at test time those rows are known positives, neither candidates nor
+ * misses ({@link CrossDomainSplit#markSeen}). Only the source block's {@code train.tsv} is read: a source block's own valid/test rows are the
  * hidden rows of the reverse direction.
  *
  * <p>The target item catalogue is every item of the target block, including items that occur only in hidden rows; the
  * full-ranking protocol ranks all of them.
+ *
+ * <p>Every split carries the twins {@link TwinListings.Rule#DEFAULT} finds on its training rows
+ * ({@link CrossDomainSplit#twins}); {@link CrossDomainSplit#withTwins} changes the rule or keeps the twins.
+ *
+ * <p>Seeds: {@link #DEVELOPMENT_SEEDS} are for design work (the harness, ablations, tuning);
+ * {@link #REPORTING_SEEDS} are the seeds of the published tables. {@link #drawDevelopment} draws a development split
+ * whose held-out users are never test users of a reporting seed, so no design step sees a reported test user.
  */
 public final class ColdStartSplits {
     /** Fraction of the cold users used for validation when not given: 10%. */
     public static final double DEFAULT_VALID_FRACTION = 0.1;
+    /** Seeds for design work: the measuring harness, ablations, tuning. */
+    public static final List<Long> DEVELOPMENT_SEEDS = List.of(1L, 2L, 3L);
+    /** Seeds of the published tables: no harness, ablation or tuning run draws their test users. */
+    public static final List<Long> REPORTING_SEEDS = List.of(11L, 12L, 13L);
 
     private ColdStartSplits() {}
 
     public static CrossDomainSplit draw(String dataset, InteractionBlock source, InteractionBlock target, double beta,
             double validFraction, long seed) {
+        return draw(dataset, source, target, beta, validFraction, seed, Set.of());
+    }
+
+    /**
+     * A development split: drawn like {@link #draw} with {@code seed}, except that users who are test cold users of
+     * any of {@link #REPORTING_SEEDS} (at the same β and validation fraction) are never held out: they stay warm. The
+     * cold share β applies to the remaining users.
+     */
+    public static CrossDomainSplit drawDevelopment(String dataset, InteractionBlock source, InteractionBlock target,
+            double beta, double validFraction, long seed) {
+        if (REPORTING_SEEDS.contains(seed)) {
+            throw new IllegalArgumentException("seed " + seed + " is a reporting seed " + REPORTING_SEEDS
+                    + "; development splits use other seeds, e.g. " + DEVELOPMENT_SEEDS);
+        }
+        Set<String> reserved = new java.util.HashSet<>();
+        for (long r : REPORTING_SEEDS) {
+            CrossDomainSplit reported = draw(dataset, source, target, beta, validFraction, r);
+            for (int u : reported.testColdUsers) {
+                reserved.add(reported.users.id(u));
+            }
+        }
+        return draw(dataset, source, target, beta, validFraction, seed, reserved);
+    }
+
+    private static CrossDomainSplit draw(String dataset, InteractionBlock source, InteractionBlock target, double beta,
+            double validFraction, long seed, Set<String> neverCold) {
         if (!(beta > 0 && beta < 1)) {
             throw new IllegalArgumentException("beta must be in (0, 1), got " + beta);
         }
@@ -48,7 +88,7 @@ public final class ColdStartSplits {
         Indexes ix = new Indexes(source, List.of(target));
         List<Integer> both = new ArrayList<>();
         for (String u : source.users()) {
-            if (target.rows().containsKey(u)) {
+            if (target.rows().containsKey(u) && !neverCold.contains(u)) {
                 both.add(ix.users.indexOf(u));
             }
         }
@@ -77,12 +117,6 @@ public final class ColdStartSplits {
     public static CrossDomainSplit given(String dataset, InteractionBlock source, InteractionBlock targetTrain,
             InteractionBlock targetValid, InteractionBlock targetTest) {
         Indexes ix = new Indexes(source, List.of(targetTrain, targetValid, targetTest));
-        for (String u : targetValid.users()) {
-            if (targetTest.rows().containsKey(u)) {
-                throw new IllegalArgumentException("user '" + u + "' has rows in both the target valid and test files;"
-                        + " a user is either a validation or a test user");
-            }
-        }
         if (targetValid.users().isEmpty()) {
             throw new IllegalArgumentException("the target block has no validation rows: model selection needs them");
         }
@@ -187,7 +221,8 @@ public final class ColdStartSplits {
                     .filter(u -> !held[u] && targetTrain.rowLength(u) > 0).toArray();
             return new CrossDomainSplit(dataset, users, sourceItems, targetItems, source, targetTrain, targetValid,
                     targetTest, warm, valid, test, sourceCategories, targetCategories,
-                    sourceItemCats.toArray(new int[0][]), targetItemCats.toArray(new int[0][]), seed);
+                    sourceItemCats.toArray(new int[0][]), targetItemCats.toArray(new int[0][]), seed)
+                    .withTwins(TwinListings.Rule.DEFAULT);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.crossinterest.eval;
 
 import io.crossinterest.data.IdIndex;
 import io.crossinterest.data.InteractionMatrix;
+import io.crossinterest.data.TwinListings;
 
 /**
  * One cold-start split of a source block and a target block (DESIGN §5), as every model sees it for training.
@@ -14,6 +15,10 @@ import io.crossinterest.data.InteractionMatrix;
  * <p>Category views: {@link #targetItemCategories} gives, for each target item, the target categories (indices into
  * {@link #targetCategories}) it belongs to; K = targetCategories.size(). Likewise for the source block. A pair of
  * single-category blocks (Amazon, Douban) has K = 1.
+ *
+ * <p>{@link #twins}: target items that are another listing of a source item ({@link TwinListings}), found on the
+ * training rows. The protocol treats the twins of a user's own source items like items seen in training: neither
+ * candidates nor hidden positives ({@link #markSeen}). {@link TwinListings#none()} keeps them (the old protocol).
  */
 public final class CrossDomainSplit {
     public final String dataset;
@@ -36,12 +41,24 @@ public final class CrossDomainSplit {
     public final int[][] targetItemCategories;
     /** The seed that drew the split (or -1 for a given split). */
     public final long seed;
+    /** The twins this split's protocol treats as seen (none when twins are kept). */
+    public final TwinListings twins;
 
     public CrossDomainSplit(String dataset, IdIndex users, IdIndex sourceItems, IdIndex targetItems,
             InteractionMatrix source, InteractionMatrix targetTrain, InteractionMatrix targetValid,
             InteractionMatrix targetTest, int[] warmUsers, int[] validColdUsers, int[] testColdUsers,
             IdIndex sourceCategories, IdIndex targetCategories, int[][] sourceItemCategories,
             int[][] targetItemCategories, long seed) {
+        this(dataset, users, sourceItems, targetItems, source, targetTrain, targetValid, targetTest, warmUsers,
+                validColdUsers, testColdUsers, sourceCategories, targetCategories, sourceItemCategories,
+                targetItemCategories, seed, TwinListings.none());
+    }
+
+    public CrossDomainSplit(String dataset, IdIndex users, IdIndex sourceItems, IdIndex targetItems,
+            InteractionMatrix source, InteractionMatrix targetTrain, InteractionMatrix targetValid,
+            InteractionMatrix targetTest, int[] warmUsers, int[] validColdUsers, int[] testColdUsers,
+            IdIndex sourceCategories, IdIndex targetCategories, int[][] sourceItemCategories,
+            int[][] targetItemCategories, long seed, TwinListings twins) {
         this.dataset = dataset;
         this.users = users;
         this.sourceItems = sourceItems;
@@ -58,6 +75,7 @@ public final class CrossDomainSplit {
         this.sourceItemCategories = sourceItemCategories;
         this.targetItemCategories = targetItemCategories;
         this.seed = seed;
+        this.twins = twins;
     }
 
     /**
@@ -69,7 +87,42 @@ public final class CrossDomainSplit {
                 new int[targetTest.numRows() + 1], new int[0], new double[0]);
         return new CrossDomainSplit(dataset, users, sourceItems, targetItems, source, targetTrain, targetValid, empty,
                 warmUsers, validColdUsers, testColdUsers, sourceCategories, targetCategories, sourceItemCategories,
-                targetItemCategories, seed);
+                targetItemCategories, seed, twins);
+    }
+
+    /** This split with the given twins treated as seen ({@link TwinListings#none()} keeps every twin). */
+    public CrossDomainSplit withTwins(TwinListings twins) {
+        return new CrossDomainSplit(dataset, users, sourceItems, targetItems, source, targetTrain, targetValid,
+                targetTest, warmUsers, validColdUsers, testColdUsers, sourceCategories, targetCategories,
+                sourceItemCategories, targetItemCategories, seed, twins);
+    }
+
+    /** This split with the twins {@code rule} finds on its training rows treated as seen. */
+    public CrossDomainSplit withTwins(TwinListings.Rule rule) {
+        return withTwins(TwinListings.find(source, targetTrain, sourceItems, rule));
+    }
+
+    /**
+     * Sets {@code seen[i] = value} for every target item that is not a prediction target for {@code user}: the items
+     * of the user's training row and the twins of the user's source items; with {@code testTime}, also the user's
+     * validation rows (a user of an external split can be a validation and a test user: at test time the validation
+     * items are known positives, neither candidates nor misses).
+     */
+    public void markSeen(int user, boolean[] seen, boolean value, boolean testTime) {
+        mark(targetTrain, user, seen, value);
+        if (testTime) {
+            mark(targetValid, user, seen, value);
+        }
+        twins.mark(source, sourceItems, user, seen, value);
+    }
+
+    private static void mark(InteractionMatrix m, int user, boolean[] seen, boolean value) {
+        if (m == null || user >= m.numRows()) {
+            return;
+        }
+        for (int k = m.rowStart(user); k < m.rowEnd(user); k++) {
+            seen[m.col(k)] = value;
+        }
     }
 
     public int numUsers() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crossinterest.report.RunInfo;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
@@ -32,17 +33,25 @@ import java.util.Map;
 public final class EvaluationReport {
     private EvaluationReport() {}
 
-    public static void write(EvaluationResult r, Path dir, String command) throws IOException {
+    public static void write(EvaluationResult r, Path dir, RunInfo run) throws IOException {
         Files.createDirectories(dir);
-        writeJson(r, dir.resolve("metrics.json"));
-        Files.writeString(dir.resolve("report.md"), markdown(r, command), StandardCharsets.UTF_8);
+        writeJson(r, dir.resolve("metrics.json"), run);
+        Files.writeString(dir.resolve("report.md"), markdown(r, run == null ? null : run.command()),
+                StandardCharsets.UTF_8);
         plot(r, List.of(ColdStartEvaluator.RECALL_10, ColdStartEvaluator.NDCG_10), "Full ranking (cold users)",
                 dir.resolve("full-ranking.png"));
         plot(r, List.of(ColdStartEvaluator.S_MRR, ColdStartEvaluator.S_NDCG_10, ColdStartEvaluator.S_HR_10),
                 "Sampled protocol, 999 negatives (cold users)", dir.resolve("sampled.png"));
     }
 
-    static void writeJson(EvaluationResult r, Path file) throws IOException {
+    /**
+     * metrics.json: {@code dataset, beta, seeds}; {@code twins} (the protocol), {@code twins_removed} ({@code rows},
+     * {@code users}: hidden test rows removed as twins of the users' own source items and their users, summed over
+     * seeds, and {@code by_seed}); {@code models} (model → metric → {@code mean, std, values} with one value per seed);
+     * with --candidates {@code candidates} (lists, lists without a positive, positives ranked, per seed); {@code run}
+     * ({@link RunInfo}: command, commit, start, machine, load average).
+     */
+    static void writeJson(EvaluationResult r, Path file, RunInfo run) throws IOException {
         ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = om.createObjectNode();
         root.put("dataset", r.dataset);
@@ -53,6 +62,21 @@ public final class EvaluationReport {
         }
         ArrayNode seeds = root.putArray("seeds");
         r.seeds.forEach(seeds::add);
+        root.put("twins", r.twinsProtocol);
+        ObjectNode twins = root.putObject("twins_removed");
+        ColdStartEvaluator.TwinsRemoved total = new ColdStartEvaluator.TwinsRemoved(0, 0);
+        ObjectNode bySeed = om.createObjectNode();
+        for (int s = 0; s < r.twinsRemoved.size(); s++) {
+            ColdStartEvaluator.TwinsRemoved t = r.twinsRemoved.get(s);
+            total = total.plus(t);
+            ObjectNode one = bySeed.putObject(String.valueOf(r.seeds.get(s)));
+            one.put("rows", t.rows());
+            one.put("users", t.users());
+            one.put("twin_pairs", r.twinPairs.get(s));
+        }
+        twins.put("rows", total.rows());
+        twins.put("users", total.users());
+        twins.set("by_seed", bySeed);
         ObjectNode models = root.putObject("models");
         for (Map.Entry<String, Map<String, List<Double>>> m : r.values.entrySet()) {
             ObjectNode mm = models.putObject(m.getKey());
@@ -61,7 +85,22 @@ public final class EvaluationReport {
                 ObjectNode v = mm.putObject(metric);
                 v.put("mean", EvaluationResult.mean(xs));
                 v.put("std", EvaluationResult.std(xs));
+                ArrayNode values = v.putArray("values");
+                xs.forEach(values::add);
             }
+        }
+        if (!r.candidateCoverage.isEmpty()) {
+            ObjectNode c = root.putObject("candidates");
+            for (int s = 0; s < r.candidateCoverage.size(); s++) {
+                CandidateLists.Coverage cov = r.candidateCoverage.get(s);
+                ObjectNode one = c.putObject(String.valueOf(r.seeds.get(s)));
+                one.put("lists", cov.lists());
+                one.put("lists_without_positive", cov.listsWithoutPositive());
+                one.put("positives", cov.positives());
+            }
+        }
+        if (run != null) {
+            run.writeTo(root.putObject("run"));
         }
         om.writeValue(file.toFile(), root);
     }
@@ -92,6 +131,8 @@ public final class EvaluationReport {
         sb.append("- β (fraction of overlapping users made cold): ")
                 .append(Double.isNaN(r.beta) ? "given split" : fmt(r.beta)).append('\n');
         sb.append("- seeds: ").append(r.seeds).append('\n');
+        sb.append("- twins (a target item that is another listing of one of the user's own source items): ")
+                .append(r.twinsProtocol).append('\n');
         if (command != null) {
             sb.append("- command: `").append(command).append("`\n");
         }

@@ -21,6 +21,14 @@ public final class EvaluationResult {
     public final Map<String, List<String>> selections = new LinkedHashMap<>();
     /** One line per seed describing the split (users, cold users, items). */
     public final List<String> splitSummaries = new ArrayList<>();
+    /** Per seed: the hidden test rows (and their users) the protocol removed as twins of the users' source items. */
+    public final List<ColdStartEvaluator.TwinsRemoved> twinsRemoved = new ArrayList<>();
+    /** Per seed: the twin pairs found on the training rows and treated as seen (0 when twins are kept). */
+    public final List<Integer> twinPairs = new ArrayList<>();
+    /** How the protocol treated twins: "keep", or "remove" with the rule that found them. */
+    public String twinsProtocol = "remove";
+    /** Per seed, with --candidates: the candidate lists read, lists without a positive, ranked positives. */
+    public final List<CandidateLists.Coverage> candidateCoverage = new ArrayList<>();
 
     public EvaluationResult(String dataset, double beta, List<Long> seeds) {
         this.dataset = dataset;

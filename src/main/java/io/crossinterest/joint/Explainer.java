@@ -75,7 +75,9 @@ public final class Explainer {
             s.itemScores(variants.get(r), enc.phat()[r], enc.interest() == null ? null : enc.interest()[r],
                     scores[r]);
         }
-        int[] top = JointModel.topK(scores[0], topItems);
+        double[] ranked = scores[0].clone();
+        bundle.twins().exclude(items, ranked); // twins of the user's own source items are seen items
+        int[] top = JointModel.topK(ranked, topItems);
         List<Target> itemTargets = new ArrayList<>();
         for (int v : top) {
             double[] contrib = new double[groupKeys.size()];

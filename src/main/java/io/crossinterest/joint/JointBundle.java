@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.crossinterest.data.TwinListings;
 import io.crossinterest.encoder.SourceTokenizer;
 import io.crossinterest.encoder.TokenScheme;
 import java.io.BufferedInputStream;
@@ -33,11 +34,14 @@ import org.deeplearning4j.util.ModelSerializer;
  *                         matrix and ALS settings of the fold-in ({@link SourceFolding})
  *   item-set-neighbours.bin (format 3, when metadata's wideWeight &gt; 0) the wide path: the warm users' source token
  *                         postings and target rows ({@link io.crossinterest.baselines.ItemSetNeighbours})
+ *   twins.tsv             (format 4) the twins found on the training rows, {@code source item <TAB> target item}
+ *                         ({@link TwinListings}): a target item that is the twin of an item of the user's source
+ *                         history is a seen item, never recommended
  * </pre>
  * A bundle written by format version n is read by any build whose {@link #FORMAT_VERSION} is ≥ n.
  */
 public final class JointBundle {
-    public static final int FORMAT_VERSION = 3;
+    public static final int FORMAT_VERSION = 4;
     static final String METADATA = "metadata.json";
     static final String NETWORK = "network.zip";
     static final String ITEM_FACTORS = "cf-item-factors.bin";
@@ -45,6 +49,8 @@ public final class JointBundle {
     static final String SOURCE_FOLDING = "source-folding.bin";
     /** Format 3: the wide path's index, present when the model blends it in ({@code wideWeight} &gt; 0). */
     static final String ITEM_SET_NEIGHBOURS = "item-set-neighbours.bin";
+    /** Format 4: the twin listings of the training data (empty when the training split kept twins). */
+    static final String TWINS = "twins.tsv";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -92,12 +98,20 @@ public final class JointBundle {
     private final SourceTokenizer tokenizer;
     private final JointScorer scorer;
     private final List<String> targetItemIds;
+    private final TwinListings twins;
 
-    private JointBundle(Metadata metadata, SourceTokenizer tokenizer, JointScorer scorer, List<String> targetItems) {
+    private JointBundle(Metadata metadata, SourceTokenizer tokenizer, JointScorer scorer, List<String> targetItems,
+            TwinListings twins) {
         this.metadata = metadata;
         this.tokenizer = tokenizer;
         this.scorer = scorer;
         this.targetItemIds = targetItems;
+        this.twins = twins;
+    }
+
+    /** The twins of the training data: what {@link TwinListings#exclude} removes from a user's top-N. */
+    public TwinListings twins() {
+        return twins;
     }
 
     public Metadata metadata() {
@@ -147,6 +161,7 @@ public final class JointBundle {
             }
         }
         Files.write(dir.resolve(TARGET_ITEMS), split.targetItems.ids(), StandardCharsets.UTF_8);
+        split.twins.save(dir.resolve(TWINS), split.targetItems.ids());
         if (s.folding() != null) {
             s.folding().save(dir.resolve(SOURCE_FOLDING));
         } else {
@@ -213,6 +228,8 @@ public final class JointBundle {
             scorer.setWidePath(io.crossinterest.baselines.ItemSetNeighbours.load(f), md.wideNeighbours(),
                     md.wideWeight());
         }
-        return new JointBundle(md, tok, scorer, List.copyOf(items));
+        Path twinsFile = dir.resolve(TWINS);
+        TwinListings twins = Files.isRegularFile(twinsFile) ? TwinListings.load(twinsFile, items) : TwinListings.none();
+        return new JointBundle(md, tok, scorer, List.copyOf(items), twins);
     }
 }

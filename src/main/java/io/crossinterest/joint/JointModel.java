@@ -759,7 +759,7 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
         double sum = 0;
         for (int r = 0; r < users.length; r++) {
             s.itemScores(enc.phat()[r], enc.interest() == null ? null : enc.interest()[r], scores);
-            sum += ndcgAt(scores, split.targetValid, users[r], split.targetTrain, 10);
+            sum += ndcgAt(scores, split, split.targetValid, users[r], 10);
         }
         return sum / users.length;
     }
@@ -791,24 +791,30 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
     }
 
     /**
-     * NDCG@k with binary relevance over items not in the user's {@code exclude} row:
+     * NDCG@k with binary relevance over the items that are prediction targets for the user (not seen in training, not
+     * a twin of the user's source items: {@link CrossDomainSplit#markSeen}):
      * DCG = Σ_{i≤k, item_i relevant} 1/log2(i+1), IDCG = Σ_{i≤min(|rel|,k)} 1/log2(i+1).
      */
-    static double ndcgAt(double[] scores, InteractionMatrix truth, int user, InteractionMatrix exclude, int k) {
-        int nRel = truth.rowLength(user);
+    static double ndcgAt(double[] scores, CrossDomainSplit split, InteractionMatrix truth, int user, int k) {
+        boolean[] seen = new boolean[scores.length];
+        split.markSeen(user, seen, true, false);
+        int nRel = 0;
+        for (int e = truth.rowStart(user); e < truth.rowEnd(user); e++) {
+            nRel += seen[truth.col(e)] ? 0 : 1;
+        }
         if (nRel == 0) {
             return 0.0;
         }
         double[] s = scores.clone();
-        if (exclude != null && user < exclude.numRows()) {
-            for (int e = exclude.rowStart(user); e < exclude.rowEnd(user); e++) {
-                s[exclude.col(e)] = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < s.length; i++) {
+            if (seen[i]) {
+                s[i] = Double.NEGATIVE_INFINITY;
             }
         }
         int[] top = topK(s, k);
         double dcg = 0;
         for (int i = 0; i < top.length; i++) {
-            if (truth.get(user, top[i]) > 0) {
+            if (!seen[top[i]] && truth.get(user, top[i]) > 0) {
                 dcg += 1.0 / (Math.log(i + 2) / Math.log(2));
             }
         }

@@ -65,6 +65,7 @@ public final class JointScoringFunction implements BatchFunction<SourceHistory, 
         for (int r = 0; r < batch.size(); r++) {
             float[] interest = enc.interest() == null ? null : enc.interest()[r];
             s.itemScores(tokens.get(r), enc.phat()[r], interest, scores);
+            bundle.twins().exclude(batch.get(r).itemIds, scores); // a twin of a held source item is a seen item
             int[] top = JointModel.topK(scores, topN);
             String[] ids = new String[top.length];
             double[] sc = new double[top.length];

@@ -6,14 +6,19 @@ import java.nio.file.Path;
 
 /**
  * Measuring harness (not a test): fits joint-model variants on one Amazon pair and prints cold-user NDCG@10 and
- * Recall@10 next to popularity. Usage: AmazonPairHarness DATA_DIR SOURCE TARGET BETA SEED VARIANT...
+ * Recall@10 next to popularity, on a development split ({@link io.crossinterest.eval.ColdStartSplits#drawDevelopment}):
+ * none of its held-out users is a test user of the seeds the README reports. Usage: AmazonPairHarness DATA_DIR SOURCE TARGET BETA SEED VARIANT...
  */
 public final class AmazonPairHarness {
     public static void main(String[] a) throws Exception {
         Path data = Path.of(a[0]);
         double beta = Double.parseDouble(a[3]);
         long seed = Long.parseLong(a[4]);
-        CrossDomainSplit s = Splits.amazon(data.resolve(a[1]), data.resolve(a[2]), beta, seed);
+        // a development split: its held-out users are never test users of a reporting seed (ColdStartSplits)
+        io.crossinterest.eval.EvalDatasets.Loaded pair = io.crossinterest.eval.EvalDatasets.amazonPair(
+                data.resolve(a[1]), data.resolve(a[2]));
+        CrossDomainSplit s = io.crossinterest.eval.ColdStartSplits.drawDevelopment(pair.dataset, pair.source,
+                pair.target, beta, io.crossinterest.eval.ColdStartSplits.DEFAULT_VALID_FRACTION, seed);
         System.out.printf("split %s users %d src items %d tgt items %d warm %d valid %d test %d%n", s.dataset,
                 s.numUsers(), s.numSourceItems(), s.numTargetItems(), s.warmUsers.length, s.validColdUsers.length,
                 s.testColdUsers.length);

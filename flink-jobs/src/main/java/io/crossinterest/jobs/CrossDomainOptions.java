@@ -1,5 +1,6 @@
 package io.crossinterest.jobs;
 
+import io.crossinterest.data.TwinListings;
 import io.crossinterest.eval.CrossDomainSplit;
 import io.crossinterest.eval.EvalDatasets;
 import io.crossinterest.eval.ModelSettings;
@@ -54,6 +55,24 @@ public class CrossDomainOptions {
     @Option(names = "--threads", description = "worker threads (default: all cores)")
     Integer threads;
 
+    /** What the protocol and the products do with twins (one product listed in both blocks under two ids). */
+    enum Twins { remove, keep }
+
+    @Option(names = "--twins", defaultValue = "remove",
+            description = "remove: a target item that is the twin of one of the user's own source items is a seen"
+                    + " item (never recommended, neither a candidate nor a hidden positive); keep: the protocol before"
+                    + " twins were known (default ${DEFAULT-VALUE})")
+    Twins twins;
+
+    @Option(names = "--twin-jaccard", defaultValue = "0.8",
+            description = "twins: least Jaccard index of the two listings' user sets on the training rows"
+                    + " (default ${DEFAULT-VALUE})")
+    double twinJaccard;
+
+    @Option(names = "--twin-min-users", defaultValue = "2",
+            description = "twins: least number of training users of each listing (default ${DEFAULT-VALUE})")
+    int twinMinUsers;
+
     /** The format, lower case, after checking it and the options it needs. */
     String checkedFormat(CommandLine cl) {
         String fmt = format.trim().toLowerCase(Locale.ROOT);
@@ -100,10 +119,27 @@ public class CrossDomainOptions {
         }
     }
 
+    boolean twinsKept() {
+        return twins == Twins.keep;
+    }
+
+    /** The twin rule of --twin-jaccard and --twin-min-users; a bad value is a usage error naming the option. */
+    TwinListings.Rule twinRule() {
+        if (!(twinJaccard > 0 && twinJaccard <= 1)) {
+            throw new UsageError("--twin-jaccard: must be in (0, 1], got " + twinJaccard);
+        }
+        if (twinMinUsers < 1) {
+            throw new UsageError("--twin-min-users: must be at least 1, got " + twinMinUsers);
+        }
+        return new TwinListings.Rule(twinJaccard, twinMinUsers);
+    }
+
     /** The cold-start split of {@code data} for {@code seed} (the given one for the split layout). */
     CrossDomainSplit split(EvalDatasets.Loaded data, long seed) {
         try {
-            return data.split(beta, validFraction, seed);
+            CrossDomainSplit split = data.split(beta, validFraction, seed);
+            return twins == Twins.keep ? split.withTwins(TwinListings.none())
+                    : split.withTwins(twinRule());
         } catch (IllegalArgumentException e) {
             throw new UsageError(data.dataset + ": " + e.getMessage());
         }

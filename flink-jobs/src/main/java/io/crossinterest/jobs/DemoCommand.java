@@ -113,7 +113,9 @@ public class DemoCommand implements Callable<Integer> {
                     err.println("evaluate: " + msg);
                     err.flush();
                 });
-        EvaluationReport.write(result, eval, "demo --seed " + s + " --beta " + b + (quick ? " --quick" : ""));
+        EvaluationReport.write(result, eval, io.crossinterest.report.RunInfo.capture(
+                "demo --seed " + s + " --beta " + b + (quick ? " --quick" : ""),
+                Path.of(System.getProperty("cross-interest.home", "."))));
         out.print(Files.readString(eval.resolve("report.md")));
 
         out.println();

@@ -1,5 +1,7 @@
 package io.crossinterest.jobs;
 
+import io.crossinterest.data.TwinListings;
+import io.crossinterest.eval.CandidateLists;
 import io.crossinterest.eval.CrossDomainSplit;
 import io.crossinterest.eval.EvalDatasets;
 import io.crossinterest.eval.EvaluationReport;
@@ -9,6 +11,8 @@ import io.crossinterest.eval.ModelRegistry;
 import io.crossinterest.eval.ModelSettings;
 import io.crossinterest.event.DeadLetter;
 import io.crossinterest.ingest.DeadLetterJson;
+import io.crossinterest.ingest.InputSpecException;
+import io.crossinterest.report.RunInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +25,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -60,8 +63,14 @@ public class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, description = "output folder")
     Path output;
 
-    @Option(names = "--dump-rankings", description = "write rankings-<model>.tsv (top 100 per test user, first seed)")
+    @Option(names = "--dump-rankings", description = "write rankings-<model>.tsv (top 100 per test user) and truth.tsv"
+            + " (the hidden items counted as relevant), every seed")
     boolean dumpRankings;
+
+    @Option(names = "--candidates", paramLabel = "FILE", description = "also rank exactly these candidate lists: 'user"
+            + " item item ...' per line, the user's held-out positive among them (a paper's sampled protocol on its own"
+            + " negatives); metrics candidates.*")
+    Path candidates;
 
     @Override
     public Integer call() throws Exception {
@@ -91,6 +100,18 @@ public class EvaluateCommand implements Callable<Integer> {
         };
         System.setProperty("java.awt.headless", "true");
 
+        CandidateLists candidateLists = null;
+        if (candidates != null) {
+            try {
+                candidateLists = CandidateLists.read(candidates);
+            } catch (InputSpecException e) {
+                throw new UsageError(e.getMessage());
+            }
+        }
+        TwinListings.Rule twinRule = data.twinRule();
+        RunInfo runInfo = RunInfo.capture(String.join(" ", cl.getParseResult().originalArgs()),
+                Path.of(System.getProperty("cross-interest.home", ".")));
+
         EvalDatasets.Loaded loaded = data.load(fmt);
         progress.accept("read " + loaded.summary());
         if (!loaded.deadLetters.isEmpty()) {
@@ -103,12 +124,19 @@ public class EvaluateCommand implements Callable<Integer> {
             progress.accept("--beta is ignored: the split layout gives the split");
         }
         java.util.function.LongFunction<CrossDomainSplit> splits = seed -> data.split(loaded, seed);
-        EvaluationResult result = EvaluationRun.run(loaded.dataset, reportedBeta, seeds, splits, run, registry, settings,
-                dumpRankings ? output : null, progress);
-        List<String> command = new ArrayList<>(cl.getParseResult().originalArgs()); // starts with "evaluate"
-        EvaluationReport.write(result, output, String.join(" ", command));
+        EvaluationResult result;
+        try {
+            result = EvaluationRun.run(loaded.dataset, reportedBeta, seeds, splits, run, registry, settings,
+                    dumpRankings ? output : null, candidateLists, progress);
+        } catch (InputSpecException e) {
+            throw new UsageError(e.getMessage());
+        }
+        result.twinsProtocol = data.twinsKept() ? "keep" : String.format(java.util.Locale.ROOT,
+                "remove (Jaccard >= %s of the training users, >= %d users each)", twinRule.minJaccard(),
+                twinRule.minUsers());
+        EvaluationReport.write(result, output, runInfo);
         progress.accept("wrote " + output.resolve("metrics.json") + ", report.md, full-ranking.png, sampled.png"
-                + (dumpRankings ? ", rankings-<model>.tsv" : ""));
+                + (dumpRankings ? ", rankings-<model>.tsv, truth.tsv" : ""));
         cl.getOut().print(Files.readString(output.resolve("report.md"), StandardCharsets.UTF_8));
         cl.getOut().flush();
         return CrossInterest.EXIT_OK;

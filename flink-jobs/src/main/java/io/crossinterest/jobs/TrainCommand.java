@@ -129,11 +129,14 @@ public class TrainCommand implements Callable<Integer> {
         Files.createDirectories(file.getParent());
         ObjectMapper json = new ObjectMapper();
         double[] scores = new double[split.numTargetItems()];
+        boolean[] seen = new boolean[split.numTargetItems()];
         int withHit = 0;
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (int u : split.testColdUsers) {
                 joint.scoreItems(u, scores);
-                int[] top = RankingMetrics.topK(scores, null, topN, seed);
+                split.markSeen(u, seen, true, false); // its training row (none for a cold user) and twins
+                int[] top = RankingMetrics.topK(scores, seen, topN, seed);
+                split.markSeen(u, seen, false, false);
                 ObjectNode o = json.createObjectNode();
                 o.put("user", split.users.id(u));
                 o.put("modelVersion", version);

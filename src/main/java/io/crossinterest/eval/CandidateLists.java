@@ -112,7 +112,7 @@ public final class CandidateLists {
                 numLists++;
                 int[] items = new int[list.length];
                 for (int i = 0; i < list.length; i++) {
-                    items[i] = split.targetItems.indexOf(list[i]);
+                    items[i] = split.targetItemIndex(list[i]);
                     if (items[i] < 0) {
                         throw new InputSpecException("--candidates: " + file + ": item '" + list[i] + "' of user '"
                                 + split.users.id(u) + "' is not in the target block");

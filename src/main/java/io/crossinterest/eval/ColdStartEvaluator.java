@@ -118,7 +118,28 @@ public final class ColdStartEvaluator {
      * stopping epoch.
      */
     public static double validationNdcg(CrossDomainSplit split, UserScorer scorer) {
+        if (!anyTarget(split, split.validColdUsers, split.targetValid)) {
+            return 0.0; // every validation item is a seen item or a twin: no evidence, every candidate ties
+        }
         return evaluate(split, scorer, u -> null, split.validColdUsers, split.targetValid, 0, false, null).get(NDCG_10);
+    }
+
+    /** Whether some user has a row of {@code truth} that is a prediction target (not seen, not a twin). */
+    static boolean anyTarget(CrossDomainSplit split, int[] users, InteractionMatrix truth) {
+        boolean[] seen = new boolean[split.numTargetItems()];
+        boolean testTime = truth == split.targetTest;
+        for (int u : users) {
+            split.markSeen(u, seen, true, testTime);
+            boolean any = false;
+            for (int k = truth.rowStart(u); k < truth.rowEnd(u) && !any; k++) {
+                any = !seen[truth.col(k)];
+            }
+            split.markSeen(u, seen, false, testTime);
+            if (any) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -188,7 +209,8 @@ public final class ColdStartEvaluator {
             }
         }
         if (counts.isEmpty()) {
-            throw new IllegalStateException("no user with held-out items to evaluate");
+            throw new IllegalStateException("no user with held-out items to evaluate (after removing seen items and"
+                    + " twins of the users' own source items)");
         }
         Map<String, Double> means = new LinkedHashMap<>();
         for (Map.Entry<String, Double> e : sums.entrySet()) {

@@ -125,6 +125,32 @@ public final class CrossDomainSplit {
         }
     }
 
+    /**
+     * A target item's id as the input files name it: the readers prefix item ids with their block
+     * ({@code category:item}, so that the two blocks' ids cannot collide); dumps and reports strip it again.
+     */
+    public String externalTargetItemId(int item) {
+        String id = targetItems.id(item);
+        int[] cats = targetItemCategories == null || item >= targetItemCategories.length ? null
+                : targetItemCategories[item];
+        if (cats != null && cats.length == 1) {
+            String prefix = targetCategories.id(cats[0]) + ":";
+            if (id.startsWith(prefix)) {
+                return id.substring(prefix.length());
+            }
+        }
+        return id;
+    }
+
+    /** The index of a target item given as the input files name it (or with its block prefix), -1 if unknown. */
+    public int targetItemIndex(String externalId) {
+        int i = targetItems.indexOf(externalId);
+        for (int c = 0; i < 0 && targetCategories != null && c < targetCategories.size(); c++) {
+            i = targetItems.indexOf(targetCategories.id(c) + ":" + externalId);
+        }
+        return i;
+    }
+
     public int numUsers() {
         return users.size();
     }

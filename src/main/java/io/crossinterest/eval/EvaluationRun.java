@@ -19,7 +19,8 @@ import java.util.function.LongFunction;
  *
  * <p>With a rankings directory, for every seed: {@code rankings-<model>.tsv} ({@code seed, user, rank, item, score}:
  * the top {@value ColdStartEvaluator#DUMP_DEPTH} candidates of each evaluated test user) and {@code truth.tsv}
- * ({@code seed, user, item}: the hidden items the metrics count as relevant, after removing seen items and twins).
+ * ({@code seed, user, item}: the hidden items the metrics count as relevant, after removing seen items and twins);
+ * item ids as the input files name them ({@link CrossDomainSplit#externalTargetItemId}).
  * Recall@10 and NDCG@10 recomputed from the two files per seed and averaged over seeds equal {@code metrics.json}.
  */
 public final class EvaluationRun {
@@ -136,7 +137,7 @@ public final class EvaluationRun {
                     for (int k = split.targetTest.rowStart(u); k < split.targetTest.rowEnd(u); k++) {
                         int i = split.targetTest.col(k);
                         if (!seen[i]) {
-                            truth.write(seed + "\t" + split.users.id(u) + '\t' + split.targetItems.id(i) + '\n');
+                            truth.write(seed + "\t" + split.users.id(u) + '\t' + split.externalTargetItemId(i) + '\n');
                         }
                     }
                     split.markSeen(u, seen, false, true);
@@ -151,7 +152,7 @@ public final class EvaluationRun {
             return (u, top, scores) -> {
                 try {
                     for (int r = 0; r < top.length; r++) {
-                        w.write(seed + "\t" + split.users.id(u) + '\t' + (r + 1) + '\t' + split.targetItems.id(top[r])
+                        w.write(seed + "\t" + split.users.id(u) + '\t' + (r + 1) + '\t' + split.externalTargetItemId(top[r])
                                 + '\t' + scores[top[r]] + '\n');
                     }
                 } catch (IOException e) {

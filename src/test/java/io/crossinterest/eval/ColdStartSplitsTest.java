@@ -80,7 +80,34 @@ class ColdStartSplitsTest {
         assertEquals(List.of("a", "d"), ids(s, s.warmUsers));
         assertEquals(4, s.numTargetItems()); // 1, 2, 3 and 4 (only in test) are all in the catalogue
         assertEquals(-1, s.seed);
-        assertThrows(IllegalArgumentException.class, () -> ColdStartSplits.given("g", src, train, test, test));
+        // the literature's layout: a user may be a validation and a test user (TwinsProtocolTest has the metrics)
+        CrossDomainSplit both = ColdStartSplits.given("g", src, train, test, test);
+        assertEquals(List.of("c"), ids(both, both.validColdUsers));
+        assertEquals(List.of("c"), ids(both, both.testColdUsers));
+        InteractionBlock empty = block("t", new String[0][]);
+        assertThrows(IllegalArgumentException.class, () -> ColdStartSplits.given("g", src, train, empty, test));
+    }
+
+    @Test
+    void developmentSplitsNeverHoldOutATestUserOfAReportingSeed() {
+        InteractionBlock[] b = PlantedCrossDomain.blocks(500, 5, 20, 6, 5, 11);
+        Set<String> reported = new HashSet<>();
+        for (long seed : ColdStartSplits.REPORTING_SEEDS) {
+            CrossDomainSplit r = ColdStartSplits.draw("planted", b[0], b[1], 0.2, 0.1, seed);
+            reported.addAll(ids(r, r.testColdUsers));
+        }
+        assertTrue(reported.size() > 100, "the reporting seeds test different users: " + reported.size());
+        for (long seed : ColdStartSplits.DEVELOPMENT_SEEDS) {
+            CrossDomainSplit d = ColdStartSplits.drawDevelopment("planted", b[0], b[1], 0.2, 0.1, seed);
+            List<String> held = new java.util.ArrayList<>(ids(d, d.validColdUsers));
+            held.addAll(ids(d, d.testColdUsers));
+            assertTrue(held.size() > 20, "seed " + seed + " holds out users: " + held.size());
+            for (String u : held) {
+                assertTrue(!reported.contains(u), "development seed " + seed + " holds out reported test user " + u);
+            }
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> ColdStartSplits.drawDevelopment("planted", b[0], b[1], 0.2, 0.1, 11));
     }
 
     @Test

@@ -52,7 +52,13 @@ class EvaluateCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("[1/1] cmf"), "progress is shown: " + r.err());
         JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
-        assertEquals(List.of("dataset", "beta", "seeds", "models"), fieldNames(m));
+        assertEquals(List.of("dataset", "beta", "seeds", "twins", "twins_removed", "models", "run"), fieldNames(m));
+        assertTrue(m.get("twins").asText().startsWith("remove"), m.get("twins").asText());
+        assertTrue(m.get("twins_removed").get("rows").asLong() > 0, "electronic -> phone has twins: " + m);
+        assertEquals(m.get("twins_removed").get("rows").asLong(),
+                m.get("twins_removed").get("by_seed").get("1").get("rows").asLong());
+        assertTrue(m.get("run").get("command").asText().startsWith("evaluate --format amazon-pair"));
+        assertTrue(m.get("run").has("commit") && m.get("run").has("load_average_at_start"));
         assertEquals(0.2, m.get("beta").asDouble(), 1e-12);
         assertEquals(1, m.get("seeds").get(0).asLong());
         assertEquals(BASELINES, fieldNames(m.get("models")));
@@ -67,9 +73,13 @@ class EvaluateCommandTest {
             // the sampled protocol ranks among 1,000 items, the full ranking among ~17,700: hr@10 must be higher
             assertTrue(mm.get("sampled.hr@10").get("mean").asDouble() > mm.get("recall@10").get("mean").asDouble());
             List<String> rankings = Files.readAllLines(out.resolve("rankings-" + model + ".tsv"));
-            assertEquals("user\trank\titem\tscore", rankings.get(0));
+            assertEquals("seed\tuser\trank\titem\tscore", rankings.get(0));
             assertEquals(0, (rankings.size() - 1) % 100, "top 100 per test user");
-            assertTrue(rankings.get(1).matches("\\S+\t1\t\\S+\t-?[0-9.E-]+"), rankings.get(1));
+            assertTrue(rankings.get(1).matches("1\t\\S+\t1\t\\S+\t-?[0-9.E-]+"), rankings.get(1));
+            // the two dumped files give back the metrics: rankings and truth.tsv (relevant items after twins)
+            double[] recomputed = recompute(out.resolve("rankings-" + model + ".tsv"), out.resolve("truth.tsv"));
+            assertEquals(mm.get("recall@10").get("mean").asDouble(), recomputed[0], 1e-9, model);
+            assertEquals(mm.get("ndcg@10").get("mean").asDouble(), recomputed[1], 1e-9, model);
         }
         // transfer helps: CMF reads cold users' electronics purchases, popularity cannot
         assertTrue(ndcg(m, "cmf") > ndcg(m, "popularity"), "cmf " + ndcg(m, "cmf") + " popularity " + ndcg(m, "popularity"));
@@ -121,7 +131,7 @@ class EvaluateCommandTest {
         StringBuilder t = new StringBuilder();
         for (int u = 0; u < 40; u++) {
             s.append("u").append(u).append("\tx").append(u % 4).append('\n');
-            t.append("u").append(u).append("\ty").append(u % 4).append('\n');
+            t.append("u").append(u).append("\ty").append(u % 3).append('\n'); // % 3: no item is a twin
         }
         s.append("only-one-column\n");
         Files.writeString(src.resolve("train.tsv"), s, StandardCharsets.UTF_8);
@@ -159,6 +169,124 @@ class EvaluateCommandTest {
             assertEquals(2, r.code(), String.join(" ", args) + "\n" + r.err());
             assertEquals(1, r.err().strip().lines().count(), r.err());
         }
+    }
+
+    /**
+     * Recall@10 and NDCG@10 from a rankings dump and truth.tsv, as a reader would recompute them: per seed the mean
+     * over the users in truth.tsv, then the mean over seeds.
+     */
+    static double[] recompute(Path rankingsFile, Path truthFile) throws IOException {
+        java.util.Map<String, java.util.Map<String, java.util.Set<String>>> truth = new java.util.TreeMap<>();
+        for (String line : Files.readAllLines(truthFile).subList(1, Files.readAllLines(truthFile).size())) {
+            String[] f = line.split("\t");
+            truth.computeIfAbsent(f[0], k -> new java.util.HashMap<>())
+                    .computeIfAbsent(f[1], k -> new java.util.HashSet<>()).add(f[2]);
+        }
+        java.util.Map<String, java.util.Map<String, String[]>> top = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(rankingsFile).subList(1, Files.readAllLines(rankingsFile).size())) {
+            String[] f = line.split("\t");
+            int rank = Integer.parseInt(f[2]);
+            if (rank <= 10) {
+                top.computeIfAbsent(f[0], k -> new java.util.HashMap<>())
+                        .computeIfAbsent(f[1], k -> new String[10])[rank - 1] = f[3];
+            }
+        }
+        double recallSum = 0;
+        double ndcgSum = 0;
+        for (var seed : truth.entrySet()) {
+            double r = 0;
+            double n = 0;
+            for (var user : seed.getValue().entrySet()) {
+                String[] ranked = top.get(seed.getKey()).get(user.getKey());
+                double dcg = 0;
+                int hits = 0;
+                for (int i = 0; i < 10; i++) {
+                    if (ranked[i] != null && user.getValue().contains(ranked[i])) {
+                        hits++;
+                        dcg += 1 / (Math.log(i + 2) / Math.log(2));
+                    }
+                }
+                double idcg = 0;
+                for (int i = 0; i < Math.min(10, user.getValue().size()); i++) {
+                    idcg += 1 / (Math.log(i + 2) / Math.log(2));
+                }
+                r += (double) hits / user.getValue().size();
+                n += dcg / idcg;
+            }
+            recallSum += r / seed.getValue().size();
+            ndcgSum += n / seed.getValue().size();
+        }
+        return new double[] {recallSum / truth.size(), ndcgSum / truth.size()};
+    }
+
+    /**
+     * The literature's layout: the same cold users have rows in valid.tsv and test.tsv. It runs unchanged; validation
+     * reads the valid rows, the test ranks exclude them; the dumps give back metrics.json; given candidate lists are
+     * ranked exactly.
+     */
+    @Test
+    void splitWithTheSameUsersInValidAndTest(@TempDir Path dir) throws IOException {
+        Random rnd = new Random(9);
+        Path src = Files.createDirectories(dir.resolve("books"));
+        Path tgt = Files.createDirectories(dir.resolve("music"));
+        StringBuilder candidates = new StringBuilder();
+        try (BufferedWriter s = Files.newBufferedWriter(src.resolve("train.tsv"));
+                BufferedWriter tr = Files.newBufferedWriter(tgt.resolve("train.tsv"));
+                BufferedWriter va = Files.newBufferedWriter(tgt.resolve("valid.tsv"));
+                BufferedWriter te = Files.newBufferedWriter(tgt.resolve("test.tsv"))) {
+            for (int u = 0; u < 300; u++) {
+                int g = u % 3;
+                for (int n = 0; n < 5; n++) {
+                    s.write("user" + u + "\tb" + (g * 20 + rnd.nextInt(20)) + "\t" + (1 + rnd.nextInt(5)) + "\n");
+                }
+                if (u < 240) {
+                    for (int n = 0; n < 5; n++) {
+                        tr.write("user" + u + "\tm" + (g * 20 + rnd.nextInt(20)) + "\n");
+                    }
+                } else { // cold: two items to validate on, three to test on
+                    va.write("user" + u + "\tm" + (g * 20) + "\n");
+                    va.write("user" + u + "\tm" + (g * 20 + 1) + "\n");
+                    String positive = "m" + (g * 20 + 2 + rnd.nextInt(18));
+                    te.write("user" + u + "\t" + positive + "\n");
+                    candidates.append("user").append(u).append(' ').append(positive);
+                    for (int n = 0; n < 5; n++) {
+                        candidates.append(" m").append(((g + 1) % 3) * 20 + rnd.nextInt(20));
+                    }
+                    candidates.append('\n');
+                }
+            }
+        }
+        Path cand = Files.writeString(dir.resolve("candidates.txt"), candidates);
+        Path out = dir.resolve("out");
+        Run r = cli("evaluate", "--format", "split", "--source", src.toString(), "--target", tgt.toString(),
+                "--seeds", "1,2", "--output", out.toString(), "--models", "popularity,cmf", "--rank", "4",
+                "--als-iterations", "3", "--dump-rankings", "--candidates", cand.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("60 validation and 60 test cold users"), r.err());
+        JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        for (String model : List.of("popularity", "cmf")) {
+            JsonNode mm = m.get("models").get(model);
+            double[] recomputed = recompute(out.resolve("rankings-" + model + ".tsv"), out.resolve("truth.tsv"));
+            assertEquals(mm.get("recall@10").get("mean").asDouble(), recomputed[0], 1e-9, model);
+            assertEquals(mm.get("ndcg@10").get("mean").asDouble(), recomputed[1], 1e-9, model);
+            // no validation item is ever ranked for a test user; items named as in the input files
+            for (String line : Files.readAllLines(out.resolve("rankings-" + model + ".tsv")).subList(1, 100)) {
+                String[] f = line.split("\t");
+                int g = Integer.parseInt(f[1].substring(4)) % 3;
+                assertFalse(f[3].equals("m" + g * 20) || f[3].equals("m" + (g * 20 + 1)), line);
+            }
+        }
+        // CMF reads the book taste: it finds the positive among the other groups' items
+        double cmfHit = m.get("models").get("cmf").get("candidates.hr@1").get("mean").asDouble();
+        assertTrue(cmfHit > 0.8 && cmfHit > m.get("models").get("popularity").get("candidates.hr@1").get("mean")
+                .asDouble(), "cmf candidates.hr@1 " + cmfHit);
+        assertEquals(60, m.get("candidates").get("1").get("positives").asInt());
+        // a candidate file that names an unknown item is one line naming the option
+        Files.writeString(cand, "user250 m2 nothing-like-it\n");
+        Run bad = cli("evaluate", "--format", "split", "--source", src.toString(), "--target", tgt.toString(),
+                "--seeds", "1", "--output", out.toString(), "--models", "popularity", "--candidates", cand.toString());
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("--candidates") && bad.err().contains("nothing-like-it"), bad.err());
     }
 
     private static double ndcg(JsonNode m, String model) {

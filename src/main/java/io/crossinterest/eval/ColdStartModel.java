@@ -26,4 +26,12 @@ public interface ColdStartModel {
     default double[] categoryInterest(int user) {
         return null;
     }
+
+    /**
+     * Parts of the fitted model that the evaluator scores next to it, each as its own row {@code <name>-<part>}, at no
+     * extra fit: for the joint model, its deep path alone next to the blend. Empty by default.
+     */
+    default java.util.Map<String, ColdStartEvaluator.UserScorer> parts() {
+        return java.util.Map.of();
+    }
 }

@@ -94,13 +94,25 @@ public final class EvaluationRun {
             }
             double evalSec = secondsSince(e0);
             String selection = model instanceof SelectionReport ? ((SelectionReport) model).selection() : "";
-            result.add(name, metrics, fitSec, evalSec, selection);
-            progress.accept(String.format(Locale.ROOT,
-                    "[%d/%d] %s: recall@10=%.4f ndcg@10=%.4f sampled.hr@10=%.4f (fit %.1f s, eval %.1f s) %s",
-                    s + 1, seeds.size(), name, metrics.get(ColdStartEvaluator.RECALL_10),
-                    metrics.get(ColdStartEvaluator.NDCG_10), metrics.get(ColdStartEvaluator.S_HR_10), fitSec,
-                    evalSec, selection));
+            record(result, name, metrics, fitSec, evalSec, selection, s, seeds.size(), progress);
+            for (Map.Entry<String, ColdStartEvaluator.UserScorer> part : model.parts().entrySet()) {
+                long p0 = System.nanoTime();
+                Map<String, Double> pm = ColdStartEvaluator.evaluate(split, part.getValue(), u -> null,
+                        split.testColdUsers, split.targetTest, seed, true, null);
+                record(result, name + "-" + part.getKey(), pm, 0.0, secondsSince(p0),
+                        "part of " + name + " (same fit)", s, seeds.size(), progress);
+            }
         }
+    }
+
+    private static void record(EvaluationResult result, String name, Map<String, Double> metrics, double fitSec,
+            double evalSec, String selection, int s, int numSeeds, Consumer<String> progress) {
+        result.add(name, metrics, fitSec, evalSec, selection);
+        progress.accept(String.format(Locale.ROOT,
+                "[%d/%d] %s: recall@10=%.4f ndcg@10=%.4f sampled.hr@10=%.4f (fit %.1f s, eval %.1f s) %s",
+                s + 1, numSeeds, name, metrics.get(ColdStartEvaluator.RECALL_10),
+                metrics.get(ColdStartEvaluator.NDCG_10), metrics.get(ColdStartEvaluator.S_HR_10), fitSec, evalSec,
+                selection));
     }
 
     /** The --dump-rankings files: one per model and truth.tsv, each with a seed column. */

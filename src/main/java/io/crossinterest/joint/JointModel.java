@@ -856,6 +856,14 @@ public final class JointModel implements ColdStartModel, io.crossinterest.eval.S
                 encodedUsers.interest() == null ? null : encodedUsers.interest()[user], out);
     }
 
+    /** "deep": the deep path alone (encoder → P̂ → scores), without the wide path's blend. */
+    @Override
+    public java.util.Map<String, io.crossinterest.eval.ColdStartEvaluator.UserScorer> parts() {
+        requireFitted();
+        return java.util.Map.of("deep", (user, out) -> scorer.itemScores(encodedUsers.phat()[user],
+                encodedUsers.interest() == null ? null : encodedUsers.interest()[user], out));
+    }
+
     @Override
     public double[] categoryInterest(int user) {
         requireFitted();

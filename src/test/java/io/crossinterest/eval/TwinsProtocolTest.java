@@ -213,6 +213,56 @@ class TwinsProtocolTest {
         assertEquals(1.0, m.get(CandidateLists.C_HR_5), 1e-12, "four items per list: always in the top 5");
     }
 
+    /** A model's parts (the joint model's deep path alone) are scored next to it, as rows of their own. */
+    @Test
+    void partsOfAModelAreScoredAsRowsOfTheirOwn() {
+        InteractionBlock[] b = planted();
+        ModelRegistry registry = new ModelRegistry().register(new ColdStartModelProvider() {
+            @Override
+            public String name() {
+                return "with-part";
+            }
+
+            @Override
+            public ColdStartModel create(ModelSettings settings) {
+                return new ColdStartModel() {
+                    CrossDomainSplit split;
+
+                    @Override
+                    public String name() {
+                        return "with-part";
+                    }
+
+                    @Override
+                    public void fit(CrossDomainSplit s) {
+                        split = s;
+                    }
+
+                    @Override
+                    public void scoreItems(int user, double[] out) {} // all ties
+
+                    @Override
+                    public Map<String, ColdStartEvaluator.UserScorer> parts() {
+                        return Map.of("oracle", (u, out) -> {
+                            CrossDomainSplit full = ColdStartSplits.draw("planted", b[0], b[1], 0.2, 0.2, 5);
+                            for (int k = full.targetTest.rowStart(u); k < full.targetTest.rowEnd(u); k++) {
+                                out[full.targetTest.col(k)] = 1;
+                            }
+                        });
+                    }
+                };
+            }
+        });
+        EvaluationResult r = EvaluationRun.run("planted", 0.2, List.of(5L),
+                seed -> ColdStartSplits.draw("planted", b[0], b[1], 0.2, 0.2, seed), List.of("with-part"), registry,
+                new ModelSettings(5, 4, 2, 1, 1), null, msg -> {});
+        assertEquals(List.of("with-part", "with-part-oracle"), new ArrayList<>(r.values.keySet()));
+        assertEquals(1.0, r.values.get("with-part-oracle").get(ColdStartEvaluator.RECALL_10).get(0), 1e-12);
+        assertTrue(r.values.get("with-part").get(ColdStartEvaluator.RECALL_10).get(0) < 0.5);
+        assertEquals(1, r.twinsRemoved.size());
+        assertTrue(r.twinsRemoved.get(0).rows() > 0);
+    }
+
     private static int[] prepend(int u, int[] top) {
         int[] out = new int[top.length + 1];
         out[0] = u;

@@ -1,0 +1,315 @@
+package io.crossinterest.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The README's result tables, made from the committed result files and nothing else, so that every figure the README
+ * publishes has a file behind it (with its command, commit, seeds and machine load):
+ * <ul>
+ *   <li>{@code quality}: one row per {@code results/quality/NAME/metrics.json} (written by {@code bin/quality-results});
+ *   <li>{@code quality-provenance}: for each of those files, the commit, seeds, start and load average;
+ *   <li>{@code als}: {@code bench/results/als-bench-*.json};
+ *   <li>{@code stream}, {@code encoder}: {@code results/performance/stream-bench.json} and {@code encoder-bench.json}.
+ * </ul>
+ * In the README each table stands between {@code <!-- results:NAME -->} and {@code <!-- /results:NAME -->};
+ * {@link #render} replaces what stands there, {@link #differences} names the tables whose text differs from the files.
+ */
+public final class ResultTables {
+    /** Baselines the joint model is compared with ("the best other"), in column order. */
+    public static final List<String> BASELINES =
+            List.of("popularity", "target-cf", "cmf", "emcdr", "ptupcdr", "source-knn", "source-items");
+    /** Columns of the quality table: model → heading (target-cf is left out: for cold users it is popularity). */
+    private static final Map<String, String> COLUMNS = new LinkedHashMap<>();
+
+    static {
+        COLUMNS.put("popularity", "popularity");
+        COLUMNS.put("cmf", "CMF");
+        COLUMNS.put("emcdr", "EMCDR");
+        COLUMNS.put("ptupcdr", "PTUPCDR-style");
+        COLUMNS.put("source-knn", "source-knn");
+        COLUMNS.put("source-items", "source-items");
+        COLUMNS.put("joint-deep", "joint, deep path alone");
+        COLUMNS.put("joint", "joint");
+    }
+
+    /** The joint model must beat the best other model by this factor on Amazon, and be level elsewhere. */
+    static final double AMAZON_GOAL = 1.05;
+
+    static final String METRIC = "ndcg@10";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path root;
+
+    /** The tables of the repository checked out at {@code root}. */
+    public ResultTables(Path root) {
+        this.root = root;
+    }
+
+    /** Table name → its markdown, in README order. */
+    public Map<String, String> tables() {
+        Map<String, String> t = new LinkedHashMap<>();
+        List<Quality> quality = quality();
+        t.put("quality", qualityTable(quality));
+        t.put("quality-provenance", provenanceTable(quality));
+        t.put("als", alsTable());
+        t.put("stream", streamTable());
+        t.put("encoder", encoderTable());
+        return t;
+    }
+
+    /** {@code text} with every marked table replaced by the one made from the files. */
+    public String render(String text) {
+        String out = text;
+        for (Map.Entry<String, String> e : tables().entrySet()) {
+            out = replace(out, e.getKey(), e.getValue());
+        }
+        return out;
+    }
+
+    /** The names of the marked tables in {@code text} that differ from the files (empty: the text is current). */
+    public List<String> differences(String text) {
+        List<String> differ = new ArrayList<>();
+        for (Map.Entry<String, String> e : tables().entrySet()) {
+            if (!replace(text, e.getKey(), e.getValue()).equals(text)) {
+                differ.add(e.getKey());
+            }
+        }
+        return differ;
+    }
+
+    private static String replace(String text, String name, String table) {
+        String begin = "<!-- results:" + name + " -->\n";
+        String end = "<!-- /results:" + name + " -->";
+        int b = text.indexOf(begin);
+        int e = text.indexOf(end);
+        if (b < 0 || e < b) {
+            return text;
+        }
+        return text.substring(0, b + begin.length()) + table + text.substring(e);
+    }
+
+    // ---- quality ----
+
+    /** One results/quality/NAME/metrics.json. */
+    record Quality(String name, JsonNode json) {
+        boolean amazon() {
+            return name.startsWith("amazon-");
+        }
+
+        JsonNode model(String m) {
+            return json.path("models").path(m).path(METRIC);
+        }
+    }
+
+    /** The quality files in the order of {@code bin/quality-results} (its RUNS list), others after them by name. */
+    List<Quality> quality() {
+        Path dir = root.resolve("results/quality");
+        List<Quality> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        List<String> order = scriptOrder();
+        try (Stream<Path> files = Files.list(dir)) {
+            files.filter(p -> Files.isRegularFile(p.resolve("metrics.json")))
+                    .map(p -> new Quality(p.getFileName().toString(), read(p.resolve("metrics.json"))))
+                    .sorted((a, b) -> {
+                        int ia = order.indexOf(a.name());
+                        int ib = order.indexOf(b.name());
+                        ia = ia < 0 ? Integer.MAX_VALUE : ia;
+                        ib = ib < 0 ? Integer.MAX_VALUE : ib;
+                        return ia != ib ? Integer.compare(ia, ib) : a.name().compareTo(b.name());
+                    })
+                    .forEach(out::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    private List<String> scriptOrder() {
+        Path script = root.resolve("bin/quality-results");
+        List<String> names = new ArrayList<>();
+        if (!Files.isRegularFile(script)) {
+            return names;
+        }
+        try {
+            for (String line : Files.readAllLines(script, StandardCharsets.UTF_8)) {
+                String t = line.strip();
+                if (t.startsWith("\"") && t.contains("|")) {
+                    names.add(t.substring(1, t.indexOf('|')));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return names;
+    }
+
+    String qualityTable(List<Quality> rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| data (source → target) | seeds | twins removed: test rows (users) |");
+        COLUMNS.values().forEach(h -> sb.append(' ').append(h).append(" |"));
+        sb.append(" joint / best other | goal |\n|---|---|---|");
+        COLUMNS.values().forEach(h -> sb.append("---|"));
+        sb.append("---|---|\n");
+        for (Quality q : rows) {
+            sb.append("| ").append(q.name()).append(" | ").append(seeds(q.json())).append(" | ")
+                    .append(q.json().path("twins_removed").path("rows").asLong()).append(" (")
+                    .append(q.json().path("twins_removed").path("users").asLong()).append(") |");
+            for (String m : COLUMNS.keySet()) {
+                JsonNode v = q.model(m);
+                sb.append(' ').append(v.isMissingNode() ? "–"
+                        : f4(v.path("mean").asDouble()) + " ± " + f4(v.path("std").asDouble())).append(" |");
+            }
+            String best = bestOther(q);
+            JsonNode joint = q.model("joint");
+            if (best == null || joint.isMissingNode()) {
+                sb.append(" – | not measured |\n");
+                continue;
+            }
+            double ratio = joint.path("mean").asDouble() / q.model(best).path("mean").asDouble();
+            double goal = q.amazon() ? AMAZON_GOAL : 1.0;
+            sb.append(' ').append(f2(ratio)).append(" (").append(best).append(") | ")
+                    .append(ratio >= goal ? "met" : "**missed**").append(" (≥ ").append(f2(goal)).append(") |\n");
+        }
+        if (rows.isEmpty()) {
+            sb.append("| no result file yet | | | | | | | | | | | | |\n");
+        }
+        return sb.toString();
+    }
+
+    /** The baseline with the highest mean NDCG@10, or null when none was run. */
+    static String bestOther(Quality q) {
+        String best = null;
+        for (String m : BASELINES) {
+            JsonNode v = q.model(m);
+            if (!v.isMissingNode() && (best == null || v.path("mean").asDouble() > q.model(best).path("mean")
+                    .asDouble())) {
+                best = m;
+            }
+        }
+        return best;
+    }
+
+    String provenanceTable(List<Quality> rows) {
+        StringBuilder sb = new StringBuilder("| file | commit | started | load average at start | cores |\n"
+                + "|---|---|---|---|---|\n");
+        for (Quality q : rows) {
+            JsonNode run = q.json().path("run");
+            sb.append("| `results/quality/").append(q.name()).append("/metrics.json` | ")
+                    .append(shortCommit(run.path("commit").asText("unknown"))).append(" | ")
+                    .append(run.path("started").asText("–")).append(" | ")
+                    .append(run.has("load_average_at_start") ? f2(run.path("load_average_at_start").asDouble()) : "–")
+                    .append(" | ").append(run.path("cores").asText("–")).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    // ---- performance ----
+
+    String alsTable() {
+        StringBuilder sb = new StringBuilder("| file | data | interactions | ours s/iter | Spark s/iter | speedup |"
+                + " ours Recall@10 | Spark Recall@10 | load average at start |\n|---|---|---|---|---|---|---|---|---|\n");
+        for (Path f : files(root.resolve("bench/results"), "als-bench")) {
+            JsonNode j = read(f);
+            String load = j.path("machine").path("loadavg_at_start").asText("–").split(" ")[0];
+            for (JsonNode d : j.path("datasets")) {
+                sb.append("| `").append(root.relativize(f)).append("` | ").append(d.path("name").asText()).append(" | ")
+                        .append(String.format(Locale.ROOT, "%,d", d.path("interactions_train").asLong())).append(" | ")
+                        .append(f2(d.path("ours_s_per_iter").asDouble())).append(" | ")
+                        .append(f2(d.path("spark_s_per_iter").asDouble())).append(" | ")
+                        .append(String.format(Locale.ROOT, "%.1f×", d.path("speedup").asDouble())).append(" | ")
+                        .append(f4(d.path("ours_recall@10").asDouble())).append(" | ")
+                        .append(f4(d.path("spark_recall@10").asDouble())).append(" | ").append(load).append(" |\n");
+            }
+        }
+        return sb.toString();
+    }
+
+    String streamTable() {
+        Path f = root.resolve("results/performance/stream-bench.json");
+        if (!Files.isRegularFile(f)) {
+            return "No stream benchmark file at this commit (`results/performance/stream-bench.json`): no figure.\n";
+        }
+        JsonNode j = read(f);
+        StringBuilder sb = new StringBuilder("| file | events | events/s | events/s per core | ceiling events/s |"
+                + " per core / ceiling | load average at start |\n|---|---|---|---|---|---|---|\n");
+        sb.append("| `").append(root.relativize(f)).append("` | ")
+                .append(String.format(Locale.ROOT, "%,d", j.path("events").asLong())).append(" | ")
+                .append(String.format(Locale.ROOT, "%,.0f", j.path("events_per_s").asDouble())).append(" | ")
+                .append(String.format(Locale.ROOT, "%,.0f", j.path("events_per_s_per_core").asDouble())).append(" | ")
+                .append(String.format(Locale.ROOT, "%,.0f", j.path("ceiling_events_per_s").asDouble())).append(" | ")
+                .append(f2(j.path("ratio").asDouble())).append(" | ")
+                .append(f2(j.path("load_average_at_start").asDouble())).append(" |\n");
+        return sb.toString();
+    }
+
+    String encoderTable() {
+        Path f = root.resolve("results/performance/encoder-bench.json");
+        if (!Files.isRegularFile(f)) {
+            return "No encoder benchmark file at this commit (`results/performance/encoder-bench.json`): no figure.\n";
+        }
+        JsonNode j = read(f);
+        StringBuilder sb = new StringBuilder("| file | batch | users/s | load average at start |\n|---|---|---|---|\n");
+        double load = j.path("machine").path("loadAverageAtStart").asDouble();
+        for (JsonNode r : j.path("inference")) {
+            sb.append("| `").append(root.relativize(f)).append("` | ").append(r.path("batch").asInt()).append(" | ")
+                    .append(String.format(Locale.ROOT, "%,.0f", r.path("usersPerSecond").asDouble())).append(" | ")
+                    .append(f2(load)).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    // ---- helpers ----
+
+    private static List<Path> files(Path dir, String prefix) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith(prefix) && p.toString().endsWith(".json"))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode read(Path f) {
+        try {
+            return JSON.readTree(f.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read result file " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String seeds(JsonNode json) {
+        List<String> s = new ArrayList<>();
+        json.path("seeds").forEach(x -> s.add(x.asText()));
+        return String.join(", ", s);
+    }
+
+    private static String shortCommit(String c) {
+        return c.length() > 12 && !c.equals("unknown") ? c.substring(0, 7) + (c.endsWith("-dirty") ? "-dirty" : "")
+                : c;
+    }
+
+    static String f4(double x) {
+        return String.format(Locale.ROOT, "%.4f", x);
+    }
+
+    static String f2(double x) {
+        return String.format(Locale.ROOT, "%.2f", x);
+    }
+}

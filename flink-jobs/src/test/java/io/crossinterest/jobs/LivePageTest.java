@@ -213,8 +213,8 @@ class LivePageTest {
 
     private static String executable(String env, String... names) {
         String given = System.getenv(env);
-        if (given != null && new File(given).canExecute()) {
-            return given;
+        if (given != null) { // named explicitly: that one or none
+            return new File(given).canExecute() ? given : null;
         }
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             for (String n : names) {

@@ -77,7 +77,6 @@ public final class FlinkRestMetrics {
         for (JsonNode vertex : job.path("vertices")) {
             String path = "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
             List<String> ids = new ArrayList<>();
-            StringBuilder aggs = new StringBuilder();
             for (JsonNode m : get(path)) {
                 String id = m.path("id").asText();
                 if (DEAD_BY_REASON.matcher(id).find() || WANTED.containsKey(end(id))) {
@@ -91,8 +90,8 @@ public final class FlinkRestMetrics {
             for (int i = 0; i < ids.size(); i++) {
                 q.append(i == 0 ? "" : ",").append(URLEncoder.encode(ids.get(i), StandardCharsets.UTF_8));
             }
-            aggs.append("&agg=min,max,sum");
-            for (JsonNode m : get(path + q + aggs)) {
+            q.append("&agg=min,max,sum");
+            for (JsonNode m : get(path + q)) {
                 String id = m.path("id").asText();
                 Matcher r = DEAD_BY_REASON.matcher(id);
                 if (r.find()) {

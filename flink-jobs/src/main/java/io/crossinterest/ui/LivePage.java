@@ -113,7 +113,7 @@ public final class LivePage implements AutoCloseable {
             } else {
                 try {
                     s = m.snapshot();
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) { // shown on the page; the next poll tries again
                     s = JSON.createObjectNode();
                     s.put("error", "Flink REST API: " + e.getMessage());
                 } catch (InterruptedException e) {

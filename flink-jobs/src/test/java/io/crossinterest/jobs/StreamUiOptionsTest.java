@@ -1,5 +1,7 @@
 package io.crossinterest.jobs;
 
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
@@ -55,6 +57,18 @@ class StreamUiOptionsTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             assertUsageError("--ui-port", "--ui-port", String.valueOf(taken.getLocalPort()));
         }
+    }
+
+    @Test
+    void theRestAddressComesFromTheFlinkConfigurationUnlessGiven() {
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.ADDRESS, "jobmanager");
+        conf.set(RestOptions.PORT, 9081);
+        UiOptions ui = new UiOptions();
+        assertEquals("http://jobmanager:9081", ui.restUrl(conf));
+        assertEquals("http://localhost:8081", ui.restUrl(new Configuration()));
+        ui.flinkRest = "https://flink.example:443";
+        assertEquals("https://flink.example:443", ui.restUrl(conf));
     }
 
     @Test

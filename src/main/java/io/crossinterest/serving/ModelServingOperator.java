@@ -69,9 +69,10 @@ import org.apache.flink.util.OutputTag;
  * {@code modelLoadFailures}, {@code controlMessagesIgnored}, {@code modelLoadMillis}, {@code usersScored} (and
  * {@code usersScoredPerSecond}), {@code skippedNoSourceHistory}, {@code awaitingModel}, {@code scoringLatencyMillis}
  * (per output: arrival of the update to emission of its scores, micro-batch wait included),
- * {@code endToEndLatencyMillis} (per output: wall-clock at emission minus the event time of the profile update that
- * caused it, i.e. the watermark instant it was emitted at; for producers that stamp events when they happen this is the
- * time from the user's action to its recommendation, watermark delay, emit interval and micro-batch wait included; on a
+ * {@code endToEndLatencyMillis} (per output: wall clock at emission minus the event timestamp of the profile update
+ * that caused it, which is the end of the emit interval its events fell in: for producers that stamp events when they
+ * happen, the time from that instant to the recommendation, the watermark's out-of-orderness delay, the operators and
+ * the micro-batch wait included; an event waited up to one emit interval more, by design, before that instant; on a
  * replay of history it is the age of the data; clock skew below zero counts as 0), {@code modelSwappedAtMillis}
  * (wall-clock of the last swap, epoch ms, 0 before the first) and {@code modelAgeSeconds} (now − that swap, −1 before
  * the first), {@code scoringBatchMillis}

@@ -29,8 +29,7 @@ public final class LatestPerUser implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LatestPerUser.class);
 
     private final List<String> topics;
-    private final int maxUsers;
-    private final Map<String, LinkedHashMap<String, String>> latest = new LinkedHashMap<>();
+    private final Map<String, Newest> latest = new LinkedHashMap<>();
     private final KafkaConsumer<String, String> consumer;
     private final Thread thread;
     private volatile boolean running = true;
@@ -38,9 +37,8 @@ public final class LatestPerUser implements AutoCloseable {
 
     public LatestPerUser(String bootstrapServers, List<String> topics, int maxUsers) {
         this.topics = List.copyOf(topics);
-        this.maxUsers = maxUsers;
         for (String t : this.topics) {
-            latest.put(t, new LinkedHashMap<>(16, 0.75f, false));
+            latest.put(t, new Newest(maxUsers));
         }
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -59,24 +57,14 @@ public final class LatestPerUser implements AutoCloseable {
 
     /** The newest value of {@code user} in {@code topic}, or null. */
     public String get(String topic, String user) {
-        LinkedHashMap<String, String> m = latest.get(topic);
-        if (m == null) {
-            return null;
-        }
-        synchronized (m) {
-            return m.get(user);
-        }
+        Newest m = latest.get(topic);
+        return m == null ? null : m.get(user);
     }
 
     /** Users held for {@code topic}. */
     public int users(String topic) {
-        LinkedHashMap<String, String> m = latest.get(topic);
-        if (m == null) {
-            return 0;
-        }
-        synchronized (m) {
-            return m.size();
-        }
+        Newest m = latest.get(topic);
+        return m == null ? 0 : m.size();
     }
 
     public long recordsRead() {
@@ -106,14 +94,7 @@ public final class LatestPerUser implements AutoCloseable {
                     if (r.key() == null || r.value() == null) {
                         continue;
                     }
-                    LinkedHashMap<String, String> m = latest.get(r.topic());
-                    synchronized (m) {
-                        m.remove(r.key()); // re-inserted last: insertion order = update order
-                        m.put(r.key(), r.value());
-                        if (m.size() > maxUsers) {
-                            m.remove(m.keySet().iterator().next());
-                        }
-                    }
+                    latest.get(r.topic()).put(r.key(), r.value());
                     recordsRead++;
                 }
             }
@@ -125,6 +106,38 @@ public final class LatestPerUser implements AutoCloseable {
             LOG.warn("live page: reading {} stopped: {}", topics, e.toString(), e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * The newest value per key, at most {@code capacity} keys: putting a key makes it the most recently updated, and
+     * beyond the capacity the least recently updated key goes. Thread-safe (one writer, the page's readers).
+     */
+    static final class Newest {
+        private final int capacity;
+        private final LinkedHashMap<String, String> values = new LinkedHashMap<>();
+
+        Newest(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("capacity must be >= 1: " + capacity);
+            }
+            this.capacity = capacity;
+        }
+
+        synchronized void put(String key, String value) {
+            values.remove(key); // re-inserted last: insertion order = update order
+            values.put(key, value);
+            if (values.size() > capacity) {
+                values.remove(values.keySet().iterator().next());
+            }
+        }
+
+        synchronized String get(String key) {
+            return values.get(key);
+        }
+
+        synchronized int size() {
+            return values.size();
         }
     }
 

@@ -68,7 +68,14 @@ import org.apache.flink.util.OutputTag;
  * <p><b>Metrics</b>: {@code modelVersion} (the served announcement's version, −1 before the first), {@code modelSwaps},
  * {@code modelLoadFailures}, {@code controlMessagesIgnored}, {@code modelLoadMillis}, {@code usersScored} (and
  * {@code usersScoredPerSecond}), {@code skippedNoSourceHistory}, {@code awaitingModel}, {@code scoringLatencyMillis}
- * (per output: arrival of the update to emission of its scores, micro-batch wait included), {@code scoringBatchMillis}
+ * (per output: arrival of the update to emission of its scores, micro-batch wait included),
+ * {@code endToEndLatencyMillis} (per output: wall clock at emission minus the event timestamp of the profile update
+ * that caused it, which is the end of the emit interval its events fell in: for producers that stamp events when they
+ * happen, the time from that instant to the recommendation, the watermark's out-of-orderness delay, the operators and
+ * the micro-batch wait included; an event waited up to one emit interval more, by design, before that instant; on a
+ * replay of history it is the age of the data; clock skew below zero counts as 0), {@code modelSwappedAtMillis}
+ * (wall-clock of the last swap, epoch ms, 0 before the first) and {@code modelAgeSeconds} (now − that swap, −1 before
+ * the first), {@code scoringBatchMillis}
  * (forward pass and top-N of one batch), and per target category (group {@code category}) {@code interestMass}: Σ over
  * scored users of their interest share in the category (a rate of it over a rate of {@code usersScored} is the mean
  * share).
@@ -107,6 +114,8 @@ public final class ModelServingOperator extends AbstractStreamOperator<UserScore
     private transient Counter loadFailures;
     private transient Counter ignored;
     private transient Histogram latencyMillis;
+    private transient Histogram endToEndMillis;
+    private transient volatile long swappedAtMillis;
     private transient Histogram batchMillis;
     private transient Map<String, double[]> interestMass;
     private transient MetricGroup metrics;
@@ -151,6 +160,10 @@ public final class ModelServingOperator extends AbstractStreamOperator<UserScore
         ignored = metrics.counter("controlMessagesIgnored");
         latencyMillis = metrics.histogram("scoringLatencyMillis", new DescriptiveStatisticsHistogram(1000));
         batchMillis = metrics.histogram("scoringBatchMillis", new DescriptiveStatisticsHistogram(1000));
+        endToEndMillis = metrics.histogram("endToEndLatencyMillis", new DescriptiveStatisticsHistogram(1000));
+        metrics.gauge("modelSwappedAtMillis", () -> swappedAtMillis);
+        metrics.gauge("modelAgeSeconds",
+                () -> swappedAtMillis == 0 ? -1L : (System.currentTimeMillis() - swappedAtMillis) / 1000);
         metrics.gauge("modelVersion", this::servedVersion);
         metrics.gauge("modelLoadMillis", () -> active == null ? 0L : active.loadMillis);
         metrics.gauge("awaitingModel", () -> active == null ? buffer.size() : 0);
@@ -316,6 +329,7 @@ public final class ModelServingOperator extends AbstractStreamOperator<UserScore
         }
         batchMillis.update((System.nanoTime() - t0) / 1_000_000);
         long now = getProcessingTimeService().getCurrentProcessingTime();
+        long wallClock = System.currentTimeMillis();
         StreamRecord<UserScores> record = new StreamRecord<>(null);
         for (int i = 0; i < outs.size(); i++) {
             UserScores s = outs.get(i);
@@ -328,6 +342,9 @@ public final class ModelServingOperator extends AbstractStreamOperator<UserScore
             }
             output.collect(record);
             latencyMillis.update(now - b.arrivedMs);
+            if (b.timestamp != null) {
+                endToEndMillis.update(Math.max(0L, wallClock - b.timestamp));
+            }
             addInterestMass(s);
         }
         scored.inc(outs.size());
@@ -420,6 +437,7 @@ public final class ModelServingOperator extends AbstractStreamOperator<UserScore
         active = m;
         models.put(ACTIVE, m.announcement);
         swaps.inc();
+        swappedAtMillis = System.currentTimeMillis();
         LOG.info("subtask {}: serving model version {} ({}) from {}, loaded in {} ms off the task thread; was {}",
                 subtask, m.version(), m.label, m.announcement.bundle, m.loadMillis,
                 before == null ? "none" : before.version() + " (" + before.label + ")");

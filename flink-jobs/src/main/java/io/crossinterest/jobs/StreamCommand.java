@@ -17,6 +17,7 @@ import io.crossinterest.pipeline.ProfilePipeline;
 import io.crossinterest.pipeline.ScoringJobs;
 import io.crossinterest.pipeline.SourceDispatchParser;
 import io.crossinterest.profile.UserProfile;
+import io.crossinterest.ui.LivePage;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
@@ -32,6 +33,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -88,6 +91,9 @@ public class StreamCommand implements Callable<Integer> {
     @Mixin
     RetrainOptions retraining;
 
+    @Mixin
+    UiOptions ui;
+
     @Override
     public Integer call() throws Exception {
         if (parallelism < 1) {
@@ -98,6 +104,7 @@ public class StreamCommand implements Callable<Integer> {
         }
         scoring.validate();
         retraining.validate();
+        ui.validate();
         RecordParser json = InputFormats.parser(InputFormats.JSONL, ParseLimits.DEFAULTS);
         KafkaSource<RawRecord> live = KafkaIo.source(bootstrapServers, inputTopic, groupId,
                 new RawRecordKafkaDeserializer());
@@ -130,14 +137,31 @@ public class StreamCommand implements Callable<Integer> {
         if (retraining.enabled()) {
             retraining.attach(graph.events, bootstrapServers);
         }
+        LivePage page = ui.enabled() ? ui.bind(liveTopics()) : null; // before the job: a port in use is exit 2
         JobClient job = env.executeAsync("cross-interest stream");
         PrintWriter out = spec.commandLine().getOut();
         out.println("stream: job " + job.getJobID() + " running: " + (history != null ? history + " then " : "")
                 + inputTopic + " -> " + outputTopic + " (dead letters: " + deadLetterTopic + ")"
                 + (scoring.enabled() ? " -> recommendations " + scoring.describe() : "")
                 + (retraining.enabled() ? "; " + retraining.describe() : ""));
+        if (page != null) {
+            ui.watch(page, job, env.getConfiguration(), bootstrapServers, out);
+        }
         out.flush();
         job.getJobExecutionResult().get();
         return CrossInterest.EXIT_OK;
+    }
+
+    /** The keyed output topics the live page's user lookup reads. */
+    private Map<String, String> liveTopics() {
+        Map<String, String> topics = new LinkedHashMap<>();
+        topics.put(LivePage.PROFILE, outputTopic);
+        if (scoring.enabled()) {
+            topics.put(LivePage.RECOMMENDATIONS, scoring.recommendationsTopic);
+        }
+        if (retraining.enabled()) {
+            topics.put(LivePage.CF_RECOMMENDATIONS, retraining.topic);
+        }
+        return topics;
     }
 }

@@ -20,6 +20,8 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>{@code quality}: one row per {@code results/quality/NAME/metrics.json} (written by {@code bin/quality-results});
  *   <li>{@code quality-provenance}: for each of those files, the commit, seeds, start and load average;
+ *   <li>{@code twins}: {@code results/twins-kept/NAME/metrics.json} (the same evaluation with {@code --twins keep})
+ *       next to the twin-free figures of the same models;
  *   <li>{@code als}: {@code bench/results/als-bench-*.json};
  *   <li>{@code stream}, {@code encoder}: {@code results/performance/stream-bench.json} and {@code encoder-bench.json}.
  * </ul>
@@ -63,6 +65,7 @@ public final class ResultTables {
         List<Quality> quality = quality();
         t.put("quality", qualityTable(quality));
         t.put("quality-provenance", provenanceTable(quality));
+        t.put("twins", twinsTable(quality));
         t.put("als", alsTable());
         t.put("stream", streamTable());
         t.put("encoder", encoderTable());
@@ -213,6 +216,32 @@ public final class ResultTables {
                     .append(run.path("started").asText("–")).append(" | ")
                     .append(run.has("load_average_at_start") ? f2(run.path("load_average_at_start").asDouble()) : "–")
                     .append(" | ").append(run.path("cores").asText("–")).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /** NDCG@10 with twins kept (results/twins-kept/NAME) next to twins removed (results/quality/NAME), per model. */
+    String twinsTable(List<Quality> removed) {
+        Path dir = root.resolve("results/twins-kept");
+        StringBuilder sb = new StringBuilder("| data | model | seeds | NDCG@10, twins kept | NDCG@10, twins removed |"
+                + " commit |\n|---|---|---|---|---|---|\n");
+        for (Quality q : removed) {
+            Path f = dir.resolve(q.name()).resolve("metrics.json");
+            if (!Files.isRegularFile(f)) {
+                continue;
+            }
+            Quality kept = new Quality(q.name(), read(f));
+            kept.json().path("models").fieldNames().forEachRemaining(m -> {
+                JsonNode k = kept.model(m);
+                JsonNode r = q.model(m);
+                sb.append("| ").append(q.name()).append(" | ").append(m).append(" | ").append(seeds(kept.json()))
+                        .append(" | ").append(f4(k.path("mean").asDouble())).append(" ± ")
+                        .append(f4(k.path("std").asDouble())).append(" | ")
+                        .append(r.isMissingNode() ? "–" : f4(r.path("mean").asDouble()) + " ± "
+                                + f4(r.path("std").asDouble()))
+                        .append(" | ").append(shortCommit(kept.json().path("run").path("commit").asText("unknown")))
+                        .append(" |\n");
+            });
         }
         return sb.toString();
     }

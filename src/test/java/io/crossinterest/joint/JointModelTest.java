@@ -97,6 +97,36 @@ class JointModelTest {
         assertEquals("planted-v1", out.modelVersion);
     }
 
+    /** A target item that is the twin of an item in the user's source history is never in the stream's top-N. */
+    @Test
+    void theStreamScorerNeverRecommendsATwinOfTheUsersOwnSourceItems(@TempDir Path dir) throws Exception {
+        JointBundle.save(model, dir, "planted-twins");
+        int u = split.testColdUsers[0];
+        String[] items = Arrays.stream(sourceItemsOf(u)).toArray(String[]::new);
+        double[] expected = new double[split.numTargetItems()];
+        model.scoreItems(u, expected);
+        int[] top = JointModel.topK(expected, 6);
+        // the user's best two target items become twins of one of their source items, and of an item they lack
+        java.nio.file.Files.writeString(dir.resolve(JointBundle.TWINS), items[0] + "\t" + split.targetItems.id(top[0])
+                + "\n" + items[0] + "\t" + split.targetItems.id(top[1]) + "\nnot-in-history\t"
+                + split.targetItems.id(top[2]) + "\n");
+        JointScoringFunction fn = new JointScoringFunction(dir.toString(), 4);
+        fn.openStandalone();
+        assertEquals(3, fn.bundle().twins().numPairs());
+        UserScores out = fn.apply(List.of(new SourceHistory("u", items, null))).get(0);
+        String[] want = {split.targetItems.id(top[2]), split.targetItems.id(top[3]), split.targetItems.id(top[4]),
+                split.targetItems.id(top[5])};
+        assertArrayEquals(want, out.topItems, "the two twins drop out, the rest moves up");
+        // explain ranks the same items
+        Explainer.Explanation e = Explainer.explain(fn.bundle(), new SourceHistory("u", items, null), 4, 1);
+        assertEquals(want[0], e.items().get(0).target());
+        // a twin map naming an item outside the bundle's catalogue is refused with the line
+        java.nio.file.Files.writeString(dir.resolve(JointBundle.TWINS), items[0] + "\tno-such-item\n");
+        java.io.IOException bad = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> JointBundle.load(dir));
+        assertTrue(bad.getMessage().contains("twins.tsv:1"), bad.getMessage());
+    }
+
     @Test
     void streamScoringLoadsTheBundlePerSubtaskAndEmitsOneResultPerUser(@TempDir Path dir) throws Exception {
         JointBundle.save(model, dir, "stream-v1");

@@ -1,6 +1,6 @@
 package io.crossinterest.jobs;
 
-import io.crossinterest.encoder.EncoderBench;
+import io.crossinterest.bench.EncoderBench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,5 +1,6 @@
-package io.crossinterest.pipeline;
+package io.crossinterest.bench;
 
+import io.crossinterest.pipeline.ProfilePipeline;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossinterest.event.BehaviorEvent;

@@ -1,4 +1,4 @@
-package io.crossinterest.pipeline;
+package io.crossinterest.bench;
 
 import io.crossinterest.ingest.RawRecord;
 import org.apache.flink.api.connector.source.SourceReaderContext;

@@ -1,5 +1,8 @@
-package io.crossinterest.encoder;
+package io.crossinterest.bench;
 
+import io.crossinterest.encoder.SourceTokenizer;
+import io.crossinterest.encoder.EncoderConfig;
+import io.crossinterest.encoder.CnnEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -11,7 +11,7 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Scores a fitted {@link ColdStartModel} on held-out cold users (DESIGN §5).
+ * Scores a fitted {@link ColdStartModel} on held-out cold users (docs/architecture.md §5).
  *
  * <p>For each user u with held-out target items T_u (the user's row of {@code truth}), let S_u be the items that are
  * not prediction targets for u ({@link CrossDomainSplit#markSeen}): u's training row (empty for a cold user), the twins

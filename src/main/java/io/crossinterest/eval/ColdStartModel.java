@@ -1,8 +1,8 @@
 package io.crossinterest.eval;
 
 /**
- * A model compared in the cold-start protocol (DESIGN §5): the joint transfer model and every baseline implement it,
- * so the evaluator treats them alike.
+ * A model compared in the cold-start protocol (docs/architecture.md §5): the joint transfer model and every baseline
+ * implement it, so the evaluator treats them alike.
  *
  * <p>{@link #fit} may read everything in the split except {@link CrossDomainSplit#targetTest}; it selects its
  * hyper-parameters and stopping epoch on {@link CrossDomainSplit#targetValid} only. After fitting, {@link #scoreItems}

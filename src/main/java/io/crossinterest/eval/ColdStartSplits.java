@@ -13,7 +13,7 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Builds the {@link CrossDomainSplit}s of the cold-start protocol (DESIGN §5).
+ * Builds the {@link CrossDomainSplit}s of the cold-start protocol (docs/architecture.md §5).
  *
  * <p>{@link #draw}: of the users active in both blocks (at least one source and one target interaction), a seeded
  * random fraction β becomes cold: all their target rows are hidden from training. Of the cold users, a fraction

@@ -5,7 +5,8 @@ import io.crossinterest.data.InteractionMatrix;
 import io.crossinterest.data.TwinListings;
 
 /**
- * One cold-start split of a source block and a target block (DESIGN §5), as every model sees it for training.
+ * One cold-start split of a source block and a target block (docs/architecture.md §5), as every model sees it for
+ * training.
  *
  * <p>Rows of every matrix are the same users ({@link #users}). All users keep their source rows. Warm users keep their
  * target rows in {@link #targetTrain}; cold users have empty rows there. The hidden target rows of the validation cold

@@ -3,7 +3,7 @@ package io.crossinterest.eval;
 import java.util.PriorityQueue;
 
 /**
- * The ranking metrics of the cold-start protocol (DESIGN §5), as pure functions on one user's scores.
+ * The ranking metrics of the cold-start protocol (docs/architecture.md §5), as pure functions on one user's scores.
  *
  * <p>Ties between equal scores are broken by a seeded pseudo-random key per (user, item) ({@link #tieKey}), the
  * expected behaviour of a random tie-break without favouring low or high item indices: a constant-score model ranks

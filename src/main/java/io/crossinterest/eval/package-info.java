@@ -1,5 +1,6 @@
 /**
- * The cold-start protocol of DESIGN §5: data sets as source and target {@link io.crossinterest.eval.InteractionBlock}s
+ * The cold-start protocol of docs/architecture.md §5: data sets as source and target
+ * {@link io.crossinterest.eval.InteractionBlock}s
  * ({@link io.crossinterest.eval.EvalDatasets}), seeded or given splits ({@link io.crossinterest.eval.ColdStartSplits}),
  * full-ranking, sampled and category-level metrics ({@link io.crossinterest.eval.RankingMetrics},
  * {@link io.crossinterest.eval.ColdStartEvaluator}), the run over seeds and models

@@ -8,7 +8,7 @@ import java.util.function.Consumer;
 /**
  * The generic split layout: a folder per block (e.g. {@code book/}, {@code music/}) holding {@code train.tsv},
  * {@code valid.tsv} and {@code test.tsv} of {@code user<TAB>item[<TAB>weight]} lines, no header. It lets anyone evaluate
- * on an external benchmark split without code changes (DESIGN §5).
+ * on an external benchmark split without code changes (docs/architecture.md §5).
  *
  * <p>The category is the block, taken from the folder name in the record's source path. Users are joined by id across
  * blocks, so user ids are kept as they are (any non-empty string without tabs). Item ids are per block, so an item is

@@ -21,7 +21,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 
 /**
- * A versioned model bundle of the joint model: a directory a stream job loads (DESIGN §4).
+ * A versioned model bundle of the joint model: a directory a stream job loads (docs/architecture.md §3).
  *
  * <pre>
  *   metadata.json         format version, model version, token scheme, vocabulary, L, categories, rank, scoring path,

@@ -14,7 +14,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
- * The scoring half of the job graph (DESIGN §4), attached to the profile updates of {@link ProfilePipeline}:
+ * The scoring half of the job graph (docs/architecture.md §2), attached to the profile updates of
+ * {@link ProfilePipeline}:
  *
  * <pre>
  *   profile updates ─> recent behaviour (item, category tokens) ──┐

@@ -37,7 +37,7 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Encode (CNN) + joint scoring of users' source-block histories, micro-batched, with the model hot-swapped from a
- * broadcast control stream (DESIGN §4: "joint scorer ← model (broadcast, versioned)").
+ * broadcast control stream (docs/architecture.md §2: the operator {@code model-scoring}).
  *
  * <p><b>Input 1</b>: {@link SourceHistory} updates (a user's recent behaviour). They are buffered per user (a newer
  * update of a user replaces the buffered one: only the newest history matters) and scored in micro-batches: when the

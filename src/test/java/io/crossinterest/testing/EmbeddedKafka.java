@@ -36,9 +36,12 @@ import java.util.stream.Stream;
  * <p>The broker runs in a child JVM: the Flink Kafka connector pins kafka-clients 3.4.0 on the test classpath, and the
  * 3.9.1 broker code does not run against those clients ({@code NoSuchMethodError}). The child gets the test classpath
  * with kafka-clients 3.9.1 in place of 3.4.0 (the jar named by the system property {@code kafka.broker.clients.jar},
- * which the build resolves), so the broker is the real one and the connector talks to it as to any broker. The child's
- * output goes to {@code broker.log} in its temporary folder, quoted in the exception if it fails to start; it is
- * stopped on {@link #close} and, as a last resort, when the test JVM exits.
+ * which the build resolves), so the broker is the real one and the connector talks to it as to any broker. The child
+ * logs to its stdout (log4j's Console appender, {@code -Dtest.log.appender=Console}; the test JVM's own log file is not
+ * shared between processes), and its stdout goes to {@code kafka-broker-*.log} in the module's test log folder (system
+ * property {@code test.log.dir}, set by the build; without it {@code broker.log} in the broker's temporary folder),
+ * quoted in the exception if it fails to start; it is stopped on {@link #close} and, as a last resort, when the test
+ * JVM exits.
  */
 public final class EmbeddedKafka implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -84,7 +87,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             p.store(out, "embedded test broker");
         }
         String classpath = brokerClasspath();
-        Path log = dir.resolve("broker.log");
+        Path log = brokerLog(dir);
         // kafka-storage format (a separate short-lived JVM: the tool ends its JVM when done)
         Process format = java(classpath, log, "kafka.tools.StorageTool", "format", "-t", clusterId(), "-c",
                 props.toString());
@@ -244,12 +247,22 @@ public final class EmbeddedKafka implements AutoCloseable {
         cmd.add("-Xmx512m");
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-Dlog4j2.level=WARN");
+        cmd.add("-Dtest.log.appender=Console"); // log4j2-test.properties: to stdout, i.e. to the broker's log file
         cmd.add("-cp");
         cmd.add(classpath);
         cmd.add(mainClass);
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    /** A new file for the broker's output in the test log folder, so it outlives the broker's temporary folder. */
+    private static Path brokerLog(Path dir) throws IOException {
+        String logs = System.getProperty("test.log.dir");
+        if (logs == null) {
+            return dir.resolve("broker.log");
+        }
+        return Files.createTempFile(Files.createDirectories(Paths.get(logs)), "kafka-broker-", ".log");
     }
 
     private static String tail(Path log) {

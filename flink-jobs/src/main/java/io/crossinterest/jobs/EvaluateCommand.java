@@ -30,10 +30,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code cross-interest evaluate}: the cold-start protocol of DESIGN §5 on a real data set, every requested model side
- * by side, several seeds. Writes {@code metrics.json}, {@code report.md}, {@code full-ranking.png},
- * {@code sampled.png} (and with {@code --dump-rankings} {@code rankings-<model>.tsv}) to {@code --output}, and
- * {@code dead-letters.jsonl} when some input records were malformed.
+ * {@code cross-interest evaluate}: the cold-start protocol of docs/architecture.md §5 on a real data set, every
+ * requested model side by side, several seeds. Writes {@code metrics.json}, {@code report.md},
+ * {@code full-ranking.png}, {@code sampled.png} (and with {@code --dump-rankings} {@code rankings-<model>.tsv}) to
+ * {@code --output}, and {@code dead-letters.jsonl} when some input records were malformed.
  *
  * <pre>
  * evaluate --format amazon-pair --source DATA/amazon-cdr-disencdr/sport_phone --target DATA/amazon-cdr-disencdr/phone_sport \

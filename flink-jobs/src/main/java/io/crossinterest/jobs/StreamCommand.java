@@ -169,6 +169,17 @@ public class StreamCommand implements Callable<Integer> {
         }
         scoring.validate();
         retraining.validate();
+        Duration interval = ProfileOptions.duration("--checkpoint-interval", checkpointInterval, false);
+        ProfileConfig profileConfig = profile.config().withIdleTimeout(idle).withMaxEmitDelay(emitDelay);
+        InputPlan plan = null;
+        if (history != null) {
+            try {
+                plan = InputFormats.resolve(format, history);
+            } catch (InputSpecException e) {
+                throw new UsageError(e.getMessage());
+            }
+        }
+        // every mistake in the arguments is reported above, before the brokers are asked anything
         Path snapshot = snapshotToRestore();
         String state = snapshot != null ? "state restored from " + snapshot : emptyStateStart();
         boolean fromEarliest = snapshot == null && "earliest".equals(startFrom);
@@ -184,18 +195,11 @@ public class StreamCommand implements Callable<Integer> {
                 new RawRecordKafkaDeserializer(), fromEarliest);
         Source<RawRecord, ?, ?> source = live;
         RecordParser parser = json;
-        if (history != null) {
-            InputPlan plan;
-            try {
-                plan = InputFormats.resolve(format, history);
-            } catch (InputSpecException e) {
-                throw new UsageError(e.getMessage());
-            }
+        if (plan != null) {
             source = ProfileJobs.history(RawLineFormat.fileSource(plan), live);
             parser = new SourceDispatchParser(inputTopic, plan.parser(), json);
         }
-        Configuration conf = Environments.streaming(parallelism, checkpointDir.toAbsolutePath(),
-                ProfileOptions.duration("--checkpoint-interval", checkpointInterval, false));
+        Configuration conf = Environments.streaming(parallelism, checkpointDir.toAbsolutePath(), interval);
         Environments.withLocalManagedMemory(conf, MemorySize.parse("1g"));
         if (snapshot != null) {
             Environments.restoringFrom(conf, snapshot);
@@ -205,7 +209,6 @@ public class StreamCommand implements Callable<Integer> {
                 output);
         KafkaSink<DeadLetter> dead = KafkaIo.deadLetterSink(bootstrapServers, deadLetterTopic,
                 "cross-interest-dead-letters", new DeadLetterJson(deadLetterMaxRaw), output);
-        ProfileConfig profileConfig = profile.config().withIdleTimeout(idle).withMaxEmitDelay(emitDelay);
         // parse -> keyBy(user) -> profiles (and dead letters); then, on the same graph, the optional stages
         ProfilePipeline.Outputs graph = ProfileJobs.wire(env, source, "raw records", parser, profileConfig,
                 profiles, dead);

@@ -95,9 +95,12 @@ public final class Environments {
         return c;
     }
 
-    /** Restores the job from {@code snapshot} (a retained checkpoint or a savepoint: its folder or metadata file). */
-    public static Configuration restoringFrom(Configuration c, Path snapshot) {
-        c.set(StateRecoveryOptions.SAVEPOINT_PATH, snapshot.toUri().toString());
+    /**
+     * Restores the job from {@code snapshot} (a retained checkpoint or a savepoint: its folder or metadata file, a
+     * local path or a URI such as {@code s3://...}).
+     */
+    public static Configuration restoringFrom(Configuration c, String snapshot) {
+        c.set(StateRecoveryOptions.SAVEPOINT_PATH, snapshot);
         return c;
     }
 

@@ -23,6 +23,7 @@ import io.crossinterest.profile.UserProfile;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -180,7 +181,7 @@ public class StreamCommand implements Callable<Integer> {
             }
         }
         // every mistake in the arguments is reported above, before the brokers are asked anything
-        Path snapshot = snapshotToRestore();
+        String snapshot = snapshotToRestore();
         String state = snapshot != null ? "state restored from " + snapshot : emptyStateStart();
         boolean fromEarliest = snapshot == null && "earliest".equals(startFrom);
 
@@ -239,19 +240,28 @@ public class StreamCommand implements Callable<Integer> {
     }
 
     /** The snapshot {@code --restore} names, null for none; one line for a bad path. */
-    private Path snapshotToRestore() {
+    private String snapshotToRestore() {
+        // flink run -s PATH: the client already restores that snapshot; it takes precedence
+        Optional<String> given = StreamExecutionEnvironment.getExecutionEnvironment().getConfiguration()
+                .getOptional(StateRecoveryOptions.SAVEPOINT_PATH);
+        if (given.isPresent()) {
+            return given.get();
+        }
         switch (restore) {
             case "none":
                 return null;
-            case "latest":
-                return RetainedCheckpoints.latest(checkpointDir.toAbsolutePath()).orElse(null);
+            case "latest": // a local folder (bin/cross-interest); on shared storage name the snapshot
+                return RetainedCheckpoints.latest(checkpointDir.toAbsolutePath()).map(Path::toString).orElse(null);
             default:
+                if (restore.contains("://")) {
+                    return restore; // shared storage (s3://, hdfs://): Flink checks it when the job starts
+                }
                 Path p = Path.of(restore).toAbsolutePath();
                 if (!RetainedCheckpoints.isSnapshot(p)) {
                     throw new UsageError("--restore: not 'latest', 'none' or a checkpoint/savepoint folder (no "
                             + "_metadata): " + restore);
                 }
-                return p;
+                return p.toString();
         }
     }
 

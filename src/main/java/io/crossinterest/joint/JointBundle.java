@@ -15,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 
@@ -33,6 +35,9 @@ import org.deeplearning4j.util.ModelSerializer;
  *                         matrix and ALS settings of the fold-in ({@link SourceFolding})
  *   item-set-neighbours.bin (format 3, when metadata's wideWeight &gt; 0) the wide path: the warm users' source token
  *                         postings and target rows ({@link io.crossinterest.baselines.ItemSetNeighbours})
+ *   source-items.txt      (optional) source item ids, one per line, in the split's index order: the order of a
+ *                         user's items in training's encoder input, which the stream job rebuilds from its event
+ *                         history ({@link JointScoringFunction#tokens}); a bundle without it is scored in event order
  * </pre>
  * A bundle written by format version n is read by any build whose {@link #FORMAT_VERSION} is ≥ n.
  */
@@ -45,6 +50,7 @@ public final class JointBundle {
     static final String SOURCE_FOLDING = "source-folding.bin";
     /** Format 3: the wide path's index, present when the model blends it in ({@code wideWeight} &gt; 0). */
     static final String ITEM_SET_NEIGHBOURS = "item-set-neighbours.bin";
+    static final String SOURCE_ITEMS = "source-items.txt";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -92,6 +98,7 @@ public final class JointBundle {
     private final SourceTokenizer tokenizer;
     private final JointScorer scorer;
     private final List<String> targetItemIds;
+    private Map<String, Integer> sourceItemIndex;
 
     private JointBundle(Metadata metadata, SourceTokenizer tokenizer, JointScorer scorer, List<String> targetItems) {
         this.metadata = metadata;
@@ -115,6 +122,11 @@ public final class JointBundle {
     /** The scorer of this bundle (not thread-safe: one bundle per subtask). */
     public JointScorer scorer() {
         return scorer;
+    }
+
+    /** Source item id → its index in training (the order of a user's items in the encoder input); null if absent. */
+    public Map<String, Integer> sourceItemIndex() {
+        return sourceItemIndex;
     }
 
     public List<String> targetItemIds() {
@@ -147,6 +159,7 @@ public final class JointBundle {
             }
         }
         Files.write(dir.resolve(TARGET_ITEMS), split.targetItems.ids(), StandardCharsets.UTF_8);
+        Files.write(dir.resolve(SOURCE_ITEMS), split.sourceItems.ids(), StandardCharsets.UTF_8);
         if (s.folding() != null) {
             s.folding().save(dir.resolve(SOURCE_FOLDING));
         } else {
@@ -213,6 +226,15 @@ public final class JointBundle {
             scorer.setWidePath(io.crossinterest.baselines.ItemSetNeighbours.load(f), md.wideNeighbours(),
                     md.wideWeight());
         }
-        return new JointBundle(md, tok, scorer, List.copyOf(items));
+        JointBundle b = new JointBundle(md, tok, scorer, List.copyOf(items));
+        Path sourceItems = dir.resolve(SOURCE_ITEMS);
+        if (Files.isRegularFile(sourceItems)) {
+            List<String> ids = Files.readAllLines(sourceItems, StandardCharsets.UTF_8);
+            b.sourceItemIndex = new HashMap<>(ids.size() * 2);
+            for (int i = 0; i < ids.size(); i++) {
+                b.sourceItemIndex.put(ids.get(i), i);
+            }
+        }
+        return b;
     }
 }

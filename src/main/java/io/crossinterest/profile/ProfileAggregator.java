@@ -258,6 +258,7 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
         ProfileState s = buffered.get(user);
         boolean inBuffer = s != null;
         if (!inBuffer) {
+            stateReads.inc();
             s = profile.value();
         }
         if (s == null || s.pendingEmit != pendingEmit) {

@@ -11,7 +11,12 @@ public class DeadLetter {
     public String source;
     public long position;
     public String reason;
+    /** The raw text; as written to a topic or file, a prefix of it when it was long (see {@code DeadLetterJson}). */
     public String raw;
+    /** Only in a written dead letter whose raw text was cut: true, with the whole text's UTF-8 length and SHA-256. */
+    public boolean rawTruncated;
+    public long rawBytes;
+    public String rawSha256;
 
     public DeadLetter() {}
 

@@ -16,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 
@@ -37,6 +39,9 @@ import org.deeplearning4j.util.ModelSerializer;
  *   twins.tsv             (format 4) the twins found on the training rows, {@code source item <TAB> target item}
  *                         ({@link TwinListings}): a target item that is the twin of an item of the user's source
  *                         history is a seen item, never recommended
+ *   source-items.txt      (optional) source item ids, one per line, in the split's index order: the order of a
+ *                         user's items in training's encoder input, which the stream job rebuilds from its event
+ *                         history ({@link JointScoringFunction#tokens}); a bundle without it is scored in event order
  * </pre>
  * A bundle written by format version n is read by any build whose {@link #FORMAT_VERSION} is ≥ n.
  */
@@ -51,6 +56,7 @@ public final class JointBundle {
     static final String ITEM_SET_NEIGHBOURS = "item-set-neighbours.bin";
     /** Format 4: the twin listings of the training data (empty when the training split kept twins). */
     static final String TWINS = "twins.tsv";
+    static final String SOURCE_ITEMS = "source-items.txt";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -99,6 +105,7 @@ public final class JointBundle {
     private final JointScorer scorer;
     private final List<String> targetItemIds;
     private final TwinListings twins;
+    private Map<String, Integer> sourceItemIndex;
 
     private JointBundle(Metadata metadata, SourceTokenizer tokenizer, JointScorer scorer, List<String> targetItems,
             TwinListings twins) {
@@ -129,6 +136,11 @@ public final class JointBundle {
     /** The scorer of this bundle (not thread-safe: one bundle per subtask). */
     public JointScorer scorer() {
         return scorer;
+    }
+
+    /** Source item id → its index in training (the order of a user's items in the encoder input); null if absent. */
+    public Map<String, Integer> sourceItemIndex() {
+        return sourceItemIndex;
     }
 
     public List<String> targetItemIds() {
@@ -162,6 +174,7 @@ public final class JointBundle {
         }
         Files.write(dir.resolve(TARGET_ITEMS), split.targetItems.ids(), StandardCharsets.UTF_8);
         split.twins.save(dir.resolve(TWINS), split.targetItems.ids());
+        Files.write(dir.resolve(SOURCE_ITEMS), split.sourceItems.ids(), StandardCharsets.UTF_8);
         if (s.folding() != null) {
             s.folding().save(dir.resolve(SOURCE_FOLDING));
         } else {
@@ -230,6 +243,15 @@ public final class JointBundle {
         }
         Path twinsFile = dir.resolve(TWINS);
         TwinListings twins = Files.isRegularFile(twinsFile) ? TwinListings.load(twinsFile, items) : TwinListings.none();
-        return new JointBundle(md, tok, scorer, List.copyOf(items), twins);
+        JointBundle b = new JointBundle(md, tok, scorer, List.copyOf(items), twins);
+        Path sourceItems = dir.resolve(SOURCE_ITEMS);
+        if (Files.isRegularFile(sourceItems)) {
+            List<String> ids = Files.readAllLines(sourceItems, StandardCharsets.UTF_8);
+            b.sourceItemIndex = new HashMap<>(ids.size() * 2);
+            for (int i = 0; i < ids.size(); i++) {
+                b.sourceItemIndex.put(ids.get(i), i);
+            }
+        }
+        return b;
     }
 }

@@ -3,7 +3,11 @@ package io.crossinterest.joint;
 import io.crossinterest.encoder.BatchFunction;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
@@ -82,13 +86,37 @@ public final class JointScoringFunction implements BatchFunction<SourceHistory, 
         return out;
     }
 
-    /** The token sequence of a history under the bundle's tokenizer (one or more tokens per behaviour). */
-    static int[] tokens(JointBundle bundle, SourceHistory h) {
+    /**
+     * The token sequence of a history under the bundle's tokenizer, in the representation training used: the encoder
+     * learnt from each user's row of the source interaction matrix ({@code SourceTokenizer.userTokens}), i.e. every
+     * distinct item once (repeated behaviour is summed into one entry), in the split's item index order. So the
+     * history's events are reduced to their distinct items (the category of an item's first event), ordered by the
+     * bundle's {@link JointBundle#sourceItemIndex}; items training never saw follow in event order. Fed the same
+     * behaviour, the stream and {@code train}/{@code evaluate} then score the same tokens (issue #14: time-ordered
+     * events with repeats moved scores by ~2 % and reordered top-10s). A bundle without the index is scored in
+     * event order, one entry per event, as before.
+     */
+    public static int[] tokens(JointBundle bundle, SourceHistory h) {
         if (h.itemIds == null) {
             return new int[0];
         }
-        List<Integer> t = new ArrayList<>(h.itemIds.length);
-        for (int i = 0; i < h.itemIds.length; i++) {
+        int n = h.itemIds.length;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Map<String, Integer> index = bundle.sourceItemIndex();
+        if (index != null) {
+            Map<String, Integer> first = new LinkedHashMap<>(); // distinct items, each at its first event
+            for (int i = 0; i < n; i++) {
+                first.putIfAbsent(h.itemIds[i], i);
+            }
+            order = first.values().toArray(Integer[]::new);
+            // known items by training index; unknown ones (index ∞) after them, in event order (the sort is stable)
+            Arrays.sort(order, Comparator.comparingInt(i -> index.getOrDefault(h.itemIds[i], Integer.MAX_VALUE)));
+        }
+        List<Integer> t = new ArrayList<>(order.length);
+        for (int i : order) {
             String cat = h.categoryIds == null || i >= h.categoryIds.length ? null : h.categoryIds[i];
             for (int tok : bundle.tokenizer().tokens(h.itemIds[i], cat == null ? null : new String[] {cat})) {
                 t.add(tok);

@@ -9,7 +9,10 @@ import java.util.Arrays;
  */
 public class UserScores {
     public String userId;
+    /** The model's label (its bundle's {@code modelVersion}, e.g. {@code joint-7}). */
     public String modelVersion;
+    /** The announced version serving it in the stream job (the {@code modelVersion} metric); −1 elsewhere. */
+    public long version = -1;
     public String[] topItems;
     public double[] topScores;
     public String[] categories;

@@ -10,6 +10,7 @@ import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.contrib.streaming.state.RocksDBConfigurableOptions;
@@ -31,7 +32,8 @@ import java.time.Duration;
  *       basic type, and a type that would fall back to Kryo fails the job at build time instead of slowing it down.
  *   <li>BATCH: bounded input only; keyed state lives in Flink's sort-based batch state backend; no checkpoints.
  *   <li>STREAMING: RocksDB (incremental checkpoints), exactly-once checkpoints every {@code interval}, retained on
- *       cancellation, and a bounded fixed-delay restart strategy (a job that keeps failing fails instead of looping).
+ *       cancellation (and after a crash of the process), savepoints without a target folder in
+ *       {@code <checkpointDir>/savepoints} ({@link RetainedCheckpoints}), and a bounded fixed-delay restart strategy (a job that keeps failing fails instead of looping).
  *       RocksDB is tuned for the profile operator's access pattern: Bloom filters, because most reads in live
  *       traffic and in a replay are of users not seen for a while or never (a miss must not visit every SST level);
  *       timers on the heap, because only users with a pending emission have one (at most the users active within
@@ -80,6 +82,9 @@ public final class Environments {
         c.set(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL, List.of(CompressionType.NO_COMPRESSION));
         c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir.toUri().toString());
+        // stop-with-savepoint without a target folder writes here, where RetainedCheckpoints.latest finds it
+        c.set(CheckpointingOptions.SAVEPOINT_DIRECTORY,
+                checkpointDir.resolve(RetainedCheckpoints.SAVEPOINTS).toUri().toString());
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, interval);
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
@@ -87,6 +92,15 @@ public final class Environments {
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, RESTART_ATTEMPTS);
         c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, RESTART_DELAY);
+        return c;
+    }
+
+    /**
+     * Restores the job from {@code snapshot} (a retained checkpoint or a savepoint: its folder or metadata file, a
+     * local path or a URI such as {@code s3://...}).
+     */
+    public static Configuration restoringFrom(Configuration c, String snapshot) {
+        c.set(StateRecoveryOptions.SAVEPOINT_PATH, snapshot);
         return c;
     }
 

@@ -6,7 +6,6 @@ import io.crossinterest.event.DeadLetter;
 import io.crossinterest.profile.ProfileJsonEncoder;
 import io.crossinterest.profile.UserProfile;
 import org.apache.flink.api.common.serialization.SerializationSchema;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -15,14 +14,31 @@ import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDe
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
-import java.nio.charset.StandardCharsets;
+import io.crossinterest.ingest.DeadLetterJson;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The Kafka ends of the streaming job: a {@link KafkaSource} of raw records (JSON lines, parsed downstream so a poison
- * message becomes a dead letter) and exactly-once {@link KafkaSink}s for profile updates and dead letters.
+ * message becomes a dead letter) and {@link KafkaSink}s for profile updates and dead letters, written as a
+ * {@link KafkaOutput} says (delivery guarantee, record timestamps, the largest record sent: {@link KafkaRecords}).
  *
- * <p>Exactly-once: the sinks write in Kafka transactions committed when a checkpoint completes; consumers must read
+ * <p>Exactly-once (the default): the sinks write in Kafka transactions committed when a checkpoint completes; consumers must read
  * with {@code isolation.level=read_committed}. {@code transaction.timeout.ms} is 10 minutes, under the broker's default
  * maximum ({@code transaction.max.timeout.ms} = 15 min; Flink's default of 1 h would be refused), and must stay above
  * the checkpoint interval plus the time to restart. Profile records are keyed by user, so all updates of a user land in
@@ -40,11 +56,21 @@ public final class KafkaIo {
      */
     public static <T> KafkaSource<T> source(String bootstrapServers, String topic, String groupId,
             KafkaRecordDeserializationSchema<T> deserializer) {
+        return source(bootstrapServers, topic, groupId, deserializer, false);
+    }
+
+    /**
+     * As {@link #source(String, String, String, KafkaRecordDeserializationSchema)}, or from the earliest retained offset
+     * whatever the group committed ({@code fromEarliest}). Offsets restored from a checkpoint take precedence over both.
+     */
+    public static <T> KafkaSource<T> source(String bootstrapServers, String topic, String groupId,
+            KafkaRecordDeserializationSchema<T> deserializer, boolean fromEarliest) {
         return KafkaSource.<T>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(topic)
                 .setGroupId(groupId)
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setStartingOffsets(fromEarliest ? OffsetsInitializer.earliest()
+                        : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(deserializer)
                 .setProperty("partition.discovery.interval.ms", "60000")
                 .build();
@@ -63,48 +89,119 @@ public final class KafkaIo {
                 .build();
     }
 
-    /** Exactly-once profile updates as JSON ({@code user} as the record key). */
-    public static KafkaSink<UserProfile> profileSink(String bootstrapServers, String topic, String transactionalIdPrefix) {
-        return sink(bootstrapServers, transactionalIdPrefix, KafkaRecordSerializationSchema.<UserProfile>builder()
-                .setTopic(topic)
-                .setKeySerializationSchema((UserProfile p) -> p.user.getBytes(StandardCharsets.UTF_8))
-                .setValueSerializationSchema(new ProfileJsonEncoder())
-                .build());
+    /** Profile updates as JSON ({@code user} as the record key), written as {@code output} says. */
+    public static KafkaSink<UserProfile> profileSink(String bootstrapServers, String topic, String transactionalIdPrefix,
+            KafkaOutput output) {
+        return sink(bootstrapServers, transactionalIdPrefix, output, new KafkaRecords<>(topic, (UserProfile p) -> p.user,
+                new ProfileJsonEncoder(), (UserProfile p) -> "profile of user " + p.user, output));
     }
 
-    /** Exactly-once dead letters, one JSON object per message. */
+    /** {@link #profileSink(String, String, String, KafkaOutput)} with {@link KafkaOutput#DEFAULTS}. */
+    public static KafkaSink<UserProfile> profileSink(String bootstrapServers, String topic, String transactionalIdPrefix) {
+        return profileSink(bootstrapServers, topic, transactionalIdPrefix, KafkaOutput.DEFAULTS);
+    }
+
+    /** Dead letters, one JSON object per message ({@code json} caps the raw text: {@link DeadLetterJson}). */
+    public static KafkaSink<DeadLetter> deadLetterSink(String bootstrapServers, String topic,
+            String transactionalIdPrefix, SerializationSchema<DeadLetter> json, KafkaOutput output) {
+        return sink(bootstrapServers, transactionalIdPrefix, output, new KafkaRecords<>(topic, null, json,
+                (DeadLetter d) -> "dead letter of " + d.source + "@" + d.position, output));
+    }
+
+    /** {@link #deadLetterSink(String, String, String, SerializationSchema, KafkaOutput)} with the defaults. */
     public static KafkaSink<DeadLetter> deadLetterSink(String bootstrapServers, String topic,
             String transactionalIdPrefix, SerializationSchema<DeadLetter> json) {
-        return sink(bootstrapServers, transactionalIdPrefix, KafkaRecordSerializationSchema.<DeadLetter>builder()
-                .setTopic(topic)
-                .setValueSerializationSchema(json)
-                .build());
+        return deadLetterSink(bootstrapServers, topic, transactionalIdPrefix, json, KafkaOutput.DEFAULTS);
     }
 
-    /** Exactly-once CF recommendations of the retraining stage as JSON ({@code user} as the record key). */
+    /** CF recommendations of the retraining stage as JSON ({@code user} as the record key). */
+    public static KafkaSink<Recommendation> recommendationSink(String bootstrapServers, String topic,
+            String transactionalIdPrefix, KafkaOutput output) {
+        return sink(bootstrapServers, transactionalIdPrefix, output, new KafkaRecords<>(topic,
+                (Recommendation r) -> r.user, new RecommendationJson(),
+                (Recommendation r) -> "CF recommendations of user " + r.user, output));
+    }
+
+    /** {@link #recommendationSink(String, String, String, KafkaOutput)} with {@link KafkaOutput#DEFAULTS}. */
     public static KafkaSink<Recommendation> recommendationSink(String bootstrapServers, String topic,
             String transactionalIdPrefix) {
-        return sink(bootstrapServers, transactionalIdPrefix, KafkaRecordSerializationSchema.<Recommendation>builder()
-                .setTopic(topic)
-                .setKeySerializationSchema((Recommendation r) -> r.user.getBytes(StandardCharsets.UTF_8))
-                .setValueSerializationSchema(new RecommendationJson())
-                .build());
+        return recommendationSink(bootstrapServers, topic, transactionalIdPrefix, KafkaOutput.DEFAULTS);
     }
 
     /**
-     * An exactly-once sink: transactions committed with checkpoints, {@code transaction.timeout.ms} below the broker's
-     * default maximum (15 min) so the producer is not refused and the job does not restart-loop.
+     * A sink with {@code output}'s delivery guarantee. Exactly-once: transactions committed with checkpoints,
+     * {@code transaction.timeout.ms} below the broker's default maximum (15 min) so the producer is not refused and the
+     * job does not restart-loop. {@code max.request.size} is {@code output.maxRecordBytes}, the bound that
+     * {@link KafkaRecords} checks before sending.
      */
-    public static <T> KafkaSink<T> sink(String bootstrapServers, String transactionalIdPrefix,
+    public static <T> KafkaSink<T> sink(String bootstrapServers, String transactionalIdPrefix, KafkaOutput output,
             KafkaRecordSerializationSchema<T> schema) {
         Properties p = new Properties();
         p.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
+        p.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(output.maxRecordBytes));
         return KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setKafkaProducerConfig(p)
                 .setRecordSerializer(schema)
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setDeliveryGuarantee(output.delivery)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
                 .build();
+    }
+
+    /** {@link #sink(String, String, KafkaOutput, KafkaRecordSerializationSchema)} with {@link KafkaOutput#DEFAULTS}. */
+    public static <T> KafkaSink<T> sink(String bootstrapServers, String transactionalIdPrefix,
+            KafkaRecordSerializationSchema<T> schema) {
+        return sink(bootstrapServers, transactionalIdPrefix, KafkaOutput.DEFAULTS, schema);
+    }
+
+    /**
+     * The partitions of {@code topic} for which {@code groupId} has committed an offset (empty for a new group): a
+     * job that starts without state there would continue from those offsets with empty profiles.
+     */
+    public static Map<Integer, Long> committedOffsets(String bootstrapServers, String groupId, String topic)
+            throws Exception {
+        Properties p = new Properties();
+        p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<Integer, Long> out = new TreeMap<>();
+        try (Admin admin = Admin.create(p)) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(groupId)
+                    .partitionsToOffsetAndMetadata().get(60, TimeUnit.SECONDS);
+            offsets.forEach((tp, o) -> {
+                if (tp.topic().equals(topic) && o != null) {
+                    out.put(tp.partition(), o.offset());
+                }
+            });
+        }
+        return out;
+    }
+
+    /**
+     * The largest record the topics accept: the smallest {@code max.message.bytes} among {@code topics} (the broker's
+     * {@code message.max.bytes} unless a topic overrides it), capped at the producer's default 1 MiB. Topics that do not
+     * exist yet (created on first write) count with the broker's default; asked once, when the job is built.
+     */
+    public static int maxRecordBytes(String bootstrapServers, List<String> topics) throws Exception {
+        Properties p = new Properties();
+        p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        long limit = KafkaOutput.DEFAULT_MAX_RECORD_BYTES;
+        try (Admin admin = Admin.create(p)) {
+            Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            List<ConfigResource> resources = new ArrayList<>();
+            for (String t : new LinkedHashSet<>(topics)) {
+                if (existing.contains(t)) {
+                    resources.add(new ConfigResource(ConfigResource.Type.TOPIC, t));
+                }
+            }
+            if (resources.isEmpty()) {
+                return (int) limit;
+            }
+            for (Config c : admin.describeConfigs(resources).all().get(60, TimeUnit.SECONDS).values()) {
+                ConfigEntry e = c.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                if (e != null && e.value() != null) {
+                    limit = Math.min(limit, Long.parseLong(e.value()));
+                }
+            }
+        }
+        return (int) limit;
     }
 }

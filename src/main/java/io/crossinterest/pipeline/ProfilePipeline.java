@@ -30,7 +30,10 @@ import java.time.Duration;
  *
  * It takes its input stream and the parse step as arguments and returns its two outputs, so the jobs attach their own
  * sources and sinks and the tests run the real graph with test ones. Timestamps are the events' own; watermarks allow
- * {@code outOfOrderness} (they only matter in STREAMING mode, where they drive the emission of profile updates).
+ * {@code outOfOrderness} (they only matter in STREAMING mode, where they drive the emission of profile updates). In
+ * STREAMING mode a parse subtask without input for {@link ProfileConfig#idleTimeoutMs} is idle (its quiet partitions do
+ * not hold back the watermark), and the profile operator emits a pending update at the latest
+ * {@link ProfileConfig#maxEmitDelayMs} after its first event even when the watermark stands still.
  */
 public final class ProfilePipeline {
     public static final String PARSE_UID = "parse";
@@ -86,16 +89,22 @@ public final class ProfilePipeline {
                 .uid(PARSE_UID)
                 .name("parse");
         DataStream<DeadLetter> dead = events.getSideOutput(deadLetters);
+        WatermarkStrategy<BehaviorEvent> watermarks = WatermarkStrategy
+                .<BehaviorEvent>forBoundedOutOfOrderness(outOfOrderness)
+                .withTimestampAssigner((e, previous) -> e.timestamp);
+        if (streaming && config.idleTimeoutMs() > 0) {
+            // a subtask without records for this long (a quiet partition) is idle: the others' watermark goes on
+            watermarks = watermarks.withIdleness(Duration.ofMillis(config.idleTimeoutMs()));
+        }
         DataStream<BehaviorEvent> timed = events
-                .assignTimestampsAndWatermarks(WatermarkStrategy
-                        .<BehaviorEvent>forBoundedOutOfOrderness(outOfOrderness)
-                        .withTimestampAssigner((e, previous) -> e.timestamp))
+                .assignTimestampsAndWatermarks(watermarks)
                 .uid(WATERMARKS_UID)
                 .name("event time");
         DataStream<UserProfile> profiles = timed
                 .keyBy(e -> e.user, Types.STRING)
                 .transform(ProfileAggregator.NAME, PROFILE_TYPE,
-                        new ProfileAggregator(config, streaming ? config.miniBatchUsers() : 0))
+                        new ProfileAggregator(config, streaming ? config.miniBatchUsers() : 0,
+                                streaming ? config.maxEmitDelayMs() : 0))
                 .uid(ProfileAggregator.UID)
                 .name(ProfileAggregator.NAME);
         return new Outputs(profiles, dead, timed);

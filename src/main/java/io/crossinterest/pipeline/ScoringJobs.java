@@ -10,15 +10,11 @@ import io.crossinterest.serving.ControlError;
 import io.crossinterest.serving.ControlErrorJson;
 import io.crossinterest.serving.ScoresJson;
 import io.crossinterest.serving.ScoringConfig;
-import java.nio.charset.StandardCharsets;
-import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -27,7 +23,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * Wiring of the scoring stage ({@link ScoringStage}) into a streaming job: the model control source, the sinks of
@@ -36,7 +31,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  *
  * <p>Control topic: one JSON {@link io.crossinterest.serving.ModelAnnouncement} per record, read from the group's
  * committed offsets (the earliest for a new group: a fresh job replays the announcements, and the version order leaves
- * it serving the newest). Scores and control errors go to Kafka exactly once (transactions committed with checkpoints;
+ * it serving the newest). Scores and control errors go to Kafka as a {@link KafkaOutput} says (by default exactly once:
+ * transactions committed with checkpoints;
  * {@code transaction.timeout.ms} 10 min, under the broker's default 15 min maximum); scores are keyed by user.
  */
 public final class ScoringJobs {
@@ -56,24 +52,30 @@ public final class ScoringJobs {
                 .build();
     }
 
-    /** Exactly-once scores as JSON ({@link ScoresJson}), the user as the record key. */
-    public static KafkaSink<UserScores> scoresSink(String bootstrapServers, String topic, String transactionalIdPrefix) {
-        return KafkaIo.sink(bootstrapServers, transactionalIdPrefix, KafkaRecordSerializationSchema.<UserScores>builder()
-                .setTopic(topic)
-                .setKeySerializationSchema((UserScores s) -> s.userId.getBytes(StandardCharsets.UTF_8))
-                .setValueSerializationSchema(new ScoresJson())
-                .build());
+    /** Scores as JSON ({@link ScoresJson}), the user as the record key, written as {@code output} says. */
+    public static KafkaSink<UserScores> scoresSink(String bootstrapServers, String topic, String transactionalIdPrefix,
+            KafkaOutput output) {
+        return KafkaIo.sink(bootstrapServers, transactionalIdPrefix, output, new KafkaRecords<>(topic,
+                (UserScores s) -> s.userId, new ScoresJson(), (UserScores s) -> "scores of user " + s.userId, output));
     }
 
-    /** Exactly-once control errors as JSON ({@link ControlErrorJson}). */
+    /** {@link #scoresSink(String, String, String, KafkaOutput)} with {@link KafkaOutput#DEFAULTS}. */
+    public static KafkaSink<UserScores> scoresSink(String bootstrapServers, String topic, String transactionalIdPrefix) {
+        return scoresSink(bootstrapServers, topic, transactionalIdPrefix, KafkaOutput.DEFAULTS);
+    }
+
+    /** Control errors as JSON ({@link ControlErrorJson}), written as {@code output} says. */
+    public static KafkaSink<ControlError> controlErrorSink(String bootstrapServers, String topic,
+            String transactionalIdPrefix, KafkaOutput output) {
+        return KafkaIo.sink(bootstrapServers, transactionalIdPrefix, output, new KafkaRecords<>(topic, null,
+                new ControlErrorJson(), (ControlError e) -> "control error of version " + e.version, output));
+    }
+
+    /** {@link #controlErrorSink(String, String, String, KafkaOutput)} with {@link KafkaOutput#DEFAULTS}. */
     public static KafkaSink<ControlError> controlErrorSink(String bootstrapServers, String topic,
             String transactionalIdPrefix) {
-        return KafkaIo.sink(bootstrapServers, transactionalIdPrefix, KafkaRecordSerializationSchema.<ControlError>builder()
-                .setTopic(topic)
-                .setValueSerializationSchema(new ControlErrorJson())
-                .build());
+        return controlErrorSink(bootstrapServers, topic, transactionalIdPrefix, KafkaOutput.DEFAULTS);
     }
-
 
     /**
      * The stream job with the scoring stage: {@link ProfileJobs#stream}'s graph (the same source uid and operators, so

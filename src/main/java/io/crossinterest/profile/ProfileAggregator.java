@@ -4,6 +4,7 @@ import io.crossinterest.event.BehaviorEvent;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -72,6 +73,15 @@ import java.util.TreeMap;
  *   <li>Timers ({@value #TIMERS}), event time, keyed by user, for updates pending in state rather than in the buffer.
  * </ul>
  *
+ * <h2>Emission deadline (STREAMING, {@code maxEmitDelayMs} &gt; 0)</h2>
+ *
+ * The watermark stops when the input goes quiet (a replay ends, traffic pauses), and the updates it has not yet made
+ * due would wait for the next event. So each pending update also gets a processing-time timer ({@value #DEADLINES},
+ * namespace = the update's time {@link ProfileState#pendingEmit}) at the processing time of the event that made it
+ * pending + {@code maxEmitDelayMs}: if it is still pending then, it is emitted there. Under live traffic the watermark
+ * is first (emit interval + out-of-orderness after the event); the deadline only bounds the delay. The timers are
+ * snapshotted, so a restored job emits what was pending before the failure.
+ *
  * The result is independent of arrival order (see {@link ProfileState}), so BATCH and STREAMING runs over the same
  * events give the same final profiles.
  */
@@ -87,12 +97,16 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
     public static final String STATE_NAME = "profile";
     /** Name of the timer service (that of a KeyedProcessFunction, which the first release was). */
     static final String TIMERS = "user-timers";
+    /** Name of the processing-time timer service of the emission deadlines (namespace: the pending update's time). */
+    static final String DEADLINES = "emit-deadlines";
 
     private final ProfileConfig config;
     private final int maxBufferedUsers;
+    private final long maxEmitDelayMs;
 
     private transient ValueState<ProfileState> profile;
     private transient InternalTimerService<VoidNamespace> timers;
+    private transient InternalTimerService<Long> deadlines;
     private transient StreamRecord<UserProfile> outRecord;
     /** Users whose state is newer here than in {@link #profile}. */
     private transient Map<String, ProfileState> buffered;
@@ -103,16 +117,30 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
     private transient Counter earlyFlushes;
     private transient Counter stateReads;
     private transient Counter stateWrites;
+    private transient Counter deadlineEmits;
 
     /**
      * @param maxBufferedUsers bound of the mini-batch buffer in users; 0 = write every event through (BATCH mode)
      */
     public ProfileAggregator(ProfileConfig config, int maxBufferedUsers) {
+        this(config, maxBufferedUsers, 0);
+    }
+
+    /**
+     * @param maxBufferedUsers bound of the mini-batch buffer in users; 0 = write every event through (BATCH mode)
+     * @param maxEmitDelayMs a pending update is emitted at the latest this long (processing time) after the event that
+     *     made it pending; 0 = only when the watermark passes it (BATCH mode)
+     */
+    public ProfileAggregator(ProfileConfig config, int maxBufferedUsers, long maxEmitDelayMs) {
         if (maxBufferedUsers < 0) {
             throw new IllegalArgumentException("maxBufferedUsers must be >= 0: " + maxBufferedUsers);
         }
+        if (maxEmitDelayMs < 0) {
+            throw new IllegalArgumentException("maxEmitDelayMs must be >= 0: " + maxEmitDelayMs);
+        }
         this.config = config;
         this.maxBufferedUsers = maxBufferedUsers;
+        this.maxEmitDelayMs = maxEmitDelayMs;
         this.chainingStrategy = ChainingStrategy.ALWAYS;
     }
 
@@ -134,6 +162,17 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
         }
         profile = getKeyedStateStore().getState(pd);
         timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
+        deadlines = getInternalTimerService(DEADLINES, LongSerializer.INSTANCE, new Triggerable<String, Long>() {
+            @Override
+            public void onEventTime(InternalTimer<String, Long> timer) {
+                throw new IllegalStateException("no event-time deadlines are registered");
+            }
+
+            @Override
+            public void onProcessingTime(InternalTimer<String, Long> timer) throws Exception {
+                emitAtDeadline(timer.getKey(), timer.getNamespace());
+            }
+        });
         outRecord = new StreamRecord<>(null);
         buffered = new HashMap<>();
         due = new TreeMap<>();
@@ -142,6 +181,7 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
         earlyFlushes = getMetricGroup().counter("earlyFlushes");
         stateReads = getMetricGroup().counter("stateReads");
         stateWrites = getMetricGroup().counter("stateWrites");
+        deadlineEmits = getMetricGroup().counter("profileUpdatesAtDeadline");
     }
 
     @Override
@@ -152,6 +192,7 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
             ProfileState s = read();
             if (fold(s, e)) {
                 timers.registerEventTimeTimer(VoidNamespace.INSTANCE, s.pendingEmit);
+                registerDeadline(s.pendingEmit);
             }
             write(s);
             return;
@@ -164,6 +205,7 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
         }
         if (fold(s, e)) {
             due.computeIfAbsent(s.pendingEmit, t -> new ArrayList<>()).add(user);
+            registerDeadline(s.pendingEmit);
         }
         if (buffered.size() >= maxBufferedUsers) {
             flush();
@@ -196,6 +238,45 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
         long interval = config.emitIntervalMs();
         s.pendingEmit = Math.floorDiv(t, interval) * interval + interval - 1;
         return true;
+    }
+
+    /** The current key's pending update (due at {@code pendingEmit}) goes out by now + maxEmitDelay at the latest. */
+    private void registerDeadline(long pendingEmit) {
+        if (maxEmitDelayMs > 0) {
+            deadlines.registerProcessingTimeTimer(pendingEmit,
+                    getProcessingTimeService().getCurrentProcessingTime() + maxEmitDelayMs);
+        }
+    }
+
+    /**
+     * A deadline: emits the user's update if the one due at {@code pendingEmit} is still pending (the watermark may
+     * have emitted it meanwhile, and a later event then started another one, due later). The record's timestamp is
+     * {@code pendingEmit}, as if the watermark had emitted it; its event timer or buffer entry then finds nothing
+     * pending at that time and does nothing.
+     */
+    private void emitAtDeadline(String user, long pendingEmit) throws Exception {
+        ProfileState s = buffered.get(user);
+        boolean inBuffer = s != null;
+        if (!inBuffer) {
+            stateReads.inc();
+            s = profile.value();
+        }
+        if (s == null || s.pendingEmit != pendingEmit) {
+            return;
+        }
+        emit(user, s, pendingEmit);
+        deadlineEmits.inc();
+        if (inBuffer) {
+            buffered.remove(user);
+            List<String> sameTime = due.get(pendingEmit);
+            if (sameTime != null) {
+                sameTime.remove(user);
+                if (sameTime.isEmpty()) {
+                    due.remove(pendingEmit);
+                }
+            }
+        }
+        write(s);
     }
 
     /** Emits the buffered users due by {@code mark}, writes them back, then lets the timers and the mark through. */

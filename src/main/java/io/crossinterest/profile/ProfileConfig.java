@@ -19,7 +19,14 @@ import java.time.Duration;
  *       the heap between flushes into the state backend (default 100,000; 0 = write every event through); see
  *       {@link ProfileAggregator}. It should hold the users seen between two watermarks that make their updates due:
  *       when it fills up, the buffer is written out and those users' updates cost a timer, a get and a put more. Heap:
- *       ~0.5 KB for a user with a few events, up to ~7 KB with a full list of L = 100 tokens.
+ *       ~0.5 KB for a user with a few events, up to ~7 KB with a full list of L = 100 tokens;
+ *   <li>{@code idleTimeout} (STREAMING): an input subtask that has seen no record for this long (processing time) is
+ *       idle and no longer holds back the watermark of the others, e.g. when its Kafka partition is quiet (default
+ *       30 s; 0 = never idle);
+ *   <li>{@code maxEmitDelay} (STREAMING): a user's pending update is emitted at the latest this long (processing time)
+ *       after the event that made it pending, even if the watermark has not reached it, e.g. because the whole input
+ *       went quiet (default 60 s; 0 = watermark only). Live traffic, whose event time follows the wall clock, emits
+ *       at the watermark well before it: emit interval + 5 s of out-of-orderness.
  * </ul>
  *
  * Immutable; the {@code with...} methods return changed copies.
@@ -32,6 +39,8 @@ public final class ProfileConfig implements Serializable {
     public static final Duration DEFAULT_IDLE_TTL = Duration.ofDays(30);
     public static final Duration DEFAULT_EMIT_INTERVAL = Duration.ofSeconds(10);
     public static final int DEFAULT_MINI_BATCH_USERS = 100_000;
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_MAX_EMIT_DELAY = Duration.ofSeconds(60);
 
     private final BehaviorWeights weights;
     private final long halfLifeMs;
@@ -39,9 +48,11 @@ public final class ProfileConfig implements Serializable {
     private final Duration idleTtl;
     private final long emitIntervalMs;
     private final int miniBatchUsers;
+    private final long idleTimeoutMs;
+    private final long maxEmitDelayMs;
 
     private ProfileConfig(BehaviorWeights weights, long halfLifeMs, int sequenceLength, Duration idleTtl,
-            long emitIntervalMs, int miniBatchUsers) {
+            long emitIntervalMs, int miniBatchUsers, long idleTimeoutMs, long maxEmitDelayMs) {
         if (halfLifeMs < 0) {
             throw new IllegalArgumentException("half-life must be >= 0 (0 = no decay): " + halfLifeMs + " ms");
         }
@@ -57,43 +68,68 @@ public final class ProfileConfig implements Serializable {
         if (miniBatchUsers < 0) {
             throw new IllegalArgumentException("mini-batch users must be >= 0 (0 = no mini-batch): " + miniBatchUsers);
         }
+        if (idleTimeoutMs < 0 || maxEmitDelayMs < 0) {
+            throw new IllegalArgumentException("idle timeout and max emit delay must be >= 0 (0 = none): "
+                    + idleTimeoutMs + " ms, " + maxEmitDelayMs + " ms");
+        }
         this.weights = weights;
         this.halfLifeMs = halfLifeMs;
         this.sequenceLength = sequenceLength;
         this.idleTtl = idleTtl;
         this.emitIntervalMs = emitIntervalMs;
         this.miniBatchUsers = miniBatchUsers;
+        this.idleTimeoutMs = idleTimeoutMs;
+        this.maxEmitDelayMs = maxEmitDelayMs;
     }
 
     public static ProfileConfig defaults() {
         return new ProfileConfig(BehaviorWeights.defaults(), DEFAULT_HALF_LIFE.toMillis(), DEFAULT_SEQUENCE_LENGTH,
-                DEFAULT_IDLE_TTL, DEFAULT_EMIT_INTERVAL.toMillis(), DEFAULT_MINI_BATCH_USERS);
+                DEFAULT_IDLE_TTL, DEFAULT_EMIT_INTERVAL.toMillis(), DEFAULT_MINI_BATCH_USERS,
+                DEFAULT_IDLE_TIMEOUT.toMillis(), DEFAULT_MAX_EMIT_DELAY.toMillis());
     }
 
     public ProfileConfig withWeights(BehaviorWeights w) {
-        return new ProfileConfig(w, halfLifeMs, sequenceLength, idleTtl, emitIntervalMs, miniBatchUsers);
+        return new ProfileConfig(w, halfLifeMs, sequenceLength, idleTtl, emitIntervalMs, miniBatchUsers,
+                idleTimeoutMs, maxEmitDelayMs);
     }
 
     public ProfileConfig withHalfLife(Duration halfLife) {
-        return new ProfileConfig(weights, halfLife.toMillis(), sequenceLength, idleTtl, emitIntervalMs, miniBatchUsers);
+        return new ProfileConfig(weights, halfLife.toMillis(), sequenceLength, idleTtl, emitIntervalMs, miniBatchUsers,
+                idleTimeoutMs, maxEmitDelayMs);
     }
 
     public ProfileConfig withSequenceLength(int l) {
-        return new ProfileConfig(weights, halfLifeMs, l, idleTtl, emitIntervalMs, miniBatchUsers);
+        return new ProfileConfig(weights, halfLifeMs, l, idleTtl, emitIntervalMs, miniBatchUsers,
+                idleTimeoutMs, maxEmitDelayMs);
     }
 
     /** null: never expire idle users. */
     public ProfileConfig withIdleTtl(Duration ttl) {
-        return new ProfileConfig(weights, halfLifeMs, sequenceLength, ttl, emitIntervalMs, miniBatchUsers);
+        return new ProfileConfig(weights, halfLifeMs, sequenceLength, ttl, emitIntervalMs, miniBatchUsers,
+                idleTimeoutMs, maxEmitDelayMs);
     }
 
     public ProfileConfig withEmitInterval(Duration interval) {
-        return new ProfileConfig(weights, halfLifeMs, sequenceLength, idleTtl, interval.toMillis(), miniBatchUsers);
+        return new ProfileConfig(weights, halfLifeMs, sequenceLength, idleTtl, interval.toMillis(), miniBatchUsers,
+                idleTimeoutMs, maxEmitDelayMs);
     }
 
     /** 0: no mini-batch, every event is written through to the state backend. */
     public ProfileConfig withMiniBatchUsers(int users) {
-        return new ProfileConfig(weights, halfLifeMs, sequenceLength, idleTtl, emitIntervalMs, users);
+        return new ProfileConfig(weights, halfLifeMs, sequenceLength, idleTtl, emitIntervalMs, users,
+                idleTimeoutMs, maxEmitDelayMs);
+    }
+
+    /** {@link Duration#ZERO}: a quiet input subtask holds the watermark back for good. */
+    public ProfileConfig withIdleTimeout(Duration timeout) {
+        return new ProfileConfig(weights, halfLifeMs, sequenceLength, idleTtl, emitIntervalMs, miniBatchUsers,
+                timeout.toMillis(), maxEmitDelayMs);
+    }
+
+    /** {@link Duration#ZERO}: updates wait for the watermark only. */
+    public ProfileConfig withMaxEmitDelay(Duration delay) {
+        return new ProfileConfig(weights, halfLifeMs, sequenceLength, idleTtl, emitIntervalMs, miniBatchUsers,
+                idleTimeoutMs, delay.toMillis());
     }
 
     public BehaviorWeights weights() {
@@ -122,9 +158,20 @@ public final class ProfileConfig implements Serializable {
         return miniBatchUsers;
     }
 
+    /** 0 when a quiet input never counts as idle. */
+    public long idleTimeoutMs() {
+        return idleTimeoutMs;
+    }
+
+    /** 0 when updates wait for the watermark only. */
+    public long maxEmitDelayMs() {
+        return maxEmitDelayMs;
+    }
+
     @Override
     public String toString() {
         return "ProfileConfig{weights=" + weights + ", halfLifeMs=" + halfLifeMs + ", L=" + sequenceLength
-                + ", idleTtl=" + idleTtl + ", emitIntervalMs=" + emitIntervalMs + ", miniBatchUsers=" + miniBatchUsers + '}';
+                + ", idleTtl=" + idleTtl + ", emitIntervalMs=" + emitIntervalMs + ", miniBatchUsers=" + miniBatchUsers
+                + ", idleTimeoutMs=" + idleTimeoutMs + ", maxEmitDelayMs=" + maxEmitDelayMs + '}';
     }
 }

@@ -7,7 +7,8 @@ import java.util.Objects;
  * ({@code version} −1, the text in {@code raw}), a version not newer than the one served or queued, or a bundle that
  * failed to load (the previous model keeps serving); also, with {@code version} −1, updates left unscored at the end of
  * a bounded run because no model ever loaded. {@code subtask} is the scoring subtask that reported it (−1: the
- * control parser); a bundle that no subtask can load is reported by each of them. A Flink POJO.
+ * control parser); an announcement is reported once, by scoring subtask 0 (the others count and log it), updates left
+ * unscored by each subtask. A Flink POJO.
  */
 public class ControlError {
     public long version;

@@ -43,8 +43,8 @@ import org.apache.flink.util.OutputTag;
  * update of a user replaces the buffered one: only the newest history matters) and scored in micro-batches: when the
  * batch holds {@code maxBatchSize} users, when its oldest update has waited {@code maxDelayMillis}, before a watermark
  * is forwarded, before a checkpoint barrier, and at end of input. A batch is scored by exactly one model, so an output
- * never mixes two versions; each output names the version that made it ({@link UserScores#modelVersion}, the bundle's
- * label).
+ * never mixes two versions; each output names the announced version that made it ({@link UserScores#version}, the
+ * number of the {@code modelVersion} metric) and the bundle's label ({@link UserScores#modelVersion}).
  *
  * <p><b>Input 2</b> (broadcast): {@link ModelAnnouncement}s. An announcement whose version is not greater than the
  * newest one served or queued is ignored (reported). Otherwise the bundle is read on this operator's loader thread,
@@ -274,7 +274,7 @@ public final class ModelServingOperator extends AbstractStreamOperator<UserScore
         if (!buffer.isEmpty()) {
             String reason = "no model could be loaded: " + buffer.size() + " profile updates left unscored";
             LOG.error("subtask {}: {}", subtask, reason);
-            report(new ModelAnnouncement(-1, null), reason);
+            reportFromThisSubtask(new ModelAnnouncement(-1, null), reason); // each subtask's own updates
         }
         super.finish();
     }
@@ -333,6 +333,7 @@ public final class ModelServingOperator extends AbstractStreamOperator<UserScore
         StreamRecord<UserScores> record = new StreamRecord<>(null);
         for (int i = 0; i < outs.size(); i++) {
             UserScores s = outs.get(i);
+            s.version = m.version(); // the announced version: what the metric, the logs and the banner name
             Buffered b = meta.get(i);
             if (b.timestamp == null) {
                 record.replace(s);
@@ -438,12 +439,30 @@ public final class ModelServingOperator extends AbstractStreamOperator<UserScore
         models.put(ACTIVE, m.announcement);
         swaps.inc();
         swappedAtMillis = System.currentTimeMillis();
-        LOG.info("subtask {}: serving model version {} ({}) from {}, loaded in {} ms off the task thread; was {}",
-                subtask, m.version(), m.label, m.announcement.bundle, m.loadMillis,
-                before == null ? "none" : before.version() + " (" + before.label + ")");
+        // one INFO line per swap (subtask 0; every subtask swaps at its next batch boundary), the others at DEBUG
+        String line = "subtask {}: serving model version {} ({}) from {}, loaded in {} ms off the task thread; was {}";
+        Object[] args = {subtask, m.version(), m.label, m.announcement.bundle, m.loadMillis,
+            before == null ? "none" : before.version() + " (" + before.label + ")"};
+        if (subtask == 0) {
+            LOG.info(line, args);
+        } else {
+            LOG.debug(line, args);
+        }
     }
 
+    /**
+     * A control error of an announcement: every subtask sees each announcement (broadcast) and judges it the same way,
+     * so subtask 0 writes it and the others only count and log it: one record per announcement, not one per subtask.
+     * (A bundle that loads on subtask 0 but not on another is then in that subtask's log and
+     * {@code modelLoadFailures} only.)
+     */
     private void report(ModelAnnouncement a, String reason) {
+        if (subtask == 0) {
+            reportFromThisSubtask(a, reason);
+        }
+    }
+
+    private void reportFromThisSubtask(ModelAnnouncement a, String reason) {
         output.collect(CONTROL_ERRORS, new StreamRecord<>(new ControlError(a.version, a.bundle, reason, a.toJson(),
                 subtask, System.currentTimeMillis())));
     }

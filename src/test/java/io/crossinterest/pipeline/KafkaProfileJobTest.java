@@ -125,6 +125,45 @@ class KafkaProfileJobTest {
         want.forEach((u, p) -> assertTrue(p.equalsWithin(got.get(u), 1e-9), u + ":\n" + p + "\n" + got.get(u)));
     }
 
+    /**
+     * A dead-letter topic whose {@code max.message.bytes} (4 KiB) is below a dead letter of a 10 KB line, and at-least-once
+     * delivery: the limit is read from the topic, the big dead letter is skipped (never sent, so no send fails and the
+     * job does not), the small one and every profile arrive, and the job ends normally.
+     */
+    @Test
+    void aRecordTheTopicWouldRefuseIsSkippedAndTheJobGoesOn(@TempDir Path tmp) throws Exception {
+        kafka.createTopics(Map.of("small-events", 1, "small-profiles", 1));
+        try (var admin = kafka.admin()) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("small-dead", 1, (short) 1)
+                    .configs(Map.of("max.message.bytes", "4096")))).all().get(60, TimeUnit.SECONDS);
+        }
+        assertEquals(4096, KafkaIo.maxRecordBytes(kafka.bootstrapServers(), List.of("small-profiles", "small-dead")));
+        assertEquals(KafkaOutput.DEFAULT_MAX_RECORD_BYTES, KafkaIo.maxRecordBytes(kafka.bootstrapServers(),
+                List.of("small-profiles", "not-created-yet")));
+
+        List<BehaviorEvent> events = liveEvents(1_511_658_000_000L).subList(0, 100);
+        String big = "{\"user\":\"" + "x".repeat(10_000) + "\"}";
+        produce("small-events", events, big, "not json at all");
+        KafkaOutput output = new KafkaOutput(org.apache.flink.connector.base.DeliveryGuarantee.AT_LEAST_ONCE,
+                KafkaOutput.Timestamps.PRODUCED,
+                KafkaIo.maxRecordBytes(kafka.bootstrapServers(), List.of("small-profiles", "small-dead")));
+        StreamExecutionEnvironment env = Environments.create(
+                Environments.streaming(1, tmp.resolve("checkpoints"), Duration.ofMillis(500)));
+        JobClient job = ProfileJobs.stream(env, KafkaIo.boundedSource(kafka.bootstrapServers(), "small-events",
+                        "small", new RawRecordKafkaDeserializer()), JSON, CONFIG,
+                KafkaIo.profileSink(kafka.bootstrapServers(), "small-profiles", "test-small-profiles", output),
+                KafkaIo.deadLetterSink(kafka.bootstrapServers(), "small-dead", "test-small-dead",
+                        new DeadLetterJson(), output));
+        job.getJobExecutionResult().get(180, TimeUnit.SECONDS);
+
+        List<String> dead = kafka.readCommitted("small-dead", 1);
+        assertEquals(1, dead.size(), "the 10 KB line's dead letter is skipped, the small one is written: " + dead);
+        assertTrue(dead.get(0).contains("not json at all"), dead.get(0));
+        InMemoryProfiles ref = new InMemoryProfiles(CONFIG);
+        events.forEach(ref::add);
+        assertProfiles(ref.profiles(), lastPerUser(kafka.readCommitted("small-profiles", ref.profiles().size())));
+    }
+
     @Test
     void kafkaRoundTripExactlyOnce(@TempDir Path tmp) throws Exception {
         kafka.createTopics(Map.of("events", 2, "profiles", 2, "dead", 1));

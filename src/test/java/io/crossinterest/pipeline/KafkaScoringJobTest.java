@@ -47,6 +47,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KafkaScoringJobTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The announced version of the planted bundle labelled "planted-1" (issue #14: the two used to disagree). */
+    private static final long ANNOUNCED = 3;
+
     @Test
     void recommendationsAndControlErrorsGoToKafkaExactlyOnce(@TempDir Path tmp) throws Exception {
         Path bundle = PlantedModels.v1();
@@ -70,7 +73,7 @@ class KafkaScoringJobTest {
                 for (BehaviorEvent e : events) {
                     producer.send(new ProducerRecord<>("scoring-events", e.user, json.toJson(e)));
                 }
-                producer.send(new ProducerRecord<>("models", new ModelAnnouncement(3, bundle.toString()).toJson()));
+                producer.send(new ProducerRecord<>("models", new ModelAnnouncement(ANNOUNCED, bundle.toString()).toJson()));
                 producer.send(new ProducerRecord<>("models", "{\"version\": \"three\"}"));
                 producer.flush();
             }
@@ -97,6 +100,7 @@ class KafkaScoringJobTest {
             for (String r : recs) {
                 UserScores s = read(r);
                 assertEquals("planted-1", s.modelVersion, r);
+                assertEquals(ANNOUNCED, s.version, "the announced version, as the metric and the logs name it: " + r);
                 reference.assertMadeBy(s, PlantedModels.history(s.userId, events));
                 scored.add(s.userId);
             }
@@ -125,8 +129,10 @@ class KafkaScoringJobTest {
             cats.add(x.getKey());
             interest.add(x.getValue().asDouble());
         });
-        return new UserScores(n.get("user").asText(), n.get("modelVersion").asText(), items.toArray(String[]::new),
-                scores.stream().mapToDouble(Double::doubleValue).toArray(), cats.toArray(String[]::new),
-                interest.stream().mapToDouble(Double::doubleValue).toArray());
+        UserScores s = new UserScores(n.get("user").asText(), n.get("modelLabel").asText(),
+                items.toArray(String[]::new), scores.stream().mapToDouble(Double::doubleValue).toArray(),
+                cats.toArray(String[]::new), interest.stream().mapToDouble(Double::doubleValue).toArray());
+        s.version = n.get("modelVersion").asLong();
+        return s;
     }
 }

@@ -188,6 +188,57 @@ class ProfileAggregatorTest {
         }
     }
 
+    /**
+     * The input goes quiet with no watermark: every pending update goes out at its deadline (processing time of the
+     * event that made it pending + maxEmitDelay), with all the user's events, with and without the buffer, and after a
+     * restore (the deadline timers are in the snapshot). One the watermark emitted first is not emitted again.
+     */
+    @Test
+    void aQuietInputEmitsPendingUpdatesAtTheirDeadline() throws Exception {
+        long delay = 3_000;
+        List<BehaviorEvent> events = input(15).stream().filter(s -> s.event() != null).map(Step::event).toList()
+                .subList(0, 300);
+        InMemoryProfiles ref = new InMemoryProfiles(CONFIG);
+        events.forEach(ref::add);
+        Map<String, UserProfile> want = ref.profiles();
+        for (int bound : new int[] {0, 5, 10_000}) {
+            OperatorSubtaskState snapshot;
+            try (var h = harness(new ProfileAggregator(CONFIG, bound, delay), null)) {
+                h.setProcessingTime(0);
+                events.forEach(e -> process(h, e));
+                h.setProcessingTime(delay - 1);
+                assertTrue(h.extractOutputValues().isEmpty(), "bound " + bound + ": nothing before the deadline");
+                h.setProcessingTime(delay);
+                Map<String, UserProfile> got = new java.util.TreeMap<>();
+                h.extractOutputValues().forEach(p -> got.put(p.user, p));
+                assertEquals(want.size(), h.extractOutputValues().size(), "bound " + bound + ": one update per user");
+                want.forEach((u, p) -> assertTrue(p.equalsWithin(got.get(u), 1e-12), "bound " + bound + ", " + u));
+                h.processWatermark(new Watermark(Long.MAX_VALUE - 1)); // their event timers find nothing pending
+                assertEquals(want.size(), h.extractOutputValues().size(), "bound " + bound + ": not emitted twice");
+
+                // pending at a checkpoint: the restored operator emits it at the deadline
+                h.setProcessingTime(10_000);
+                process(h, new BehaviorEvent("u1", "i1", "c1", Behavior.PV, 1.0, Long.MAX_VALUE / 2));
+                h.prepareSnapshotPreBarrier(1);
+                snapshot = h.snapshot(1, 1);
+            }
+            try (var h = harness(new ProfileAggregator(CONFIG, bound, delay), snapshot)) {
+                h.setProcessingTime(10_000 + delay);
+                assertEquals(1, h.extractOutputValues().size(), "bound " + bound + ": restored deadline");
+                assertEquals(want.get("u1").events + 1, h.extractOutputValues().get(0).events);
+            }
+        }
+    }
+
+    private static void process(KeyedOneInputStreamOperatorTestHarness<String, BehaviorEvent, UserProfile> h,
+            BehaviorEvent e) {
+        try {
+            h.processElement(new StreamRecord<>(e, e.timestamp));
+        } catch (Exception ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
     @Test
     void endOfInputFlushesTheBufferIntoState() throws Exception {
         List<Step> events = input(13).stream().filter(s -> s.event() != null).toList();

@@ -196,16 +196,10 @@ public final class PlantedModels {
             JointScoringFunction fn = byLabel.get(label);
             assertNotNull(fn, "an output names an unknown model " + label);
             JointBundle b = fn.bundle();
-            JointScorer.Encoded enc = b.scorer().encode(List.of(tokens(b, h)));
+            JointScorer.Encoded enc = b.scorer().encode(List.of(JointScoringFunction.tokens(b, h)));
             double[] scores = new double[b.scorer().numItems()];
             b.scorer().itemScores(enc.phat()[0], enc.interest() == null ? null : enc.interest()[0], scores);
             return scores;
-        }
-
-        private static int[] tokens(JointBundle b, SourceHistory h) {
-            return IntStream.range(0, h.itemIds.length)
-                    .flatMap(i -> Arrays.stream(b.tokenizer().tokens(h.itemIds[i], new String[] {h.categoryIds[i]})))
-                    .toArray();
         }
 
         /**
@@ -232,7 +226,7 @@ public final class PlantedModels {
                             + " above the listed minimum " + kth + " under " + out.modelVersion);
                 }
             }
-            JointScorer.Encoded enc = b.scorer().encode(List.of(tokens(b, h)));
+            JointScorer.Encoded enc = b.scorer().encode(List.of(JointScoringFunction.tokens(b, h)));
             double[] interest = JointScorer.interestDistribution(enc.interest()[0]);
             assertEquals(TARGET, Arrays.asList(out.categories));
             for (int c = 0; c < interest.length; c++) {

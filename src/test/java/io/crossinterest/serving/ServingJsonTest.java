@@ -24,7 +24,10 @@ class ServingJsonTest {
         assertTrue(text.endsWith("}\n") && text.indexOf('\n') == text.length() - 1, text);
         JsonNode n = JSON.readTree(text);
         assertEquals("u1", n.get("user").asText());
-        assertEquals("joint-7", n.get("modelVersion").asText());
+        assertEquals("joint-7", n.get("modelLabel").asText());
+        assertFalse(n.has("modelVersion"), "no announced version outside the stream job");
+        s.version = 3;
+        assertEquals(3, JSON.readTree(new ScoresJson().serialize(s)).get("modelVersion").asLong());
         assertEquals(0.75, n.get("interests").get("music").asDouble());
         assertEquals(0.25, n.get("interests").get("movies").asDouble());
         assertEquals("t3", n.get("top").get(0).get("item").asText());

@@ -5,6 +5,7 @@ import io.crossinterest.cf.als.AlsRetraining;
 import io.crossinterest.cf.als.RetrainPolicy;
 import io.crossinterest.event.BehaviorEvent;
 import io.crossinterest.pipeline.KafkaIo;
+import io.crossinterest.pipeline.KafkaOutput;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import picocli.CommandLine.Option;
 
@@ -93,10 +94,16 @@ public class RetrainOptions {
 
     /** Hangs retraining and CF scoring on the parsed events, with the recommendations to Kafka exactly once. */
     public void attach(DataStream<BehaviorEvent> events, String bootstrapServers) {
+        attach(events, bootstrapServers, KafkaOutput.DEFAULTS);
+    }
+
+    /** Hangs retraining and CF scoring on the parsed events, with the recommendations to Kafka as {@code output} says. */
+    public void attach(DataStream<BehaviorEvent> events, String bootstrapServers, KafkaOutput output) {
         AlsRetraining.Outputs out = AlsRetraining.attachToTargetBlock(events, new LinkedHashSet<>(targetCategories),
                 policy(), topN);
         out.recommendations
-                .sinkTo(KafkaIo.recommendationSink(bootstrapServers, topic, "cross-interest-cf-recommendations"))
+                .sinkTo(KafkaIo.recommendationSink(bootstrapServers, topic, "cross-interest-cf-recommendations",
+                        output))
                 .uid("cf-recommendation-sink")
                 .name("cf recommendations");
     }

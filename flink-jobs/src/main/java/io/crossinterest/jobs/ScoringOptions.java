@@ -1,11 +1,13 @@
 package io.crossinterest.jobs;
 
 import io.crossinterest.joint.UserScores;
+import io.crossinterest.pipeline.KafkaOutput;
 import io.crossinterest.pipeline.ScoringJobs;
 import io.crossinterest.serving.ControlError;
 import io.crossinterest.serving.ScoringConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import picocli.CommandLine.Option;
@@ -80,19 +82,29 @@ public class ScoringOptions {
         return ScoringJobs.controlSource(bootstrapServers, controlTopic, groupId + "-model-control");
     }
 
-    KafkaSink<UserScores> recommendations(String bootstrapServers) {
-        return ScoringJobs.scoresSink(bootstrapServers, recommendationsTopic, "cross-interest-recommendations");
+    KafkaSink<UserScores> recommendations(String bootstrapServers, KafkaOutput output) {
+        return ScoringJobs.scoresSink(bootstrapServers, recommendationsTopic, "cross-interest-recommendations", output);
     }
 
-    KafkaSink<ControlError> controlErrors(String bootstrapServers) {
-        return ScoringJobs.controlErrorSink(bootstrapServers,
-                controlErrorTopic != null ? controlErrorTopic : controlTopic + "-errors",
-                "cross-interest-control-errors");
+    KafkaSink<ControlError> controlErrors(String bootstrapServers, KafkaOutput output) {
+        return ScoringJobs.controlErrorSink(bootstrapServers, controlErrorTopic(), "cross-interest-control-errors",
+                output);
     }
 
-    /** For the start-up line. */
-    String describe() {
-        return recommendationsTopic + " (model " + (model == null ? "from " + controlTopic : model + " v"
-                + modelVersion + ", swaps from " + controlTopic) + ")";
+    /** The output topics of the stage (for the record-size limit). */
+    List<String> outputTopics() {
+        return List.of(recommendationsTopic, controlErrorTopic());
+    }
+
+    private String controlErrorTopic() {
+        return controlErrorTopic != null ? controlErrorTopic : controlTopic + "-errors";
+    }
+
+    /** For the start-up line; a restored job serves the model version of its state, not {@code --model}. */
+    String describe(boolean restored) {
+        String initial = model == null ? "the first announcement on " + controlTopic
+                : "version " + modelVersion + " (" + model + ")";
+        return recommendationsTopic + " (model: " + (restored ? "the version the restored state served, else "
+                + initial : initial) + "; swaps from " + controlTopic + ")";
     }
 }

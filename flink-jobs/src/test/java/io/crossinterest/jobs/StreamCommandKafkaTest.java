@@ -238,9 +238,15 @@ class StreamCommandKafkaTest {
             assertEquals(expectedDead, gotDead);
 
             // 2. stop --drain: end of event time flushes the clocks' updates; the job finishes, the command exits 0
-            cluster.stopWithSavepoint(job, true, tmp.resolve("savepoints").toUri().toString(),
+            // into <checkpoint-dir>/savepoints (where the embedded cluster of bin/cross-interest puts a savepoint
+            // without a target folder): the command names it when it ends, and --restore latest would pick it
+            String savepoint = cluster.stopWithSavepoint(job, true,
+                    tmp.resolve("checkpoints").resolve("savepoints").toUri().toString(),
                     SavepointFormatType.CANONICAL).get(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertEquals(0, command.get(WAIT.toSeconds(), TimeUnit.SECONDS), err.toString());
+            assertTrue(savepoint.contains(tmp.resolve("checkpoints").resolve("savepoints").toString()), savepoint);
+            assertTrue(out.toString().contains(" stopped; savepoint " + Path.of(java.net.URI.create(savepoint))),
+                    savepoint + "\n" + out);
             job = null;
             Map<String, UserProfile> all = lastPerUser(kafka.awaitCommitted("profiles",
                     values -> lastPerUser(values).size() >= want.size(), WAIT));

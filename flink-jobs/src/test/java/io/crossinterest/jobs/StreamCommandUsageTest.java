@@ -54,7 +54,14 @@ class StreamCommandUsageTest {
                 Arguments.of("--half-life", stream("--half-life", "-1d")),
                 Arguments.of("--emit-interval", stream("--emit-interval", "0")),
                 Arguments.of("--weights", stream("--weights", "pv=1,teleport=2")),
-                Arguments.of("--sequence-length", stream("--sequence-length", "0")));
+                Arguments.of("--sequence-length", stream("--sequence-length", "0")),
+                Arguments.of("--restore", stream("--restore", tmp.resolve("no-such-savepoint").toString())),
+                Arguments.of("--start-from", stream("--start-from", "latest")),
+                Arguments.of("--idle-timeout", stream("--idle-timeout", "soon")),
+                Arguments.of("--max-emit-delay", stream("--max-emit-delay", "-1s")),
+                Arguments.of("--delivery", stream("--delivery", "exactly-twice")),
+                Arguments.of("--output-timestamps", stream("--output-timestamps", "2017")),
+                Arguments.of("--dead-letter-max-raw", stream("--dead-letter-max-raw", "0")));
     }
 
     @ParameterizedTest(name = "{0}")

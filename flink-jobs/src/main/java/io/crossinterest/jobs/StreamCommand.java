@@ -19,6 +19,7 @@ import io.crossinterest.pipeline.SourceDispatchParser;
 import io.crossinterest.profile.UserProfile;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -88,6 +89,15 @@ public class StreamCommand implements Callable<Integer> {
     @Mixin
     RetrainOptions retraining;
 
+    /**
+     * Whether this run was submitted detached ({@code flink run -d}): Flink's client then sets
+     * {@code execution.attached=false} explicitly; an embedded run ({@code bin/cross-interest}) or a test's
+     * MiniCluster leaves it unset and the command waits for its job, as on a terminal.
+     */
+    static boolean detached(StreamExecutionEnvironment env) {
+        return !env.getConfiguration().getOptional(DeploymentOptions.ATTACHED).orElse(true);
+    }
+
     @Override
     public Integer call() throws Exception {
         if (parallelism < 1) {
@@ -137,6 +147,9 @@ public class StreamCommand implements Callable<Integer> {
                 + (scoring.enabled() ? " -> recommendations " + scoring.describe() : "")
                 + (retraining.enabled() ? "; " + retraining.describe() : ""));
         out.flush();
+        if (detached(env)) {
+            return CrossInterest.EXIT_OK; // `flink run -d`: the job runs on; the client returns with its id
+        }
         job.getJobExecutionResult().get();
         return CrossInterest.EXIT_OK;
     }

@@ -54,6 +54,11 @@ public class CrossDomainOptions {
     @Option(names = "--threads", description = "worker threads (default: all cores)")
     Integer threads;
 
+    @Option(names = "--parallelism", defaultValue = "1", paramLabel = "N",
+            description = "ALS factorisations: 1 in this JVM, N > 1 as a Flink job at parallelism N (the distributed "
+                    + "ALS; the same factors for the same seed) (default ${DEFAULT-VALUE})")
+    int parallelism;
+
     /** The format, lower case, after checking it and the options it needs. */
     String checkedFormat(CommandLine cl) {
         String fmt = format.trim().toLowerCase(Locale.ROOT);
@@ -83,8 +88,11 @@ public class CrossDomainOptions {
     /** The model settings for {@code seed}. */
     ModelSettings settings(CommandLine cl, long seed) {
         try {
+            if (parallelism < 1) {
+                throw new CommandLine.ParameterException(cl, "--parallelism: must be >= 1, got " + parallelism);
+            }
             return new ModelSettings(seed, rank, alsIterations, maxEpochs,
-                    threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+                    threads == null ? Runtime.getRuntime().availableProcessors() : threads, parallelism);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }

@@ -57,11 +57,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * later, so the watermark passes every user's interval exactly when the phase is in: each user active in a phase gets
  * exactly one profile update and one recommendation, equal to the in-memory aggregation ({@link InMemoryProfiles}) of
  * all its events up to that phase and to the named model's scores of that history ({@link PlantedModels.Reference}).
- * Between phases 2 and 3 a TaskManager JVM is killed with SIGKILL and a new one added; between phases 3 and 4 the job
- * is stopped with a savepoint and resubmitted from it with model version 2. The check at the end is on everything
- * committed: no expected update or recommendation missing, none twice, every malformed line one dead letter,
- * recommendations of phases 1–3 by model 1 and of phase 4 by model 2, and phase 4's profiles continuing the state of
- * phases 1–3.
+ * Right after phase 3 is produced a TaskManager JVM is killed with SIGKILL and a new one added; between phases 3
+ * and 4 the job is stopped with a savepoint and resubmitted from it with model version 2. The check at the end is on
+ * everything committed: no expected update or recommendation missing, none twice, every malformed line one dead
+ * letter, recommendations of phases 1–3 by model 1 and of phase 4 by model 2, and phase 4's profiles continuing the
+ * state of phases 1–3.
  *
  * <p>Heavy (a cluster of three JVMs and a broker): tagged {@code cluster}, run by the Maven profile
  * {@code cluster-e2e} after the job jar is packaged ({@code mvn -B -Pcluster-e2e verify}); see docs/cluster.md.
@@ -230,13 +230,6 @@ class SessionClusterE2ETest {
                 List<Expected> wantRecs = new ArrayList<>();
                 List<String> deadPositions = new ArrayList<>();
                 for (int p = 1; p <= PHASES; p++) {
-                    if (p == 3) {
-                        // 3. a TaskManager dies (SIGKILL) mid-stream, then a new one joins: restore from the last
-                        //    checkpoint; phase 3 is produced while the job recovers
-                        ProcessHandle tm = ProcessHandle.of(killed).orElseThrow();
-                        assertTrue(tm.destroyForcibly(), "kill -9 taskmanager " + killed);
-                        tm.onExit().get(30, TimeUnit.SECONDS);
-                    }
                     if (p == 4) {
                         // 4. stop with a savepoint (bin/flink stop), resubmit from it with model version 2
                         Run stop = run(logs, "stop", STEP, bin("flink"), "stop", "-m", rest, "--savepointPath",
@@ -250,6 +243,12 @@ class SessionClusterE2ETest {
                     deadPositions.addAll(produce(kafka, p, events));
                     all.addAll(StreamFixtures.sentinel(p));
                     if (p == 3) {
+                        // 3. phase 3 is in the topic and being processed when a TaskManager dies (SIGKILL); a new one
+                        //    joins and the job restores from its last checkpoint: what the dead attempt emitted after
+                        //    it is in aborted transactions, the restored attempt emits it again, committed once
+                        ProcessHandle tm = ProcessHandle.of(killed).orElseThrow();
+                        assertTrue(tm.destroyForcibly(), "kill -9 taskmanager " + killed);
+                        tm.onExit().get(30, TimeUnit.SECONDS);
                         Run added = run(logs, "add-taskmanager", Duration.ofSeconds(240), bin("cross-interest"),
                                 "cluster", "add-taskmanager", "--dir", clusterDir.toString()).ok("add-taskmanager");
                         String line = added.out().strip();

@@ -51,7 +51,8 @@ class ClusterScriptUsageTest {
         if (!args.isEmpty()) {
             Arrays.stream(args.split(" ")).map(a -> a.replace("DIR", tmp.toString())).forEach(command::add);
         }
-        Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the script returns");
         String out = new String(p.getInputStream().readAllBytes());
         String err = new String(p.getErrorStream().readAllBytes());

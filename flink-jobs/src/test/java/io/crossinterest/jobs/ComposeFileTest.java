@@ -62,7 +62,8 @@ class ComposeFileTest {
         assertNotNull(services, "services");
         conf = GlobalConfiguration.loadConfiguration(root.resolve("conf").toString());
         pomProperties = new LinkedHashMap<>();
-        Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(root.resolve("pom.xml").toFile());
+        Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(root.resolve("pom.xml").toFile());
         Element props = (Element) pom.getDocumentElement().getElementsByTagName("properties").item(0);
         for (int i = 0; i < props.getChildNodes().getLength(); i++) {
             if (props.getChildNodes().item(i) instanceof Element e) {
@@ -130,7 +131,8 @@ class ComposeFileTest {
     void flinkSettingsComeFromConfOnly() throws Exception {
         for (String s : FLINK_SERVICES) {
             assertEquals(CONF_IN_CONTAINER, environment(s).get("FLINK_CONF_DIR"), s);
-            assertTrue(list(service(s), "volumes").contains("../conf:" + CONF_IN_CONTAINER + ":ro"), s + " mounts conf/");
+            assertTrue(list(service(s), "volumes").contains("../conf:" + CONF_IN_CONTAINER + ":ro"),
+                    s + " mounts conf/");
         }
         for (String s : services.keySet()) {
             assertFalse(environment(s).containsKey("FLINK_PROPERTIES"), s + ": Flink settings belong in conf/");

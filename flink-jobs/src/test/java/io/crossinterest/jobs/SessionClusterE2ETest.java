@@ -137,9 +137,11 @@ class SessionClusterE2ETest {
         return out;
     }
 
+    /** Not JSON, a missing category, an unknown behaviour, a timestamp that is not a number. */
     private static final List<String> MALFORMED = List.of("not json at all",
             "{\"user\":\"k1\",\"item\":\"s1\",\"behavior\":\"pv\",\"timestamp\":1700000000000}",
-            "{\"user\":\"k2\",\"item\":\"s2\",\"category\":\"books\",\"behavior\":\"teleport\",\"timestamp\":1700000000000}",
+            "{\"user\":\"k2\",\"item\":\"s2\",\"category\":\"books\",\"behavior\":\"teleport\","
+                    + "\"timestamp\":1700000000000}",
             "{\"user\":\"k3\",\"item\":\"s3\",\"category\":\"books\",\"behavior\":\"pv\",\"timestamp\":\"soon\"}");
 
     /**

@@ -75,7 +75,7 @@ public final class AlsSolvers {
                 }
             }
         }
-        Table ratings = tEnv.fromDataStream(env.fromCollection(rows,
+        Table ratings = tEnv.fromDataStream(env.fromData(rows,
                 Types.ROW_NAMED(new String[] {"user", "item", "rating"}, Types.LONG, Types.LONG, Types.DOUBLE)));
         AlsModel model = new Als().setRank(cfg.rank).setMaxIter(cfg.iterations).setRegParam(cfg.lambda)
                 .setAlpha(cfg.alpha).setRegularization(cfg.regularization.name().toLowerCase(java.util.Locale.ROOT))

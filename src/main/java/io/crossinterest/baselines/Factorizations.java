@@ -2,6 +2,7 @@ package io.crossinterest.baselines;
 
 import io.crossinterest.cf.als.AlsConfig;
 import io.crossinterest.cf.als.AlsResult;
+import io.crossinterest.cf.als.AlsSolvers;
 import io.crossinterest.cf.als.ImplicitAls;
 import io.crossinterest.data.InteractionMatrix;
 import io.crossinterest.eval.CrossDomainSplit;
@@ -16,8 +17,9 @@ import java.util.WeakHashMap;
  * that EMCDR and PTUPCDR, which both start from the same source and target factorisations, compute them once per seed.
  * The cache holds a split's entries only while the split object is alive.
  *
- * <p>Hyper-parameters of the shared factorisations: rank, iterations and seed from {@link ModelSettings}, L2
- * regularisation {@value #LAMBDA}, confidence c_ui = 1 + α·r_ui with α = {@value #ALPHA}.
+ * <p>Trained by {@link AlsSolvers}: in process, or as a Flink job at {@link ModelSettings#alsParallelism} &gt; 1
+ * (the same factors). Hyper-parameters of the shared factorisations: rank, iterations and seed from
+ * {@link ModelSettings}, L2 regularisation {@value #LAMBDA}, confidence c_ui = 1 + α·r_ui with α = {@value #ALPHA}.
  */
 final class Factorizations {
     static final double LAMBDA = 0.1;
@@ -29,11 +31,11 @@ final class Factorizations {
 
     static AlsConfig config(ModelSettings s) {
         return AlsConfig.defaults().withRank(s.rank).withIterations(s.alsIterations).withLambda(LAMBDA)
-                .withAlpha(ALPHA).withSeed(s.seed).withThreads(s.threads);
+                .withAlpha(ALPHA).withSeed(s.seed).withThreads(s.threads).withParallelism(s.alsParallelism);
     }
 
     static AlsResult fit(InteractionMatrix r, AlsConfig cfg) {
-        return new ImplicitAls(cfg).fit(r);
+        return AlsSolvers.fit(r, cfg);
     }
 
     /** The factorisation of the source block (all users' source rows). */
@@ -48,7 +50,7 @@ final class Factorizations {
 
     private static AlsResult cached(CrossDomainSplit split, String block, ModelSettings s,
             java.util.function.Supplier<AlsResult> compute) {
-        String key = block + '|' + s.rank + '|' + s.alsIterations + '|' + s.seed;
+        String key = block + '|' + s.rank + '|' + s.alsIterations + '|' + s.seed + '|' + s.alsParallelism;
         synchronized (CACHE) {
             AlsResult r = CACHE.computeIfAbsent(split, k -> new HashMap<>()).get(key);
             if (r != null) {

@@ -12,8 +12,20 @@ public final class ModelSettings {
     public final int alsIterations;
     public final int maxEpochs;
     public final int threads;
+    /**
+     * Where the ALS factorisations train: 1 in this JVM, N &gt; 1 as a bounded Flink job at parallelism N (the
+     * distributed {@code Als}; the same factors for the same seed). CMF's per-iteration validation stays in process.
+     */
+    public final int alsParallelism;
 
     public ModelSettings(long seed, int rank, int alsIterations, int maxEpochs, int threads) {
+        this(seed, rank, alsIterations, maxEpochs, threads, 1);
+    }
+
+    public ModelSettings(long seed, int rank, int alsIterations, int maxEpochs, int threads, int alsParallelism) {
+        if (alsParallelism < 1) {
+            throw new IllegalArgumentException("ALS parallelism must be >= 1, got " + alsParallelism);
+        }
         if (rank < 1 || alsIterations < 1 || maxEpochs < 1 || threads < 1) {
             throw new IllegalArgumentException("rank, ALS iterations, epochs and threads must be >= 1, got " + rank
                     + ", " + alsIterations + ", " + maxEpochs + ", " + threads);
@@ -23,6 +35,7 @@ public final class ModelSettings {
         this.alsIterations = alsIterations;
         this.maxEpochs = maxEpochs;
         this.threads = threads;
+        this.alsParallelism = alsParallelism;
     }
 
     /** Rank 32, 10 ALS iterations, at most 50 epochs, all cores. */
@@ -31,12 +44,12 @@ public final class ModelSettings {
     }
 
     public ModelSettings withSeed(long s) {
-        return new ModelSettings(s, rank, alsIterations, maxEpochs, threads);
+        return new ModelSettings(s, rank, alsIterations, maxEpochs, threads, alsParallelism);
     }
 
     @Override
     public String toString() {
         return "rank=" + rank + ", alsIterations=" + alsIterations + ", maxEpochs=" + maxEpochs + ", threads="
-                + threads;
+                + threads + (alsParallelism > 1 ? ", alsParallelism=" + alsParallelism : "");
     }
 }

@@ -2,10 +2,13 @@ package io.crossinterest.joint;
 
 import io.crossinterest.cf.als.AlsConfig;
 import io.crossinterest.cf.als.AlsResult;
-import io.crossinterest.cf.als.ImplicitAls;
+import io.crossinterest.cf.als.AlsSolvers;
 import io.crossinterest.eval.CrossDomainSplit;
 
-/** Target-block CF with the project's implicit ALS solver ({@link ImplicitAls}) on the training rows. */
+/**
+ * Target-block CF with the project's implicit ALS on the training rows: in process, or as a Flink job when the
+ * configuration's parallelism is above 1 ({@link AlsSolvers}).
+ */
 public final class AlsTargetFactorizer implements TargetFactorizer {
     private final AlsConfig config;
 
@@ -19,14 +22,14 @@ public final class AlsTargetFactorizer implements TargetFactorizer {
      */
     public static TargetFactorizer sourceBlock(AlsConfig config) {
         return split -> {
-            AlsResult r = new ImplicitAls(config).fit(split.source);
+            AlsResult r = AlsSolvers.fit(split.source, config);
             return new CfFactors(config.rank, r.users.numRows(), r.items.numRows(), r.users.data(), r.items.data());
         };
     }
 
     @Override
     public CfFactors factorize(CrossDomainSplit split) {
-        AlsResult r = new ImplicitAls(config).fit(split.targetTrain);
+        AlsResult r = AlsSolvers.fit(split.targetTrain, config);
         return new CfFactors(config.rank, r.users.numRows(), r.items.numRows(), r.users.data(), r.items.data());
     }
 }

@@ -3,7 +3,7 @@ package io.crossinterest.joint;
 import io.crossinterest.baselines.Cmf;
 import io.crossinterest.cf.als.AlsConfig;
 import io.crossinterest.cf.als.AlsResult;
-import io.crossinterest.cf.als.ImplicitAls;
+import io.crossinterest.cf.als.AlsSolvers;
 import io.crossinterest.eval.CrossDomainSplit;
 
 /**
@@ -62,7 +62,7 @@ public final class CollectiveFactorizer {
         }
         int ns = split.numSourceItems();
         int nt = split.numTargetItems();
-        AlsResult r = new ImplicitAls(als).fit(Cmf.concatenate(split.source, split.targetTrain, sourceWeight));
+        AlsResult r = AlsSolvers.fit(Cmf.concatenate(split.source, split.targetTrain, sourceWeight), als);
         double[] p = r.users.data();
         int k = als.rank;
         target = new CfFactors(k, r.users.numRows(), nt, p, Cmf.rowSlice(r.items, ns, nt).data());

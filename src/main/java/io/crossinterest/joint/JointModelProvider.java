@@ -50,7 +50,7 @@ public final class JointModelProvider implements ColdStartModelProvider {
         JointConfig c = d.withTraining(d.learningRate, d.batchSize, s.maxEpochs, d.patience).withSourceFolding(true)
                 .withNeighbourTeacher(TEACHER_WEIGHT, TEACHER_NEIGHBOURS);
         AlsConfig als = AlsConfig.defaults().withRank(s.rank).withIterations(s.alsIterations).withLambda(LAMBDA)
-                .withAlpha(ALPHA).withSeed(s.seed).withThreads(s.threads);
+                .withAlpha(ALPHA).withSeed(s.seed).withThreads(s.threads).withParallelism(s.alsParallelism);
         // two families trained side by side: the separate spaces, and the collective one whose start is best
         java.util.List<CfSpace> collective = new java.util.ArrayList<>();
         for (double w : COLLECTIVE_WEIGHTS) {

@@ -149,9 +149,11 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
         return new ValueStateDescriptor<>(STATE_NAME, ProfileStateSerializer.INSTANCE);
     }
 
-    @Override
-    public void open() throws Exception {
-        super.open();
+    /**
+     * The descriptor as this operator registers it under {@code config}: with the idle-user TTL when the config has
+     * one (a savepoint written for this operator must match: {@link ProfileStateBootstrap}).
+     */
+    public static ValueStateDescriptor<ProfileState> profileDescriptor(ProfileConfig config) {
         ValueStateDescriptor<ProfileState> pd = profileDescriptor();
         if (config.idleTtl() != null) {
             pd.enableTimeToLive(StateTtlConfig.newBuilder(config.idleTtl())
@@ -160,7 +162,13 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
                     .cleanupInRocksdbCompactFilter(1000)
                     .build());
         }
-        profile = getKeyedStateStore().getState(pd);
+        return pd;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        profile = getKeyedStateStore().getState(profileDescriptor(config));
         timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         deadlines = getInternalTimerService(DEADLINES, LongSerializer.INSTANCE, new Triggerable<String, Long>() {
             @Override

@@ -56,7 +56,8 @@ import org.apache.flink.util.OutputTag;
  *
  * <p><b>State</b> (operator state, so it needs no key): broadcast state {@code models} holds the announcement being
  * served ({@code active}) and those still loading ({@code queued/<version>}): a restored job loads the model it served
- * (not the initial one of its configuration; that one only if the restored bundle can no longer be read) and resumes
+ * (not the initial one of its configuration; that one only if the restored bundle can no longer be read, or if its
+ * version is greater than the restored one's: a resubmission with a new model is an upgrade) and resumes
  * the loads it had not finished, so no announcement is lost with the control source's offsets. List state {@code awaiting-model} holds buffered updates only while no model has
  * loaded yet; otherwise the buffer is scored before the barrier and is empty in every snapshot. (While no model has
  * loaded, watermarks are forwarded and the waiting updates are scored later, behind them: the scores are sinks'
@@ -178,6 +179,12 @@ public final class ModelServingOperator extends AbstractStreamOperator<UserScore
         // what to serve first: the model this job served before a restore, else the configured one; then the
         // announcements that were still loading when the snapshot was taken, in version order
         ModelAnnouncement restored = models.get(ACTIVE);
+        if (restored != null && config.initialBundle != null && config.initialVersion > restored.version) {
+            // an upgrade: the job was resubmitted from a savepoint with a newer configured model, which supersedes
+            // the restored one (a configured version not above the restored one is a plain restart: no effect)
+            models.remove(ACTIVE);
+            restored = null;
+        }
         if (restored != null) {
             submit(restored);
         } else if (config.initialBundle != null) {

@@ -71,6 +71,41 @@ class ModelServingOperatorTest {
     }
 
     @Test
+    void aResubmissionWithANewerConfiguredModelServesItInsteadOfTheRestoredOne() throws Exception {
+        ScoringConfig config = ScoringConfig.defaults().withTopN(3).withBatching(1, 10);
+        OperatorSubtaskState snapshot;
+        try (var h = harness(new ModelServingOperator(config.withInitialModel(PlantedModels.v1().toString(), 1)))) {
+            h.open();
+            h.processElement1(ALICE, 1);
+            assertEquals("planted-1", h.extractOutputValues().get(0).modelVersion);
+            snapshot = h.snapshot(1, 0);
+        }
+        // the savepoint's job served version 1; resubmitted with --model v2 --model-version 2: an upgrade
+        ModelServingOperator upgraded = new ModelServingOperator(config.withInitialModel(PlantedModels.v2().toString(),
+                2));
+        try (var h = harness(upgraded)) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement1(BOB, 2);
+            List<UserScores> out = h.extractOutputValues();
+            assertEquals(List.of("planted-2"), out.stream().map(s -> s.modelVersion).toList());
+            assertEquals(2, upgraded.servedVersion());
+            assertEquals(0, h.getSideOutput(ModelServingOperator.CONTROL_ERRORS) == null ? 0
+                    : h.getSideOutput(ModelServingOperator.CONTROL_ERRORS).size());
+            h.processElement2(new ModelAnnouncement(1, PlantedModels.v1().toString()), 0); // the old one: stale now
+            assertEquals(1, h.getSideOutput(ModelServingOperator.CONTROL_ERRORS).size());
+            snapshot = h.snapshot(2, 0);
+        }
+        // a plain restart of the upgraded job with its old command line (version 1) keeps serving version 2
+        try (var h = harness(new ModelServingOperator(config.withInitialModel(PlantedModels.v1().toString(), 1)))) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement1(ALICE, 3);
+            assertEquals(List.of("planted-2"), h.extractOutputValues().stream().map(s -> s.modelVersion).toList());
+        }
+    }
+
+    @Test
     void aRestoredModelThatCannotBeReadFallsBackToTheConfiguredOne(@TempDir Path tmp) throws Exception {
         Path copy = tmp.resolve("v2-copy");
         try (var files = Files.walk(PlantedModels.v2())) {

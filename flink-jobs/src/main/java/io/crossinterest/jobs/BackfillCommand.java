@@ -8,6 +8,8 @@ import io.crossinterest.ingest.RawLineFormat;
 import io.crossinterest.pipeline.Environments;
 import io.crossinterest.pipeline.FileOutputs;
 import io.crossinterest.pipeline.ProfileJobs;
+import io.crossinterest.pipeline.ProfilePipeline;
+import io.crossinterest.pipeline.ProfileSavepoints;
 import io.crossinterest.profile.CategoryStatistics;
 import io.crossinterest.profile.ProfileConfig;
 import io.crossinterest.profile.ProfileJson;
@@ -52,6 +54,11 @@ public class BackfillCommand implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism (default ${DEFAULT-VALUE}).")
     int parallelism;
 
+    @Option(names = "--savepoint", paramLabel = "DIR",
+            description = "Also write the users' profile state as a savepoint (a new folder) that stream starts from: "
+                    + "flink run -s DIR ... stream (--half-life, --weights, --sequence-length as the stream's).")
+    Path savepoint;
+
     @Mixin
     ProfileOptions profile;
 
@@ -70,6 +77,9 @@ public class BackfillCommand implements Callable<Integer> {
         if (Files.exists(output) && !Files.isDirectory(output)) {
             throw new UsageError("--output: not a folder: " + output);
         }
+        if (savepoint != null && Files.exists(savepoint)) {
+            throw new UsageError("--savepoint: exists already: " + savepoint);
+        }
         for (String sub : new String[] {FileOutputs.PROFILES, FileOutputs.DEAD_LETTERS}) {
             Path old = output.resolve(sub);
             if (Files.exists(old)) {
@@ -79,8 +89,13 @@ public class BackfillCommand implements Callable<Integer> {
         Files.createDirectories(output);
 
         StreamExecutionEnvironment env = JobEnvironments.create(Environments.batch(parallelism));
-        JobExecutionResult result = ProfileJobs.backfill(env, RawLineFormat.fileSource(plan), plan.parser(), config,
-                FileOutputs.profiles(output), FileOutputs.deadLetters(output, new DeadLetterJson()));
+        ProfilePipeline.Outputs graph = ProfileJobs.wire(env, RawLineFormat.fileSource(plan), "files", plan.parser(),
+                config, FileOutputs.profiles(output), FileOutputs.deadLetters(output, new DeadLetterJson()));
+        if (savepoint != null) {
+            // the stream's settings: its idle-user TTL is part of the state's type
+            ProfileSavepoints.write(graph.events, profile.config(), savepoint.toAbsolutePath().toUri().toString());
+        }
+        JobExecutionResult result = env.execute("cross-interest backfill");
 
         long users = FileOutputs.countLines(output, FileOutputs.PROFILES);
         long dead = FileOutputs.countLines(output, FileOutputs.DEAD_LETTERS);
@@ -89,6 +104,10 @@ public class BackfillCommand implements Callable<Integer> {
                 result.getNetRuntime(TimeUnit.MILLISECONDS) / 1000.0, parallelism);
         out.printf(Locale.ROOT, "  profiles:     %d users  -> %s%n", users, output.resolve(FileOutputs.PROFILES));
         out.printf(Locale.ROOT, "  dead letters: %d records -> %s%n", dead, output.resolve(FileOutputs.DEAD_LETTERS));
+        if (savepoint != null) {
+            out.printf(Locale.ROOT, "  savepoint:    profile state of %d users -> %s (flink run -s %s ... stream)%n",
+                    users, savepoint, savepoint.toAbsolutePath());
+        }
         CategoryStatistics stats = new CategoryStatistics();
         for (Path file : FileOutputs.finishedFiles(output, FileOutputs.PROFILES)) {
             try (var lines = Files.lines(file)) {

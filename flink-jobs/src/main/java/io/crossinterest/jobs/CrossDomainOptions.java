@@ -73,6 +73,11 @@ public class CrossDomainOptions {
             description = "twins: least number of training users of each listing (default ${DEFAULT-VALUE})")
     int twinMinUsers;
 
+    @Option(names = "--parallelism", defaultValue = "1", paramLabel = "N",
+            description = "ALS factorisations: 1 in this JVM, N > 1 as a Flink job at parallelism N (the distributed "
+                    + "ALS; the same factors for the same seed) (default ${DEFAULT-VALUE})")
+    int parallelism;
+
     /** The format, lower case, after checking it and the options it needs. */
     String checkedFormat(CommandLine cl) {
         String fmt = format.trim().toLowerCase(Locale.ROOT);
@@ -102,8 +107,11 @@ public class CrossDomainOptions {
     /** The model settings for {@code seed}. */
     ModelSettings settings(CommandLine cl, long seed) {
         try {
+            if (parallelism < 1) {
+                throw new CommandLine.ParameterException(cl, "--parallelism: must be >= 1, got " + parallelism);
+            }
             return new ModelSettings(seed, rank, alsIterations, maxEpochs,
-                    threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+                    threads == null ? Runtime.getRuntime().availableProcessors() : threads, parallelism);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }

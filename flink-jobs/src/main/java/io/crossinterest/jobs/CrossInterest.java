@@ -24,7 +24,7 @@ import java.util.Locale;
         description = "Cross-category user interest mapping on Apache Flink.",
         subcommands = {CommandLine.HelpCommand.class, BenchCommand.class, EvaluateCommand.class,
                 ExplainCommand.class, TrainCommand.class, DemoCommand.class, BackfillCommand.class,
-                StreamCommand.class, ExportMatrixCommand.class, ResultsCommand.class})
+                StreamCommand.class, ExportMatrixCommand.class, ResultsCommand.class, RetrainCommand.class})
 public class CrossInterest implements Runnable {
 
     public static final int EXIT_OK = 0;

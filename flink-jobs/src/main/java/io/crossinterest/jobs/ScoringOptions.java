@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 public class ScoringOptions {
     @Option(names = "--model", paramLabel = "DIR",
             description = "Joint model bundle served from the start (without it, scoring waits for the first "
-                    + "announcement on --control-topic). A restored job serves the model it served before.")
+                    + "announcement on --control-topic). A restored job serves the model it served before, unless "
+                    + "--model-version is greater than that model's (an upgrade).")
     Path model;
 
     @Option(names = "--model-version", defaultValue = "0", paramLabel = "N",

@@ -23,6 +23,7 @@ import io.crossinterest.profile.UserProfile;
 import io.crossinterest.ui.LivePage;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -146,6 +147,15 @@ public class StreamCommand implements Callable<Integer> {
     @Mixin
     UiOptions ui;
 
+    /**
+     * Whether this run was submitted detached ({@code flink run -d}): Flink's client then sets
+     * {@code execution.attached=false} explicitly; an embedded run ({@code bin/cross-interest}) or a test's
+     * MiniCluster leaves it unset and the command waits for its job, as on a terminal.
+     */
+    static boolean detached(StreamExecutionEnvironment env) {
+        return !env.getConfiguration().getOptional(DeploymentOptions.ATTACHED).orElse(true);
+    }
+
     @Override
     public Integer call() throws Exception {
         if (parallelism < 1) {
@@ -250,6 +260,9 @@ public class StreamCommand implements Callable<Integer> {
             ui.watch(page, job, env.getConfiguration(), bootstrapServers, out);
         }
         out.flush();
+        if (detached(env)) {
+            return CrossInterest.EXIT_OK; // `flink run -d`: the job runs on; the client returns with its id
+        }
         job.getJobExecutionResult().get();
         // an unbounded job ends normally only when stopped (stop-with-savepoint): name the savepoint to restart from
         Optional<Path> savepoint = RetainedCheckpoints.savepointSince(checkpointDir.toAbsolutePath(), started);

@@ -33,7 +33,7 @@ class TrainCommandTest {
      * 80 users in 4 groups; a user of group g takes source items x{g}* and target items y{g}*. Users u0..u59 are warm
      * (target train.tsv), u60..u69 the validation cold users, u70..u79 the test cold users.
      */
-    private static void plantedSplit(Path src, Path tgt) throws IOException {
+    static void plantedSplit(Path src, Path tgt) throws IOException {
         Files.createDirectories(src);
         Files.createDirectories(tgt);
         StringBuilder s = new StringBuilder();

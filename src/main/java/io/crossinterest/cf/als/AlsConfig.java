@@ -60,6 +60,11 @@ public final class AlsConfig implements Serializable {
     public final long seed;
     public final int threads;
     public final boolean implicit;
+    /**
+     * Where {@link AlsSolvers#fit} trains: 1 = in this JVM ({@link ImplicitAls}, {@code threads} threads); N &gt; 1 =
+     * the distributed {@link Als} as a bounded Flink job at parallelism N (the same factors for the same seed).
+     */
+    public final int parallelism;
 
     /** Implicit-feedback ALS. */
     public AlsConfig(int rank, int iterations, double lambda, double alpha, Regularization regularization,
@@ -69,7 +74,13 @@ public final class AlsConfig implements Serializable {
 
     public AlsConfig(int rank, int iterations, double lambda, double alpha, Regularization regularization,
             Solver solver, int cgSteps, long seed, int threads, boolean implicit) {
+        this(rank, iterations, lambda, alpha, regularization, solver, cgSteps, seed, threads, implicit, 1);
+    }
+
+    public AlsConfig(int rank, int iterations, double lambda, double alpha, Regularization regularization,
+            Solver solver, int cgSteps, long seed, int threads, boolean implicit, int parallelism) {
         require(rank >= 1, "rank must be >= 1, got " + rank);
+        require(parallelism >= 1, "parallelism must be >= 1, got " + parallelism);
         require(iterations >= 0, "iterations must be >= 0, got " + iterations);
         require(lambda >= 0 && Double.isFinite(lambda), "lambda must be >= 0, got " + lambda);
         require(alpha >= 0 && Double.isFinite(alpha), "alpha must be >= 0, got " + alpha);
@@ -85,6 +96,7 @@ public final class AlsConfig implements Serializable {
         this.seed = seed;
         this.threads = threads;
         this.implicit = implicit;
+        this.parallelism = parallelism;
     }
 
     /** Implicit, rank 10, 10 iterations, λ 0.1 (L2), α 1, Cholesky, 3 CG steps, seed 0, all cores. */
@@ -94,44 +106,59 @@ public final class AlsConfig implements Serializable {
     }
 
     public AlsConfig withRank(int v) {
-        return new AlsConfig(v, iterations, lambda, alpha, regularization, solver, cgSteps, seed, threads, implicit);
+        return new AlsConfig(v, iterations, lambda, alpha, regularization, solver, cgSteps, seed, threads, implicit,
+                parallelism);
     }
 
     public AlsConfig withIterations(int v) {
-        return new AlsConfig(rank, v, lambda, alpha, regularization, solver, cgSteps, seed, threads, implicit);
+        return new AlsConfig(rank, v, lambda, alpha, regularization, solver, cgSteps, seed, threads, implicit,
+                parallelism);
     }
 
     public AlsConfig withLambda(double v) {
-        return new AlsConfig(rank, iterations, v, alpha, regularization, solver, cgSteps, seed, threads, implicit);
+        return new AlsConfig(rank, iterations, v, alpha, regularization, solver, cgSteps, seed, threads, implicit,
+                parallelism);
     }
 
     public AlsConfig withAlpha(double v) {
-        return new AlsConfig(rank, iterations, lambda, v, regularization, solver, cgSteps, seed, threads, implicit);
+        return new AlsConfig(rank, iterations, lambda, v, regularization, solver, cgSteps, seed, threads, implicit,
+                parallelism);
     }
 
     public AlsConfig withRegularization(Regularization v) {
-        return new AlsConfig(rank, iterations, lambda, alpha, v, solver, cgSteps, seed, threads, implicit);
+        return new AlsConfig(rank, iterations, lambda, alpha, v, solver, cgSteps, seed, threads, implicit, parallelism);
     }
 
     public AlsConfig withSolver(Solver v) {
-        return new AlsConfig(rank, iterations, lambda, alpha, regularization, v, cgSteps, seed, threads, implicit);
+        return new AlsConfig(rank, iterations, lambda, alpha, regularization, v, cgSteps, seed, threads, implicit,
+                parallelism);
     }
 
     public AlsConfig withCgSteps(int v) {
-        return new AlsConfig(rank, iterations, lambda, alpha, regularization, solver, v, seed, threads, implicit);
+        return new AlsConfig(rank, iterations, lambda, alpha, regularization, solver, v, seed, threads, implicit,
+                parallelism);
     }
 
     public AlsConfig withSeed(long v) {
-        return new AlsConfig(rank, iterations, lambda, alpha, regularization, solver, cgSteps, v, threads, implicit);
+        return new AlsConfig(rank, iterations, lambda, alpha, regularization, solver, cgSteps, v, threads, implicit,
+                parallelism);
     }
 
     public AlsConfig withThreads(int v) {
-        return new AlsConfig(rank, iterations, lambda, alpha, regularization, solver, cgSteps, seed, v, implicit);
+        return new AlsConfig(rank, iterations, lambda, alpha, regularization, solver, cgSteps, seed, v, implicit,
+                parallelism);
+    }
+
+    /** Where to train: 1 in this JVM, N &gt; 1 as a Flink job at parallelism N ({@link AlsSolvers#fit}). */
+    public AlsConfig withParallelism(int v) {
+        return new AlsConfig(rank, iterations, lambda, alpha, regularization, solver, cgSteps, seed, threads, implicit,
+                v);
     }
 
     /** Implicit feedback (true) or explicit ratings (false); everything else unchanged. */
     public AlsConfig withImplicit(boolean v) {
-        return new AlsConfig(rank, iterations, lambda, alpha, regularization, solver, cgSteps, seed, threads, v);
+        return new AlsConfig(rank, iterations, lambda, alpha, regularization, solver, cgSteps, seed, threads, v,
+                parallelism);
     }
 
     /**
@@ -152,6 +179,6 @@ public final class AlsConfig implements Serializable {
     public String toString() {
         return "AlsConfig{rank=" + rank + ", iterations=" + iterations + ", lambda=" + lambda + ", alpha=" + alpha
                 + ", regularization=" + regularization + ", solver=" + solver + ", cgSteps=" + cgSteps + ", seed="
-                + seed + ", threads=" + threads + ", implicit=" + implicit + "}";
+                + seed + ", threads=" + threads + ", implicit=" + implicit + ", parallelism=" + parallelism + "}";
     }
 }

@@ -105,8 +105,11 @@ public final class ResultTables {
 
     // ---- quality ----
 
-    /** One results/quality/NAME/metrics.json. */
-    record Quality(String name, JsonNode json) {
+    /**
+     * One results/quality/NAME: its metrics.json, or the seeds of NAME/seed-N/metrics.json combined (values per seed
+     * concatenated in seed order, mean and sample std recomputed, twins removed summed; only models every seed ran).
+     */
+    record Quality(String name, JsonNode json, List<Path> files) {
         boolean amazon() {
             return name.startsWith("amazon-");
         }
@@ -125,8 +128,7 @@ public final class ResultTables {
         }
         List<String> order = scriptOrder();
         try (Stream<Path> files = Files.list(dir)) {
-            files.filter(p -> Files.isRegularFile(p.resolve("metrics.json")))
-                    .map(p -> new Quality(p.getFileName().toString(), read(p.resolve("metrics.json"))))
+            files.filter(Files::isDirectory).map(ResultTables::load).filter(q -> q != null)
                     .sorted((a, b) -> {
                         int ia = order.indexOf(a.name());
                         int ib = order.indexOf(b.name());
@@ -138,6 +140,62 @@ public final class ResultTables {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return out;
+    }
+
+    /** The results of one folder, or null when it holds none. */
+    static Quality load(Path dir) {
+        String name = dir.getFileName().toString();
+        Path whole = dir.resolve("metrics.json");
+        if (Files.isRegularFile(whole)) {
+            return new Quality(name, read(whole), List.of(whole));
+        }
+        List<Path> seedFiles = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            s.filter(p -> p.getFileName().toString().matches("seed-\\d+"))
+                    .map(p -> p.resolve("metrics.json")).filter(Files::isRegularFile)
+                    .sorted((a, b) -> Long.compare(seedOf(a), seedOf(b))).forEach(seedFiles::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (seedFiles.isEmpty()) {
+            return null;
+        }
+        return new Quality(name, combine(seedFiles.stream().map(ResultTables::read).toList()), seedFiles);
+    }
+
+    private static long seedOf(Path metricsFile) {
+        return Long.parseLong(metricsFile.getParent().getFileName().toString().substring("seed-".length()));
+    }
+
+    /** Several runs of one data set (one seed each, or more) as one result. */
+    static JsonNode combine(List<JsonNode> runs) {
+        com.fasterxml.jackson.databind.node.ObjectNode out = JSON.createObjectNode();
+        out.set("dataset", runs.get(0).path("dataset"));
+        com.fasterxml.jackson.databind.node.ArrayNode seeds = out.putArray("seeds");
+        long rows = 0;
+        long users = 0;
+        for (JsonNode r : runs) {
+            r.path("seeds").forEach(seeds::add);
+            rows += r.path("twins_removed").path("rows").asLong();
+            users += r.path("twins_removed").path("users").asLong();
+        }
+        out.putObject("twins_removed").put("rows", rows).put("users", users);
+        com.fasterxml.jackson.databind.node.ObjectNode models = out.putObject("models");
+        runs.get(0).path("models").fieldNames().forEachRemaining(m -> {
+            if (runs.stream().allMatch(r -> r.path("models").has(m))) {
+                com.fasterxml.jackson.databind.node.ObjectNode mm = models.putObject(m);
+                runs.get(0).path("models").path(m).fieldNames().forEachRemaining(metric -> {
+                    List<Double> xs = new ArrayList<>();
+                    runs.forEach(r -> r.path("models").path(m).path(metric).path("values")
+                            .forEach(v -> xs.add(v.asDouble())));
+                    com.fasterxml.jackson.databind.node.ObjectNode v = mm.putObject(metric);
+                    v.put("mean", io.crossinterest.eval.EvaluationResult.mean(xs));
+                    v.put("std", io.crossinterest.eval.EvaluationResult.std(xs));
+                    xs.forEach(v.putArray("values")::add);
+                });
+            }
+        });
         return out;
     }
 
@@ -210,14 +268,18 @@ public final class ResultTables {
         StringBuilder sb = new StringBuilder("| file | commit | started | load average at start | cores |\n"
                 + "|---|---|---|---|---|\n");
         for (Quality q : rows) {
-            JsonNode run = q.json().path("run");
-            sb.append("| `results/quality/").append(q.name()).append("/metrics.json` | ")
-                    .append(shortCommit(run.path("commit").asText("unknown"))).append(" | ")
-                    .append(run.path("started").asText("–")).append(" | ")
-                    .append(run.has("load_average_at_start") ? f2(run.path("load_average_at_start").asDouble()) : "–")
-                    .append(" | ").append(run.path("cores").asText("–")).append(" |\n");
+            for (Path f : q.files()) {
+                provenanceRow(sb, root.relativize(f).toString(), read(f).path("run"));
+            }
         }
         return sb.toString();
+    }
+
+    private void provenanceRow(StringBuilder sb, String file, JsonNode run) {
+        sb.append("| `").append(file).append("` | ").append(shortCommit(run.path("commit").asText("unknown")))
+                .append(" | ").append(run.path("started").asText("–")).append(" | ")
+                .append(run.has("load_average_at_start") ? f2(run.path("load_average_at_start").asDouble()) : "–")
+                .append(" | ").append(run.path("cores").asText("–")).append(" |\n");
     }
 
     /** NDCG@10 with twins kept (results/twins-kept/NAME) next to twins removed (results/quality/NAME), per model. */
@@ -230,7 +292,7 @@ public final class ResultTables {
             if (!Files.isRegularFile(f)) {
                 continue;
             }
-            Quality kept = new Quality(q.name(), read(f));
+            Quality kept = new Quality(q.name(), read(f), List.of(f));
             kept.json().path("models").fieldNames().forEachRemaining(m -> {
                 JsonNode k = kept.model(m);
                 JsonNode r = q.model(m);

@@ -43,6 +43,30 @@ class ResultTablesTest {
         assertTrue(douban.contains("| 1.04 (popularity) | met (≥ 1.00) |"), douban);
     }
 
+    /** PER_SEED runs (NAME/seed-N/metrics.json) are combined: values in seed order, mean and std over all seeds. */
+    @Test
+    void seedFoldersAreCombined(@TempDir Path root) throws IOException {
+        Path dir = root.resolve("results/quality/amazon-p-to-q");
+        for (int seed : new int[] {12, 11}) {
+            Files.createDirectories(dir.resolve("seed-" + seed));
+            double joint = seed == 11 ? 0.02 : 0.04;
+            Files.writeString(dir.resolve("seed-" + seed).resolve("metrics.json"), """
+                    {"dataset": "p", "seeds": [%d], "twins_removed": {"rows": 3, "users": 2},
+                     "models": {"popularity": {"ndcg@10": {"mean": 0.01, "std": 0, "values": [0.01]}},
+                                "joint": {"ndcg@10": {"mean": %s, "std": 0, "values": [%s]}}},
+                     "run": {"commit": "abcdef0123456789", "started": "s%d", "cores": 2, "load_average_at_start": 3}}
+                    """.formatted(seed, joint, joint, seed));
+        }
+        ResultTables t = new ResultTables(root);
+        String out = t.render("<!-- results:quality -->\n<!-- /results:quality -->\n"
+                + "<!-- results:quality-provenance -->\n<!-- /results:quality-provenance -->\n");
+        String row = out.lines().filter(l -> l.startsWith("| amazon-p-to-q")).findFirst().orElseThrow();
+        // seeds 11, 12; joint mean 0.03, sample std sqrt(2 * 0.01^2 / 1) = 0.0141; 6 rows of 4 users removed
+        assertTrue(row.startsWith("| amazon-p-to-q | 11, 12 | 6 (4) |"), row);
+        assertTrue(row.contains("| 0.0300 ± 0.0141 |") && row.contains("| 3.00 (popularity) | met (≥ 1.05) |"), row);
+        assertTrue(out.indexOf("seed-11/metrics.json") < out.indexOf("seed-12/metrics.json"), out);
+    }
+
     private static void write(Path root, String name, double popularity, double sourceItems, double joint)
             throws IOException {
         Path dir = Files.createDirectories(root.resolve("results/quality").resolve(name));

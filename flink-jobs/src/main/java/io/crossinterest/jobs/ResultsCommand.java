@@ -29,28 +29,38 @@ public class ResultsCommand implements Callable<Integer> {
     @Option(names = "--check", description = "do not write; exit 1 when a table differs from the files")
     boolean check;
 
+    /** The files whose marked tables are made from the result files. */
+    public static final List<String> PAGES = List.of("README.md", "docs/results.md");
+
     @Override
     public Integer call() throws IOException {
         Path root = repo != null ? repo : Path.of(System.getProperty("cross-interest.home", "."));
-        Path readme = root.resolve("README.md");
-        if (!Files.isRegularFile(readme)) {
+        if (!Files.isRegularFile(root.resolve("README.md"))) {
             throw new UsageError("--repo: no README.md in " + root.toAbsolutePath());
         }
-        String text = Files.readString(readme, StandardCharsets.UTF_8);
         ResultTables tables = new ResultTables(root);
-        List<String> differ = tables.differences(text);
-        if (check) {
-            if (differ.isEmpty()) {
-                spec.commandLine().getOut().println("results: the README's tables equal the result files");
-                return CrossInterest.EXIT_OK;
+        boolean current = true;
+        for (String page : PAGES) {
+            Path file = root.resolve(page);
+            if (!Files.isRegularFile(file)) {
+                continue;
             }
-            spec.commandLine().getErr().println("results: these README tables differ from the result files: "
-                    + String.join(", ", differ) + " (run `bin/cross-interest results`)");
-            return CrossInterest.EXIT_FAILURE;
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            List<String> differ = tables.differences(text);
+            current &= differ.isEmpty();
+            if (check) {
+                if (!differ.isEmpty()) {
+                    spec.commandLine().getErr().println("results: these tables of " + page + " differ from the result"
+                            + " files: " + String.join(", ", differ) + " (run `bin/cross-interest results`)");
+                }
+            } else if (!differ.isEmpty()) {
+                Files.writeString(file, tables.render(text), StandardCharsets.UTF_8);
+                spec.commandLine().getOut().println("results: rewrote " + String.join(", ", differ) + " in " + page);
+            }
         }
-        Files.writeString(readme, tables.render(text), StandardCharsets.UTF_8);
-        spec.commandLine().getOut().println("results: " + (differ.isEmpty() ? "README.md already current"
-                : "rewrote " + String.join(", ", differ) + " in README.md"));
-        return CrossInterest.EXIT_OK;
+        if (current) {
+            spec.commandLine().getOut().println("results: the tables equal the result files");
+        }
+        return check && !current ? CrossInterest.EXIT_FAILURE : CrossInterest.EXIT_OK;
     }
 }

@@ -11,8 +11,8 @@ import java.util.HexFormat;
 
 /**
  * A {@link DeadLetter} as one JSON line: {@code {"source":..,"position":..,"reason":..,"raw":..}}. The field names
- * are DeadLetter's, so {@code new ObjectMapper().readValue(line, DeadLetter.class)} reads a line back. JSON escapes make
- * control characters and U+FFFD replacements of bad bytes safe to write.
+ * are DeadLetter's, so {@code new ObjectMapper().readValue(line, DeadLetter.class)} reads a line back. JSON escapes
+ * make control characters and U+FFFD replacements of bad bytes safe to write.
  *
  * <p>The raw text is kept exactly up to {@code maxRawBytes} bytes of UTF-8 ({@value #DEFAULT_MAX_RAW_BYTES} by
  * default). A longer one keeps its first {@code maxRawBytes} bytes (cut back to a character boundary) and the letter

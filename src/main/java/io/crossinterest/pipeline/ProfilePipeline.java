@@ -32,8 +32,8 @@ import java.time.Duration;
  * sources and sinks and the tests run the real graph with test ones. Timestamps are the events' own; watermarks allow
  * {@code outOfOrderness} (they only matter in STREAMING mode, where they drive the emission of profile updates). In
  * STREAMING mode a parse subtask without input for {@link ProfileConfig#idleTimeoutMs} is idle (its quiet partitions do
- * not hold back the watermark), and the profile operator emits a pending update at the latest
- * {@link ProfileConfig#maxEmitDelayMs} after its first event even when the watermark stands still.
+ * not hold back the watermark), and the profile operator emits the pending updates once the watermark has stood still
+ * for {@link ProfileConfig#maxEmitDelayMs}.
  */
 public final class ProfilePipeline {
     public static final String PARSE_UID = "parse";

@@ -4,7 +4,6 @@ import io.crossinterest.event.BehaviorEvent;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -73,14 +72,19 @@ import java.util.TreeMap;
  *   <li>Timers ({@value #TIMERS}), event time, keyed by user, for updates pending in state rather than in the buffer.
  * </ul>
  *
- * <h2>Emission deadline (STREAMING, {@code maxEmitDelayMs} &gt; 0)</h2>
+ * <h2>Quiet input (STREAMING, {@code maxEmitDelayMs} &gt; 0)</h2>
  *
- * The watermark stops when the input goes quiet (a replay ends, traffic pauses), and the updates it has not yet made
- * due would wait for the next event. So each pending update also gets a processing-time timer ({@value #DEADLINES},
- * namespace = the update's time {@link ProfileState#pendingEmit}) at the processing time of the event that made it
- * pending + {@code maxEmitDelayMs}: if it is still pending then, it is emitted there. Under live traffic the watermark
- * is first (emit interval + out-of-orderness after the event); the deadline only bounds the delay. The timers are
- * snapshotted, so a restored job emits what was pending before the failure.
+ * The watermark stops when the input goes quiet (a replay ends, traffic pauses, every partition idles), and the updates
+ * it has not made due would wait for the next event. So the operator notes when its watermark last advanced
+ * (processing time), and a check every {@link #checkPeriodMs} (at most 1 s) emits every pending update once the
+ * watermark has stood still for {@code maxEmitDelayMs}: the buffered ones from the buffer, those in state by visiting
+ * the event-time timers (one per such user; the visit sets the timer's key), each with its due time as the record's
+ * timestamp, as if the watermark had reached it; the emitted users' timers are then deleted. So an update goes out at
+ * the latest maxEmitDelay + one check period after the watermark last advanced, and the bound costs nothing per event
+ * (no timer per update: a replay that makes millions of updates pending within a minute would keep as many). The next
+ * emission waits for a newly pending update, so a long quiet spell costs one visit. Under live traffic the watermark
+ * advances all the time and the check does nothing. After a restore the watermark starts again from nothing, so a quiet
+ * restored job emits what was pending before the failure.
  *
  * The result is independent of arrival order (see {@link ProfileState}), so BATCH and STREAMING runs over the same
  * events give the same final profiles.
@@ -97,8 +101,6 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
     public static final String STATE_NAME = "profile";
     /** Name of the timer service (that of a KeyedProcessFunction, which the first release was). */
     static final String TIMERS = "user-timers";
-    /** Name of the processing-time timer service of the emission deadlines (namespace: the pending update's time). */
-    static final String DEADLINES = "emit-deadlines";
 
     private final ProfileConfig config;
     private final int maxBufferedUsers;
@@ -106,7 +108,6 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
 
     private transient ValueState<ProfileState> profile;
     private transient InternalTimerService<VoidNamespace> timers;
-    private transient InternalTimerService<Long> deadlines;
     private transient StreamRecord<UserProfile> outRecord;
     /** Users whose state is newer here than in {@link #profile}. */
     private transient Map<String, ProfileState> buffered;
@@ -117,7 +118,11 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
     private transient Counter earlyFlushes;
     private transient Counter stateReads;
     private transient Counter stateWrites;
-    private transient Counter deadlineEmits;
+    private transient Counter quietEmits;
+    /** Processing time when the watermark last advanced (or the operator opened). */
+    private transient long watermarkMovedAt;
+    /** Whether an update became pending (or state was restored) since the last quiet-input emission. */
+    private transient boolean newlyPending;
 
     /**
      * @param maxBufferedUsers bound of the mini-batch buffer in users; 0 = write every event through (BATCH mode)
@@ -128,8 +133,8 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
 
     /**
      * @param maxBufferedUsers bound of the mini-batch buffer in users; 0 = write every event through (BATCH mode)
-     * @param maxEmitDelayMs a pending update is emitted at the latest this long (processing time) after the event that
-     *     made it pending; 0 = only when the watermark passes it (BATCH mode)
+     * @param maxEmitDelayMs pending updates are emitted once the watermark has not advanced for this long (processing
+     *     time); 0 = only when the watermark passes them (BATCH mode)
      */
     public ProfileAggregator(ProfileConfig config, int maxBufferedUsers, long maxEmitDelayMs) {
         if (maxBufferedUsers < 0) {
@@ -170,17 +175,6 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
         super.open();
         profile = getKeyedStateStore().getState(profileDescriptor(config));
         timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
-        deadlines = getInternalTimerService(DEADLINES, LongSerializer.INSTANCE, new Triggerable<String, Long>() {
-            @Override
-            public void onEventTime(InternalTimer<String, Long> timer) {
-                throw new IllegalStateException("no event-time deadlines are registered");
-            }
-
-            @Override
-            public void onProcessingTime(InternalTimer<String, Long> timer) throws Exception {
-                emitAtDeadline(timer.getKey(), timer.getNamespace());
-            }
-        });
         outRecord = new StreamRecord<>(null);
         buffered = new HashMap<>();
         due = new TreeMap<>();
@@ -189,7 +183,12 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
         earlyFlushes = getMetricGroup().counter("earlyFlushes");
         stateReads = getMetricGroup().counter("stateReads");
         stateWrites = getMetricGroup().counter("stateWrites");
-        deadlineEmits = getMetricGroup().counter("profileUpdatesAtDeadline");
+        quietEmits = getMetricGroup().counter("profileUpdatesOnQuietInput");
+        if (maxEmitDelayMs > 0) {
+            watermarkMovedAt = getProcessingTimeService().getCurrentProcessingTime();
+            newlyPending = true; // restored timers may be pending
+            scheduleQuietCheck(watermarkMovedAt + checkPeriodMs());
+        }
     }
 
     @Override
@@ -200,7 +199,7 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
             ProfileState s = read();
             if (fold(s, e)) {
                 timers.registerEventTimeTimer(VoidNamespace.INSTANCE, s.pendingEmit);
-                registerDeadline(s.pendingEmit);
+                newlyPending = true;
             }
             write(s);
             return;
@@ -213,7 +212,7 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
         }
         if (fold(s, e)) {
             due.computeIfAbsent(s.pendingEmit, t -> new ArrayList<>()).add(user);
-            registerDeadline(s.pendingEmit);
+            newlyPending = true;
         }
         if (buffered.size() >= maxBufferedUsers) {
             flush();
@@ -248,48 +247,69 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
         return true;
     }
 
-    /** The current key's pending update (due at {@code pendingEmit}) goes out by now + maxEmitDelay at the latest. */
-    private void registerDeadline(long pendingEmit) {
-        if (maxEmitDelayMs > 0) {
-            deadlines.registerProcessingTimeTimer(pendingEmit,
-                    getProcessingTimeService().getCurrentProcessingTime() + maxEmitDelayMs);
-        }
+    /** How often the quiet-input check runs: a quarter of maxEmitDelay, at most 1 s, at least 1 ms. */
+    long checkPeriodMs() {
+        return Math.max(1, Math.min(1000, maxEmitDelayMs / 4));
+    }
+
+    /** The next quiet-input check, at {@code at}, then every check period after it. */
+    private void scheduleQuietCheck(long at) {
+        getProcessingTimeService().registerTimer(at, t -> {
+            if (newlyPending && t - watermarkMovedAt >= maxEmitDelayMs) {
+                newlyPending = false;
+                emitAllPending();
+            }
+            scheduleQuietCheck(t + checkPeriodMs());
+        });
     }
 
     /**
-     * A deadline: emits the user's update if the one due at {@code pendingEmit} is still pending (the watermark may
-     * have emitted it meanwhile, and a later event then started another one, due later). The record's timestamp is
-     * {@code pendingEmit}, as if the watermark had emitted it; its event timer or buffer entry then finds nothing
-     * pending at that time and does nothing.
+     * The watermark has stood still for maxEmitDelay: every pending update goes out now, the buffered ones due without
+     * a timer first, then those with a timer (in state, or back in the buffer after an early flush: the buffer's copy
+     * is the newer), as {@link #onEventTime} would. A timer whose user has nothing pending at its time (emitted
+     * meanwhile, or expired) is passed over.
      */
-    private void emitAtDeadline(String user, long pendingEmit) throws Exception {
-        ProfileState s = buffered.get(user);
-        boolean inBuffer = s != null;
-        if (!inBuffer) {
-            stateReads.inc();
-            s = profile.value();
+    private void emitAllPending() throws Exception {
+        if (maxBufferedUsers > 0 && !due.isEmpty()) {
+            long before = profilesOut.getCount();
+            emitDue(Long.MAX_VALUE);
+            quietEmits.inc(profilesOut.getCount() - before);
         }
-        if (s == null || s.pendingEmit != pendingEmit) {
-            return;
-        }
-        emit(user, s, pendingEmit);
-        deadlineEmits.inc();
-        if (inBuffer) {
-            buffered.remove(user);
-            List<String> sameTime = due.get(pendingEmit);
-            if (sameTime != null) {
-                sameTime.remove(user);
-                if (sameTime.isEmpty()) {
-                    due.remove(pendingEmit);
-                }
+        List<String> emitted = new ArrayList<>();
+        List<Long> emittedAt = new ArrayList<>();
+        timers.forEachEventTimeTimer((namespace, at) -> {
+            String user = (String) getCurrentKey(); // set by the visit
+            ProfileState s = buffered.get(user); // newer than the state if the user came back after an early flush
+            boolean inBuffer = s != null;
+            if (!inBuffer) {
+                stateReads.inc();
+                s = profile.value();
             }
+            if (s != null && s.pendingEmit == at) {
+                emit(user, s, at);
+                quietEmits.inc();
+                if (inBuffer) {
+                    buffered.remove(user);
+                }
+                write(s);
+                emitted.add(user);
+                emittedAt.add(at);
+            }
+        });
+        // their timers would only fire on nothing pending: removed after the visit (not during it), so a later
+        // emission does not visit them again
+        for (int i = 0; i < emitted.size(); i++) {
+            setCurrentKey(emitted.get(i));
+            timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, emittedAt.get(i));
         }
-        write(s);
     }
 
     /** Emits the buffered users due by {@code mark}, writes them back, then lets the timers and the mark through. */
     @Override
     public void processWatermark(Watermark mark) throws Exception {
+        if (maxEmitDelayMs > 0 && mark.getTimestamp() > timers.currentWatermark()) {
+            watermarkMovedAt = getProcessingTimeService().getCurrentProcessingTime();
+        }
         if (maxBufferedUsers > 0) {
             emitDue(mark.getTimestamp());
         }

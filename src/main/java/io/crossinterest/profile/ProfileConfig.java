@@ -23,10 +23,10 @@ import java.time.Duration;
  *   <li>{@code idleTimeout} (STREAMING): an input subtask that has seen no record for this long (processing time) is
  *       idle and no longer holds back the watermark of the others, e.g. when its Kafka partition is quiet (default
  *       30 s; 0 = never idle);
- *   <li>{@code maxEmitDelay} (STREAMING): a user's pending update is emitted at the latest this long (processing time)
- *       after the event that made it pending, even if the watermark has not reached it, e.g. because the whole input
- *       went quiet (default 60 s; 0 = watermark only). Live traffic, whose event time follows the wall clock, emits
- *       at the watermark well before it: emit interval + 5 s of out-of-orderness.
+ *   <li>{@code maxEmitDelay} (STREAMING): once the watermark has not advanced for this long (processing time), e.g.
+ *       because the whole input went quiet, every pending update is emitted (default 60 s; 0 = watermark only). Live
+ *       traffic, whose event time follows the wall clock, moves the watermark all the time and emits every update at
+ *       the end of its emit interval + 5 s of out-of-orderness.
  * </ul>
  *
  * Immutable; the {@code with...} methods return changed copies.

@@ -97,7 +97,7 @@ public class RetrainOptions {
         attach(events, bootstrapServers, KafkaOutput.DEFAULTS);
     }
 
-    /** Hangs retraining and CF scoring on the parsed events, with the recommendations to Kafka as {@code output} says. */
+    /** Hangs retraining and CF scoring on the events, with the recommendations to Kafka as {@code output} says. */
     public void attach(DataStream<BehaviorEvent> events, String bootstrapServers, KafkaOutput output) {
         AlsRetraining.Outputs out = AlsRetraining.attachToTargetBlock(events, new LinkedHashSet<>(targetCategories),
                 policy(), topN);

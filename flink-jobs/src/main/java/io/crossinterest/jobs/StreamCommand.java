@@ -116,8 +116,8 @@ public class StreamCommand implements Callable<Integer> {
     String idleTimeout;
 
     @Option(names = "--max-emit-delay", defaultValue = "60s", paramLabel = "DURATION",
-            description = "A user's update goes out at the latest this long after the event that made it pending, "
-                    + "even when the input is quiet (default ${DEFAULT-VALUE}; 0 = watermark only).")
+            description = "Pending updates go out once event time has stood still this long, e.g. when the input is "
+                    + "quiet (default ${DEFAULT-VALUE}; 0 = watermark only).")
     String maxEmitDelay;
 
     @Option(names = "--delivery", defaultValue = "exactly-once", paramLabel = "exactly-once|at-least-once",

@@ -27,6 +27,11 @@ import java.util.Properties;
  * maximum ({@code transaction.max.timeout.ms} = 15 min; Flink's default of 1 h would be refused), and must stay above
  * the checkpoint interval plus the time to restart. Profile records are keyed by user, so all updates of a user land in
  * one partition in order.
+ *
+ * <p>Client properties: every source and sink takes the same extra Kafka client properties ({@code client}: security
+ * such as {@code security.protocol}, {@code sasl.*}, {@code ssl.*}, or any other client setting); the settings each one
+ * needs for its contract (bootstrap servers, group, offsets, transactions) are applied over them, except that a
+ * {@code transaction.timeout.ms} given there is kept.
  */
 public final class KafkaIo {
     public static final String TRANSACTION_TIMEOUT_MS = "600000";
@@ -40,7 +45,14 @@ public final class KafkaIo {
      */
     public static <T> KafkaSource<T> source(String bootstrapServers, String topic, String groupId,
             KafkaRecordDeserializationSchema<T> deserializer) {
+        return source(bootstrapServers, new Properties(), topic, groupId, deserializer);
+    }
+
+    /** As {@link #source(String, String, String, KafkaRecordDeserializationSchema)} with client properties. */
+    public static <T> KafkaSource<T> source(String bootstrapServers, Properties client, String topic, String groupId,
+            KafkaRecordDeserializationSchema<T> deserializer) {
         return KafkaSource.<T>builder()
+                .setProperties(client)
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(topic)
                 .setGroupId(groupId)
@@ -65,30 +77,51 @@ public final class KafkaIo {
 
     /** Exactly-once profile updates as JSON ({@code user} as the record key). */
     public static KafkaSink<UserProfile> profileSink(String bootstrapServers, String topic, String transactionalIdPrefix) {
-        return sink(bootstrapServers, transactionalIdPrefix, KafkaRecordSerializationSchema.<UserProfile>builder()
-                .setTopic(topic)
-                .setKeySerializationSchema((UserProfile p) -> p.user.getBytes(StandardCharsets.UTF_8))
-                .setValueSerializationSchema(new ProfileJsonEncoder())
-                .build());
+        return profileSink(bootstrapServers, new Properties(), topic, transactionalIdPrefix);
+    }
+
+    /** As {@link #profileSink(String, String, String)} with client properties. */
+    public static KafkaSink<UserProfile> profileSink(String bootstrapServers, Properties client, String topic,
+            String transactionalIdPrefix) {
+        return sink(bootstrapServers, client, transactionalIdPrefix,
+                KafkaRecordSerializationSchema.<UserProfile>builder()
+                        .setTopic(topic)
+                        .setKeySerializationSchema((UserProfile p) -> p.user.getBytes(StandardCharsets.UTF_8))
+                        .setValueSerializationSchema(new ProfileJsonEncoder())
+                        .build());
     }
 
     /** Exactly-once dead letters, one JSON object per message. */
     public static KafkaSink<DeadLetter> deadLetterSink(String bootstrapServers, String topic,
             String transactionalIdPrefix, SerializationSchema<DeadLetter> json) {
-        return sink(bootstrapServers, transactionalIdPrefix, KafkaRecordSerializationSchema.<DeadLetter>builder()
-                .setTopic(topic)
-                .setValueSerializationSchema(json)
-                .build());
+        return deadLetterSink(bootstrapServers, new Properties(), topic, transactionalIdPrefix, json);
+    }
+
+    /** As {@link #deadLetterSink(String, String, String, SerializationSchema)} with client properties. */
+    public static KafkaSink<DeadLetter> deadLetterSink(String bootstrapServers, Properties client, String topic,
+            String transactionalIdPrefix, SerializationSchema<DeadLetter> json) {
+        return sink(bootstrapServers, client, transactionalIdPrefix,
+                KafkaRecordSerializationSchema.<DeadLetter>builder()
+                        .setTopic(topic)
+                        .setValueSerializationSchema(json)
+                        .build());
     }
 
     /** Exactly-once CF recommendations of the retraining stage as JSON ({@code user} as the record key). */
     public static KafkaSink<Recommendation> recommendationSink(String bootstrapServers, String topic,
             String transactionalIdPrefix) {
-        return sink(bootstrapServers, transactionalIdPrefix, KafkaRecordSerializationSchema.<Recommendation>builder()
-                .setTopic(topic)
-                .setKeySerializationSchema((Recommendation r) -> r.user.getBytes(StandardCharsets.UTF_8))
-                .setValueSerializationSchema(new RecommendationJson())
-                .build());
+        return recommendationSink(bootstrapServers, new Properties(), topic, transactionalIdPrefix);
+    }
+
+    /** As {@link #recommendationSink(String, String, String)} with client properties. */
+    public static KafkaSink<Recommendation> recommendationSink(String bootstrapServers, Properties client, String topic,
+            String transactionalIdPrefix) {
+        return sink(bootstrapServers, client, transactionalIdPrefix,
+                KafkaRecordSerializationSchema.<Recommendation>builder()
+                        .setTopic(topic)
+                        .setKeySerializationSchema((Recommendation r) -> r.user.getBytes(StandardCharsets.UTF_8))
+                        .setValueSerializationSchema(new RecommendationJson())
+                        .build());
     }
 
     /**
@@ -97,8 +130,15 @@ public final class KafkaIo {
      */
     public static <T> KafkaSink<T> sink(String bootstrapServers, String transactionalIdPrefix,
             KafkaRecordSerializationSchema<T> schema) {
+        return sink(bootstrapServers, new Properties(), transactionalIdPrefix, schema);
+    }
+
+    /** As {@link #sink(String, String, KafkaRecordSerializationSchema)} with client properties. */
+    public static <T> KafkaSink<T> sink(String bootstrapServers, Properties client, String transactionalIdPrefix,
+            KafkaRecordSerializationSchema<T> schema) {
         Properties p = new Properties();
-        p.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
+        p.putAll(client);
+        p.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
         return KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setKafkaProducerConfig(p)

@@ -47,7 +47,14 @@ public final class ScoringJobs {
 
     /** The control topic as text, unbounded. */
     public static KafkaSource<String> controlSource(String bootstrapServers, String topic, String groupId) {
+        return controlSource(bootstrapServers, new Properties(), topic, groupId);
+    }
+
+    /** As {@link #controlSource(String, String, String)} with Kafka client properties ({@link KafkaIo}). */
+    public static KafkaSource<String> controlSource(String bootstrapServers, Properties client, String topic,
+            String groupId) {
         return KafkaSource.<String>builder()
+                .setProperties(client)
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(topic)
                 .setGroupId(groupId)
@@ -58,20 +65,34 @@ public final class ScoringJobs {
 
     /** Exactly-once scores as JSON ({@link ScoresJson}), the user as the record key. */
     public static KafkaSink<UserScores> scoresSink(String bootstrapServers, String topic, String transactionalIdPrefix) {
-        return KafkaIo.sink(bootstrapServers, transactionalIdPrefix, KafkaRecordSerializationSchema.<UserScores>builder()
-                .setTopic(topic)
-                .setKeySerializationSchema((UserScores s) -> s.userId.getBytes(StandardCharsets.UTF_8))
-                .setValueSerializationSchema(new ScoresJson())
-                .build());
+        return scoresSink(bootstrapServers, new Properties(), topic, transactionalIdPrefix);
+    }
+
+    /** As {@link #scoresSink(String, String, String)} with Kafka client properties ({@link KafkaIo}). */
+    public static KafkaSink<UserScores> scoresSink(String bootstrapServers, Properties client, String topic,
+            String transactionalIdPrefix) {
+        return KafkaIo.sink(bootstrapServers, client, transactionalIdPrefix,
+                KafkaRecordSerializationSchema.<UserScores>builder()
+                        .setTopic(topic)
+                        .setKeySerializationSchema((UserScores s) -> s.userId.getBytes(StandardCharsets.UTF_8))
+                        .setValueSerializationSchema(new ScoresJson())
+                        .build());
     }
 
     /** Exactly-once control errors as JSON ({@link ControlErrorJson}). */
     public static KafkaSink<ControlError> controlErrorSink(String bootstrapServers, String topic,
             String transactionalIdPrefix) {
-        return KafkaIo.sink(bootstrapServers, transactionalIdPrefix, KafkaRecordSerializationSchema.<ControlError>builder()
-                .setTopic(topic)
-                .setValueSerializationSchema(new ControlErrorJson())
-                .build());
+        return controlErrorSink(bootstrapServers, new Properties(), topic, transactionalIdPrefix);
+    }
+
+    /** As {@link #controlErrorSink(String, String, String)} with Kafka client properties ({@link KafkaIo}). */
+    public static KafkaSink<ControlError> controlErrorSink(String bootstrapServers, Properties client, String topic,
+            String transactionalIdPrefix) {
+        return KafkaIo.sink(bootstrapServers, client, transactionalIdPrefix,
+                KafkaRecordSerializationSchema.<ControlError>builder()
+                        .setTopic(topic)
+                        .setValueSerializationSchema(new ControlErrorJson())
+                        .build());
     }
 
 

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 
 /**
  * The CF retraining options of {@code stream} (a picocli mixin): with {@code --retrain-every} and/or
@@ -92,11 +93,12 @@ public class RetrainOptions {
     }
 
     /** Hangs retraining and CF scoring on the parsed events, with the recommendations to Kafka exactly once. */
-    public void attach(DataStream<BehaviorEvent> events, String bootstrapServers) {
+    public void attach(DataStream<BehaviorEvent> events, String bootstrapServers, Properties client) {
         AlsRetraining.Outputs out = AlsRetraining.attachToTargetBlock(events, new LinkedHashSet<>(targetCategories),
                 policy(), topN);
         out.recommendations
-                .sinkTo(KafkaIo.recommendationSink(bootstrapServers, topic, "cross-interest-cf-recommendations"))
+                .sinkTo(KafkaIo.recommendationSink(bootstrapServers, client, topic,
+                        "cross-interest-cf-recommendations"))
                 .uid("cf-recommendation-sink")
                 .name("cf recommendations");
     }

@@ -6,6 +6,7 @@ import io.crossinterest.serving.ControlError;
 import io.crossinterest.serving.ScoringConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Properties;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import picocli.CommandLine.Option;
@@ -77,16 +78,17 @@ public class ScoringOptions {
         return model == null ? c : c.withInitialModel(model.toAbsolutePath().toString(), modelVersion);
     }
 
-    KafkaSource<String> control(String bootstrapServers, String groupId) {
-        return ScoringJobs.controlSource(bootstrapServers, controlTopic, groupId + "-model-control");
+    KafkaSource<String> control(String bootstrapServers, Properties client, String groupId) {
+        return ScoringJobs.controlSource(bootstrapServers, client, controlTopic, groupId + "-model-control");
     }
 
-    KafkaSink<UserScores> recommendations(String bootstrapServers) {
-        return ScoringJobs.scoresSink(bootstrapServers, recommendationsTopic, "cross-interest-recommendations");
+    KafkaSink<UserScores> recommendations(String bootstrapServers, Properties client) {
+        return ScoringJobs.scoresSink(bootstrapServers, client, recommendationsTopic,
+                "cross-interest-recommendations");
     }
 
-    KafkaSink<ControlError> controlErrors(String bootstrapServers) {
-        return ScoringJobs.controlErrorSink(bootstrapServers,
+    KafkaSink<ControlError> controlErrors(String bootstrapServers, Properties client) {
+        return ScoringJobs.controlErrorSink(bootstrapServers, client,
                 controlErrorTopic != null ? controlErrorTopic : controlTopic + "-errors",
                 "cross-interest-control-errors");
     }

@@ -32,6 +32,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.Properties;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -89,6 +90,9 @@ public class StreamCommand implements Callable<Integer> {
     @Mixin
     RetrainOptions retraining;
 
+    @Mixin
+    KafkaClientOptions kafka;
+
     /**
      * Whether this run was submitted detached ({@code flink run -d}): Flink's client then sets
      * {@code execution.attached=false} explicitly; an embedded run ({@code bin/cross-interest}) or a test's
@@ -108,8 +112,9 @@ public class StreamCommand implements Callable<Integer> {
         }
         scoring.validate();
         retraining.validate();
+        Properties client = kafka.properties();
         RecordParser json = InputFormats.parser(InputFormats.JSONL, ParseLimits.DEFAULTS);
-        KafkaSource<RawRecord> live = KafkaIo.source(bootstrapServers, inputTopic, groupId,
+        KafkaSource<RawRecord> live = KafkaIo.source(bootstrapServers, client, inputTopic, groupId,
                 new RawRecordKafkaDeserializer());
         Source<RawRecord, ?, ?> source = live;
         RecordParser parser = json;
@@ -127,18 +132,19 @@ public class StreamCommand implements Callable<Integer> {
                 ProfileOptions.duration("--checkpoint-interval", checkpointInterval, false));
         Environments.withLocalManagedMemory(conf, MemorySize.parse("1g"));
         StreamExecutionEnvironment env = JobEnvironments.create(conf);
-        KafkaSink<UserProfile> profiles = KafkaIo.profileSink(bootstrapServers, outputTopic, "cross-interest-profiles");
-        KafkaSink<DeadLetter> dead = KafkaIo.deadLetterSink(bootstrapServers, deadLetterTopic,
+        KafkaSink<UserProfile> profiles = KafkaIo.profileSink(bootstrapServers, client, outputTopic,
+                "cross-interest-profiles");
+        KafkaSink<DeadLetter> dead = KafkaIo.deadLetterSink(bootstrapServers, client, deadLetterTopic,
                 "cross-interest-dead-letters", new DeadLetterJson());
         // parse -> keyBy(user) -> profiles (and dead letters); then, on the same graph, the optional stages
         ProfilePipeline.Outputs graph = ProfileJobs.wire(env, source, "raw records", parser, profile.config(),
                 profiles, dead);
         if (scoring.enabled()) {
-            ScoringJobs.attach(graph.profiles, scoring.control(bootstrapServers, groupId), scoring.config(),
-                    scoring.recommendations(bootstrapServers), scoring.controlErrors(bootstrapServers));
+            ScoringJobs.attach(graph.profiles, scoring.control(bootstrapServers, client, groupId), scoring.config(),
+                    scoring.recommendations(bootstrapServers, client), scoring.controlErrors(bootstrapServers, client));
         }
         if (retraining.enabled()) {
-            retraining.attach(graph.events, bootstrapServers);
+            retraining.attach(graph.events, bootstrapServers, client);
         }
         JobClient job = env.executeAsync("cross-interest stream");
         PrintWriter out = spec.commandLine().getOut();

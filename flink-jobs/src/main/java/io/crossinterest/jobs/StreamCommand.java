@@ -93,6 +93,9 @@ public class StreamCommand implements Callable<Integer> {
     @Mixin
     KafkaClientOptions kafka;
 
+    @Mixin
+    PseudonymOptions pseudonyms;
+
     /**
      * Whether this run was submitted detached ({@code flink run -d}): Flink's client then sets
      * {@code execution.attached=false} explicitly; an embedded run ({@code bin/cross-interest}) or a test's
@@ -128,6 +131,7 @@ public class StreamCommand implements Callable<Integer> {
             source = ProfileJobs.history(RawLineFormat.fileSource(plan), live);
             parser = new SourceDispatchParser(inputTopic, plan.parser(), json);
         }
+        parser = pseudonyms.wrap(parser);
         Configuration conf = Environments.streaming(parallelism, checkpointDir.toAbsolutePath(),
                 ProfileOptions.duration("--checkpoint-interval", checkpointInterval, false));
         Environments.withLocalManagedMemory(conf, MemorySize.parse("1g"));

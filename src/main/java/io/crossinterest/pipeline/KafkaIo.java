@@ -43,6 +43,11 @@ import java.util.concurrent.TimeUnit;
  * maximum ({@code transaction.max.timeout.ms} = 15 min; Flink's default of 1 h would be refused), and must stay above
  * the checkpoint interval plus the time to restart. Profile records are keyed by user, so all updates of a user land in
  * one partition in order.
+ *
+ * <p>Client properties: every source and sink takes the same extra Kafka client properties ({@code client}: security
+ * such as {@code security.protocol}, {@code sasl.*}, {@code ssl.*}, or any other client setting); the settings each one
+ * needs for its contract (bootstrap servers, group, offsets, transactions) are applied over them, except that a
+ * {@code transaction.timeout.ms} given there is kept.
  */
 public final class KafkaIo {
     public static final String TRANSACTION_TIMEOUT_MS = "600000";
@@ -56,16 +61,18 @@ public final class KafkaIo {
      */
     public static <T> KafkaSource<T> source(String bootstrapServers, String topic, String groupId,
             KafkaRecordDeserializationSchema<T> deserializer) {
-        return source(bootstrapServers, topic, groupId, deserializer, false);
+        return source(bootstrapServers, new Properties(), topic, groupId, deserializer, false);
     }
 
     /**
-     * As {@link #source(String, String, String, KafkaRecordDeserializationSchema)}, or from the earliest retained offset
-     * whatever the group committed ({@code fromEarliest}). Offsets restored from a checkpoint take precedence over both.
+     * As {@link #source(String, String, String, KafkaRecordDeserializationSchema)} with client properties, or from the
+     * earliest retained offset whatever the group committed ({@code fromEarliest}). Offsets restored from a checkpoint
+     * take precedence over both.
      */
-    public static <T> KafkaSource<T> source(String bootstrapServers, String topic, String groupId,
+    public static <T> KafkaSource<T> source(String bootstrapServers, Properties client, String topic, String groupId,
             KafkaRecordDeserializationSchema<T> deserializer, boolean fromEarliest) {
         return KafkaSource.<T>builder()
+                .setProperties(client)
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(topic)
                 .setGroupId(groupId)
@@ -74,6 +81,12 @@ public final class KafkaIo {
                 .setDeserializer(deserializer)
                 .setProperty("partition.discovery.interval.ms", "60000")
                 .build();
+    }
+
+    /** As {@link #source(String, String, String, KafkaRecordDeserializationSchema)} with client properties. */
+    public static <T> KafkaSource<T> source(String bootstrapServers, Properties client, String topic, String groupId,
+            KafkaRecordDeserializationSchema<T> deserializer) {
+        return source(bootstrapServers, client, topic, groupId, deserializer, false);
     }
 
     /** As {@link #source} but bounded: stops at the offsets that are the latest when the job starts. */
@@ -94,6 +107,13 @@ public final class KafkaIo {
             KafkaOutput output) {
         return sink(bootstrapServers, transactionalIdPrefix, output, new KafkaRecords<>(topic, (UserProfile p) -> p.user,
                 new ProfileJsonEncoder(), (UserProfile p) -> "profile of user " + p.user, output));
+
+    }
+
+    /** As {@link #profileSink(String, String, String)} with client properties. */
+    public static KafkaSink<UserProfile> profileSink(String bootstrapServers, Properties client, String topic,
+            String transactionalIdPrefix) {
+        return profileSink(bootstrapServers, topic, transactionalIdPrefix, KafkaOutput.DEFAULTS.withClient(client));
     }
 
     /** {@link #profileSink(String, String, String, KafkaOutput)} with {@link KafkaOutput#DEFAULTS}. */
@@ -114,6 +134,13 @@ public final class KafkaIo {
         return deadLetterSink(bootstrapServers, topic, transactionalIdPrefix, json, KafkaOutput.DEFAULTS);
     }
 
+    /** As {@link #deadLetterSink(String, String, String, SerializationSchema)} with client properties. */
+    public static KafkaSink<DeadLetter> deadLetterSink(String bootstrapServers, Properties client, String topic,
+            String transactionalIdPrefix, SerializationSchema<DeadLetter> json) {
+        return deadLetterSink(bootstrapServers, topic, transactionalIdPrefix, json,
+                KafkaOutput.DEFAULTS.withClient(client));
+    }
+
     /** CF recommendations of the retraining stage as JSON ({@code user} as the record key). */
     public static KafkaSink<Recommendation> recommendationSink(String bootstrapServers, String topic,
             String transactionalIdPrefix, KafkaOutput output) {
@@ -128,6 +155,13 @@ public final class KafkaIo {
         return recommendationSink(bootstrapServers, topic, transactionalIdPrefix, KafkaOutput.DEFAULTS);
     }
 
+    /** As {@link #recommendationSink(String, String, String)} with client properties. */
+    public static KafkaSink<Recommendation> recommendationSink(String bootstrapServers, Properties client, String topic,
+            String transactionalIdPrefix) {
+        return recommendationSink(bootstrapServers, topic, transactionalIdPrefix,
+                KafkaOutput.DEFAULTS.withClient(client));
+    }
+
     /**
      * A sink with {@code output}'s delivery guarantee. Exactly-once: transactions committed with checkpoints,
      * {@code transaction.timeout.ms} below the broker's default maximum (15 min) so the producer is not refused and the
@@ -137,7 +171,8 @@ public final class KafkaIo {
     public static <T> KafkaSink<T> sink(String bootstrapServers, String transactionalIdPrefix, KafkaOutput output,
             KafkaRecordSerializationSchema<T> schema) {
         Properties p = new Properties();
-        p.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
+        p.putAll(output.client);
+        p.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
         p.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(output.maxRecordBytes));
         return KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrapServers)
@@ -154,13 +189,26 @@ public final class KafkaIo {
         return sink(bootstrapServers, transactionalIdPrefix, KafkaOutput.DEFAULTS, schema);
     }
 
+    /** As {@link #sink(String, String, KafkaRecordSerializationSchema)} with client properties. */
+    public static <T> KafkaSink<T> sink(String bootstrapServers, Properties client, String transactionalIdPrefix,
+            KafkaRecordSerializationSchema<T> schema) {
+        return sink(bootstrapServers, transactionalIdPrefix, KafkaOutput.DEFAULTS.withClient(client), schema);
+    }
+
     /**
      * The partitions of {@code topic} for which {@code groupId} has committed an offset (empty for a new group): a
      * job that starts without state there would continue from those offsets with empty profiles.
      */
     public static Map<Integer, Long> committedOffsets(String bootstrapServers, String groupId, String topic)
             throws Exception {
+        return committedOffsets(bootstrapServers, new Properties(), groupId, topic);
+    }
+
+    /** As {@link #committedOffsets(String, String, String)} with client properties (security). */
+    public static Map<Integer, Long> committedOffsets(String bootstrapServers, Properties client, String groupId,
+            String topic) throws Exception {
         Properties p = new Properties();
+        p.putAll(client);
         p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         Map<Integer, Long> out = new TreeMap<>();
         try (Admin admin = Admin.create(p)) {
@@ -181,7 +229,14 @@ public final class KafkaIo {
      * exist yet (created on first write) count with the broker's default; asked once, when the job is built.
      */
     public static int maxRecordBytes(String bootstrapServers, List<String> topics) throws Exception {
+        return maxRecordBytes(bootstrapServers, new Properties(), topics);
+    }
+
+    /** As {@link #maxRecordBytes(String, List)} with client properties (security). */
+    public static int maxRecordBytes(String bootstrapServers, Properties client, List<String> topics)
+            throws Exception {
         Properties p = new Properties();
+        p.putAll(client);
         p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         long limit = KafkaOutput.DEFAULT_MAX_RECORD_BYTES;
         try (Admin admin = Admin.create(p)) {

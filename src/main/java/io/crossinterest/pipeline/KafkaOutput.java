@@ -3,6 +3,7 @@ package io.crossinterest.pipeline;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
 import java.io.Serializable;
+import java.util.Properties;
 
 /**
  * How the stream job writes its Kafka topics (profiles, dead letters, scores, control errors, CF recommendations):
@@ -16,7 +17,10 @@ import java.io.Serializable;
  *       of 2017 events with {@link Timestamps#EVENT} would write records the broker deletes at its next retention check.
  *       The event time stays in the payload either way;
  *   <li>{@code maxRecordBytes}: the largest record (key + value + overhead) the job sends; a bigger one is counted,
- *       logged and skipped ({@link KafkaRecords}), never a reason to fail the job.
+ *       logged and skipped ({@link KafkaRecords}), never a reason to fail the job;
+ *   <li>{@code client}: extra Kafka client properties (security: {@code security.protocol}, {@code sasl.*},
+ *       {@code ssl.*}, or any other client setting) every producer gets; the settings a sink needs for its contract are
+ *       applied over them, except that a {@code transaction.timeout.ms} given there is kept.
  * </ul>
  */
 public final class KafkaOutput implements Serializable {
@@ -39,8 +43,13 @@ public final class KafkaOutput implements Serializable {
     public final DeliveryGuarantee delivery;
     public final Timestamps timestamps;
     public final int maxRecordBytes;
+    public final Properties client;
 
     public KafkaOutput(DeliveryGuarantee delivery, Timestamps timestamps, int maxRecordBytes) {
+        this(delivery, timestamps, maxRecordBytes, new Properties());
+    }
+
+    public KafkaOutput(DeliveryGuarantee delivery, Timestamps timestamps, int maxRecordBytes, Properties client) {
         if (delivery == DeliveryGuarantee.NONE) {
             throw new IllegalArgumentException("delivery must be exactly-once or at-least-once");
         }
@@ -50,18 +59,25 @@ public final class KafkaOutput implements Serializable {
         this.delivery = delivery;
         this.timestamps = timestamps;
         this.maxRecordBytes = maxRecordBytes;
+        this.client = new Properties();
+        this.client.putAll(client);
     }
 
     public KafkaOutput withDelivery(DeliveryGuarantee d) {
-        return new KafkaOutput(d, timestamps, maxRecordBytes);
+        return new KafkaOutput(d, timestamps, maxRecordBytes, client);
     }
 
     public KafkaOutput withTimestamps(Timestamps t) {
-        return new KafkaOutput(delivery, t, maxRecordBytes);
+        return new KafkaOutput(delivery, t, maxRecordBytes, client);
     }
 
     public KafkaOutput withMaxRecordBytes(int bytes) {
-        return new KafkaOutput(delivery, timestamps, bytes);
+        return new KafkaOutput(delivery, timestamps, bytes, client);
+    }
+
+    /** These settings with the given extra client properties for every producer. */
+    public KafkaOutput withClient(Properties properties) {
+        return new KafkaOutput(delivery, timestamps, maxRecordBytes, properties);
     }
 
     @Override

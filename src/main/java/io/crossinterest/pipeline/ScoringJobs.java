@@ -24,6 +24,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
+import java.util.Properties;
+
 /**
  * Wiring of the scoring stage ({@link ScoringStage}) into a streaming job: the model control source, the sinks of
  * scores and control errors, and {@link #attach}, which hangs the stage on a profile graph's updates. The stream command
@@ -43,7 +45,14 @@ public final class ScoringJobs {
 
     /** The control topic as text, unbounded. */
     public static KafkaSource<String> controlSource(String bootstrapServers, String topic, String groupId) {
+        return controlSource(bootstrapServers, new Properties(), topic, groupId);
+    }
+
+    /** As {@link #controlSource(String, String, String)} with Kafka client properties ({@link KafkaIo}). */
+    public static KafkaSource<String> controlSource(String bootstrapServers, Properties client, String topic,
+            String groupId) {
         return KafkaSource.<String>builder()
+                .setProperties(client)
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(topic)
                 .setGroupId(groupId)
@@ -57,6 +66,12 @@ public final class ScoringJobs {
             KafkaOutput output) {
         return KafkaIo.sink(bootstrapServers, transactionalIdPrefix, output, new KafkaRecords<>(topic,
                 (UserScores s) -> s.userId, new ScoresJson(), (UserScores s) -> "scores of user " + s.userId, output));
+    }
+
+    /** As {@link #scoresSink(String, String, String)} with Kafka client properties ({@link KafkaIo}). */
+    public static KafkaSink<UserScores> scoresSink(String bootstrapServers, Properties client, String topic,
+            String transactionalIdPrefix) {
+        return scoresSink(bootstrapServers, topic, transactionalIdPrefix, KafkaOutput.DEFAULTS.withClient(client));
     }
 
     /** {@link #scoresSink(String, String, String, KafkaOutput)} with {@link KafkaOutput#DEFAULTS}. */
@@ -75,6 +90,13 @@ public final class ScoringJobs {
     public static KafkaSink<ControlError> controlErrorSink(String bootstrapServers, String topic,
             String transactionalIdPrefix) {
         return controlErrorSink(bootstrapServers, topic, transactionalIdPrefix, KafkaOutput.DEFAULTS);
+    }
+
+    /** As {@link #controlErrorSink(String, String, String)} with Kafka client properties ({@link KafkaIo}). */
+    public static KafkaSink<ControlError> controlErrorSink(String bootstrapServers, Properties client, String topic,
+            String transactionalIdPrefix) {
+        return controlErrorSink(bootstrapServers, topic, transactionalIdPrefix,
+                KafkaOutput.DEFAULTS.withClient(client));
     }
 
     /**

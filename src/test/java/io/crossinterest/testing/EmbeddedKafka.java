@@ -49,29 +49,60 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path dir;
     private final Process process;
     private final String bootstrap;
+    private final String saslBootstrap;
     private final Thread reaper;
 
-    private EmbeddedKafka(Path dir, Process process, String bootstrap) {
+    /** The user the SASL/PLAIN listener of {@link #startWithSaslPlain} knows, and its password. */
+    public static final String SASL_USER = "alice";
+    public static final String SASL_PASSWORD = "alice-secret";
+
+    private EmbeddedKafka(Path dir, Process process, String bootstrap, String saslBootstrap) {
         this.dir = dir;
         this.process = process;
         this.bootstrap = bootstrap;
+        this.saslBootstrap = saslBootstrap;
         this.reaper = new Thread(process::destroyForcibly, "embedded-kafka-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
     }
 
     /** Formats a log folder, starts the broker and returns when it answers clients (bounded wait). */
     public static EmbeddedKafka start() throws Exception {
+        return start(false);
+    }
+
+    /**
+     * As {@link #start()} plus a second client listener that takes only SASL_PLAINTEXT with mechanism PLAIN, user
+     * {@value #SASL_USER} ({@link #saslBootstrapServers()}, {@link #saslClientProperties()}); the PLAINTEXT listener
+     * stays for the test's own admin, producers and readers.
+     */
+    public static EmbeddedKafka startWithSaslPlain() throws Exception {
+        return start(true);
+    }
+
+    private static EmbeddedKafka start(boolean sasl) throws Exception {
         Path dir = Files.createTempDirectory("embedded-kafka");
         int brokerPort = freePort();
         int controllerPort = freePort();
+        int saslPort = sasl ? freePort() : -1;
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
         p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        String saslListener = sasl ? ",SASL_PLAINTEXT://127.0.0.1:" + saslPort : "";
+        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + saslListener + ",CONTROLLER://127.0.0.1:"
+                + controllerPort);
+        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + saslListener);
         p.setProperty("controller.listener.names", "CONTROLLER");
-        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+                + (sasl ? ",SASL_PLAINTEXT:SASL_PLAINTEXT" : ""));
+        if (sasl) {
+            p.setProperty("sasl.enabled.mechanisms", "PLAIN");
+            p.setProperty("listener.name.sasl_plaintext.sasl.enabled.mechanisms", "PLAIN");
+            p.setProperty("listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                    "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" "
+                            + "password=\"admin-secret\" user_admin=\"admin-secret\" user_" + SASL_USER + "=\""
+                            + SASL_PASSWORD + "\";");
+        }
         p.setProperty("inter.broker.listener.name", "PLAINTEXT");
         p.setProperty("log.dirs", dir.resolve("logs").toString());
         p.setProperty("num.partitions", "2");
@@ -96,7 +127,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new IllegalStateException("kafka-storage format failed:\n" + tail(log));
         }
         Process broker = java(classpath, log, "kafka.Kafka", props.toString());
-        EmbeddedKafka k = new EmbeddedKafka(dir, broker, "127.0.0.1:" + brokerPort);
+        EmbeddedKafka k = new EmbeddedKafka(dir, broker, "127.0.0.1:" + brokerPort,
+                sasl ? "127.0.0.1:" + saslPort : null);
         try {
             k.awaitReady();
         } catch (Exception e) {
@@ -108,6 +140,24 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrap;
+    }
+
+    /** The SASL/PLAIN listener of {@link #startWithSaslPlain} (a client without SASL settings cannot use it). */
+    public String saslBootstrapServers() {
+        if (saslBootstrap == null) {
+            throw new IllegalStateException("started without SASL: use startWithSaslPlain()");
+        }
+        return saslBootstrap;
+    }
+
+    /** Client properties for {@link #saslBootstrapServers()}: SASL_PLAINTEXT, PLAIN, user {@value #SASL_USER}. */
+    public static Properties saslClientProperties() {
+        Properties p = new Properties();
+        p.setProperty("security.protocol", "SASL_PLAINTEXT");
+        p.setProperty("sasl.mechanism", "PLAIN");
+        p.setProperty("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                + SASL_USER + "\" password=\"" + SASL_PASSWORD + "\";");
+        return p;
     }
 
     /** Creates topics with the given partition counts (replication 1). */

@@ -5,6 +5,7 @@ import io.crossinterest.ingest.InputFormats;
 import io.crossinterest.ingest.InputPlan;
 import io.crossinterest.ingest.InputSpecException;
 import io.crossinterest.ingest.RawLineFormat;
+import io.crossinterest.ingest.RecordParser;
 import io.crossinterest.pipeline.Environments;
 import io.crossinterest.pipeline.FileOutputs;
 import io.crossinterest.pipeline.ProfileJobs;
@@ -62,6 +63,9 @@ public class BackfillCommand implements Callable<Integer> {
     @Mixin
     ProfileOptions profile;
 
+    @Mixin
+    PseudonymOptions pseudonyms;
+
     @Override
     public Integer call() throws Exception {
         if (parallelism < 1) {
@@ -74,6 +78,7 @@ public class BackfillCommand implements Callable<Integer> {
         } catch (InputSpecException e) {
             throw new UsageError(e.getMessage());
         }
+        RecordParser parser = pseudonyms.wrap(plan.parser());
         if (Files.exists(output) && !Files.isDirectory(output)) {
             throw new UsageError("--output: not a folder: " + output);
         }
@@ -89,8 +94,8 @@ public class BackfillCommand implements Callable<Integer> {
         Files.createDirectories(output);
 
         StreamExecutionEnvironment env = JobEnvironments.create(Environments.batch(parallelism));
-        ProfilePipeline.Outputs graph = ProfileJobs.wire(env, RawLineFormat.fileSource(plan), "files", plan.parser(),
-                config, FileOutputs.profiles(output), FileOutputs.deadLetters(output, new DeadLetterJson()));
+        ProfilePipeline.Outputs graph = ProfileJobs.wire(env, RawLineFormat.fileSource(plan), "files", parser, config,
+                FileOutputs.profiles(output), FileOutputs.deadLetters(output, new DeadLetterJson()));
         if (savepoint != null) {
             // the stream's settings: its idle-user TTL is part of the state's type
             ProfileSavepoints.write(graph.events, profile.config(), savepoint.toAbsolutePath().toUri().toString());

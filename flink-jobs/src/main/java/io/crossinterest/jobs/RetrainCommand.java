@@ -47,6 +47,9 @@ public class RetrainCommand implements Callable<Integer> {
     @Mixin
     CrossDomainOptions data;
 
+    @Mixin
+    KafkaClientOptions kafka;
+
     @Option(names = "--seed", defaultValue = "1",
             description = "seed of the split and the model (default ${DEFAULT-VALUE})")
     long seed;
@@ -83,6 +86,7 @@ public class RetrainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--top-n: must be >= 1, got " + topN);
         }
         ModelSettings settings = data.settings(cl, seed);
+        Properties client = kafka.properties();
         PrintWriter err = cl.getErr();
         EvalDatasets.Loaded loaded = data.load(fmt);
         err.println("retrain: read " + loaded.summary());
@@ -93,6 +97,7 @@ public class RetrainCommand implements Callable<Integer> {
 
         ModelAnnouncement announcement = new ModelAnnouncement(modelVersion, bundle.toString());
         Properties p = new Properties();
+        p.putAll(client);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

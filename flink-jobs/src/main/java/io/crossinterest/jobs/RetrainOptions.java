@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 
 /**
  * The CF retraining options of {@code stream} (a picocli mixin): with {@code --retrain-every} and/or

@@ -8,6 +8,7 @@ import io.crossinterest.serving.ScoringConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import picocli.CommandLine.Option;
@@ -79,8 +80,8 @@ public class ScoringOptions {
         return model == null ? c : c.withInitialModel(model.toAbsolutePath().toString(), modelVersion);
     }
 
-    KafkaSource<String> control(String bootstrapServers, String groupId) {
-        return ScoringJobs.controlSource(bootstrapServers, controlTopic, groupId + "-model-control");
+    KafkaSource<String> control(String bootstrapServers, Properties client, String groupId) {
+        return ScoringJobs.controlSource(bootstrapServers, client, controlTopic, groupId + "-model-control");
     }
 
     KafkaSink<UserScores> recommendations(String bootstrapServers, KafkaOutput output) {

@@ -38,6 +38,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.Properties;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -146,6 +147,10 @@ public class StreamCommand implements Callable<Integer> {
 
     @Mixin
     UiOptions ui;
+    KafkaClientOptions kafka;
+
+    @Mixin
+    PseudonymOptions pseudonyms;
 
     /**
      * Whether this run was submitted detached ({@code flink run -d}): Flink's client then sets
@@ -186,6 +191,7 @@ public class StreamCommand implements Callable<Integer> {
         scoring.validate();
         retraining.validate();
         ui.validate();
+        Properties client = kafka.properties();
         Duration interval = ProfileOptions.duration("--checkpoint-interval", checkpointInterval, false);
         ProfileConfig profileConfig = profile.config().withIdleTimeout(idle).withMaxEmitDelay(emitDelay);
         InputPlan plan = null;
@@ -216,10 +222,10 @@ public class StreamCommand implements Callable<Integer> {
         if (scoring.enabled()) {
             outputTopics.addAll(scoring.outputTopics());
         }
-        KafkaOutput output = new KafkaOutput(guarantee, stamps, kafka(() -> KafkaIo.maxRecordBytes(bootstrapServers,
-                outputTopics)));
+        KafkaOutput output = new KafkaOutput(guarantee, stamps,
+                askBrokers(() -> KafkaIo.maxRecordBytes(bootstrapServers, client, outputTopics)), client);
         RecordParser json = InputFormats.parser(InputFormats.JSONL, ParseLimits.DEFAULTS);
-        KafkaSource<RawRecord> live = KafkaIo.source(bootstrapServers, inputTopic, groupId,
+        KafkaSource<RawRecord> live = KafkaIo.source(bootstrapServers, client, inputTopic, groupId,
                 new RawRecordKafkaDeserializer(), fromEarliest);
         Source<RawRecord, ?, ?> source = live;
         RecordParser parser = json;
@@ -227,6 +233,7 @@ public class StreamCommand implements Callable<Integer> {
             source = ProfileJobs.history(RawLineFormat.fileSource(plan), live);
             parser = new SourceDispatchParser(inputTopic, plan.parser(), json);
         }
+        parser = pseudonyms.wrap(parser);
         Configuration conf = Environments.streaming(parallelism, checkpointDir.toAbsolutePath(), interval);
         Environments.withLocalManagedMemory(conf, MemorySize.parse("1g"));
         if (snapshot != null) {
@@ -241,7 +248,7 @@ public class StreamCommand implements Callable<Integer> {
         ProfilePipeline.Outputs graph = ProfileJobs.wire(env, source, "raw records", parser, profileConfig,
                 profiles, dead);
         if (scoring.enabled()) {
-            ScoringJobs.attach(graph.profiles, scoring.control(bootstrapServers, groupId), scoring.config(),
+            ScoringJobs.attach(graph.profiles, scoring.control(bootstrapServers, client, groupId), scoring.config(),
                     scoring.recommendations(bootstrapServers, output), scoring.controlErrors(bootstrapServers, output));
         }
         if (retraining.enabled()) {
@@ -316,7 +323,8 @@ public class StreamCommand implements Callable<Integer> {
      * from the committed offsets with empty state silently restarts every profile from zero.
      */
     private String emptyStateStart() {
-        Map<Integer, Long> committed = kafka(() -> KafkaIo.committedOffsets(bootstrapServers, groupId, inputTopic));
+        Map<Integer, Long> committed = askBrokers(() -> KafkaIo.committedOffsets(bootstrapServers, kafka.properties(),
+                groupId, inputTopic));
         String none = restore.equals("none") ? "--restore none" : "no checkpoint or savepoint in " + checkpointDir;
         if (committed.isEmpty()) {
             return "empty state (" + none + "); group " + groupId + " has no committed offsets on " + inputTopic
@@ -333,7 +341,7 @@ public class StreamCommand implements Callable<Integer> {
     }
 
     /** An admin request to the brokers; no answer is a one-line error naming {@code --bootstrap-servers}. */
-    private <T> T kafka(Callable<T> request) {
+    private <T> T askBrokers(Callable<T> request) {
         try {
             return request.call();
         } catch (Exception e) {

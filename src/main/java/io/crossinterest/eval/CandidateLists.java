@@ -88,14 +88,9 @@ public final class CandidateLists {
         double[] scores = new double[split.numTargetItems()];
         boolean[] seen = new boolean[split.numTargetItems()];
         boolean[] positive = new boolean[split.numTargetItems()];
-        double mrr = 0;
-        double ndcg10 = 0;
-        double hr1 = 0;
-        double hr5 = 0;
-        double hr10 = 0;
+        RankingMetrics.PositiveRanks ranks = new RankingMetrics.PositiveRanks();
         int numLists = 0;
         int withoutPositive = 0;
-        int numPos = 0;
         for (int u : split.testColdUsers) {
             List<String[]> userLists = lists.get(split.users.id(u));
             if (userLists == null) {
@@ -134,15 +129,9 @@ public final class CandidateLists {
                     if (!positive[i]) {
                         continue;
                     }
-                    int rank = RankingMetrics.rankAmong(scores[i], RankingMetrics.tieKey(salt, i), ns, nk);
-                    mrr += RankingMetrics.mrr(rank);
-                    ndcg10 += RankingMetrics.ndcgOfRank(rank, 10);
-                    hr1 += RankingMetrics.hitOfRank(rank, 1);
-                    hr5 += RankingMetrics.hitOfRank(rank, 5);
-                    hr10 += RankingMetrics.hitOfRank(rank, 10);
+                    ranks.add(RankingMetrics.rankAmong(scores[i], RankingMetrics.tieKey(salt, i), ns, nk));
                     posInList++;
                 }
-                numPos += posInList;
                 withoutPositive += posInList == 0 ? 1 : 0;
             }
             split.markSeen(u, seen, false, true);
@@ -150,15 +139,15 @@ public final class CandidateLists {
                 positive[split.targetTest.col(k)] = false;
             }
         }
-        if (numPos == 0) {
+        if (ranks.count() == 0) {
             throw new InputSpecException("--candidates: " + file + ": no list contains a held-out test item of a test"
                     + " user (" + numLists + " lists of test users read)");
         }
-        out.put(C_MRR, mrr / numPos);
-        out.put(C_NDCG_10, ndcg10 / numPos);
-        out.put(C_HR_1, hr1 / numPos);
-        out.put(C_HR_5, hr5 / numPos);
-        out.put(C_HR_10, hr10 / numPos);
-        return new Coverage(numLists, withoutPositive, numPos);
+        out.put(C_MRR, ranks.mrr());
+        out.put(C_NDCG_10, ranks.ndcg10());
+        out.put(C_HR_1, ranks.hr1());
+        out.put(C_HR_5, ranks.hr5());
+        out.put(C_HR_10, ranks.hr10());
+        return new Coverage(numLists, withoutPositive, ranks.count());
     }
 }

@@ -230,8 +230,7 @@ public final class ColdStartEvaluator {
         int numNeg = Math.min(SAMPLED_NEGATIVES, numCandidates);
         double[] negScores = new double[numNeg];
         double[] negKeys = new double[numNeg];
-        double mrr = 0, n5 = 0, n10 = 0, h1 = 0, h5 = 0, h10 = 0;
-        int numPos = 0;
+        RankingMetrics.PositiveRanks ranks = new RankingMetrics.PositiveRanks();
         for (int k = truth.rowStart(u); k < truth.rowEnd(u); k++) {
             int pos = truth.col(k);
             if (!relevant[pos]) {
@@ -243,21 +242,14 @@ public final class ColdStartEvaluator {
                 negScores[j] = scores[negs[j]];
                 negKeys[j] = RankingMetrics.tieKey(salt, negs[j]);
             }
-            int rank = RankingMetrics.rankAmong(scores[pos], RankingMetrics.tieKey(salt, pos), negScores, negKeys);
-            mrr += RankingMetrics.mrr(rank);
-            n5 += RankingMetrics.ndcgOfRank(rank, 5);
-            n10 += RankingMetrics.ndcgOfRank(rank, 10);
-            h1 += RankingMetrics.hitOfRank(rank, 1);
-            h5 += RankingMetrics.hitOfRank(rank, 5);
-            h10 += RankingMetrics.hitOfRank(rank, 10);
-            numPos++;
+            ranks.add(RankingMetrics.rankAmong(scores[pos], RankingMetrics.tieKey(salt, pos), negScores, negKeys));
         }
-        add(sums, counts, S_MRR, mrr / numPos);
-        add(sums, counts, S_NDCG_5, n5 / numPos);
-        add(sums, counts, S_NDCG_10, n10 / numPos);
-        add(sums, counts, S_HR_1, h1 / numPos);
-        add(sums, counts, S_HR_5, h5 / numPos);
-        add(sums, counts, S_HR_10, h10 / numPos);
+        add(sums, counts, S_MRR, ranks.mrr());
+        add(sums, counts, S_NDCG_5, ranks.ndcg5());
+        add(sums, counts, S_NDCG_10, ranks.ndcg10());
+        add(sums, counts, S_HR_1, ranks.hr1());
+        add(sums, counts, S_HR_5, ranks.hr5());
+        add(sums, counts, S_HR_10, ranks.hr10());
     }
 
     /** {@code n} distinct items, uniformly among those neither seen nor relevant. */

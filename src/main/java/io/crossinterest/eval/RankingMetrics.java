@@ -157,4 +157,56 @@ public final class RankingMetrics {
         }
         return pairs == 0 ? Double.NaN : sum / pairs;
     }
+
+    /**
+     * Means over ranked positives of the one-positive metrics: MRR = 1/r, NDCG@k = [r ≤ k]/log2(r + 1), HR@k = [r ≤ k]
+     * for k in {1, 5, 10} (the sampled protocol and given candidate lists).
+     */
+    public static final class PositiveRanks {
+        private double mrr;
+        private double ndcg5;
+        private double ndcg10;
+        private double hr1;
+        private double hr5;
+        private double hr10;
+        private int count;
+
+        public void add(int rank) {
+            mrr += RankingMetrics.mrr(rank);
+            ndcg5 += ndcgOfRank(rank, 5);
+            ndcg10 += ndcgOfRank(rank, 10);
+            hr1 += hitOfRank(rank, 1);
+            hr5 += hitOfRank(rank, 5);
+            hr10 += hitOfRank(rank, 10);
+            count++;
+        }
+
+        public int count() {
+            return count;
+        }
+
+        public double mrr() {
+            return mrr / count;
+        }
+
+        public double ndcg5() {
+            return ndcg5 / count;
+        }
+
+        public double ndcg10() {
+            return ndcg10 / count;
+        }
+
+        public double hr1() {
+            return hr1 / count;
+        }
+
+        public double hr5() {
+            return hr5 / count;
+        }
+
+        public double hr10() {
+            return hr10 / count;
+        }
+    }
 }

@@ -73,6 +73,8 @@ public final class EvaluationReport {
             one.put("rows", t.rows());
             one.put("users", t.users());
             one.put("twin_pairs", r.twinPairs.get(s));
+            one.put("test_rows", r.testRows.get(s));
+            one.put("test_users", r.testUsers.get(s));
         }
         twins.put("rows", total.rows());
         twins.put("users", total.users());

@@ -25,6 +25,9 @@ public final class EvaluationResult {
     public final List<ColdStartEvaluator.TwinsRemoved> twinsRemoved = new ArrayList<>();
     /** Per seed: the twin pairs found on the training rows and treated as seen (0 when twins are kept). */
     public final List<Integer> twinPairs = new ArrayList<>();
+    /** Per seed: the hidden test rows and the test cold users before anything is removed. */
+    public final List<Long> testRows = new ArrayList<>();
+    public final List<Integer> testUsers = new ArrayList<>();
     /** How the protocol treated twins: "keep", or "remove" with the rule that found them. */
     public String twinsProtocol = "remove";
     /** Per seed, with --candidates: the candidate lists read, lists without a positive, ranked positives. */

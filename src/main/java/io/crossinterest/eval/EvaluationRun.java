@@ -59,6 +59,8 @@ public final class EvaluationRun {
         ColdStartEvaluator.TwinsRemoved twins = ColdStartEvaluator.twinsRemoved(split);
         result.twinsRemoved.add(twins);
         result.twinPairs.add(split.twins.numPairs());
+        result.testRows.add((long) split.targetTest.nnz());
+        result.testUsers.add(split.testColdUsers.length);
         String summary = String.format(Locale.ROOT,
                 "seed %d: %d users, %d source items, %d target items, %d warm users, %d validation and %d test cold"
                         + " users, %d target test rows, %d twin pairs: %d test rows of %d users removed as twins"

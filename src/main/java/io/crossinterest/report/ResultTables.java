@@ -20,6 +20,8 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>{@code quality}: one row per {@code results/quality/NAME/metrics.json} (written by {@code bin/quality-results});
  *   <li>{@code quality-provenance}: for each of those files, the commit, seeds, start and load average;
+ *   <li>{@code twin-counts}: {@code results/twin-counts/NAME/metrics.json} (popularity alone, twins removed): the twins
+ *       each pair has;
  *   <li>{@code twins}: {@code results/twins-kept/NAME/metrics.json} (the same evaluation with {@code --twins keep})
  *       next to the twin-free figures of the same models;
  *   <li>{@code als}: {@code bench/results/als-bench-*.json};
@@ -66,6 +68,7 @@ public final class ResultTables {
         t.put("quality", qualityTable(quality));
         t.put("quality-provenance", provenanceTable(quality));
         t.put("twins", twinsTable(quality));
+        t.put("twin-counts", twinCountsTable());
         t.put("als", alsTable());
         t.put("stream", streamTable());
         t.put("encoder", encoderTable());
@@ -280,6 +283,54 @@ public final class ResultTables {
                 .append(" | ").append(run.path("started").asText("–")).append(" | ")
                 .append(run.has("load_average_at_start") ? f2(run.path("load_average_at_start").asDouble()) : "–")
                 .append(" | ").append(run.path("cores").asText("–")).append(" |\n");
+    }
+
+    /** Per data set: twin pairs found (mean over seeds), hidden test rows and test users the protocol removed. */
+    String twinCountsTable() {
+        Path dir = root.resolve("results/twin-counts");
+        StringBuilder sb = new StringBuilder("| data | seeds | twin pairs in the training rows (mean per seed) |"
+                + " hidden test rows removed | test users with a row removed |\n|---|---|---|---|---|\n");
+        List<String> order = scriptOrder();
+        List<Path> dirs = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.list(dir)) {
+                s.filter(p -> Files.isRegularFile(p.resolve("metrics.json"))).forEach(dirs::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        dirs.sort((a, b) -> Integer.compare(rank(order, a), rank(order, b)));
+        for (Path d : dirs) {
+            JsonNode j = read(d.resolve("metrics.json"));
+            long pairs = 0;
+            long rows = 0;
+            long users = 0;
+            long allRows = 0;
+            long allUsers = 0;
+            int n = 0;
+            for (JsonNode seed : j.path("twins_removed").path("by_seed")) {
+                pairs += seed.path("twin_pairs").asLong();
+                rows += seed.path("rows").asLong();
+                users += seed.path("users").asLong();
+                allRows += seed.path("test_rows").asLong();
+                allUsers += seed.path("test_users").asLong();
+                n++;
+            }
+            sb.append("| ").append(d.getFileName()).append(" | ").append(seeds(j)).append(" | ")
+                    .append(n == 0 ? "–" : String.format(Locale.ROOT, "%,d", pairs / n)).append(" | ")
+                    .append(share(rows, allRows)).append(" | ").append(share(users, allUsers)).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    private static int rank(List<String> order, Path dir) {
+        int i = order.indexOf(dir.getFileName().toString());
+        return i < 0 ? Integer.MAX_VALUE : i;
+    }
+
+    private static String share(long part, long all) {
+        return all == 0 ? String.format(Locale.ROOT, "%,d", part)
+                : String.format(Locale.ROOT, "%,d of %,d (%.1f %%)", part, all, 100.0 * part / all);
     }
 
     /** NDCG@10 with twins kept (results/twins-kept/NAME) next to twins removed (results/quality/NAME), per model. */

@@ -50,14 +50,16 @@ public final class JointModelProvider implements ColdStartModelProvider {
     }
 
     /**
-     * The model of {@link #create(ModelSettings)} with a bound on the encoder's pre-training epochs and, with
-     * {@code collectiveSpaces} false, the separate CF spaces alone (no collective family trained next to them: half
-     * the pre-training and training). For runs that trade quality for time, such as {@code demo}'s default; the
-     * defaults of {@code train} and {@code evaluate} are {@link #create(ModelSettings)}'s.
+     * The model of {@link #create(ModelSettings)} with the encoder's pre-training epochs and window L (the last L
+     * source tokens; the Conv1D's cost grows with L) given and, with {@code collectiveSpaces} false, the separate CF
+     * spaces alone (no collective family trained next to them: half the pre-training and training). For runs that
+     * trade quality for time, such as {@code demo}'s default; the defaults of {@code train} and {@code evaluate} are
+     * {@link #create(ModelSettings)}'s.
      */
-    public static JointModel create(ModelSettings s, int pretrainEpochs, boolean collectiveSpaces) {
+    public static JointModel create(ModelSettings s, int pretrainEpochs, int seqLen, boolean collectiveSpaces) {
         io.crossinterest.encoder.EncoderConfig e = JointConfig.defaults().encoder;
-        return create(s, e.withTraining(e.learningRate, e.batchSize, pretrainEpochs), collectiveSpaces);
+        return create(s, e.withTraining(e.learningRate, e.batchSize, pretrainEpochs).withSeqLen(seqLen),
+                collectiveSpaces);
     }
 
     private static JointModel create(ModelSettings s, io.crossinterest.encoder.EncoderConfig encoder,

@@ -46,6 +46,24 @@ public final class JointModelProvider implements ColdStartModelProvider {
     }
 
     static JointModel create(ModelSettings s, io.crossinterest.encoder.EncoderConfig encoder) {
+        return create(s, encoder, true);
+    }
+
+    /**
+     * The model of {@link #create(ModelSettings)} with the encoder's pre-training epochs and window L (the last L
+     * source tokens; the Conv1D's cost grows with L) given and, with {@code collectiveSpaces} false, the separate CF
+     * spaces alone (no collective family trained next to them: half the pre-training and training). For runs that
+     * trade quality for time, such as {@code demo}'s default; the defaults of {@code train} and {@code evaluate} are
+     * {@link #create(ModelSettings)}'s.
+     */
+    public static JointModel create(ModelSettings s, int pretrainEpochs, int seqLen, boolean collectiveSpaces) {
+        io.crossinterest.encoder.EncoderConfig e = JointConfig.defaults().encoder;
+        return create(s, e.withTraining(e.learningRate, e.batchSize, pretrainEpochs).withSeqLen(seqLen),
+                collectiveSpaces);
+    }
+
+    private static JointModel create(ModelSettings s, io.crossinterest.encoder.EncoderConfig encoder,
+            boolean collectiveSpaces) {
         JointConfig d = JointConfig.defaults().withEncoder(encoder).withSeed(s.seed);
         JointConfig c = d.withTraining(d.learningRate, d.batchSize, s.maxEpochs, d.patience).withSourceFolding(true)
                 .withNeighbourTeacher(TEACHER_WEIGHT, TEACHER_NEIGHBOURS);
@@ -57,8 +75,11 @@ public final class JointModelProvider implements ColdStartModelProvider {
             collective.add(CfSpace.collective(als, w));
         }
         CfSpace separate = CfSpace.separate(als);
-        return new JointModel(c, separate.target()).withCfSpaces(java.util.List.of(java.util.List.of(separate),
-                collective), als).withBridgeInit(BRIDGE_RIDGE).withWidePath(WIDE_NEIGHBOURS);
+        java.util.List<java.util.List<CfSpace>> families = collectiveSpaces
+                ? java.util.List.of(java.util.List.of(separate), collective)
+                : java.util.List.of(java.util.List.of(separate));
+        return new JointModel(c, separate.target()).withCfSpaces(families, als).withBridgeInit(BRIDGE_RIDGE)
+                .withWidePath(WIDE_NEIGHBOURS);
     }
 
     /**

@@ -102,7 +102,12 @@ public class TrainCommand implements Callable<Integer> {
         if (!(m instanceof JointModel)) {
             throw new IllegalStateException("the model registered as 'joint' is " + m.getClass().getName());
         }
-        JointModel joint = (JointModel) m;
+        return trainJoint((JointModel) m, split, settings, version, bundleDir, coldUsersFile, topN, err, who);
+    }
+
+    /** As above with a joint model created by the caller (not yet fitted), e.g. the demo's with a smaller budget. */
+    static JointModel trainJoint(JointModel joint, CrossDomainSplit split, ModelSettings settings, String version,
+            Path bundleDir, Path coldUsersFile, int topN, PrintWriter err, String who) throws IOException {
         long t0 = System.nanoTime();
         joint.fit(split.withoutTest());
         progress(err, who, String.format(Locale.ROOT, "fitted in %.1f s (best epoch %d of %d)",

@@ -20,8 +20,8 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>{@code quality}: one row per {@code results/quality/NAME/metrics.json} (written by {@code bin/quality-results});
  *   <li>{@code quality-provenance}: for each of those files, the commit, seeds, start and load average;
- *   <li>{@code twin-counts}: {@code results/twin-counts/NAME/metrics.json} (popularity alone, twins removed): the twins
- *       each pair has;
+ *   <li>{@code twin-counts}: {@code results/twin-counts/NAME/metrics.json} (popularity, source-knn and source-items,
+ *       twins removed): the twins each pair has;
  *   <li>{@code twins}: {@code results/twins-kept/NAME/metrics.json} (the same evaluation with {@code --twins keep})
  *       next to the twin-free figures of the same models;
  *   <li>{@code als}: {@code bench/results/als-bench-*.json};
@@ -333,21 +333,38 @@ public final class ResultTables {
                 : String.format(Locale.ROOT, "%,d of %,d (%.1f %%)", part, all, 100.0 * part / all);
     }
 
-    /** NDCG@10 with twins kept (results/twins-kept/NAME) next to twins removed (results/quality/NAME), per model. */
+    /**
+     * NDCG@10 with twins kept (results/twins-kept/NAME) next to twins removed: from results/quality/NAME where that run
+     * has the model, else from results/twin-counts/NAME (the same cheap models), else "–".
+     */
     String twinsTable(List<Quality> removed) {
         Path dir = root.resolve("results/twins-kept");
         StringBuilder sb = new StringBuilder("| data | model | seeds | NDCG@10, twins kept | NDCG@10, twins removed |"
                 + " commit |\n|---|---|---|---|---|---|\n");
-        for (Quality q : removed) {
-            Path f = dir.resolve(q.name()).resolve("metrics.json");
-            if (!Files.isRegularFile(f)) {
-                continue;
-            }
-            Quality kept = new Quality(q.name(), read(f), List.of(f));
+        if (!Files.isDirectory(dir)) {
+            return sb.toString();
+        }
+        List<String> order = scriptOrder();
+        List<Path> dirs = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            s.filter(p -> Files.isRegularFile(p.resolve("metrics.json"))).forEach(dirs::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        dirs.sort((a, b) -> Integer.compare(rank(order, a), rank(order, b)));
+        for (Path d : dirs) {
+            String name = d.getFileName().toString();
+            Quality kept = new Quality(name, read(d.resolve("metrics.json")), List.of(d.resolve("metrics.json")));
+            Quality full = removed.stream().filter(q -> q.name().equals(name)).findFirst().orElse(null);
+            Path countsFile = root.resolve("results/twin-counts").resolve(name).resolve("metrics.json");
+            Quality counts = Files.isRegularFile(countsFile) ? new Quality(name, read(countsFile), List.of(countsFile))
+                    : null;
             kept.json().path("models").fieldNames().forEachRemaining(m -> {
                 JsonNode k = kept.model(m);
-                JsonNode r = q.model(m);
-                sb.append("| ").append(q.name()).append(" | ").append(m).append(" | ").append(seeds(kept.json()))
+                JsonNode r = full != null && !full.model(m).isMissingNode() ? full.model(m)
+                        : counts != null ? counts.model(m) : com.fasterxml.jackson.databind.node.MissingNode
+                                .getInstance();
+                sb.append("| ").append(name).append(" | ").append(m).append(" | ").append(seeds(kept.json()))
                         .append(" | ").append(f4(k.path("mean").asDouble())).append(" ± ")
                         .append(f4(k.path("std").asDouble())).append(" | ")
                         .append(r.isMissingNode() ? "–" : f4(r.path("mean").asDouble()) + " ± "

@@ -147,6 +147,8 @@ public class StreamCommand implements Callable<Integer> {
 
     @Mixin
     UiOptions ui;
+
+    @Mixin
     KafkaClientOptions kafka;
 
     @Mixin

@@ -136,7 +136,7 @@ class LivePageTest {
         JsonNode s = awaitStatus(x -> x.path("deadLetters").path("byReason").path("bad_json").asLong() >= 1
                 && x.path("checkpoints").path("lastId").asLong() >= 1
                 && x.path("model").path("swappedAt").asLong() > 0
-                && x.path("latency").path("endToEnd").has("p99"), "dead letters, checkpoint, model, latency");
+                && x.path("latency").path("endToEnd").path("p99").isNumber(), "dead letters, checkpoint, model, latency");
         assertEquals(1, s.path("model").path("version").asLong(), s.toString());
         assertTrue(s.path("deadLetters").path("total").asLong() >= 1, s.toString());
         assertTrue(s.path("checkpoints").path("completed").asLong() >= 1, s.toString());

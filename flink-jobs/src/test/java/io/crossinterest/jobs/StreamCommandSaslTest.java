@@ -122,7 +122,8 @@ class StreamCommandSaslTest {
                 Set<String> scored = new TreeSet<>();
                 for (String r : recs) {
                     JsonNode n = mapper.readTree(r);
-                    assertEquals("planted-1", n.get("modelVersion").asText(), r);
+                    assertEquals("planted-1", n.get("modelLabel").asText(), r);
+                    assertEquals(1, n.get("modelVersion").asLong(), r);
                     scored.add(n.get("user").asText());
                 }
                 assertEquals(users, scored, "the recommendation sink wrote through SASL");

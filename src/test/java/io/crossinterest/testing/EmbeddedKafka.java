@@ -166,6 +166,23 @@ public final class EmbeddedKafka implements AutoCloseable {
             List<NewTopic> topics = partitions.entrySet().stream()
                     .map(e -> new NewTopic(e.getKey(), e.getValue(), (short) 1)).collect(Collectors.toList());
             admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+            // created is not yet writable: a loaded broker elects the new partitions' leaders later, and a producer
+            // that writes before then gets NOT_LEADER_OR_FOLLOWER (and may then drop whole batches: see
+            // KafkaProfileJobTest#produce); so wait until every partition has a leader
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (true) {
+                boolean ready = admin.describeTopics(partitions.keySet()).allTopicNames().get(60, TimeUnit.SECONDS)
+                        .values().stream().allMatch(d -> d.partitions().size() == partitions.get(d.name())
+                                && d.partitions().stream().allMatch(pi -> pi.leader() != null
+                                        && pi.leader().id() >= 0));
+                if (ready) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no leader for every partition of " + partitions.keySet());
+                }
+                Thread.sleep(100);
+            }
         }
     }
 
@@ -175,15 +192,27 @@ public final class EmbeddedKafka implements AutoCloseable {
      * For a job that has finished: its transactions are committed, so the end offsets say when everything is read,
      * whatever the machine's load (a pause between polls is not the end of the data). The bound only ends a read that
      * fails anyway.
+     *
+     * <p>The last stable offset is not enough by itself: a producer's {@code commitTransaction} returns once the
+     * coordinator has logged the commit, and the coordinator writes the commit markers into the data partitions
+     * afterwards, asynchronously. Until a partition has its marker the transaction is still open there and the LSO
+     * stands at its first record, so a read right after the job ended (a loaded broker writes the markers late) would
+     * stop before the job's last transaction, whose records are the final updates. So the read also waits until no
+     * transaction is open on any partition: LSO = high watermark (read_uncommitted end offset).
      */
     public List<String> readCommitted(String topic, int minimum) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Properties u = new Properties();
+        u.putAll(p);
+        u.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         List<String> values = new ArrayList<>();
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(),
-                new StringDeserializer())) {
+                new StringDeserializer());
+                KafkaConsumer<String, String> hw = new KafkaConsumer<>(u, new StringDeserializer(),
+                        new StringDeserializer())) {
             List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(60)).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
             c.assign(parts);
@@ -191,7 +220,10 @@ public final class EmbeddedKafka implements AutoCloseable {
             long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
             while (System.nanoTime() < deadline) {
                 Map<TopicPartition, Long> end = c.endOffsets(parts, Duration.ofSeconds(60)); // read_committed: LSO
-                if (values.size() >= minimum && parts.stream().allMatch(tp -> c.position(tp) >= end.get(tp))) {
+                Map<TopicPartition, Long> high = hw.endOffsets(parts, Duration.ofSeconds(60)); // high watermark
+                // high read after the LSO: equal means no transaction was open on the partition when the LSO was read
+                if (values.size() >= minimum && parts.stream().allMatch(
+                        tp -> end.get(tp).equals(high.get(tp)) && c.position(tp) >= end.get(tp))) {
                     break;
                 }
                 for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {

@@ -298,17 +298,7 @@ public final class ResultTables {
         Path dir = root.resolve("results/twin-counts");
         StringBuilder sb = new StringBuilder("| data | seeds | twin pairs in the training rows (mean per seed) |"
                 + " hidden test rows removed | test users with a row removed |\n|---|---|---|---|---|\n");
-        List<String> order = scriptOrder();
-        List<Path> dirs = new ArrayList<>();
-        if (Files.isDirectory(dir)) {
-            try (Stream<Path> s = Files.list(dir)) {
-                s.filter(p -> Files.isRegularFile(p.resolve("metrics.json"))).forEach(dirs::add);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        dirs.sort((a, b) -> Integer.compare(rank(order, a), rank(order, b)));
-        for (Path d : dirs) {
+        for (Path d : resultDirs(dir)) {
             JsonNode j = read(d.resolve("metrics.json"));
             long pairs = 0;
             long rows = 0;
@@ -331,6 +321,21 @@ public final class ResultTables {
         return sb.toString();
     }
 
+    /** The folders of {@code dir} that hold a metrics.json, in the order of bin/quality-results. */
+    private List<Path> resultDirs(Path dir) {
+        List<Path> dirs = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.list(dir)) {
+                s.filter(p -> Files.isRegularFile(p.resolve("metrics.json"))).forEach(dirs::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        List<String> order = scriptOrder();
+        dirs.sort((a, b) -> Integer.compare(rank(order, a), rank(order, b)));
+        return dirs;
+    }
+
     private static int rank(List<String> order, Path dir) {
         int i = order.indexOf(dir.getFileName().toString());
         return i < 0 ? Integer.MAX_VALUE : i;
@@ -349,18 +354,7 @@ public final class ResultTables {
         Path dir = root.resolve("results/twins-kept");
         StringBuilder sb = new StringBuilder("| data | model | seeds | NDCG@10, twins kept | NDCG@10, twins removed |"
                 + " commit |\n|---|---|---|---|---|---|\n");
-        if (!Files.isDirectory(dir)) {
-            return sb.toString();
-        }
-        List<String> order = scriptOrder();
-        List<Path> dirs = new ArrayList<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            s.filter(p -> Files.isRegularFile(p.resolve("metrics.json"))).forEach(dirs::add);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        dirs.sort((a, b) -> Integer.compare(rank(order, a), rank(order, b)));
-        for (Path d : dirs) {
+        for (Path d : resultDirs(dir)) {
             String name = d.getFileName().toString();
             Quality kept = new Quality(name, read(d.resolve("metrics.json")), List.of(d.resolve("metrics.json")));
             Quality full = removed.stream().filter(q -> q.name().equals(name)).findFirst().orElse(null);

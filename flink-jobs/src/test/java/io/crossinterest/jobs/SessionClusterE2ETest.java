@@ -384,7 +384,10 @@ class SessionClusterE2ETest {
             cats.add(x.getKey());
             interest.add(x.getValue().asDouble());
         });
-        return new UserScores(n.get("user").asText(), n.get("modelVersion").asText(), items.toArray(String[]::new),
+        // the bundle's label (planted-1, planted-2); modelVersion is the announced number, 1 and 2 with them
+        String label = n.get("modelLabel").asText();
+        assertEquals(label.equals("planted-1") ? 1 : 2, n.get("modelVersion").asLong(), text);
+        return new UserScores(n.get("user").asText(), label, items.toArray(String[]::new),
                 scores.stream().mapToDouble(Double::doubleValue).toArray(), cats.toArray(String[]::new),
                 interest.stream().mapToDouble(Double::doubleValue).toArray());
     }

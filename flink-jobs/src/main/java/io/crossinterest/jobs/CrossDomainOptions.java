@@ -145,9 +145,10 @@ public class CrossDomainOptions {
     /** The cold-start split of {@code data} for {@code seed} (the given one for the split layout). */
     CrossDomainSplit split(EvalDatasets.Loaded data, long seed) {
         try {
-            CrossDomainSplit split = data.split(beta, validFraction, seed);
+            CrossDomainSplit split = data.split(beta, validFraction, seed); // twins by the default rule
+            TwinListings.Rule rule = twinRule();
             return twins == Twins.keep ? split.withTwins(TwinListings.none())
-                    : split.withTwins(twinRule());
+                    : rule.equals(TwinListings.Rule.DEFAULT) ? split : split.withTwins(rule);
         } catch (IllegalArgumentException e) {
             throw new UsageError(data.dataset + ": " + e.getMessage());
         }

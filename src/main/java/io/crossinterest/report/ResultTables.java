@@ -2,6 +2,10 @@ package io.crossinterest.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crossinterest.eval.EvaluationResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -175,9 +179,9 @@ public final class ResultTables {
 
     /** Several runs of one data set (one seed each, or more) as one result. */
     static JsonNode combine(List<JsonNode> runs) {
-        com.fasterxml.jackson.databind.node.ObjectNode out = JSON.createObjectNode();
+        ObjectNode out = JSON.createObjectNode();
         out.set("dataset", runs.get(0).path("dataset"));
-        com.fasterxml.jackson.databind.node.ArrayNode seeds = out.putArray("seeds");
+        ArrayNode seeds = out.putArray("seeds");
         long rows = 0;
         long users = 0;
         for (JsonNode r : runs) {
@@ -186,17 +190,17 @@ public final class ResultTables {
             users += r.path("twins_removed").path("users").asLong();
         }
         out.putObject("twins_removed").put("rows", rows).put("users", users);
-        com.fasterxml.jackson.databind.node.ObjectNode models = out.putObject("models");
+        ObjectNode models = out.putObject("models");
         runs.get(0).path("models").fieldNames().forEachRemaining(m -> {
             if (runs.stream().allMatch(r -> r.path("models").has(m))) {
-                com.fasterxml.jackson.databind.node.ObjectNode mm = models.putObject(m);
+                ObjectNode mm = models.putObject(m);
                 runs.get(0).path("models").path(m).fieldNames().forEachRemaining(metric -> {
                     List<Double> xs = new ArrayList<>();
                     runs.forEach(r -> r.path("models").path(m).path(metric).path("values")
                             .forEach(v -> xs.add(v.asDouble())));
-                    com.fasterxml.jackson.databind.node.ObjectNode v = mm.putObject(metric);
-                    v.put("mean", io.crossinterest.eval.EvaluationResult.mean(xs));
-                    v.put("std", io.crossinterest.eval.EvaluationResult.std(xs));
+                    ObjectNode v = mm.putObject(metric);
+                    v.put("mean", EvaluationResult.mean(xs));
+                    v.put("std", EvaluationResult.std(xs));
                     xs.forEach(v.putArray("values")::add);
                 });
             }
@@ -364,8 +368,7 @@ public final class ResultTables {
             kept.json().path("models").fieldNames().forEachRemaining(m -> {
                 JsonNode k = kept.model(m);
                 JsonNode r = full != null && !full.model(m).isMissingNode() ? full.model(m)
-                        : counts != null ? counts.model(m) : com.fasterxml.jackson.databind.node.MissingNode
-                                .getInstance();
+                        : counts != null ? counts.model(m) : MissingNode.getInstance();
                 sb.append("| ").append(name).append(" | ").append(m).append(" | ").append(seeds(kept.json()))
                         .append(" | ").append(f4(k.path("mean").asDouble())).append(" ± ")
                         .append(f4(k.path("std").asDouble())).append(" | ")

@@ -152,7 +152,9 @@ class LivePageTest {
             assertTrue(user.path("recommendations").path("interests").has(c), user.toString());
         }
         assertEquals(10, user.path("recommendations").path("top").size(), user.toString());
-        JsonNode lookup = json(get("api/status")).path("lookup");
+        // the status is refreshed on its own schedule: wait (bounded) for it to count the user just looked up
+        JsonNode lookup = await(() -> json(get("api/status")).path("lookup"),
+                l -> l.path("profile").path("users").asLong() >= 1, "the status counts the looked-up profiles");
         assertTrue(lookup.path("profile").path("users").asLong() >= 1, lookup.toString());
     }
 

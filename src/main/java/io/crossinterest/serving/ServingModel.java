@@ -36,7 +36,7 @@ final class ServingModel {
     static ServingModel load(ModelAnnouncement a, int topN) throws Exception {
         long t0 = System.nanoTime();
         JointScoringFunction fn = new JointScoringFunction(a.bundle, topN);
-        fn.openStandalone();
+        fn.open();
         return new ServingModel(a, fn, (System.nanoTime() - t0) / 1_000_000);
     }
 

@@ -13,9 +13,9 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * The project's one micro-batching operator, in the shape of Flink's bundle operators ({@code AbstractMapBundleOperator}
- * in flink-table-runtime): inputs are folded into a bundle, a map from key to value, by a {@link MapBundleFunction},
- * and the operator decides when the function finishes the bundle:
+ * The project's one micro-batching operator, in the shape of Flink's bundle operators
+ * ({@code AbstractMapBundleOperator} in flink-table-runtime): inputs are folded into a bundle, a map from key to
+ * value, by a {@link MapBundleFunction}, and the operator decides when the function finishes the bundle:
  *
  * <ul>
  *   <li>when it holds {@code maxSize} keys ({@link #bundleFull}, which a subclass may override, e.g. to wait for what

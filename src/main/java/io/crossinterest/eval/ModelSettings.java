@@ -52,8 +52,8 @@ public final class ModelSettings {
 
     /**
      * The ALS factorisation every model of the comparison uses (the baselines' and the joint model's, so they see the
-     * same factors): implicit, L2 λ = {@value #ALS_LAMBDA}, α = {@value #ALS_ALPHA}, rank, iterations, seed, threads and
-     * parallelism from these settings, the rest {@link AlsConfig#defaults()}.
+     * same factors): implicit, L2 λ = {@value #ALS_LAMBDA}, α = {@value #ALS_ALPHA}, rank, iterations, seed, threads
+     * and parallelism from these settings, the rest {@link AlsConfig#defaults()}.
      */
     public AlsConfig als() {
         return AlsConfig.defaults().withRank(rank).withIterations(alsIterations).withLambda(ALS_LAMBDA)

@@ -15,8 +15,8 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
 
 /**
- * What {@link ModelServingOperator} does with a bundle of users: the newest {@link SourceHistory} of each user takes the
- * place of a buffered one (only the newest history matters), and a finished bundle is scored by exactly one model,
+ * What {@link ModelServingOperator} does with a bundle of users: the newest {@link SourceHistory} of each user takes
+ * the place of a buffered one (only the newest history matters), and a finished bundle is scored by exactly one model,
  * the one the operator serves at that batch boundary ({@link #serve}): its source-block tokens
  * ({@link ServingModel#sourceBlock}), one forward pass and the top-N, one {@link UserScores} per user with the update's
  * timestamp and the announced version. While no model has loaded, the bundle is left as it is.

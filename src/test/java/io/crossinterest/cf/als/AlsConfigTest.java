@@ -8,7 +8,7 @@ import io.crossinterest.cf.als.AlsConfig.Solver;
 import io.crossinterest.eval.ModelSettings;
 import org.junit.jupiter.api.Test;
 
-/** The in-process settings and the Flink ML parameters are one description of ALS: same defaults, lossless both ways. */
+/** The in-process settings and the Flink ML parameters describe ALS once: the same defaults, lossless both ways. */
 class AlsConfigTest {
 
     @Test

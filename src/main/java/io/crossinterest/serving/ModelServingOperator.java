@@ -281,7 +281,7 @@ public final class ModelServingOperator
     }
 
     private void submit(ModelAnnouncement a) {
-        loads.addLast(new Load(a, loader.submit(() -> ServingModel.load(a, config.topN))));
+        loads.addLast(new Load(a, loader.submit(() -> ServingModel.load(a, config))));
         schedulePoll();
     }
 

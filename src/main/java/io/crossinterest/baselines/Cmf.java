@@ -47,7 +47,7 @@ public final class Cmf implements ColdStartModel, SelectionReport {
         int numTarget = split.numTargetItems();
         for (double w : SOURCE_WEIGHTS) {
             InteractionMatrix joint = concatenate(split.source, split.targetTrain, w);
-            ImplicitAls als = new ImplicitAls(Factorizations.config(settings));
+            ImplicitAls als = new ImplicitAls(settings.als());
             als.fit(joint, (iteration, x, y, seconds) -> {
                 Factors q = rowSlice(y, numSource, numTarget);
                 double v = ColdStartEvaluator.validationNdcg(split, (u, out) -> x.scoreAll(u, q, out));

@@ -18,21 +18,12 @@ import java.util.WeakHashMap;
  * The cache holds a split's entries only while the split object is alive.
  *
  * <p>Trained by {@link AlsSolvers}: in process, or as a Flink job at {@link ModelSettings#alsParallelism} &gt; 1
- * (the same factors). Hyper-parameters of the shared factorisations: rank, iterations and seed from
- * {@link ModelSettings}, L2 regularisation {@value #LAMBDA}, confidence c_ui = 1 + α·r_ui with α = {@value #ALPHA}.
+ * (the same factors). Hyper-parameters of the shared factorisations: {@link ModelSettings#als()}.
  */
 final class Factorizations {
-    static final double LAMBDA = 0.1;
-    static final double ALPHA = 10.0;
-
     private static final Map<CrossDomainSplit, Map<String, AlsResult>> CACHE = new WeakHashMap<>();
 
     private Factorizations() {}
-
-    static AlsConfig config(ModelSettings s) {
-        return AlsConfig.defaults().withRank(s.rank).withIterations(s.alsIterations).withLambda(LAMBDA)
-                .withAlpha(ALPHA).withSeed(s.seed).withThreads(s.threads).withParallelism(s.alsParallelism);
-    }
 
     static AlsResult fit(InteractionMatrix r, AlsConfig cfg) {
         return AlsSolvers.fit(r, cfg);
@@ -40,12 +31,12 @@ final class Factorizations {
 
     /** The factorisation of the source block (all users' source rows). */
     static AlsResult source(CrossDomainSplit split, ModelSettings s) {
-        return cached(split, "source", s, () -> fit(split.source, config(s)));
+        return cached(split, "source", s, () -> fit(split.source, s.als()));
     }
 
     /** The factorisation of the target training rows (warm users; cold users' rows are empty). */
     static AlsResult target(CrossDomainSplit split, ModelSettings s) {
-        return cached(split, "target", s, () -> fit(split.targetTrain, config(s)));
+        return cached(split, "target", s, () -> fit(split.targetTrain, s.als()));
     }
 
     private static AlsResult cached(CrossDomainSplit split, String block, ModelSettings s,

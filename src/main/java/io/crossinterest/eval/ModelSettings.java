@@ -1,12 +1,19 @@
 package io.crossinterest.eval;
 
+import io.crossinterest.cf.als.AlsConfig;
+
 /**
  * Settings every model of the evaluation takes from the command line: the seed of the run (initial factors, weights,
  * sampling), the factor rank, the number of ALS iterations, the largest number of training epochs (models with early
  * stopping stop earlier on validation), and worker threads. Models choose their other hyper-parameters themselves, on
- * the validation cold users.
+ * the validation cold users, except the ALS factorisations, which every model that factorises shares ({@link #als()}).
  */
 public final class ModelSettings {
+    /** λ of every ALS factorisation of the comparison (L2). */
+    public static final double ALS_LAMBDA = 0.1;
+    /** α of every ALS factorisation of the comparison: confidence c_ui = 1 + α·r_ui. */
+    public static final double ALS_ALPHA = 10.0;
+
     public final long seed;
     public final int rank;
     public final int alsIterations;
@@ -41,6 +48,16 @@ public final class ModelSettings {
     /** Rank 32, 10 ALS iterations, at most 50 epochs, all cores. */
     public static ModelSettings defaults(long seed) {
         return new ModelSettings(seed, 32, 10, 50, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * The ALS factorisation every model of the comparison uses (the baselines' and the joint model's, so they see the
+     * same factors): implicit, L2 λ = {@value #ALS_LAMBDA}, α = {@value #ALS_ALPHA}, rank, iterations, seed, threads
+     * and parallelism from these settings, the rest {@link AlsConfig#defaults()}.
+     */
+    public AlsConfig als() {
+        return AlsConfig.defaults().withRank(rank).withIterations(alsIterations).withLambda(ALS_LAMBDA)
+                .withAlpha(ALS_ALPHA).withSeed(seed).withThreads(threads).withParallelism(alsParallelism);
     }
 
     public ModelSettings withSeed(long s) {

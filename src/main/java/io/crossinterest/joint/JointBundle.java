@@ -189,8 +189,11 @@ public final class JointBundle {
         return md;
     }
 
-    /** Reads a bundle; a clear error when a file is missing or the format is newer than this build. */
-    public static JointBundle load(Path dir) throws IOException {
+    /**
+     * The metadata of the bundle in {@code dir}, without the network or the factors (what the stream checks before it
+     * starts); a clear error when there is none or its format is newer than this build.
+     */
+    public static Metadata readMetadata(Path dir) throws IOException {
         Path mdFile = dir.resolve(METADATA);
         if (!Files.isRegularFile(mdFile)) {
             throw new IOException("not a joint model bundle (no " + METADATA + "): " + dir);
@@ -200,6 +203,12 @@ public final class JointBundle {
             throw new IOException("bundle " + dir + " has format version " + md.formatVersion()
                     + "; this build reads versions 1.." + FORMAT_VERSION);
         }
+        return md;
+    }
+
+    /** Reads a bundle; a clear error when a file is missing or the format is newer than this build. */
+    public static JointBundle load(Path dir) throws IOException {
+        Metadata md = readMetadata(dir);
         ComputationGraph graph = ModelSerializer.restoreComputationGraph(dir.resolve(NETWORK).toFile(), false);
         int numItems;
         int rank;

@@ -16,13 +16,11 @@ import io.crossinterest.eval.ModelSettings;
  * factorisations, and a collective one [w·R_s | R_t] with w picked by its start, are each trained, and the one that
  * ranks the validation cold users better is kept. The trained deep path is then blended with the wide path (change 13):
  * the target rows of the {@value #WIDE_NEIGHBOURS} warm users whose source token sets overlap the user's most, with
- * the weight chosen on the validation cold users (0 keeps the deep path alone). All factors come from implicit ALS with the baselines' settings
- * (rank and iterations from {@link ModelSettings}, λ = 0.1, α = 10), so the joint model sees the Q that target-cf and
- * EMCDR see, or the one CMF sees.
+ * the weight chosen on the validation cold users (0 keeps the deep path alone). All factors come from implicit ALS with
+ * the baselines' settings ({@link ModelSettings#als()}), so the joint model sees the Q that target-cf and EMCDR see, or
+ * the one CMF sees.
  */
 public final class JointModelProvider implements ColdStartModelProvider {
-    static final double LAMBDA = 0.1;
-    static final double ALPHA = 10.0;
     static final double TEACHER_WEIGHT = 0.8;
     static final int TEACHER_NEIGHBOURS = 300;
     /** K of the wide path's item-set neighbours (change 13; the weight γ is chosen on validation). */
@@ -67,8 +65,7 @@ public final class JointModelProvider implements ColdStartModelProvider {
         JointConfig d = JointConfig.defaults().withEncoder(encoder).withSeed(s.seed);
         JointConfig c = d.withTraining(d.learningRate, d.batchSize, s.maxEpochs, d.patience).withSourceFolding(true)
                 .withNeighbourTeacher(TEACHER_WEIGHT, TEACHER_NEIGHBOURS);
-        AlsConfig als = AlsConfig.defaults().withRank(s.rank).withIterations(s.alsIterations).withLambda(LAMBDA)
-                .withAlpha(ALPHA).withSeed(s.seed).withThreads(s.threads).withParallelism(s.alsParallelism);
+        AlsConfig als = s.als();
         // two families trained side by side: the separate spaces, and the collective one whose start is best
         java.util.List<CfSpace> collective = new java.util.ArrayList<>();
         for (double w : COLLECTIVE_WEIGHTS) {

@@ -1,6 +1,5 @@
 package io.crossinterest.joint;
 
-import io.crossinterest.encoder.BatchFunction;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,24 +7,19 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.functions.RuntimeContext;
-import org.apache.flink.metrics.Histogram;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
- * The stream stage "encode (CNN) → joint scorer" as a {@link BatchFunction} for
- * {@link io.crossinterest.encoder.MicroBatchOperator}: {@link #open} loads the bundle (network, Q, tokenizer) once per
- * subtask; each micro-batch is one forward pass. Every output names the bundle's model version.
+ * "Encode (CNN) → joint scorer" over a batch of histories, as the stream's scoring operator calls it on each
+ * micro-batch ({@code io.crossinterest.serving.ModelServingOperator}, through its {@code ServingModel}): {@link #open}
+ * loads the bundle (network, Q, tokenizer); each {@link #apply} is one forward pass. Every output names the bundle's
+ * model version. Not thread-safe (the DL4J graph is not): one caller thread at a time.
  */
-public final class JointScoringFunction implements BatchFunction<SourceHistory, UserScores> {
-    private static final long serialVersionUID = 1L;
-
+public final class JointScoringFunction {
     private final String bundleDir;
     private final int topN;
 
-    private transient JointBundle bundle;
-    private transient double[] scores;
-    private transient Histogram batchMillis;
+    private JointBundle bundle;
+    private double[] scores;
 
     public JointScoringFunction(String bundleDir, int topN) {
         if (topN < 1) {
@@ -35,14 +29,10 @@ public final class JointScoringFunction implements BatchFunction<SourceHistory, 
         this.topN = topN;
     }
 
-    @Override
-    public void open(RuntimeContext context) throws Exception {
+    /** Loads the bundle (blocking: seconds for a large network). */
+    public void open() throws Exception {
         bundle = JointBundle.load(Path.of(bundleDir));
         scores = new double[bundle.scorer().numItems()];
-        if (context != null) {
-            batchMillis = context.getMetricGroup().histogram("scoringBatchMillis",
-                    new DescriptiveStatisticsHistogram(1000));
-        }
     }
 
     /** The bundle loaded by {@link #open} (null before): its metadata names the model's version and blocks. */
@@ -50,14 +40,8 @@ public final class JointScoringFunction implements BatchFunction<SourceHistory, 
         return bundle;
     }
 
-    /** For callers outside Flink (the CLI): opens without a runtime context. */
-    public void openStandalone() throws Exception {
-        open(null);
-    }
-
-    @Override
+    /** The scores of a batch: one output per history, in order. */
     public List<UserScores> apply(List<SourceHistory> batch) {
-        long t0 = System.nanoTime();
         List<int[]> tokens = new ArrayList<>(batch.size());
         for (SourceHistory h : batch) {
             tokens.add(tokens(bundle, h));
@@ -79,9 +63,6 @@ public final class JointScoringFunction implements BatchFunction<SourceHistory, 
             }
             out.add(new UserScores(batch.get(r).userId, bundle.modelVersion(), ids, sc, cats,
                     JointScorer.interestDistribution(interest)));
-        }
-        if (batchMillis != null) {
-            batchMillis.update((System.nanoTime() - t0) / 1_000_000);
         }
         return out;
     }

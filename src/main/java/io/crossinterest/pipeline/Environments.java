@@ -49,8 +49,8 @@ import java.time.Duration;
  *       disk anyway).
  *       Object reuse on: a record passes between chained operators without a serializer copy (a raw record, an
  *       event and a profile update per event otherwise). Our streaming operators allow it: none mutates its input or
- *       an object it has emitted, and the two that buffer inputs across calls ({@code MicroBatchOperator},
- *       {@code ModelServingOperator}) copy them when reuse is on.
+ *       an object it has emitted, and the one that buffers inputs across calls (the bundle operator
+ *       {@code AbstractMapBundleOperator}, i.e. {@code ModelServingOperator}) copies them when reuse is on.
  * </ul>
  */
 public final class Environments {

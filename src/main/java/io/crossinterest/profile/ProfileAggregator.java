@@ -57,6 +57,11 @@ import java.util.TreeMap;
  * buffer. The emitted updates and the final state are therefore the same with and without the buffer; only the point
  * where the state reaches RocksDB moves.
  *
+ * <p>The buffer is not the bundle operator of {@code io.crossinterest.bundle}, which finishes its whole bundle at every
+ * watermark: entries here leave one at a time, each when the watermark passes the user's own emission time, and survive
+ * the watermarks (every 200 ms) before it; finished at every watermark, a user would cost a get and a put per watermark
+ * period it was active in plus a timer per emission (docs/architecture.md §2.3, "Micro-batching").
+ *
  * <h2>Without the buffer ({@code maxBufferedUsers} = 0; always in BATCH mode)</h2>
  *
  * Every event is written through (get + put) and a user with a pending update has a timer. BATCH mode needs this: its

@@ -1,12 +1,11 @@
 package io.crossinterest.serving;
 
+import io.crossinterest.bundle.AbstractMapBundleOperator;
 import io.crossinterest.joint.SourceHistory;
 import io.crossinterest.joint.UserScores;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -20,15 +19,10 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Histogram;
-import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedMultiInput;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -39,12 +33,15 @@ import org.apache.flink.util.OutputTag;
  * Encode (CNN) + joint scoring of users' source-block histories, micro-batched, with the model hot-swapped from a
  * broadcast control stream (docs/architecture.md §2: the operator {@code model-scoring}).
  *
- * <p><b>Input 1</b>: {@link SourceHistory} updates (a user's recent behaviour). They are buffered per user (a newer
- * update of a user replaces the buffered one: only the newest history matters) and scored in micro-batches: when the
- * batch holds {@code maxBatchSize} users, when its oldest update has waited {@code maxDelayMillis}, before a watermark
- * is forwarded, before a checkpoint barrier, and at end of input. A batch is scored by exactly one model, so an output
+ * <p><b>Input 1</b>: {@link SourceHistory} updates (a user's recent behaviour), micro-batched by the project's bundle
+ * operator ({@link AbstractMapBundleOperator}, keyed by user) with {@link ScoringBundleFunction}: a newer update of a
+ * user replaces the buffered one (only the newest history matters), and a batch is scored when it holds
+ * {@code maxBatchSize} users, when its oldest update has waited {@code maxDelayMillis}, before a watermark is
+ * forwarded, before a checkpoint barrier, and at end of input. A batch is scored by exactly one model, so an output
  * never mixes two versions; each output names the announced version that made it ({@link UserScores#version}, the
- * number of the {@code modelVersion} metric) and the bundle's label ({@link UserScores#modelVersion}).
+ * number of the {@code modelVersion} metric) and the bundle's label ({@link UserScores#modelVersion}). When the batch
+ * is full while no model has loaded yet, the operator waits for the first one (back-pressure instead of an unbounded
+ * buffer).
  *
  * <p><b>Input 2</b> (broadcast): {@link ModelAnnouncement}s. An announcement whose version is not greater than the
  * newest one served or queued is ignored (reported). Otherwise the bundle is read on this operator's loader thread,
@@ -81,7 +78,8 @@ import org.apache.flink.util.OutputTag;
  * scored users of their interest share in the category (a rate of it over a rate of {@code usersScored} is the mean
  * share).
  */
-public final class ModelServingOperator extends AbstractStreamOperator<UserScores>
+public final class ModelServingOperator
+        extends AbstractMapBundleOperator<String, ScoringBundleFunction.Pending, SourceHistory, UserScores>
         implements TwoInputStreamOperator<SourceHistory, ModelAnnouncement, UserScores>, BoundedMultiInput {
     private static final long serialVersionUID = 1L;
 
@@ -97,40 +95,37 @@ public final class ModelServingOperator extends AbstractStreamOperator<UserScore
             new ListStateDescriptor<>("awaiting-model", TypeInformation.of(SourceHistory.class));
 
     private final ScoringConfig config;
+    private final ScoringBundleFunction scoring;
 
     private transient BroadcastState<String, ModelAnnouncement> models;
     private transient ListState<SourceHistory> awaiting;
-    private transient LinkedHashMap<String, Buffered> buffer;
-    private transient ServingModel active;
     private transient Deque<Load> loads;
     private transient ExecutorService loader;
-    private transient ScheduledFuture<?> flushTimer;
     private transient ScheduledFuture<?> pollTimer;
-    private transient TypeSerializer<SourceHistory> copier;
     private transient int subtask;
 
-    private transient Counter scored;
-    private transient Counter skippedNoSource;
     private transient Counter swaps;
     private transient Counter loadFailures;
     private transient Counter ignored;
-    private transient Histogram latencyMillis;
-    private transient Histogram endToEndMillis;
     private transient volatile long swappedAtMillis;
-    private transient Histogram batchMillis;
-    private transient Map<String, double[]> interestMass;
-    private transient MetricGroup metrics;
-
-    /** A buffered update: the history, its record timestamp (or null) and its arrival (processing time, ms). */
-    private record Buffered(SourceHistory history, Long timestamp, long arrivedMs) {
-    }
 
     /** A model being read on the loader thread. */
     private record Load(ModelAnnouncement announcement, Future<ServingModel> model) {
     }
 
     public ModelServingOperator(ScoringConfig config) {
+        this(config, new ScoringBundleFunction());
+    }
+
+    private ModelServingOperator(ScoringConfig config, ScoringBundleFunction scoring) {
+        super(scoring, config.maxBatchSize, config.maxDelayMillis);
         this.config = config;
+        this.scoring = scoring;
+    }
+
+    @Override
+    protected String getKey(SourceHistory h) {
+        return h.userId;
     }
 
     @Override
@@ -138,10 +133,8 @@ public final class ModelServingOperator extends AbstractStreamOperator<UserScore
         super.initializeState(context);
         models = context.getOperatorStateStore().getBroadcastState(MODELS);
         awaiting = context.getOperatorStateStore().getListState(AWAITING);
-        buffer = new LinkedHashMap<>();
-        long now = System.currentTimeMillis();
         for (SourceHistory h : awaiting.get()) {
-            buffer.put(h.userId, new Buffered(h, null, now));
+            bundle().put(h.userId, scoring.restored(h));
         }
     }
 
@@ -149,26 +142,16 @@ public final class ModelServingOperator extends AbstractStreamOperator<UserScore
     public void open() throws Exception {
         super.open();
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        if (getExecutionConfig().isObjectReuseEnabled()) { // upstream may reuse the object we buffer: copy it
-            copier = getOperatorConfig().<SourceHistory>getTypeSerializerIn(0, getUserCodeClassloader());
-        }
-        metrics = getMetricGroup();
-        scored = metrics.counter("usersScored");
-        metrics.meter("usersScoredPerSecond", new MeterView(scored));
-        skippedNoSource = metrics.counter("skippedNoSourceHistory");
+        MetricGroup metrics = getMetricGroup();
         swaps = metrics.counter("modelSwaps");
         loadFailures = metrics.counter("modelLoadFailures");
         ignored = metrics.counter("controlMessagesIgnored");
-        latencyMillis = metrics.histogram("scoringLatencyMillis", new DescriptiveStatisticsHistogram(1000));
-        batchMillis = metrics.histogram("scoringBatchMillis", new DescriptiveStatisticsHistogram(1000));
-        endToEndMillis = metrics.histogram("endToEndLatencyMillis", new DescriptiveStatisticsHistogram(1000));
         metrics.gauge("modelSwappedAtMillis", () -> swappedAtMillis);
         metrics.gauge("modelAgeSeconds",
                 () -> swappedAtMillis == 0 ? -1L : (System.currentTimeMillis() - swappedAtMillis) / 1000);
         metrics.gauge("modelVersion", this::servedVersion);
-        metrics.gauge("modelLoadMillis", () -> active == null ? 0L : active.loadMillis);
-        metrics.gauge("awaitingModel", () -> active == null ? buffer.size() : 0);
-        interestMass = new HashMap<>();
+        metrics.gauge("modelLoadMillis", () -> scoring.model() == null ? 0L : scoring.model().loadMillis);
+        metrics.gauge("awaitingModel", () -> scoring.model() == null ? bundle().size() : 0);
 
         loads = new ArrayDeque<>();
         loader = Executors.newSingleThreadExecutor(r -> {
@@ -208,21 +191,21 @@ public final class ModelServingOperator extends AbstractStreamOperator<UserScore
 
     @Override
     public void processElement1(StreamRecord<SourceHistory> element) throws Exception {
-        SourceHistory h = copier == null ? element.getValue() : copier.copy(element.getValue());
-        long now = getProcessingTimeService().getCurrentProcessingTime();
-        buffer.remove(h.userId); // the newest update of a user takes the place of a buffered one, at the end
-        buffer.put(h.userId, new Buffered(h, element.hasTimestamp() ? element.getTimestamp() : null, now));
-        if (buffer.size() >= config.maxBatchSize) {
-            if (active == null) {
-                awaitFirstModel(); // back-pressure while the first model loads, instead of an unbounded buffer
-            }
-            flush();
-        } else if (flushTimer == null && active != null) {
-            flushTimer = getProcessingTimeService().registerTimer(now + config.maxDelayMillis, t -> {
-                flushTimer = null;
-                flush();
-            });
-        }
+        addInput(element);
+    }
+
+    /** Back-pressure while the first model loads, instead of an unbounded buffer. */
+    @Override
+    protected void bundleFull() throws Exception {
+        awaitFirstModel();
+        finishBundle();
+    }
+
+    /** The batch boundary: a model that has finished loading takes over here, then the batch is scored. */
+    @Override
+    protected void finishBundle() throws Exception {
+        resolveLoads(false);
+        super.finishBundle();
     }
 
     @Override
@@ -244,24 +227,18 @@ public final class ModelServingOperator extends AbstractStreamOperator<UserScore
     public void processWatermark2(Watermark mark) {
     }
 
+    /** The watermark of input 1 is the operator's: the batch is scored before it is forwarded. */
     @Override
     public void processWatermark1(Watermark mark) throws Exception {
-        flush();
-        super.processWatermark(mark);
-    }
-
-    @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flush();
-        super.prepareSnapshotPreBarrier(checkpointId);
+        processWatermark(mark);
     }
 
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        List<SourceHistory> pending = new ArrayList<>(buffer.size());
-        for (Buffered b : buffer.values()) { // non-empty only while no model has loaded
-            pending.add(b.history);
+        List<SourceHistory> pending = new ArrayList<>(bundle().size());
+        for (ScoringBundleFunction.Pending p : bundle().values()) { // non-empty only while no model has loaded
+            pending.add(p.history());
         }
         awaiting.update(pending);
     }
@@ -270,16 +247,16 @@ public final class ModelServingOperator extends AbstractStreamOperator<UserScore
     public void endInput(int inputId) throws Exception {
         if (inputId == 1) {
             awaitFirstModel();
-            flush();
+            finishBundle();
         }
     }
 
     @Override
     public void finish() throws Exception {
         resolveLoads(true); // a bounded run ends serving the newest model that loads
-        flush();
-        if (!buffer.isEmpty()) {
-            String reason = "no model could be loaded: " + buffer.size() + " profile updates left unscored";
+        finishBundle();
+        if (!bundle().isEmpty()) {
+            String reason = "no model could be loaded: " + bundle().size() + " profile updates left unscored";
             LOG.error("subtask {}: {}", subtask, reason);
             reportFromThisSubtask(new ModelAnnouncement(-1, null), reason); // each subtask's own updates
         }
@@ -289,7 +266,6 @@ public final class ModelServingOperator extends AbstractStreamOperator<UserScore
     @Override
     public void close() throws Exception {
         try {
-            cancel(flushTimer);
             cancel(pollTimer);
             if (loader != null) {
                 loader.shutdownNow();
@@ -301,88 +277,17 @@ public final class ModelServingOperator extends AbstractStreamOperator<UserScore
 
     /** The version served by this subtask, −1 before the first model (for tests; the metric is {@code modelVersion}). */
     long servedVersion() {
-        return active == null ? -1 : active.version();
-    }
-
-    /** Scores the buffer with the served model (nothing while there is none). Runs on the task thread only. */
-    private void flush() throws Exception {
-        cancel(flushTimer);
-        flushTimer = null;
-        resolveLoads(false); // the batch boundary: a loaded model takes over here
-        ServingModel m = active;
-        if (buffer.isEmpty() || m == null) {
-            return;
-        }
-        List<SourceHistory> in = new ArrayList<>(buffer.size());
-        List<Buffered> meta = new ArrayList<>(buffer.size());
-        for (Buffered b : buffer.values()) {
-            SourceHistory s = m.sourceBlock(b.history);
-            if (s == null) {
-                skippedNoSource.inc();
-            } else {
-                in.add(s);
-                meta.add(b);
-            }
-        }
-        buffer.clear();
-        if (in.isEmpty()) {
-            return;
-        }
-        long t0 = System.nanoTime();
-        List<UserScores> outs = m.score(in);
-        if (outs.size() != in.size()) {
-            throw new IllegalStateException("model " + m.label + " returned " + outs.size() + " outputs for "
-                    + in.size() + " users");
-        }
-        batchMillis.update((System.nanoTime() - t0) / 1_000_000);
-        long now = getProcessingTimeService().getCurrentProcessingTime();
-        long wallClock = System.currentTimeMillis();
-        StreamRecord<UserScores> record = new StreamRecord<>(null);
-        for (int i = 0; i < outs.size(); i++) {
-            UserScores s = outs.get(i);
-            s.version = m.version(); // the announced version: what the metric, the logs and the banner name
-            Buffered b = meta.get(i);
-            if (b.timestamp == null) {
-                record.replace(s);
-                record.eraseTimestamp();
-            } else {
-                record.replace(s, b.timestamp);
-            }
-            output.collect(record);
-            latencyMillis.update(now - b.arrivedMs);
-            if (b.timestamp != null) {
-                endToEndMillis.update(Math.max(0L, wallClock - b.timestamp));
-            }
-            addInterestMass(s);
-        }
-        scored.inc(outs.size());
-    }
-
-    /** Σ_u p_uc per target category c (p_u = softmax(I_u), the user's interest distribution). */
-    private void addInterestMass(UserScores s) {
-        if (s.interest == null || s.categories == null) {
-            return;
-        }
-        for (int c = 0; c < s.categories.length; c++) {
-            double[] mass = interestMass.get(s.categories[c]);
-            if (mass == null) {
-                double[] cell = new double[1];
-                mass = cell;
-                interestMass.put(s.categories[c], cell);
-                metrics.addGroup("category", s.categories[c]).gauge("interestMass", () -> cell[0]);
-            }
-            mass[0] += s.interest[c];
-        }
+        return scoring.model() == null ? -1 : scoring.model().version();
     }
 
     private void submit(ModelAnnouncement a) {
-        loads.addLast(new Load(a, loader.submit(() -> ServingModel.load(a, config.topN))));
+        loads.addLast(new Load(a, loader.submit(() -> ServingModel.load(a, config))));
         schedulePoll();
     }
 
     /** The newest version served or loading; −1 when none. */
     private long newestVersion() {
-        long v = active == null ? -1 : active.version();
+        long v = servedVersion();
         for (Load l : loads) {
             v = Math.max(v, l.announcement.version);
         }
@@ -396,16 +301,17 @@ public final class ModelServingOperator extends AbstractStreamOperator<UserScore
         long at = getProcessingTimeService().getCurrentProcessingTime() + config.pollMillis;
         pollTimer = getProcessingTimeService().registerTimer(at, t -> {
             pollTimer = null;
+            boolean first = scoring.model() == null;
             resolveLoads(false);
-            if (active != null && !buffer.isEmpty() && flushTimer == null) {
-                flush(); // updates that waited for the first model
+            if (first && scoring.model() != null && !bundle().isEmpty()) {
+                finishBundle(); // updates that waited for the first model
             }
         });
     }
 
     /** Blocks until a model serves or every queued load has failed. */
     private void awaitFirstModel() throws Exception {
-        while (active == null && !loads.isEmpty()) {
+        while (scoring.model() == null && !loads.isEmpty()) {
             resolve(loads.pollFirst());
         }
     }
@@ -429,6 +335,7 @@ public final class ModelServingOperator extends AbstractStreamOperator<UserScore
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             loadFailures.inc();
+            ServingModel active = scoring.model();
             if (active == null && l.announcement.equals(models.get(ACTIVE))) {
                 models.remove(ACTIVE); // the restored model is gone: do not restore it again
                 if (config.initialBundle != null && loads.isEmpty()) { // fall back to the configured model
@@ -441,8 +348,8 @@ public final class ModelServingOperator extends AbstractStreamOperator<UserScore
             report(l.announcement, "bundle failed to load: " + cause + "; " + serving);
             return;
         }
-        ServingModel before = active;
-        active = m;
+        ServingModel before = scoring.model();
+        scoring.serve(m);
         models.put(ACTIVE, m.announcement);
         swaps.inc();
         swappedAtMillis = System.currentTimeMillis();

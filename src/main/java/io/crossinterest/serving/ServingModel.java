@@ -4,6 +4,8 @@ import io.crossinterest.joint.JointBundle;
 import io.crossinterest.joint.JointScoringFunction;
 import io.crossinterest.joint.SourceHistory;
 import io.crossinterest.joint.UserScores;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,11 +34,18 @@ final class ServingModel {
         this.loadMillis = loadMillis;
     }
 
-    /** Reads the announced bundle (blocking: seconds for a large network; never on the task thread's hot path). */
-    static ServingModel load(ModelAnnouncement a, int topN) throws Exception {
+    /**
+     * Reads the announced bundle (blocking: seconds for a large network; never on the task thread's hot path); refuses
+     * one that {@code config} cannot serve ({@link ScoringConfig#refusal}) before reading its network.
+     */
+    static ServingModel load(ModelAnnouncement a, ScoringConfig config) throws Exception {
         long t0 = System.nanoTime();
-        JointScoringFunction fn = new JointScoringFunction(a.bundle, topN);
-        fn.openStandalone();
+        String refusal = config.refusal(JointBundle.readMetadata(Path.of(a.bundle)));
+        if (refusal != null) {
+            throw new IOException("refused: " + refusal);
+        }
+        JointScoringFunction fn = new JointScoringFunction(a.bundle, config.topN);
+        fn.open();
         return new ServingModel(a, fn, (System.nanoTime() - t0) / 1_000_000);
     }
 

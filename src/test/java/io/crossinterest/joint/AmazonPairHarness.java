@@ -1,7 +1,9 @@
 package io.crossinterest.joint;
 
+import io.crossinterest.cf.als.AlsConfig;
 import io.crossinterest.encoder.TokenScheme;
 import io.crossinterest.eval.CrossDomainSplit;
+import io.crossinterest.eval.ModelSettings;
 import java.nio.file.Path;
 
 /**
@@ -28,8 +30,8 @@ public final class AmazonPairHarness {
         long t0 = System.nanoTime();
         java.util.Map<String, org.deeplearning4j.nn.graph.ComputationGraph> encoders = new java.util.HashMap<>();
         // the source block's ALS (the baselines' settings), factorised once for every variant that needs it
-        io.crossinterest.cf.als.AlsConfig als = io.crossinterest.cf.als.AlsConfig.defaults().withRank(rank)
-                .withIterations(10).withLambda(0.1).withAlpha(10.0).withSeed(seed).withThreads(1);
+        AlsConfig als = AlsConfig.defaults().withRank(rank).withIterations(10).withLambda(ModelSettings.ALS_LAMBDA)
+                .withAlpha(ModelSettings.ALS_ALPHA).withSeed(seed).withThreads(1);
         CfFactors[] srcF = new CfFactors[1];
         CfFactors cf;
         String collective = System.getProperty("collective"); // -Dcollective=w: both CF spaces from [w·S | T]

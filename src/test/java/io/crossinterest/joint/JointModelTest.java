@@ -9,14 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.crossinterest.encoder.CnnEncoder;
 import io.crossinterest.encoder.EncoderConfig;
 import io.crossinterest.eval.CrossDomainSplit;
+import io.crossinterest.pipeline.ScoringStage;
+import io.crossinterest.profile.UserProfile;
+import io.crossinterest.serving.ModelAnnouncement;
+import io.crossinterest.serving.ScoringConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.crossinterest.encoder.MicroBatching;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,7 +87,7 @@ class JointModelTest {
         // the stream function tokenizes raw ids: same scores as the model for a cold user
         int u = split.testColdUsers[0];
         JointScoringFunction fn = new JointScoringFunction(dir.toString(), 5);
-        fn.openStandalone();
+        fn.open();
         String[] items = Arrays.stream(sourceItemsOf(u)).toArray(String[]::new);
         UserScores out = fn.apply(List.of(new SourceHistory("u", items, null))).get(0);
         model.scoreItems(u, expected);
@@ -111,7 +113,7 @@ class JointModelTest {
                 + "\n" + items[0] + "\t" + split.targetItems.id(top[1]) + "\nnot-in-history\t"
                 + split.targetItems.id(top[2]) + "\n");
         JointScoringFunction fn = new JointScoringFunction(dir.toString(), 4);
-        fn.openStandalone();
+        fn.open();
         assertEquals(3, fn.bundle().twins().numPairs());
         UserScores out = fn.apply(List.of(new SourceHistory("u", items, null))).get(0);
         String[] want = {split.targetItems.id(top[2]), split.targetItems.id(top[3]), split.targetItems.id(top[4]),
@@ -137,7 +139,7 @@ class JointModelTest {
     void streamScoringOfEventsInTimeOrderWithRepeatsMatchesOffline(@TempDir Path dir) throws Exception {
         JointBundle.save(model, dir, "planted-v1");
         JointScoringFunction fn = new JointScoringFunction(dir.toString(), 10);
-        fn.openStandalone();
+        fn.open();
         java.util.Random rnd = new java.util.Random(5);
         double[] expected = new double[split.numTargetItems()];
         List<SourceHistory> histories = new ArrayList<>();
@@ -163,7 +165,7 @@ class JointModelTest {
 
         Files.delete(dir.resolve(JointBundle.SOURCE_ITEMS)); // a bundle without the order: scored in event order
         JointScoringFunction eventOrder = new JointScoringFunction(dir.toString(), 10);
-        eventOrder.openStandalone();
+        eventOrder.open();
         List<UserScores> skewed = eventOrder.apply(histories);
         long differ = 0;
         for (int r = 0; r < histories.size(); r++) {
@@ -177,14 +179,19 @@ class JointModelTest {
         JointBundle.save(model, dir, "stream-v1");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        List<SourceHistory> in = new ArrayList<>();
+        List<UserProfile> in = new ArrayList<>();
         for (int u : split.testColdUsers) {
-            in.add(new SourceHistory(split.users.id(u), sourceItemsOf(u), null));
+            UserProfile p = new UserProfile();
+            p.user = split.users.id(u);
+            p.recentItems = sourceItemsOf(u);
+            in.add(p);
         }
+        // the stream's scoring stage (micro-batches of at most 16 users), the bundle announced on the control input
+        ScoringStage.Outputs stage = ScoringStage.build(env.fromData(in).rebalance(),
+                env.fromData(new ModelAnnouncement(1, dir.toString()).toJson()),
+                ScoringConfig.defaults().withTopN(3).withBatching(16, 50L));
         List<UserScores> out = new ArrayList<>();
-        MicroBatching.apply(env.fromData(in).rebalance(), new JointScoringFunction(dir.toString(), 3),
-                TypeInformation.of(UserScores.class), 16, 50L, "joint-score", "joint scorer")
-                .executeAndCollect().forEachRemaining(out::add);
+        stage.scores.executeAndCollect().forEachRemaining(out::add);
         assertEquals(in.size(), out.size());
         double[] expected = new double[split.numTargetItems()];
         for (UserScores r : out) {

@@ -97,7 +97,7 @@ class WidePathTest {
         }
         int u = split.testColdUsers[0];
         JointScoringFunction fn = new JointScoringFunction(dir.toString(), 5);
-        fn.openStandalone();
+        fn.open();
         UserScores out = fn.apply(List.of(new SourceHistory("u", Splits.sourceItemIds(split, u), null))).get(0);
         untrained.scoreItems(u, expected);
         int[] top = JointModel.topK(expected, 5);

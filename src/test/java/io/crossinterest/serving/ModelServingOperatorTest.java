@@ -141,6 +141,29 @@ class ModelServingOperatorTest {
     }
 
     @Test
+    void aBundleWhoseEncoderReadsMoreTokensThanTheProfilesKeepIsRefused() throws Exception {
+        // the planted bundles window the last 20 source tokens; these profiles keep 10, then 20
+        ScoringConfig shortProfiles = ScoringConfig.defaults().withTopN(3).withBatching(1, 10).withHistoryLength(10);
+        try (var h = harness(new ModelServingOperator(shortProfiles))) {
+            h.open();
+            h.processElement2(new ModelAnnouncement(1, PlantedModels.v1().toString()), 0);
+            h.processElement1(ALICE, 1); // a full batch waits for the first model: the load fails, nothing serves
+            assertTrue(h.extractOutputValues().isEmpty());
+            List<ControlError> errors = h.getSideOutput(ModelServingOperator.CONTROL_ERRORS).stream()
+                    .map(StreamRecord::getValue).toList();
+            assertEquals(1, errors.size(), errors.toString());
+            assertTrue(errors.get(0).reason.contains("last 20 source tokens")
+                    && errors.get(0).reason.contains("L = 10"), errors.get(0).reason);
+        }
+        try (var h = harness(new ModelServingOperator(shortProfiles.withHistoryLength(20)))) {
+            h.open();
+            h.processElement2(new ModelAnnouncement(1, PlantedModels.v1().toString()), 0);
+            h.processElement1(ALICE, 1);
+            assertEquals(List.of("planted-1"), h.extractOutputValues().stream().map(s -> s.modelVersion).toList());
+        }
+    }
+
+    @Test
     void updatesWaitInStateForTheFirstModel() throws Exception {
         Path v1 = PlantedModels.v1();
         ScoringConfig config = ScoringConfig.defaults().withTopN(3).withBatching(8, 10);

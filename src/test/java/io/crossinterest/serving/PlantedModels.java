@@ -186,7 +186,7 @@ public final class PlantedModels {
         public Reference(Path... bundles) throws Exception {
             for (Path b : bundles) {
                 JointScoringFunction fn = new JointScoringFunction(b.toString(), 5);
-                fn.openStandalone();
+                fn.open();
                 byLabel.put(fn.bundle().modelVersion(), fn);
             }
         }

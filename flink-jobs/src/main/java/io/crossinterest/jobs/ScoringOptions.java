@@ -1,10 +1,12 @@
 package io.crossinterest.jobs;
 
+import io.crossinterest.joint.JointBundle;
 import io.crossinterest.joint.UserScores;
 import io.crossinterest.pipeline.KafkaOutput;
 import io.crossinterest.pipeline.ScoringJobs;
 import io.crossinterest.serving.ControlError;
 import io.crossinterest.serving.ScoringConfig;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -75,8 +77,31 @@ public class ScoringOptions {
         }
     }
 
-    ScoringConfig config() {
-        ScoringConfig c = ScoringConfig.defaults().withTopN(topN);
+    /**
+     * Refuses a {@code --model} whose encoder reads more source tokens than the profile keeps per user
+     * ({@code --sequence-length} L): the stream would feed it shorter histories than training did. (A bundle announced
+     * later is refused by the scoring operator, on the control-error topic.)
+     */
+    void checkHistoryLength(int historyLength) {
+        if (model == null) {
+            return;
+        }
+        JointBundle.Metadata md;
+        try {
+            md = JointBundle.readMetadata(model);
+        } catch (IOException | RuntimeException e) {
+            String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            throw new UsageError("--model: cannot read the bundle's metadata: " + why);
+        }
+        String refusal = config(historyLength).refusal(md);
+        if (refusal != null) {
+            throw new UsageError("--model: " + refusal + "; give --sequence-length " + md.seqLen() + " or more");
+        }
+    }
+
+    /** The stage's settings, for profiles that keep {@code historyLength} tokens per user. */
+    ScoringConfig config(int historyLength) {
+        ScoringConfig c = ScoringConfig.defaults().withTopN(topN).withHistoryLength(historyLength);
         return model == null ? c : c.withInitialModel(model.toAbsolutePath().toString(), modelVersion);
     }
 

@@ -196,6 +196,7 @@ public class StreamCommand implements Callable<Integer> {
         Properties client = kafka.properties();
         Duration interval = ProfileOptions.duration("--checkpoint-interval", checkpointInterval, false);
         ProfileConfig profileConfig = profile.config().withIdleTimeout(idle).withMaxEmitDelay(emitDelay);
+        scoring.checkHistoryLength(profileConfig.sequenceLength());
         InputPlan plan = null;
         if (history != null) {
             try {
@@ -250,7 +251,8 @@ public class StreamCommand implements Callable<Integer> {
         ProfilePipeline.Outputs graph = ProfileJobs.wire(env, source, "raw records", parser, profileConfig,
                 profiles, dead);
         if (scoring.enabled()) {
-            ScoringJobs.attach(graph.profiles, scoring.control(bootstrapServers, client, groupId), scoring.config(),
+            ScoringJobs.attach(graph.profiles, scoring.control(bootstrapServers, client, groupId),
+                    scoring.config(profileConfig.sequenceLength()),
                     scoring.recommendations(bootstrapServers, output), scoring.controlErrors(bootstrapServers, output));
         }
         if (retraining.enabled()) {

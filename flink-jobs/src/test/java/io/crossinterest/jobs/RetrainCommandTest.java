@@ -63,7 +63,7 @@ class RetrainCommandTest {
             JsonNode meta = new ObjectMapper().readTree(Path.of(a.bundle, "metadata.json").toFile());
             assertEquals("joint-v3", meta.get("modelVersion").asText());
             JointScoringFunction loaded = new JointScoringFunction(a.bundle, 5);
-            loaded.openStandalone();
+            loaded.open();
             assertEquals("joint-v3", loaded.bundle().modelVersion());
             assertTrue(Files.isRegularFile(out.resolve("cold-users.jsonl")));
 

@@ -1,5 +1,6 @@
 package io.crossinterest.jobs;
 
+import io.crossinterest.serving.PlantedModels;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -33,6 +34,13 @@ class StreamScoringOptionsTest {
     void aModelThatIsNotABundleIsNamed(@TempDir Path empty) {
         assertUsageError("--model", "--model", empty.toString(), "--control-topic", "models",
                 "--recommendations-topic", "recs");
+    }
+
+    @Test
+    void aModelWhoseEncoderReadsMoreTokensThanTheProfilesKeepIsRefused() throws Exception {
+        // the planted bundle windows the last 20 source tokens
+        assertUsageError("--sequence-length 20", "--model", PlantedModels.v1().toString(), "--control-topic", "models",
+                "--recommendations-topic", "recs", "--sequence-length", "10");
     }
 
     @Test

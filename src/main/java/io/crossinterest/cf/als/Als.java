@@ -32,20 +32,13 @@ public class Als implements Estimator<Als, AlsModel>, AlsParams<Als> {
         ParamUtils.initializeMapWithDefaultValues(paramMap, this);
     }
 
-    /** The in-process configuration these parameters describe. */
-    AlsConfig toConfig(int threads) {
-        return new AlsConfig(getRank(), getMaxIter(), getRegParam(), getAlpha(),
-                AlsConfig.Regularization.parse(getRegularization()), AlsConfig.Solver.parse(getSolver()),
-                getCgSteps(), getSeed(), threads, getImplicit());
-    }
-
     @Override
     public AlsModel fit(Table... inputs) {
         if (inputs.length != 1) {
             throw new IllegalArgumentException("Als.fit takes one table of (user, item, rating), got " + inputs.length);
         }
         StreamTableEnvironment tEnv = (StreamTableEnvironment) ((TableImpl) inputs[0]).getTableEnvironment();
-        AlsConfig cfg = toConfig(1);
+        AlsConfig cfg = AlsConfig.from(this);
         int numBlocks = getNumBlocks();
         String userCol = getUserCol();
         String itemCol = getItemCol();

@@ -2,51 +2,62 @@ package io.crossinterest.cf.als;
 
 import java.io.Serializable;
 import java.util.Locale;
+import java.util.Objects;
+import org.apache.flink.ml.param.WithParams;
 
 /**
- * Hyper-parameters of ALS: implicit feedback (Hu, Koren, Volinsky 2008; the default) or explicit ratings
- * ({@code implicit = false}). Immutable; derive variants with the {@code with...} methods.
+ * The settings of one ALS fit as the in-process solvers ({@link ImplicitAls}, {@link AlsSolvers}, the retrainer) take
+ * them: immutable, variants by the {@code with...} methods. What each setting means and its default are declared once,
+ * in {@link AlsParams} (the Flink ML parameters of the distributed {@link Als}); this class is made from them
+ * ({@link #from}, {@link #defaults()}) and goes back into them ({@link AlsParams#setConfig}):
  *
- * <ul>
- *   <li>{@code implicit}: true fits preferences p_ui = [r_ui &gt; 0] with confidences over all U × I cells; false fits
- *       the observed ratings themselves, Σ_{(u,i) observed} (r_ui − x_uᵀy_i)², and ignores {@code alpha}.</li>
- *   <li>{@code rank} k: length of each user and item factor.</li>
- *   <li>{@code iterations}: full iterations (a user half-step then an item half-step).</li>
- *   <li>{@code lambda} λ and {@code regularization}: {@link Regularization#L2} adds λ‖x_u‖² for every row;
- *       {@link Regularization#WEIGHTED} (ALS-WR, Zhou et al. 2008, as Spark MLlib does) adds λ·n_u‖x_u‖², n_u the
- *       number of positive interactions of the row.</li>
- *   <li>{@code alpha} α: confidence c_ui = 1 + α·|r_ui|, preference p_ui = [r_ui &gt; 0].</li>
- *   <li>{@code solver}: {@link Solver#CHOLESKY} solves each row's k×k system exactly (O(k³) per row);
- *       {@link Solver#CG} runs {@code cgSteps} conjugate-gradient steps warm-started from the previous factors and
- *       never forms the k×k matrix (O(cgSteps·(k² + n_u·k)) per row).</li>
- *   <li>{@code seed}: initial factors; results are identical for any {@code threads}.</li>
- * </ul>
+ * <table>
+ *   <caption>settings and their parameters</caption>
+ *   <tr><th>field</th><th>parameter</th></tr>
+ *   <tr><td>{@code rank} k</td><td>{@link AlsParams#RANK}</td></tr>
+ *   <tr><td>{@code iterations}</td><td>{@link AlsParams#MAX_ITER}</td></tr>
+ *   <tr><td>{@code lambda} λ</td><td>{@link AlsParams#REG_PARAM}</td></tr>
+ *   <tr><td>{@code alpha} α</td><td>{@link AlsParams#ALPHA}</td></tr>
+ *   <tr><td>{@code regularization}</td><td>{@link AlsParams#REGULARIZATION}</td></tr>
+ *   <tr><td>{@code solver}</td><td>{@link AlsParams#SOLVER}</td></tr>
+ *   <tr><td>{@code cgSteps}</td><td>{@link AlsParams#CG_STEPS}</td></tr>
+ *   <tr><td>{@code seed}</td><td>{@link AlsParams#SEED}</td></tr>
+ *   <tr><td>{@code implicit}</td><td>{@link AlsParams#IMPLICIT}</td></tr>
+ * </table>
+ *
+ * Two fields say where to run, not what to fit, and have no parameter: {@code threads} (of the in-process solver; the
+ * results are identical for any number) and {@code parallelism}.
  */
 public final class AlsConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** How λ is applied to a row. */
+    /** How λ is applied to a row: {@link AlsParams#REGULARIZATION}. */
     public enum Regularization {
-        /** λ‖x‖² for every row. */
         L2,
-        /**
-         * λ·n_u‖x_u‖², n_u = number of positive interactions of the row (implicit) or of its observed ratings
-         * (explicit) (ALS-WR, Spark MLlib's choice).
-         */
         WEIGHTED;
 
         public static Regularization parse(String s) {
             return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         }
+
+        /** The value of {@link AlsParams#REGULARIZATION}. */
+        public String paramValue() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
-    /** How each row's least-squares problem is solved. */
+    /** How each row's least-squares problem is solved: {@link AlsParams#SOLVER}. */
     public enum Solver {
         CHOLESKY,
         CG;
 
         public static Solver parse(String s) {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        }
+
+        /** The value of {@link AlsParams#SOLVER}. */
+        public String paramValue() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -90,8 +101,8 @@ public final class AlsConfig implements Serializable {
         this.iterations = iterations;
         this.lambda = lambda;
         this.alpha = alpha;
-        this.regularization = java.util.Objects.requireNonNull(regularization);
-        this.solver = java.util.Objects.requireNonNull(solver);
+        this.regularization = Objects.requireNonNull(regularization);
+        this.solver = Objects.requireNonNull(solver);
         this.cgSteps = cgSteps;
         this.seed = seed;
         this.threads = threads;
@@ -99,10 +110,21 @@ public final class AlsConfig implements Serializable {
         this.parallelism = parallelism;
     }
 
-    /** Implicit, rank 10, 10 iterations, λ 0.1 (L2), α 1, Cholesky, 3 CG steps, seed 0, all cores. */
+    /** The defaults of {@link AlsParams}, all cores, in this JVM. */
     public static AlsConfig defaults() {
-        return new AlsConfig(10, 10, 0.1, 1.0, Regularization.L2, Solver.CHOLESKY, 3, 0L,
-                Runtime.getRuntime().availableProcessors(), true);
+        return from(new Als());
+    }
+
+    /**
+     * The settings {@code params} hold (an {@link Als}, or anything with {@link AlsParams}' parameters), with all cores
+     * and in this JVM ({@code parallelism} 1).
+     */
+    public static AlsConfig from(WithParams<?> params) {
+        return new AlsConfig(params.get(AlsParams.RANK), params.get(AlsParams.MAX_ITER),
+                params.get(AlsParams.REG_PARAM), params.get(AlsParams.ALPHA),
+                Regularization.parse(params.get(AlsParams.REGULARIZATION)), Solver.parse(params.get(AlsParams.SOLVER)),
+                params.get(AlsParams.CG_STEPS), params.get(AlsParams.SEED), Runtime.getRuntime().availableProcessors(),
+                params.get(AlsParams.IMPLICIT), 1);
     }
 
     public AlsConfig withRank(int v) {
@@ -173,6 +195,24 @@ public final class AlsConfig implements Serializable {
         if (!ok) {
             throw new IllegalArgumentException(message);
         }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof AlsConfig)) {
+            return false;
+        }
+        AlsConfig c = (AlsConfig) o;
+        return rank == c.rank && iterations == c.iterations && Double.compare(lambda, c.lambda) == 0
+                && Double.compare(alpha, c.alpha) == 0 && regularization == c.regularization && solver == c.solver
+                && cgSteps == c.cgSteps && seed == c.seed && threads == c.threads && implicit == c.implicit
+                && parallelism == c.parallelism;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(rank, iterations, lambda, alpha, regularization, solver, cgSteps, seed, threads, implicit,
+                parallelism);
     }
 
     @Override

@@ -77,10 +77,7 @@ public final class AlsSolvers {
         }
         Table ratings = tEnv.fromDataStream(env.fromData(rows,
                 Types.ROW_NAMED(new String[] {"user", "item", "rating"}, Types.LONG, Types.LONG, Types.DOUBLE)));
-        AlsModel model = new Als().setRank(cfg.rank).setMaxIter(cfg.iterations).setRegParam(cfg.lambda)
-                .setAlpha(cfg.alpha).setRegularization(cfg.regularization.name().toLowerCase(java.util.Locale.ROOT))
-                .setSolver(cfg.solver.name().toLowerCase(java.util.Locale.ROOT)).setCgSteps(cfg.cgSteps)
-                .setSeed(cfg.seed).setImplicit(cfg.implicit).setNumBlocks(cfg.parallelism).fit(ratings);
+        AlsModel model = new Als().setConfig(cfg).setNumBlocks(cfg.parallelism).fit(ratings);
         int k = cfg.rank;
         double[] users = new double[r.numRows() * k];
         double[] items = new double[r.numCols() * k];

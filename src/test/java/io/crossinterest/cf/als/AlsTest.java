@@ -118,7 +118,7 @@ class AlsTest {
         assertEquals(7, als.getMaxIter());
         assertEquals(11L, als.getSeed());
         assertFalse(als.getImplicit());
-        assertFalse(als.toConfig(1).implicit);
+        assertFalse(AlsConfig.from(als).implicit);
 
         assertThrows(IllegalArgumentException.class, () -> als.setRank(0));
         assertThrows(IllegalArgumentException.class, () -> als.setSolver("lu"));

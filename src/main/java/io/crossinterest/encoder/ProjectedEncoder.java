@@ -1,5 +1,6 @@
 package io.crossinterest.encoder;
 
+import java.util.Arrays;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
@@ -27,6 +28,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * filter-major (index f·T' + j) and H_u = ReLU(W_dᵀ·flat + b_d), skipping the zeros of the flattened ReLU output. Only
  * the order of the float additions differs from DL4J's im2col product, so outputs agree to float rounding.
  *
+ * <p>Windows are left-padded (a user with n &lt; L tokens has L − n padding tokens first), and every pool window whose
+ * positions read padding only gives the same pooled vector: the dense layer's partial sums over the first j0 such
+ * windows are precomputed ({@link #paddedPrefix()}, T' + 1 vectors of D), so a user costs in proportion to their own
+ * tokens, not to L.
+ *
  * <p>Reads the weights of {@link CnnEncoder#EMBEDDING}, {@link CnnEncoder#CONV} and {@link CnnEncoder#H} once, at
  * construction: later changes to the graph's parameters are not seen. Single-threaded and not thread-safe (scratch
  * buffers): one per Flink subtask, like the graph.
@@ -44,8 +50,10 @@ public final class ProjectedEncoder {
     /** W_d row-major [F·T' × D]. */
     private final float[] dense;
     private final float[] denseBias;
+    /** b_d + the dense sum over the first j0 all-padding windows, for j0 = 0..T' ({@link #paddedPrefix()}). */
+    private final float[] paddedPrefix;
     private final float[] conv;
-    private final float[] flat;
+    private final float[] pooledMax;
 
     private ProjectedEncoder(int seqLen, int kernel, int pool, float[] projected, float[] convBias, float[] dense,
             float[] denseBias) {
@@ -60,7 +68,8 @@ public final class ProjectedEncoder {
         this.dense = dense;
         this.denseBias = denseBias;
         this.conv = new float[filters];
-        this.flat = new float[filters * pooled];
+        this.pooledMax = new float[pooled * filters];
+        this.paddedPrefix = paddedPrefix();
     }
 
     /**
@@ -123,11 +132,11 @@ public final class ProjectedEncoder {
     void encode(int[] window, float[] out, int off) {
         int f = filters;
         int wf = kernel * f;
-        for (int j = 0; j < pooled; j++) {
-            // max over the pool window of ReLU(conv): start from 0
-            for (int c = 0; c < f; c++) {
-                flat[c * pooled + j] = 0f;
-            }
+        int j0 = paddedWindows(window);
+        // pooled[j·F + c] = max over the pool window j of ReLU(conv[c, t]): start from 0
+        Arrays.fill(pooledMax, j0 * f, pooled * f, 0f);
+        for (int j = j0; j < pooled; j++) {
+            int pj = j * f;
             for (int t = j * pool; t < (j + 1) * pool; t++) {
                 System.arraycopy(convBias, 0, conv, 0, f);
                 for (int k = 0; k < kernel; k++) {
@@ -137,30 +146,81 @@ public final class ProjectedEncoder {
                     }
                 }
                 for (int c = 0; c < f; c++) {
-                    int i = c * pooled + j;
-                    if (conv[c] > flat[i]) {
-                        flat[i] = conv[c];
+                    if (conv[c] > pooledMax[pj + c]) {
+                        pooledMax[pj + c] = conv[c];
                     }
                 }
             }
         }
-        int d = hidden;
-        System.arraycopy(denseBias, 0, out, off, d);
-        for (int i = 0; i < flat.length; i++) {
-            float x = flat[i];
-            if (x == 0f) {
-                continue;
-            }
-            int row = i * d;
-            for (int h = 0; h < d; h++) {
-                out[off + h] += x * dense[row + h];
-            }
-        }
-        for (int h = 0; h < d; h++) {
+        // H = ReLU(W_dᵀ·flat + b_d), flat[c·T' + j] = pooled[j·F + c], from the padded windows' partial sum
+        System.arraycopy(paddedPrefix, j0 * hidden, out, off, hidden);
+        denseRows(pooledMax, j0, pooled, out, off);
+        for (int h = 0; h < hidden; h++) {
             if (out[off + h] < 0f) {
                 out[off + h] = 0f;
             }
         }
+    }
+
+    /**
+     * out[off ..] += Σ_{j0 ≤ j &lt; j1} Σ_c pooled[j·F + c]·W_d[c·T' + j, ·], in that order; the zeros of the ReLU
+     * add nothing and are skipped.
+     */
+    private void denseRows(float[] pooledValues, int j0, int j1, float[] out, int off) {
+        int d = hidden;
+        for (int j = j0; j < j1; j++) {
+            for (int c = 0; c < filters; c++) {
+                float x = pooledValues[j * filters + c];
+                if (x == 0f) {
+                    continue;
+                }
+                int row = (c * pooled + j) * d;
+                for (int h = 0; h < d; h++) {
+                    out[off + h] += x * dense[row + h];
+                }
+            }
+        }
+    }
+
+    /**
+     * The number of leading pool windows whose every convolution position reads padding only: positions t with t + w
+     * − 1 &lt; s0, s0 the first non-padding token, so windows j with (j + 1)·p ≤ s0 − w + 1.
+     */
+    private int paddedWindows(int[] window) {
+        int s0 = 0;
+        while (s0 < seqLen && window[s0] == SourceTokenizer.PAD) {
+            s0++;
+        }
+        return Math.max(0, Math.min(pooled, (s0 - kernel + 1) / pool));
+    }
+
+    /**
+     * For a left-padded window (a user with fewer than L tokens) the leading windows all see the same conv vector:
+     * prefix[j0·D ..] is b_d plus the dense sum over the first j0 such windows, computed with the very operations of
+     * {@link #encode(int[], float[], int)} in the same order, so starting from it gives the same floats.
+     */
+    private float[] paddedPrefix() {
+        float[] padConv = new float[filters];
+        System.arraycopy(convBias, 0, padConv, 0, filters);
+        for (int k = 0; k < kernel; k++) {
+            int base = SourceTokenizer.PAD * kernel * filters + k * filters;
+            for (int c = 0; c < filters; c++) {
+                padConv[c] += projected[base + c];
+            }
+        }
+        float[] pooledPad = new float[pooled * filters];
+        for (int j = 0; j < pooled; j++) {
+            for (int c = 0; c < filters; c++) {
+                pooledPad[j * filters + c] = padConv[c] > 0f ? padConv[c] : 0f;
+            }
+        }
+        float[] prefix = new float[(pooled + 1) * hidden];
+        System.arraycopy(denseBias, 0, prefix, 0, hidden);
+        for (int j = 0; j < pooled; j++) {
+            System.arraycopy(prefix, j * hidden, prefix, (j + 1) * hidden, hidden);
+            denseRows(pooledPad, j, j + 1, prefix, (j + 1) * hidden);
+        }
+        return prefix;
     }
 
     private static <T> T layer(ComputationGraph graph, String name, Class<T> type) {

@@ -433,14 +433,19 @@ public final class ResultTables {
         }
         JsonNode j = read(f);
         boolean torchProjected = j.has("pytorchProjected");
-        StringBuilder sb = new StringBuilder("| batch | DL4J graph | product (projected) | PyTorch |"
+        boolean full = j.has("projectedFullWindow");
+        StringBuilder sb = new StringBuilder("| batch | DL4J graph | product (projected) |"
+                + (full ? " product, users of L tokens |" : "") + " PyTorch |"
                 + (torchProjected ? " PyTorch, projected |" : "") + " product / PyTorch | DL4J graph / PyTorch |\n"
-                + "|---|---|---|---|" + (torchProjected ? "---|" : "") + "---|---|\n");
+                + "|---|---|---|" + (full ? "---|" : "") + "---|" + (torchProjected ? "---|" : "") + "---|---|\n");
         for (Iterator<String> it = j.path("dl4j").fieldNames(); it.hasNext(); ) {
             String b = it.next();
             sb.append("| ").append(b).append(" | ").append(usersPerS(j.path("dl4j").path(b))).append(" | ")
-                    .append(usersPerS(j.path("projected").path(b))).append(" | ")
-                    .append(usersPerS(j.path("pytorch").path(b))).append(" | ");
+                    .append(usersPerS(j.path("projected").path(b))).append(" | ");
+            if (full) {
+                sb.append(usersPerS(j.path("projectedFullWindow").path(b))).append(" | ");
+            }
+            sb.append(usersPerS(j.path("pytorch").path(b))).append(" | ");
             if (torchProjected) {
                 sb.append(usersPerS(j.path("pytorchProjected").path(b))).append(" | ");
             }
@@ -450,7 +455,9 @@ public final class ResultTables {
         JsonNode run = j.path("run");
         JsonNode threads = j.path("threads");
         double load = run.path("load_average_at_start").asDouble();
-        sb.append("\nGoal (the product's encoder within 1.5× of PyTorch's users/s at every batch): ")
+        sb.append("\nUsers/s; users of ").append(j.path("users").asText().split(" ")[0])
+                .append(" tokens unless said. Goal (the product's encoder within 1.5× of PyTorch's users/s at every "
+                        + "batch): ")
                 .append(j.path("goal").path("met").asBoolean() ? "met" : "**missed**")
                 .append("; the DL4J graph alone: ")
                 .append(j.path("goal").path("dl4jGraphWithin").asBoolean() ? "within" : "not within")

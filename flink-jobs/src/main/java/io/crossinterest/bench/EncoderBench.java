@@ -244,18 +244,26 @@ public final class EncoderBench {
      */
     static String findPython() throws InterruptedException {
         for (String p : List.of("python3", "/usr/bin/python3")) {
-            try {
-                Process proc = new ProcessBuilder(p, "-c", "import torch").redirectErrorStream(true).start();
-                proc.getInputStream().readAllBytes();
-                if (proc.waitFor(60, TimeUnit.SECONDS) && proc.exitValue() == 0) {
-                    return p;
-                }
-                proc.destroy();
-            } catch (IOException e) {
-                // not installed: try the next
+            if (importsTorch(p)) {
+                return p;
             }
         }
         return "";
+    }
+
+    /** Whether {@code python} runs and imports torch. */
+    public static boolean importsTorch(String python) throws InterruptedException {
+        try {
+            Process proc = new ProcessBuilder(python, "-c", "import torch").redirectErrorStream(true).start();
+            proc.getInputStream().readAllBytes();
+            if (proc.waitFor(60, TimeUnit.SECONDS)) {
+                return proc.exitValue() == 0;
+            }
+            proc.destroyForcibly();
+            return false;
+        } catch (IOException e) {
+            return false; // not installed
+        }
     }
 
     /**

@@ -55,8 +55,8 @@ public class BenchEncoderCommand implements Callable<Integer> {
         if (rounds < 1) {
             throw new UsageError("--rounds must be >= 1, got " + rounds);
         }
-        if (python != null && python.isBlank()) {
-            throw new UsageError("--python: empty path");
+        if (python != null && !noPytorch && !EncoderBench.importsTorch(python)) {
+            throw new UsageError("--python: " + python + " does not run or cannot import torch");
         }
         Path pair = null;
         if (!noTraining) {

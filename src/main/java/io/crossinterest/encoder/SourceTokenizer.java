@@ -136,13 +136,20 @@ public final class SourceTokenizer implements Serializable {
      */
     public static INDArray window(List<int[]> seqs, int seqLen) {
         float[][] x = new float[seqs.size()][seqLen];
+        int[] w = new int[seqLen];
         for (int r = 0; r < seqs.size(); r++) {
-            int[] s = seqs.get(r);
-            int n = Math.min(s.length, seqLen);
-            for (int j = 0; j < n; j++) {
-                x[r][seqLen - n + j] = s[s.length - n + j];
+            window(seqs.get(r), w);
+            for (int j = 0; j < seqLen; j++) {
+                x[r][j] = w[j];
             }
         }
         return Nd4j.createFromArray(x);
+    }
+
+    /** One row of {@link #window(List, int)}: the last {@code out.length} tokens of {@code seq} right-aligned. */
+    public static void window(int[] seq, int[] out) {
+        int n = Math.min(seq.length, out.length);
+        Arrays.fill(out, 0, out.length - n, PAD);
+        System.arraycopy(seq, seq.length - n, out, out.length - n, n);
     }
 }

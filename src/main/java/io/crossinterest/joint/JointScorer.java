@@ -1,23 +1,28 @@
 package io.crossinterest.joint;
 
 import io.crossinterest.encoder.CnnEncoder;
+import io.crossinterest.encoder.ProjectedEncoder;
 import io.crossinterest.encoder.SourceTokenizer;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Inference of a trained joint model: token windows → (P̂_u, I_u) by one forward pass of the graph, then target-item
- * scores by the configured {@link ScoringPath}. The same object scores in {@link JointModel} and, loaded from a
- * {@link JointBundle}, in a stream job, so both give identical numbers.
+ * Inference of a trained joint model: token windows → H_u by the {@link ProjectedEncoder} (the graph's encoder with
+ * the embedding folded into the convolution: the same function, a hundredth of the arithmetic), then the graph's own
+ * layers H_u (with s_u) → P̂_u → I_u, then target-item scores by the configured {@link ScoringPath}. The same object
+ * scores in {@link JointModel} and, loaded from a {@link JointBundle}, in a stream job, so both give identical numbers.
  *
- * <p>Not thread-safe (the DL4J graph keeps per-call workspaces): one instance per Flink subtask, created in
+ * <p>The encoder's weights are read at construction: a scorer sees the graph's parameters of that moment. Not
+ * thread-safe (the encoder's scratch buffers, the DL4J layers' inputs): one instance per Flink subtask, created in
  * {@code open()}.
  */
 public final class JointScorer {
     private final ComputationGraph graph;
+    private final ProjectedEncoder encoder;
     private final int seqLen;
     private final ScoringPath path;
     private final int rank;
@@ -48,6 +53,7 @@ public final class JointScorer {
                     + " do not match " + (folding == null ? "no" : "a") + " source folding");
         }
         this.graph = graph;
+        this.encoder = ProjectedEncoder.of(graph, seqLen);
         this.folding = folding;
         this.seqLen = seqLen;
         this.path = path;
@@ -123,18 +129,32 @@ public final class JointScorer {
                 : new INDArray[] {x, Nd4j.createFromArray(folding.foldIn(tokenSeqs))};
     }
 
-    /** One forward pass over the users' token sequences (each windowed to the last L tokens). */
+    /**
+     * One forward pass over the users' token sequences (each windowed to the last L tokens): H_u by the projected
+     * encoder, then the graph's {@link JointNetwork#PHAT} layer on H_u (or on [H_u ; s_u], the graph's merge vertex)
+     * and its {@link JointNetwork#INTEREST} layer on P̂_u, in inference mode (no dropout).
+     */
     public Encoded encode(List<int[]> tokenSeqs) {
         if (tokenSeqs.isEmpty()) {
             return new Encoded(new float[0][], hasInterest() ? new float[0][] : null);
         }
+        INDArray h = encoder.encode(tokenSeqs);
+        INDArray in = folding == null ? h : Nd4j.hstack(h, Nd4j.createFromArray(folding.foldIn(tokenSeqs)));
+        LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
+        INDArray phat = graph.getLayer(JointNetwork.PHAT).activate(in, false, noWorkspaces);
+        float[][] interest = hasInterest()
+                ? graph.getLayer(JointNetwork.INTEREST).activate(phat, false, noWorkspaces).toFloatMatrix() : null;
+        return new Encoded(phat.toFloatMatrix(), interest);
+    }
+
+    /** {@link #encode} by the DL4J graph's own forward pass (the reference the projected encoder is checked against). */
+    Encoded encodeByGraph(List<int[]> tokenSeqs) {
         INDArray[] x = inputs(tokenSeqs);
         Map<String, INDArray> acts = hasInterest()
                 ? CnnEncoder.forwardUntil(graph, x, JointNetwork.PHAT, JointNetwork.INTEREST)
                 : CnnEncoder.forwardUntil(graph, x, JointNetwork.PHAT);
-        float[][] phat = acts.get(JointNetwork.PHAT).toFloatMatrix();
         float[][] interest = hasInterest() ? acts.get(JointNetwork.INTEREST).toFloatMatrix() : null;
-        return new Encoded(phat, interest);
+        return new Encoded(acts.get(JointNetwork.PHAT).toFloatMatrix(), interest);
     }
 
     /**
@@ -258,6 +278,6 @@ public final class JointScorer {
 
     /** H_u of the underlying encoder (for the encoder-only stream stage). */
     public INDArray encodeHidden(List<int[]> tokenSeqs) {
-        return CnnEncoder.forwardUntil(graph, inputs(tokenSeqs), CnnEncoder.H).get(CnnEncoder.H).detach();
+        return encoder.encode(tokenSeqs);
     }
 }

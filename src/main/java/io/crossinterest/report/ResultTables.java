@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -420,20 +421,63 @@ public final class ResultTables {
         return sb.toString();
     }
 
+    /**
+     * The encoder benchmark: users/s by batch of the DL4J graph, the product's projected encoder and PyTorch (the
+     * same network; and PyTorch with the same folding), the product's ratio to PyTorch and the goal (≥ 1/1.5 of
+     * PyTorch at every batch), then one line of provenance.
+     */
     String encoderTable() {
         Path f = root.resolve("results/performance/encoder-bench.json");
         if (!Files.isRegularFile(f)) {
             return "No encoder benchmark file at this commit (`results/performance/encoder-bench.json`): no figure.\n";
         }
         JsonNode j = read(f);
-        StringBuilder sb = new StringBuilder("| file | batch | users/s | load average at start |\n|---|---|---|---|\n");
-        double load = j.path("machine").path("loadAverageAtStart").asDouble();
-        for (JsonNode r : j.path("inference")) {
-            sb.append("| `").append(root.relativize(f)).append("` | ").append(r.path("batch").asInt()).append(" | ")
-                    .append(String.format(Locale.ROOT, "%,.0f", r.path("usersPerSecond").asDouble())).append(" | ")
-                    .append(f2(load)).append(" |\n");
+        boolean torchProjected = j.has("pytorchProjected");
+        boolean full = j.has("projectedFullWindow");
+        StringBuilder sb = new StringBuilder("| batch | DL4J graph | product (projected) |"
+                + (full ? " product, users of L tokens |" : "") + " PyTorch |"
+                + (torchProjected ? " PyTorch, projected |" : "") + " product / PyTorch | DL4J graph / PyTorch |\n"
+                + "|---|---|---|" + (full ? "---|" : "") + "---|" + (torchProjected ? "---|" : "") + "---|---|\n");
+        for (Iterator<String> it = j.path("dl4j").fieldNames(); it.hasNext(); ) {
+            String b = it.next();
+            sb.append("| ").append(b).append(" | ").append(usersPerS(j.path("dl4j").path(b))).append(" | ")
+                    .append(usersPerS(j.path("projected").path(b))).append(" | ");
+            if (full) {
+                sb.append(usersPerS(j.path("projectedFullWindow").path(b))).append(" | ");
+            }
+            sb.append(usersPerS(j.path("pytorch").path(b))).append(" | ");
+            if (torchProjected) {
+                sb.append(usersPerS(j.path("pytorchProjected").path(b))).append(" | ");
+            }
+            sb.append(f2(j.path("ratios").path("projectedOverPytorch").path(b).asDouble())).append(" | ")
+                    .append(f2(j.path("ratios").path("dl4jOverPytorch").path(b).asDouble())).append(" |\n");
         }
+        JsonNode run = j.path("run");
+        JsonNode threads = j.path("threads");
+        double load = run.path("load_average_at_start").asDouble();
+        sb.append("\nUsers/s; users of ").append(j.path("users").asText().split(" ")[0])
+                .append(" tokens unless said. Goal (the product's encoder within 1.5× of PyTorch's users/s at every "
+                        + "batch): ")
+                .append(j.path("goal").path("met").asBoolean() ? "met" : "**missed**")
+                .append("; the DL4J graph alone: ")
+                .append(j.path("goal").path("dl4jGraphWithin").asBoolean() ? "within" : "not within")
+                .append(". PyTorch: ")
+                .append(j.path("pytorchSource").asText()).append(". Threads: DL4J ").append(threads.path("dl4j")
+                        .asInt()).append(" (OMP_NUM_THREADS=").append(threads.path("OMP_NUM_THREADS").asText())
+                .append("), projected ").append(threads.path("projected").asInt());
+        if (threads.has("pytorch")) {
+            sb.append(", PyTorch ").append(threads.path("pytorch").asInt());
+        }
+        sb.append(". `").append(root.relativize(f)).append("`, commit ")
+                .append(shortCommit(run.path("commit").asText("unknown"))).append(", load average at start ")
+                .append(f2(load)).append(load > 1.5 ? " (measured under load)" : "").append(", best of ")
+                .append(j.path("rounds").asInt()).append(" rounds of ≥ ")
+                .append(String.format(Locale.ROOT, "%.0f", j.path("minSeconds").asDouble())).append(" s.\n");
         return sb.toString();
+    }
+
+    private static String usersPerS(JsonNode v) {
+        return v.isMissingNode() ? "–" : String.format(Locale.ROOT, "%,.0f", v.asDouble());
     }
 
     // ---- helpers ----

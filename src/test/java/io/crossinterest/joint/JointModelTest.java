@@ -65,6 +65,33 @@ class JointModelTest {
         assertTrue(pre[pre.length - 1] < pre[0], Arrays.toString(pre));
     }
 
+    /** The scorer's projected encoder + P̂/I layers give the graph's forward pass, with and without source folding. */
+    @Test
+    void theScorerGivesTheGraphsForwardPass() {
+        // folding s_u in, and the I_u layer (the W4 head's input): the merge vertex and the second layer
+        JointModel folded = new JointModel(Planted.tinyJoint().withSourceFolding(true).withWeights(1, 1, 1, 1, 0)
+                .withTraining(5e-3, 32, 1, 1), Planted::als)
+                .withSourceCf(AlsTargetFactorizer.sourceBlock(SourceFoldingTest.ALS), SourceFoldingTest.ALS);
+        folded.fit(Planted.split(11L));
+        for (JointModel m : List.of(model, folded)) {
+            List<int[]> tokens = new ArrayList<>();
+            for (int u = 0; u < split.numUsers(); u++) {
+                tokens.add(m.userTokens(u));
+            }
+            JointScorer.Encoded fast = m.scorer().encode(tokens);
+            JointScorer.Encoded graph = m.scorer().encodeByGraph(tokens);
+            assertEquals(m.scorer().hasInterest(), fast.interest() != null);
+            for (int u = 0; u < tokens.size(); u++) {
+                assertArrayEquals(graph.phat()[u], fast.phat()[u], 1e-5f, "P̂ of user " + u);
+                if (graph.interest() != null) {
+                    assertArrayEquals(graph.interest()[u], fast.interest()[u], 1e-5f, "I of user " + u);
+                }
+            }
+        }
+        assertNotNull(folded.scorer().folding());
+        assertTrue(folded.scorer().hasInterest());
+    }
+
     @Test
     void bundleSaveLoadGivesIdenticalScores(@TempDir Path dir) throws Exception {
         JointBundle.Metadata md = JointBundle.save(model, dir, "planted-v1");

@@ -274,7 +274,7 @@ final class AlsBlocks {
                 gram = new double[k * k];
                 for (double[] g : grams) {
                     if (g != null) {
-                        dev.ludovic.netlib.BLAS.getInstance().daxpy(k * k, 1.0, g, 1, gram, 1);
+                        AlsKernels.addInto(g, gram);
                     }
                 }
             }

@@ -45,9 +45,10 @@ import org.bytedeco.openblas.presets.openblas_nolapack;
  * on a handful of interactions (dgemv, ddot, daxpy) always runs on the JVM ({@link #JAVA_BLAS}: dev.ludovic.netlib's
  * {@link JavaBLAS}, vectorised when {@code jdk.incubator.vector} is present), where a call costs no JNI transition.
  * Never {@code BLAS.getInstance()}: that returns the machine's {@code libblas.so.3} through JNI whenever one is
- * installed, and with Debian's OpenMP OpenBLAS behind it the same ALS ran three times slower (a JNI transition and the
- * library's own OpenMP team per call of a few hundred flops, on cores the ALS workers already occupy). So the kernels'
- * speed does not depend on which BLAS the machine has.
+ * installed, and with Debian's OpenMP OpenBLAS behind it the same ALS ran 2.2x slower on the 2.2M power-law matrix
+ * (rank 64), and as slow with {@code OMP_NUM_THREADS=1}: the cost is the JNI call itself (transition, array pinning)
+ * on calls of a few hundred flops, millions of them per half-step, not the library's threads. So the kernels' speed
+ * does not depend on which BLAS the machine has (bench/README.md).
  */
 final class AlsKernels {
     /** Rows per chunk of a half-step (the unit of work and of batching the CG's G·P product). */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crossinterest.report.RunInfo;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -42,7 +43,12 @@ public final class AlsBench implements Callable<Integer> {
             "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
             "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
             "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
-            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false");
+            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "--add-opens=java.base/java.text=ALL-UNNAMED",
+            "--add-opens=java.base/java.time=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED",
+            "--add-exports=java.base/sun.net.util=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false");
+
+    /** Assumed network bandwidth per TaskManager for the projection (10 GbE), bytes/s. */
+    static final double LINK_BYTES_PER_S = 1.25e9;
 
     @Spec
     CommandSpec commandSpec;
@@ -94,6 +100,18 @@ public final class AlsBench implements Callable<Integer> {
     @Option(names = "--heap", defaultValue = "6g", description = "-Xmx of each side's JVM")
     String heap;
 
+    @Option(names = "--distributed",
+            description = "also the distributed Als (a Flink job on a MiniCluster) at each --parallelism")
+    boolean distributed;
+
+    @Option(names = "--parallelism", defaultValue = "1,2", split = ",",
+            description = "parallelisms of the distributed run (with --distributed)")
+    List<Integer> parallelism;
+
+    @Option(names = "--project", defaultValue = "8,32", split = ",",
+            description = "TaskManager counts the distributed cost model is projected to")
+    List<Integer> project;
+
     /** {@code AlsBench --vs spark --rank 64 --output DIR} (what {@code bin/cross-interest bench als ...} runs). */
     public static void main(String[] args) {
         CommandLine cl = new CommandLine(new AlsBench());
@@ -125,8 +143,21 @@ public final class AlsBench implements Callable<Integer> {
             throw new CommandLine.ParameterException(commandSpec.commandLine(),
                     "--shared-data: no amazon-cdr-disencdr in " + sharedData);
         }
+        String jobsClasspath = System.getProperty("cross-interest.jobs.classpath");
+        if (distributed) {
+            if (parallelism.stream().anyMatch(p -> p < 1) || project.stream().anyMatch(p -> p < 1)) {
+                throw new CommandLine.ParameterException(commandSpec.commandLine(),
+                        "--parallelism and --project: positive integers");
+            }
+            if (jobsClasspath == null || jobsClasspath.isBlank()) {
+                throw new CommandLine.ParameterException(commandSpec.commandLine(), "--distributed needs the job jar's"
+                        + " classpath (-Dcross-interest.jobs.classpath); run it through bin/cross-interest bench als");
+            }
+        }
         int cores = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         Files.createDirectories(output);
+        RunInfo run = RunInfo.capture("bin/cross-interest bench als " + String.join(" ", commandSpec.commandLine()
+                .getParseResult().originalArgs()), Path.of(System.getProperty("cross-interest.home", ".")));
 
         RunSpec spec = new RunSpec();
         spec.sharedData = sharedData.toAbsolutePath();
@@ -144,6 +175,7 @@ public final class AlsBench implements Callable<Integer> {
         ObjectMapper om = new ObjectMapper();
         ObjectNode report = om.createObjectNode();
         report.put("benchmark", "implicit ALS, Cross-Interest vs Spark MLlib");
+        run.writeTo(report.putObject("run"));
         report.put("rank", rank);
         report.put("iterations", iterations);
         report.put("lambda", lambda);
@@ -159,6 +191,7 @@ public final class AlsBench implements Callable<Integer> {
         report.put("recall_definition", "full-ranking recall@10 of the held-out item (leave-one-out from the"
                 + " training file) over items unseen in training, on up to " + evalUsers + " sampled users");
         report.put("machine", machine(cores));
+        report.set("netlib_properties", om.valueToTree(netlibProperties()));
         ArrayNode results = report.putArray("datasets");
         for (String d : datasets) {
             spec.data = d;
@@ -166,7 +199,23 @@ public final class AlsBench implements Callable<Integer> {
             JsonNode ours = runChild(OursAlsRunner.class, ourClasspath(), spec);
             System.err.println("== " + d + ": spark");
             JsonNode spark = runChild(SparkAlsRunner.class, System.getProperty("java.class.path"), spec);
-            results.add(combine(om, d, ours, spark, spec));
+            ObjectNode combined = combine(om, d, ours, spark, spec);
+            if (distributed) {
+                System.err.println("== " + d + ": distributed Als, parallelism " + parallelism);
+                List<String> extra = new ArrayList<>();
+                extra.add("--parallelism=" + join(parallelism));
+                extra.add("--project=" + join(project));
+                String cp = Path.of(AlsBench.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                        + File.pathSeparator + jobsClasspath;
+                try {
+                    JsonNode dist = runChild(DistributedAlsRunner.class, cp, spec, extra);
+                    addDistributed(om, combined, dist, oursRecall(combined));
+                } catch (IllegalStateException e) {
+                    // the in-process and Spark figures stand; the failure is recorded (its cause is on stderr)
+                    combined.put("distributed_error", e.getMessage() + "; see the run's stderr");
+                }
+            }
+            results.add(combined);
             Files.writeString(output.resolve("als-bench.json"),
                     om.writerWithDefaultPrettyPrinter().writeValueAsString(report));
         }
@@ -221,7 +270,150 @@ public final class AlsBench implements Callable<Integer> {
         r.put("ours_gflops", flops / 1e9 / oursS);
         r.put("machine_peak_gflops", ours.get("machine_peak_gflops").asDouble());
         r.put("spark_version", spark.get("spark_version").asText());
+        r.put("ours_load_average_at_start", ours.path("load_average_at_start").asDouble());
+        r.put("spark_load_average_at_start", spark.path("load_average_at_start").asDouble());
+        r.set("ours_blas", ours.get("blas"));
+        r.set("spark_blas", spark.get("blas"));
         return r;
+    }
+
+    /**
+     * The parent's {@code dev.ludovic.netlib.*} system properties, passed on to every side: which native library
+     * netlib loads ({@code ...blas.nativeLib}, {@code ...blas.nativeLibPath}, the same for lapack), e.g. a name that
+     * does not exist to run as on a machine without a system BLAS.
+     */
+    static List<String> netlibProperties() {
+        return System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("dev.ludovic.netlib."))
+                .sorted().map(k -> "-D" + k + "=" + System.getProperty(k)).collect(Collectors.toList());
+    }
+
+    private static double oursRecall(ObjectNode combined) {
+        return combined.get("ours_recall@10").asDouble();
+    }
+
+    private static String join(List<Integer> v) {
+        return v.stream().map(String::valueOf).collect(Collectors.joining(","));
+    }
+
+    /**
+     * The distributed figures, per parallelism, next to the in-process kernels at as many threads in the same JVM,
+     * and the cost model: bytes per half-step (measured from the data, {@code AlsShuffleCost}), the time it costs
+     * here, and the projection to more TaskManagers.
+     */
+    private void addDistributed(ObjectMapper om, ObjectNode r, JsonNode dist, double inProcessRecall) {
+        ObjectNode sPerIter = r.putObject("distributed_s_per_iter");
+        ObjectNode inProcess = r.putObject("in_process_s_per_iter_same_jvm");
+        ObjectNode ratio = r.putObject("distributed_over_in_process");
+        ObjectNode recallByP = r.putObject("distributed_recall@10_by_parallelism");
+        ObjectNode loads = r.putObject("distributed_load_average_at_start");
+        ObjectNode model = r.putObject("distributed_cost_model");
+        model.put("what_is_shipped", "per half-step (solve side S from side O, B = p blocks per side, block b on"
+                + " subtask b): every O block sends each S block the factors of exactly the O rows it references (8k"
+                + " bytes each; remote when the blocks differ) and its partial Gram (8k^2 bytes, B^2 messages); every"
+                + " S block's state (ids, its interactions 12 bytes each, its column ids and out-links, its factors)"
+                + " goes through the serializer to its own subtask. Array payload bytes, no serializer framing.");
+        ObjectNode perP = model.putObject("per_half_step");
+        List<double[]> points = new ArrayList<>(); // (bytes per iteration / p, overhead s per iteration)
+        double recallSum = 0;
+        int recallN = 0;
+        double inProcess1 = Double.NaN;
+        for (Integer p : parallelism) {
+            JsonNode d = dist.get("parallelism").get(p.toString());
+            String key = p.toString();
+            double ds = median(d.get("distributed_s_per_iter"));
+            double is = median(d.get("in_process_s_per_iter"));
+            sPerIter.put(key, ds);
+            inProcess.put(key, is);
+            ratio.put(key, ds / is);
+            double rec = mean(d.get("distributed_recall_at_10"));
+            recallByP.put(key, rec);
+            recallSum += rec;
+            recallN++;
+            loads.put(key, d.path("load_average_at_start").asDouble());
+            ObjectNode h = perP.putObject(key);
+            h.setAll((ObjectNode) d.get("shuffle").deepCopy());
+            double bytes = iterationBytes(d.get("shuffle"), "total_bytes");
+            h.put("bytes_per_iteration", bytes);
+            h.put("overhead_s_per_iteration", ds - is);
+            h.put("overhead_s_per_half_step", (ds - is) / 2);
+            points.add(new double[] {bytes / p, ds - is});
+            if (p == 1) {
+                inProcess1 = is;
+            }
+        }
+        r.put("distributed_recall@10", recallSum / recallN);
+        r.put("distributed_recall_relative_difference", (recallSum / recallN - inProcessRecall) / inProcessRecall);
+        // overhead(p) = a + c · bytes(p) / p: a per iteration (scheduling 2 stages), c the serializer's s/byte (each of
+        // the p subtasks serializes its share); least squares over the measured p, clamped to a, c ≥ 0
+        double[] ac = fitOverhead(points);
+        model.put("overhead_model", "distributed - in-process s/iter = a + c * bytes_per_iteration / p, fitted on"
+                + " the measured parallelisms (a, c >= 0)");
+        model.put("a_s_per_iteration", ac[0]);
+        model.put("c_s_per_byte", ac[1]);
+        model.put("c_mb_per_s", ac[1] > 0 ? 1e-6 / ac[1] : Double.POSITIVE_INFINITY);
+        ObjectNode proj = model.putObject("projection");
+        if (Double.isNaN(inProcess1)) {
+            proj.put("skipped", "needs parallelism 1 in --parallelism (the single-core compute time)");
+            return;
+        }
+        proj.put("model", "s/iter(N) = t1 * w(N) + a + c * bytes(N) / N + remote_bytes(N) / N / link; t1 = in-process"
+                + " s/iter at 1 thread, w(N) = busiest block's work share (mean of the two half-steps), bytes from"
+                + " the data at N blocks, link = " + LINK_BYTES_PER_S / 1e9 + " GB/s per TaskManager (assumed 10 GbE,"
+                + " not measured), one core per TaskManager as measured here; ignores stragglers and JobManager"
+                + " scheduling beyond a");
+        for (Integer n : project) {
+            JsonNode s = dist.get("projected").get(n.toString());
+            double bytes = iterationBytes(s, "total_bytes");
+            double remote = iterationBytes(s, "remote_bytes");
+            double w = (s.get("items").get("max_block_work_share").asDouble()
+                    + s.get("users").get("max_block_work_share").asDouble()) / 2;
+            ObjectNode o = proj.putObject(n.toString());
+            o.setAll((ObjectNode) s.deepCopy());
+            o.put("bytes_per_iteration", bytes);
+            o.put("remote_bytes_per_iteration", remote);
+            double compute = inProcess1 * w;
+            double serialize = ac[0] + ac[1] * bytes / n;
+            double network = remote / n / LINK_BYTES_PER_S;
+            o.put("compute_s_per_iter", compute);
+            o.put("serialize_s_per_iter", serialize);
+            o.put("network_s_per_iter", network);
+            o.put("s_per_iter", compute + serialize + network);
+        }
+    }
+
+    private static double iterationBytes(JsonNode shuffle, String field) {
+        return shuffle.get("items").get(field).asDouble() + shuffle.get("users").get(field).asDouble();
+    }
+
+    /** Least squares of y = a + c x with a, c ≥ 0 (one point, or a negative fit: a = 0, c = mean y/x). */
+    static double[] fitOverhead(List<double[]> xy) {
+        int n = xy.size();
+        if (n >= 2) {
+            double mx = 0;
+            double my = 0;
+            for (double[] p : xy) {
+                mx += p[0] / n;
+                my += p[1] / n;
+            }
+            double sxx = 0;
+            double sxy = 0;
+            for (double[] p : xy) {
+                sxx += (p[0] - mx) * (p[0] - mx);
+                sxy += (p[0] - mx) * (p[1] - my);
+            }
+            if (sxx > 0) {
+                double c = sxy / sxx;
+                double a = my - c * mx;
+                if (a >= 0 && c >= 0) {
+                    return new double[] {a, c};
+                }
+            }
+        }
+        double c = 0;
+        for (double[] p : xy) {
+            c += Math.max(0, p[1]) / p[0] / n;
+        }
+        return new double[] {0, c};
     }
 
     private static double median(JsonNode a) {
@@ -242,14 +434,21 @@ public final class AlsBench implements Callable<Integer> {
     }
 
     private JsonNode runChild(Class<?> main, String classpath, RunSpec spec) throws IOException, InterruptedException {
+        return runChild(main, classpath, spec, List.of());
+    }
+
+    private JsonNode runChild(Class<?> main, String classpath, RunSpec spec, List<String> extraArgs)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + heap);
         cmd.addAll(CHILD_FLAGS);
+        cmd.addAll(netlibProperties());
         cmd.add("-cp");
         cmd.add(classpath);
         cmd.add(main.getName());
         cmd.addAll(spec.toArgs());
+        cmd.addAll(extraArgs);
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String result = null;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.openblas.global.openblas;
+import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
  * One side of the ALS benchmark in its own JVM: Cross-Interest's in-process implicit ALS ({@link ImplicitAls}) with
@@ -29,6 +30,7 @@ public final class OursAlsRunner implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        double loadAtStart = NativeBlasReport.loadAverage();
         BenchData data = spec.loadData();
         AlsConfig base = new AlsConfig(spec.rank, spec.iterations, spec.lambda, spec.alpha,
                 AlsConfig.Regularization.WEIGHTED, AlsConfig.Solver.parse(spec.solver), spec.cgSteps, 0L,
@@ -59,6 +61,12 @@ public final class OursAlsRunner implements Callable<Integer> {
         out.put("eval_users", data.evalUsers.length);
         out.put("description", data.description);
         out.put("machine_peak_gflops", peakGflops(spec.threads));
+        out.put("load_average_at_start", loadAtStart);
+        ObjectNode blas = NativeBlasReport.capture();
+        blas.put("level_1_2", ImplicitAls.levelOneTwoBlas() + " (dev.ludovic.netlib JavaBLAS, on the JVM)");
+        blas.put("level_3_lapack", "OpenBLAS bundled by org.bytedeco (JavaCPP), "
+                + openblas_nolapack.blas_get_num_threads() + " thread(s)");
+        out.set("blas", blas);
         System.out.println("RESULT " + out);
         return 0;
     }

@@ -35,6 +35,7 @@ public final class SparkAlsRunner implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        double loadAtStart = NativeBlasReport.loadAverage();
         BenchData data = spec.loadData();
         SparkSession spark = SparkSession.builder().master("local[" + spec.threads + "]").appName("als-bench")
                 .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", 2 * spec.threads)
@@ -76,11 +77,37 @@ public final class SparkAlsRunner implements Callable<Integer> {
             }
             out.put("spark_version", spark.version());
             out.put("num_blocks", "default (10 user, 10 item)");
+            out.put("load_average_at_start", loadAtStart);
+            ObjectNode blas = NativeBlasReport.capture();
+            // what Spark's ALS calls: ml.linalg.BLAS.nativeBLAS (dspr of the normal equations, level-3), its
+            // javaBLAS (level 1), and netlib's LAPACK (dppsv of the Cholesky solve); each falls back to the Java
+            // implementation when the machine has no libblas.so.3 / liblapack.so.3
+            blas.put("spark_nativeBLAS", instanceName("org.apache.spark.ml.linalg.BLAS", "nativeBLAS"));
+            blas.put("spark_javaBLAS", instanceName("org.apache.spark.ml.linalg.BLAS", "javaBLAS"));
+            blas.put("netlib_LAPACK", instanceName("dev.ludovic.netlib.lapack.LAPACK", "getInstance"));
+            out.set("blas", blas);
             System.out.println("RESULT " + out);
         } finally {
             spark.stop();
         }
         return 0;
+    }
+
+    /** The class of the instance {@code cls.method()} returns (Spark's BLAS objects are internal: by reflection). */
+    private static String instanceName(String cls, String method) {
+        try {
+            Object o;
+            try {
+                o = Class.forName(cls).getMethod(method).invoke(null);
+            } catch (NoSuchMethodException e) {
+                // a Scala object without static forwarders: its singleton MODULE$
+                Object module = Class.forName(cls + "$").getField("MODULE$").get(null);
+                o = module.getClass().getMethod(method).invoke(module);
+            }
+            return o.getClass().getName();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return "unavailable: " + e;
+        }
     }
 
     /** Spark's (id, features: array of float) rows as a dense row-major double matrix. */

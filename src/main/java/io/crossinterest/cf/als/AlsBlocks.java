@@ -10,7 +10,9 @@ import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.ml.common.datastream.EndOfStreamWindows;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
@@ -29,7 +31,9 @@ import org.apache.flink.util.Collector;
  * partial Gram matrix Y_jᵀY_j to every S block (explicit ratings need no G: a row sees only its observed items). Each
  * S block sums the partial Grams in block order (G = YᵀY, the same for any parallelism), lays the received factors out
  * in its column order, and runs the shared kernels ({@link AlsKernels#solveChunk}) on its rows. Messages and the block's own state meet in a keyed
- * {@link EndOfStreamWindows} window, which fires once all of them have arrived.
+ * {@link EndOfStreamWindows} window, which fires once all of them have arrived. The window is keyed by a routing key
+ * per block ({@link Routing}), so that block b runs on subtask b mod p: keyed by the block id itself, blocks 0 and 1
+ * both hashed to subtask 1 of 2 (and 8 blocks to 4 of 8 subtasks), which ran the "parallel" job on one core.
  *
  * <p><b>Iterations without Flink ML's iteration runtime</b> (unavailable here) are unrolled: the graph holds 2·T
  * half-step stages in one bounded job (run it in BATCH mode, where each stage's shuffle is blocking). Cost: the graph
@@ -101,6 +105,53 @@ final class AlsBlocks {
         }
     }
 
+    /**
+     * Where the blocks run. Flink places a key by murmur-hashing it into one of maxParallelism key groups and a key
+     * group onto a subtask ({@link KeyGroupRangeAssignment}); the routing key of block b is the smallest non-negative
+     * int that lands on subtask b mod p, so the blocks spread evenly over the p subtasks of the keyed operators, which
+     * run at exactly this parallelism and max parallelism.
+     */
+    static final class Routing {
+        final int parallelism;
+        final int maxParallelism;
+        /** Flink key of block b. */
+        final int[] keyOfBlock;
+        /** Block of a routing key (−1 for ints that are no block's key). */
+        final int[] blockOfKey;
+
+        Routing(int numBlocks, int parallelism, int maxParallelism) {
+            this.parallelism = parallelism;
+            this.maxParallelism = maxParallelism;
+            this.keyOfBlock = new int[numBlocks];
+            int[] found = new int[parallelism];
+            int remaining = numBlocks;
+            for (int key = 0; remaining > 0; key++) {
+                int t = KeyGroupRangeAssignment.assignKeyToParallelOperator(key, maxParallelism, parallelism);
+                // subtask t hosts blocks t, t + p, t + 2p, ... < numBlocks
+                int wanted = t < numBlocks ? (numBlocks - 1 - t) / parallelism + 1 : 0;
+                if (found[t] < wanted) {
+                    keyOfBlock[t + found[t] * parallelism] = key;
+                    found[t]++;
+                    remaining--;
+                }
+            }
+            int maxKey = Arrays.stream(keyOfBlock).max().orElse(0);
+            this.blockOfKey = new int[maxKey + 1];
+            Arrays.fill(blockOfKey, -1);
+            for (int b = 0; b < numBlocks; b++) {
+                blockOfKey[keyOfBlock[b]] = b;
+            }
+        }
+
+        /** For the keyed operators of {@code env}'s job: its default parallelism and max parallelism. */
+        static Routing of(StreamExecutionEnvironment env, int numBlocks) {
+            int p = Math.max(1, env.getParallelism());
+            int max = env.getMaxParallelism() > 0 ? env.getMaxParallelism()
+                    : KeyGroupRangeAssignment.computeDefaultMaxParallelism(p);
+            return new Routing(numBlocks, p, Math.max(max, p));
+        }
+    }
+
     static final TypeInformation<BlockState> STATE_TYPE = TypeInformation.of(BlockState.class);
     static final TypeInformation<BlockMessage> MESSAGE_TYPE = TypeInformation.of(BlockMessage.class);
 
@@ -167,17 +218,22 @@ final class AlsBlocks {
     /** Groups (row id, column id, r) by the block of the row id and builds each block. */
     static DataStream<BlockState> buildBlocks(DataStream<Tuple3<Long, Long, Double>> entries, int side,
             int numBlocks, int k, long seed, String name) {
-        return entries.keyBy(e -> blockOf(e.f0, numBlocks))
+        Routing routing = Routing.of(entries.getExecutionEnvironment(), numBlocks);
+        int[] keyOfBlock = routing.keyOfBlock;
+        int[] blockOfKey = routing.blockOfKey;
+        return entries.keyBy(e -> keyOfBlock[blockOf(e.f0, numBlocks)])
                 .window(EndOfStreamWindows.get())
                 .process(new ProcessWindowFunction<Tuple3<Long, Long, Double>, BlockState, Integer, TimeWindow>() {
                     @Override
-                    public void process(Integer block, Context ctx, Iterable<Tuple3<Long, Long, Double>> in,
+                    public void process(Integer key, Context ctx, Iterable<Tuple3<Long, Long, Double>> in,
                             Collector<BlockState> out) {
                         List<Tuple3<Long, Long, Double>> list = new ArrayList<>();
                         in.forEach(list::add);
-                        out.collect(build(side, block, list, numBlocks, k, seed));
+                        out.collect(build(side, blockOfKey[key], list, numBlocks, k, seed));
                     }
                 }, STATE_TYPE)
+                .setParallelism(routing.parallelism)
+                .setMaxParallelism(routing.maxParallelism)
                 .name(name)
                 .uid(name);
     }
@@ -232,10 +288,14 @@ final class AlsBlocks {
         DataStream<BlockMessage> messages = from.flatMap(new Emit(numBlocks, k, cfg.implicit))
                 .returns(MESSAGE_TYPE)
                 .name(name + "-messages");
+        Routing routing = Routing.of(solve.getExecutionEnvironment(), numBlocks);
+        int[] keyOfBlock = routing.keyOfBlock;
         return own.union(messages)
-                .keyBy(m -> m.dest)
+                .keyBy(m -> keyOfBlock[m.dest])
                 .window(EndOfStreamWindows.get())
                 .process(new Solve(cfg, numBlocks), STATE_TYPE)
+                .setParallelism(routing.parallelism)
+                .setMaxParallelism(routing.maxParallelism)
                 .name(name)
                 .uid(name);
     }
@@ -251,7 +311,7 @@ final class AlsBlocks {
         }
 
         @Override
-        public void process(Integer block, Context ctx, Iterable<BlockMessage> in, Collector<BlockState> out) {
+        public void process(Integer routingKey, Context ctx, Iterable<BlockMessage> in, Collector<BlockState> out) {
             int k = cfg.rank;
             BlockState s = null;
             double[][] grams = new double[numBlocks][];
@@ -274,7 +334,7 @@ final class AlsBlocks {
                 gram = new double[k * k];
                 for (double[] g : grams) {
                     if (g != null) {
-                        dev.ludovic.netlib.BLAS.getInstance().daxpy(k * k, 1.0, g, 1, gram, 1);
+                        AlsKernels.addInto(g, gram);
                     }
                 }
             }
@@ -284,7 +344,7 @@ final class AlsBlocks {
                 int at = s.colBlockPtr[m.src];
                 int expected = (s.colBlockPtr[m.src + 1] - at) * k;
                 if (m.values.length != expected) {
-                    throw new IllegalStateException("block " + block + " got " + m.values.length / k
+                    throw new IllegalStateException("block " + s.block + " got " + m.values.length / k
                             + " factors from block " + m.src + ", expected " + expected / k);
                 }
                 System.arraycopy(m.values, 0, y, at * k, expected);

@@ -1,7 +1,9 @@
 package io.crossinterest.cf.als;
 
 import dev.ludovic.netlib.BLAS;
+import dev.ludovic.netlib.JavaBLAS;
 import io.crossinterest.data.InteractionMatrix;
+import java.util.Arrays;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas;
@@ -39,9 +41,14 @@ import org.bytedeco.openblas.presets.openblas_nolapack;
  * on its inputs, so the outcome is the same for any number of threads or any assignment of chunks to threads.
  *
  * <p>BLAS: the level-3 and LAPACK work (Gram matrices, G·P for a chunk of CG directions, dsyrk, dposv) goes to the
- * native OpenBLAS that ND4J bundles (through JavaCPP, on off-heap buffers); the per-row level-1/2 work on a handful of
- * interactions (dgemv, ddot, daxpy) stays on the JVM through dev.ludovic.netlib, where a call costs no JNI transition
- * (it is vectorised when {@code jdk.incubator.vector} is present).
+ * OpenBLAS that ND4J bundles (through JavaCPP, on off-heap buffers), pinned to one thread; the per-row level-1/2 work
+ * on a handful of interactions (dgemv, ddot, daxpy) always runs on the JVM ({@link #JAVA_BLAS}: dev.ludovic.netlib's
+ * {@link JavaBLAS}, vectorised when {@code jdk.incubator.vector} is present), where a call costs no JNI transition.
+ * Never {@code BLAS.getInstance()}: that returns the machine's {@code libblas.so.3} through JNI whenever one is
+ * installed, and with Debian's OpenMP OpenBLAS behind it the same ALS ran 2.2x slower on the 2.2M power-law matrix
+ * (rank 64), and as slow with {@code OMP_NUM_THREADS=1}: the cost is the JNI call itself (transition, array pinning)
+ * on calls of a few hundred flops, millions of them per half-step, not the library's threads. So the kernels' speed
+ * does not depend on which BLAS the machine has (bench/README.md).
  */
 final class AlsKernels {
     /** Rows per chunk of a half-step (the unit of work and of batching the CG's G·P product). */
@@ -49,7 +56,11 @@ final class AlsKernels {
     /** Rows per partial Gram matrix; partials are summed in order, so G is the same for any thread count. */
     static final int GRAM_CHUNK = 4096;
 
-    private static final BLAS BLAS_ = BLAS.getInstance();
+    /**
+     * The level-1/2 BLAS of the per-row work: the pure-JVM implementation (VectorBLAS with the vector module, else
+     * Java11BLAS), whatever native library the machine has.
+     */
+    static final BLAS JAVA_BLAS = JavaBLAS.getInstance();
 
     static {
         // ALS parallelises over rows and hands OpenBLAS small problems (k × k factorisations, k × 64-column GEMMs);
@@ -60,9 +71,14 @@ final class AlsKernels {
 
     private AlsKernels() {}
 
-    /** Name of the BLAS implementation in use (for logs and benchmark reports). */
+    /** The level-1/2 BLAS implementation the kernels use (for logs and benchmark reports). */
     static String blasName() {
-        return BLAS_.getClass().getName();
+        return JAVA_BLAS.getClass().getName();
+    }
+
+    /** dst += src, element-wise (partial Gram matrices), on the JVM. */
+    static void addInto(double[] src, double[] dst) {
+        JAVA_BLAS.daxpy(dst.length, 1.0, src, 1, dst, 1);
     }
 
     /**
@@ -89,6 +105,7 @@ final class AlsKernels {
      */
     static final class Workspace implements AutoCloseable {
         final int k;
+        final BLAS blas; // level-1/2 calls of the per-row work
         double[] yu = new double[0]; // gathered y_i of the rows in hand, n × k
         double[] c1 = new double[0]; // weight of y_i y_iᵀ: c_ui − 1 = α|r_ui| (implicit), 1 (explicit)
         double[] pc = new double[0]; // right-hand-side coefficient of y_i: p_ui·c_ui (implicit), r_ui (explicit)
@@ -109,7 +126,13 @@ final class AlsKernels {
         private double[] loadedGram; // the G currently in gNative
 
         Workspace(int k) {
+            this(k, JAVA_BLAS);
+        }
+
+        /** With another level-1/2 implementation: only to check that the factors do not depend on it. */
+        Workspace(int k, BLAS blas) {
             this.k = k;
+            this.blas = blas;
             this.b = new double[k];
             this.r = new double[CHUNK * k];
             this.p = new double[CHUNK * k];
@@ -236,19 +259,19 @@ final class AlsKernels {
         int xo = u * k;
         if (n == 0) {
             // no interactions: the right-hand side is 0, so x_u = 0
-            java.util.Arrays.fill(x, xo, xo + k, 0.0);
+            Arrays.fill(x, xo, xo + k, 0.0);
             return;
         }
         ws.ensure(n);
         int counted = gather(r, s, s + n, y, cfg, ws, 0);
         double lambda = cfg.rowLambda(counted);
         // b = Y_u (p∘c) = YᵀC_u p(u)  (explicit: b = Y_uᵀ r_u)
-        BLAS_.dgemv("N", k, n, 1.0, ws.yu, 0, k, ws.pc, 0, 1, 0.0, ws.b, 0, 1);
+        ws.blas.dgemv("N", k, n, 1.0, ws.yu, 0, k, ws.pc, 0, 1, 0.0, ws.b, 0, 1);
         DoublePointer a = ws.aNative;
         if (cfg.implicit) {
             // W = rows √(c_ui − 1)·y_i, so that WᵀW = Σ_i (c_ui − 1) y_i y_iᵀ = Yᵀ(C_u − I)Y
             for (int j = 0; j < n; j++) {
-                BLAS_.dscal(k, Math.sqrt(ws.c1[j]), ws.yu, j * k, 1);
+                ws.blas.dscal(k, Math.sqrt(ws.c1[j]), ws.yu, j * k, 1);
             }
             // A = G + λ_u I (upper triangle is what dsyrk and dposv read)
             ws.loadGram(gram);
@@ -286,15 +309,15 @@ final class AlsKernels {
             int oo) {
         int k = ws.k;
         // t_i = y_i·v for the row's items: Y_uᵀ v (dgemv "T" on the column-major k × n gathered block)
-        BLAS_.dgemv("T", k, n, 1.0, ws.yu, at * k, k, v, vo, 1, 0.0, ws.t, 0, 1);
+        ws.blas.dgemv("T", k, n, 1.0, ws.yu, at * k, k, v, vo, 1, 0.0, ws.t, 0, 1);
         // t_i ← (c_ui − 1) t_i
         for (int j = 0; j < n; j++) {
             ws.t[j] *= ws.c1[at + j];
         }
         // out += Y_u t
-        BLAS_.dgemv("N", k, n, 1.0, ws.yu, at * k, k, ws.t, 0, 1, 1.0, out, oo, 1);
+        ws.blas.dgemv("N", k, n, 1.0, ws.yu, at * k, k, ws.t, 0, 1, 1.0, out, oo, 1);
         // out += λ_u v
-        BLAS_.daxpy(k, lambda, v, vo, 1, out, oo, 1);
+        ws.blas.daxpy(k, lambda, v, vo, 1, out, oo, 1);
     }
 
     private static void solveCg(InteractionMatrix r, int from, int to, double[] y, double[] gram, AlsConfig cfg,
@@ -313,7 +336,7 @@ final class AlsKernels {
             ws.active[j] = n > 0;
             if (n == 0) {
                 // no interactions: b = 0, so the solution is x_u = 0
-                java.util.Arrays.fill(x, u * k, (u + 1) * k, 0.0);
+                Arrays.fill(x, u * k, (u + 1) * k, 0.0);
             }
         }
         int xo = from * k;
@@ -323,7 +346,7 @@ final class AlsKernels {
             ws.loadGram(gram);
             gramTimes(ws, x, xo, m, ws.ap);
         } else {
-            java.util.Arrays.fill(ws.ap, 0, m * k, 0.0);
+            Arrays.fill(ws.ap, 0, m * k, 0.0);
         }
         for (int j = 0; j < m; j++) {
             if (!ws.active[j]) {
@@ -334,11 +357,11 @@ final class AlsKernels {
             int n = r.rowEnd(u) - r.rowStart(u);
             addSparseTerm(ws, at, n, ws.lam[j], x, xo + j * k, ws.ap, j * k);
             // r = Y_u (p∘c) − A x0  (explicit: Y_uᵀ r_u − A x0)
-            BLAS_.dgemv("N", k, n, 1.0, ws.yu, at * k, k, ws.pc, at, 1, 0.0, ws.r, j * k, 1);
-            BLAS_.daxpy(k, -1.0, ws.ap, j * k, 1, ws.r, j * k, 1);
+            ws.blas.dgemv("N", k, n, 1.0, ws.yu, at * k, k, ws.pc, at, 1, 0.0, ws.r, j * k, 1);
+            ws.blas.daxpy(k, -1.0, ws.ap, j * k, 1, ws.r, j * k, 1);
             // p = r; rs = rᵀr
             System.arraycopy(ws.r, j * k, ws.p, j * k, k);
-            ws.rs[j] = BLAS_.ddot(k, ws.r, j * k, 1, ws.r, j * k, 1);
+            ws.rs[j] = ws.blas.ddot(k, ws.r, j * k, 1, ws.r, j * k, 1);
             if (ws.rs[j] < 1e-20) {
                 ws.active[j] = false;
             }
@@ -348,7 +371,7 @@ final class AlsKernels {
             if (cfg.implicit) {
                 gramTimes(ws, ws.p, 0, m, ws.ap);
             } else {
-                java.util.Arrays.fill(ws.ap, 0, m * k, 0.0);
+                Arrays.fill(ws.ap, 0, m * k, 0.0);
             }
             boolean any = false;
             for (int j = 0; j < m; j++) {
@@ -361,22 +384,22 @@ final class AlsKernels {
                 int o = j * k;
                 addSparseTerm(ws, at, n, ws.lam[j], ws.p, o, ws.ap, o);
                 // step length a = rᵀr / pᵀAp; x += a p; r −= a Ap
-                double pap = BLAS_.ddot(k, ws.p, o, 1, ws.ap, o, 1);
+                double pap = ws.blas.ddot(k, ws.p, o, 1, ws.ap, o, 1);
                 if (!(pap > 0)) {
                     ws.active[j] = false;
                     continue;
                 }
                 double step_ = ws.rs[j] / pap;
-                BLAS_.daxpy(k, step_, ws.p, o, 1, x, xo + o, 1);
-                BLAS_.daxpy(k, -step_, ws.ap, o, 1, ws.r, o, 1);
-                double rsNew = BLAS_.ddot(k, ws.r, o, 1, ws.r, o, 1);
+                ws.blas.daxpy(k, step_, ws.p, o, 1, x, xo + o, 1);
+                ws.blas.daxpy(k, -step_, ws.ap, o, 1, ws.r, o, 1);
+                double rsNew = ws.blas.ddot(k, ws.r, o, 1, ws.r, o, 1);
                 if (rsNew < 1e-20) {
                     ws.active[j] = false;
                     continue;
                 }
                 // p = r + (rsNew / rs) p
-                BLAS_.dscal(k, rsNew / ws.rs[j], ws.p, o, 1);
-                BLAS_.daxpy(k, 1.0, ws.r, o, 1, ws.p, o, 1);
+                ws.blas.dscal(k, rsNew / ws.rs[j], ws.p, o, 1);
+                ws.blas.daxpy(k, 1.0, ws.r, o, 1, ws.p, o, 1);
                 ws.rs[j] = rsNew;
                 any = true;
             }
@@ -412,7 +435,7 @@ final class AlsKernels {
         double[] gy = new double[k * k];
         addGram(x, 0, r.numRows(), k, gx);
         addGram(y, 0, r.numCols(), k, gy);
-        double total = BLAS_.ddot(k * k, gx, 1, gy, 1);
+        double total = JAVA_BLAS.ddot(k * k, gx, 1, gy, 1);
         int[] colPositives = new int[r.numCols()];
         double reg = 0;
         for (int u = 0; u < r.numRows(); u++) {
@@ -420,7 +443,7 @@ final class AlsKernels {
             for (int q = r.rowStart(u); q < r.rowEnd(u); q++) {
                 int i = r.col(q);
                 double v = r.value(q);
-                double s = BLAS_.ddot(k, x, u * k, 1, y, i * k, 1);
+                double s = JAVA_BLAS.ddot(k, x, u * k, 1, y, i * k, 1);
                 double c = 1.0 + cfg.alpha * Math.abs(v);
                 double p = v > 0 ? 1.0 : 0.0;
                 total += c * (p - s) * (p - s) - s * s;
@@ -429,10 +452,10 @@ final class AlsKernels {
                     colPositives[i]++;
                 }
             }
-            reg += cfg.rowLambda(positives) * BLAS_.ddot(k, x, u * k, 1, x, u * k, 1);
+            reg += cfg.rowLambda(positives) * JAVA_BLAS.ddot(k, x, u * k, 1, x, u * k, 1);
         }
         for (int i = 0; i < r.numCols(); i++) {
-            reg += cfg.rowLambda(colPositives[i]) * BLAS_.ddot(k, y, i * k, 1, y, i * k, 1);
+            reg += cfg.rowLambda(colPositives[i]) * JAVA_BLAS.ddot(k, y, i * k, 1, y, i * k, 1);
         }
         return total + reg;
     }
@@ -444,14 +467,14 @@ final class AlsKernels {
         for (int u = 0; u < r.numRows(); u++) {
             for (int q = r.rowStart(u); q < r.rowEnd(u); q++) {
                 int i = r.col(q);
-                double e = r.value(q) - BLAS_.ddot(k, x, u * k, 1, y, i * k, 1);
+                double e = r.value(q) - JAVA_BLAS.ddot(k, x, u * k, 1, y, i * k, 1);
                 total += e * e;
                 colCounts[i]++;
             }
-            total += cfg.rowLambda(r.rowEnd(u) - r.rowStart(u)) * BLAS_.ddot(k, x, u * k, 1, x, u * k, 1);
+            total += cfg.rowLambda(r.rowEnd(u) - r.rowStart(u)) * JAVA_BLAS.ddot(k, x, u * k, 1, x, u * k, 1);
         }
         for (int i = 0; i < r.numCols(); i++) {
-            total += cfg.rowLambda(colCounts[i]) * BLAS_.ddot(k, y, i * k, 1, y, i * k, 1);
+            total += cfg.rowLambda(colCounts[i]) * JAVA_BLAS.ddot(k, y, i * k, 1, y, i * k, 1);
         }
         return total;
     }

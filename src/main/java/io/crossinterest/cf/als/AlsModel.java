@@ -1,6 +1,5 @@
 package io.crossinterest.cf.als;
 
-import dev.ludovic.netlib.BLAS;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -131,7 +130,7 @@ public class AlsModel implements Model<AlsModel>, AlsModelParams<AlsModel> {
                     for (Row r : rs) {
                         double[] x = (double[]) r.getField(arity);
                         r.setField(arity, x == null || y == null ? Double.NaN
-                                : BLAS.getInstance().ddot(x.length, x, 1, y, 1));
+                                : AlsKernels.JAVA_BLAS.ddot(x.length, x, 1, y, 1));
                         out.collect(r);
                     }
                 }, outType);

@@ -41,6 +41,14 @@ public final class AlsSolvers {
         return cfg.parallelism == 1 ? new ImplicitAls(cfg).fit(r) : distributed(r, cfg);
     }
 
+    /**
+     * The distributed {@link Als} as a bounded Flink job at parallelism {@link AlsConfig#parallelism} (also 1), users
+     * and items in that many blocks: what {@link #fit} runs for N &gt; 1, callable at 1 for benchmarks.
+     */
+    public static AlsResult fitDistributed(InteractionMatrix r, AlsConfig cfg) {
+        return distributed(r, cfg);
+    }
+
     private static AlsResult distributed(InteractionMatrix r, AlsConfig cfg) {
         Configuration conf = new Configuration();
         conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);

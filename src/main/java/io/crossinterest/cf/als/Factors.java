@@ -1,6 +1,5 @@
 package io.crossinterest.cf.als;
 
-import dev.ludovic.netlib.BLAS;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -48,8 +47,8 @@ public final class Factors implements Serializable {
         for (int j = 0; j < rank; j++) {
             out[off + j] = rnd.nextGaussian();
         }
-        double norm = BLAS.getInstance().dnrm2(rank, out, off, 1);
-        BLAS.getInstance().dscal(rank, 1.0 / norm, out, off, 1);
+        double norm = AlsKernels.JAVA_BLAS.dnrm2(rank, out, off, 1);
+        AlsKernels.JAVA_BLAS.dscal(rank, 1.0 / norm, out, off, 1);
     }
 
     private static long mix(long seed, int side, long row) {
@@ -84,13 +83,14 @@ public final class Factors implements Serializable {
 
     /** x_r · y_c with y from {@code other}: the predicted preference of (r, c). */
     public double dot(int r, Factors other, int c) {
-        return BLAS.getInstance().ddot(rank, data, r * rank, 1, other.data, c * rank, 1);
+        return AlsKernels.JAVA_BLAS.ddot(rank, data, r * rank, 1, other.data, c * rank, 1);
     }
 
     /** out[c] = x_r · y_c for every row c of {@code other}: scores = Y x_r (one dgemv). */
     public void scoreAll(int r, Factors other, double[] out) {
         // Y is column-major k × m with ld k, so Yᵀ-as-stored times x: dgemv("T") gives m dot products
-        BLAS.getInstance().dgemv("T", rank, other.numRows, 1.0, other.data, 0, rank, data, r * rank, 1, 0.0, out, 0, 1);
+        AlsKernels.JAVA_BLAS.dgemv("T", rank, other.numRows, 1.0, other.data, 0, rank, data, r * rank, 1, 0.0, out, 0,
+                1);
     }
 
     /** A deep copy. */

@@ -39,6 +39,14 @@ public final class ImplicitAls {
         return cfg;
     }
 
+    /**
+     * The class of the level-1/2 BLAS the kernels run on: always a pure-JVM one (dev.ludovic.netlib's VectorBLAS or
+     * Java11BLAS), never the machine's libblas (see {@link AlsKernels}).
+     */
+    public static String levelOneTwoBlas() {
+        return AlsKernels.blasName();
+    }
+
     /** Fits R (users × items) from random initial factors. */
     public AlsResult fit(InteractionMatrix r) {
         return fit(r, null, false);
@@ -122,7 +130,7 @@ public final class ImplicitAls {
         });
         double[] g = partial[0];
         for (int c = 1; c < numChunks; c++) {
-            dev.ludovic.netlib.BLAS.getInstance().daxpy(k * k, 1.0, partial[c], 1, g, 1);
+            AlsKernels.addInto(partial[c], g);
         }
         return g;
     }

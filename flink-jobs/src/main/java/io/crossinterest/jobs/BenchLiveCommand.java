@@ -10,6 +10,11 @@ import io.crossinterest.bench.OutputWatch;
 import io.crossinterest.bench.PairMapping;
 import io.crossinterest.bench.TaobaoSample;
 import io.crossinterest.bench.WholeUserReplay;
+import io.crossinterest.eval.CrossDomainSplit;
+import io.crossinterest.eval.EvalDatasets;
+import io.crossinterest.eval.ModelSettings;
+import io.crossinterest.joint.JointConfig;
+import io.crossinterest.joint.JointModelProvider;
 import io.crossinterest.report.RunInfo;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -46,8 +51,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>the soak at half rate, exactly-once, outputs read committed (their visibility latency), for
  *       {@code --soak-minutes}: resident memory and state at its start and end.
  * </ol>
- * The model is trained first with {@code train} on the bundled Amazon pair (at most 3 epochs), unless {@code --model}
- * names a bundle. Writes {@code DIR/live-bench.json} (see {@link LiveBenchmark}). A benchmark, not a test: on a shared
+ * The model is trained first on the bundled Amazon pair as {@code train} does, with a smaller budget ({@link #train}),
+ * unless {@code --model} names a bundle. Writes {@code DIR/live-bench.json} (see {@link LiveBenchmark}). A benchmark, not a test: on a shared
  * machine its figures are measured under load (the file records the load average).
  */
 @Command(name = "live", mixinStandardHelpOptions = true,
@@ -103,6 +108,9 @@ public class BenchLiveCommand implements Callable<Integer> {
                     + BenchStreamCommand.WHOLE_USERS + ").")
     Path sample;
 
+    static final int PRETRAIN_EPOCHS = 1;
+    static final int MAX_EPOCHS = 2;
+
     private PrintWriter out;
 
     @Override
@@ -136,15 +144,7 @@ public class BenchLiveCommand implements Callable<Integer> {
 
         Path bundle = model;
         if (bundle == null) {
-            say("bench live: training the model (train on " + pair + ", at most 3 epochs) ...");
-            Path trained = work.resolve("model");
-            int code = CrossInterest.run(out, spec.commandLine().getErr(), "train", "--format", "amazon-pair",
-                    "--source", sourceFolder.toString(), "--target", targetFolder.toString(), "--max-epochs", "3",
-                    "--model-version", "bench-live", "--output", trained.toString());
-            if (code != CrossInterest.EXIT_OK) {
-                throw new IllegalStateException("train failed with exit code " + code);
-            }
-            bundle = trained.resolve("bundle");
+            bundle = train(sourceFolder, targetFolder, work.resolve("model"));
         }
         PairMapping mapping = PairMapping.of(sourceFolder, targetFolder);
         int rows = TaobaoSample.read(csv).rows();
@@ -188,6 +188,25 @@ public class BenchLiveCommand implements Callable<Integer> {
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), json);
         say("bench live: -> " + file);
         return CrossInterest.EXIT_OK;
+    }
+
+    /**
+     * Trains the model the stream serves, as {@code train} does on the pair (seed 1, the split's warm users), with the
+     * shape of {@code train}'s model (the encoder's window of {@code L} = 100 tokens: what scoring costs) and a smaller
+     * budget (what only its quality depends on): {@value #PRETRAIN_EPOCHS} encoder pre-training epoch, at most
+     * {@value #MAX_EPOCHS} epochs, the separate CF spaces only.
+     */
+    private Path train(Path sourceFolder, Path targetFolder, Path dir) throws Exception {
+        say("bench live: training the model on " + sourceFolder.getParent() + " (train's model shape, a smaller "
+                + "budget: " + PRETRAIN_EPOCHS + " pre-training epoch, at most " + MAX_EPOCHS + " epochs) ...");
+        PrintWriter err = spec.commandLine().getErr();
+        EvalDatasets.Loaded pairData = EvalDatasets.amazonPair(sourceFolder, targetFolder);
+        CrossDomainSplit split = pairData.split(0.2, 0.1, 1);
+        ModelSettings settings = new ModelSettings(1, 32, 10, MAX_EPOCHS, Runtime.getRuntime().availableProcessors());
+        TrainCommand.trainJoint(JointModelProvider.create(settings, PRETRAIN_EPOCHS,
+                JointConfig.defaults().encoder.seqLen, false), split, settings, "bench-live", dir.resolve("bundle"),
+                dir.resolve("cold-users.jsonl"), 10, err, "bench live");
+        return dir.resolve("bundle");
     }
 
     private void say(String line) {

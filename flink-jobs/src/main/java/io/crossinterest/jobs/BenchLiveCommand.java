@@ -138,7 +138,7 @@ public class BenchLiveCommand implements Callable<Integer> {
         }
         Files.createDirectories(output);
         out = spec.commandLine().getOut();
-        RunInfo run = RunInfo.capture("bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+        RunInfo run = RunInfo.capture(String.join(" ", spec.commandLine().getParseResult().originalArgs()),
                 home);
         Path work = Files.createDirectories(output.resolve("live-bench-work"));
 

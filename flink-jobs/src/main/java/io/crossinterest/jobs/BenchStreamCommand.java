@@ -111,7 +111,7 @@ public class BenchStreamCommand implements Callable<Integer> {
         }
         Files.createDirectories(output);
         PrintWriter out = spec.commandLine().getOut();
-        RunInfo run = RunInfo.capture("bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+        RunInfo run = RunInfo.capture(String.join(" ", spec.commandLine().getParseResult().originalArgs()),
                 Path.of(System.getProperty("cross-interest.home", ".")));
         TaobaoReplay worst = new TaobaoReplay(csv, TaobaoReplay.roundUp(events, parallelism), parallelism);
         WholeUserReplay realistic = WholeUserReplay.atLeast(wholeUsers, events, parallelism);

@@ -133,13 +133,13 @@ public final class LiveBenchmark {
     }
 
     /**
-     * Events/s from samples {time ms, committed offset sum} of a job reading a backlog of {@code total} events: the
-     * slope between the first sample with a commit and the last sample before everything was committed (the commits
-     * in between were made while the job was busy with the backlog: no start-up, no idle tail). With fewer than two
-     * such samples it is the slope from the first commit to the first sample that has everything; NaN without a
-     * commit.
+     * Events/s from samples {time ms, committed offset sum} of a job submitted at {@code startMs} reading a backlog of
+     * {@code total} events: the slope between the first sample with a commit and the last sample before everything was
+     * committed (the commits in between were made while the job was busy with the backlog: no start-up, no idle tail).
+     * With fewer than two such commits (a backlog read within about one checkpoint interval) it is the backlog over the
+     * time from submission to the first sample that has everything, start-up included; NaN when nothing was committed.
      */
-    public static double consumptionRate(List<long[]> samples, long total) {
+    public static double consumptionRate(List<long[]> samples, long total, long startMs) {
         long[] first = null;
         long[] lastBusy = null;
         long[] done = null;
@@ -161,11 +161,10 @@ public final class LiveBenchmark {
         if (first == null) {
             return Double.NaN;
         }
-        long[] end = lastBusy != null ? lastBusy : done;
-        if (end == null || end[0] == first[0]) {
-            return Double.NaN;
+        if (lastBusy != null) {
+            return (lastBusy[1] - first[1]) * 1000.0 / (lastBusy[0] - first[0]);
         }
-        return (end[1] - first[1]) * 1000.0 / (end[0] - first[0]);
+        return done == null || done[0] <= startMs ? Double.NaN : done[1] * 1000.0 / (done[0] - startMs);
     }
 
     /** Resident memory of this process (VmRSS of /proc/self/status), in bytes; -1 where there is no /proc. */

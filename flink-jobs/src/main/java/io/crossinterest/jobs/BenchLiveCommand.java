@@ -217,9 +217,10 @@ public class BenchLiveCommand implements Callable<Integer> {
     /** Topics of one run: events (parallelism partitions), profiles, dead letters, recommendations, control. */
     private Map<String, String> topics(String kafka, String run) throws Exception {
         Map<String, String> t = new LinkedHashMap<>();
+        long stamp = System.currentTimeMillis();
         for (String name : List.of("events", "profiles", "dead-letters", "recommendations", "control",
                 "control-errors")) {
-            t.put(name, "bench-live-" + run + "-" + System.currentTimeMillis() + "-" + name);
+            t.put(name, "bench-live-" + run + "-" + stamp + "-" + name);
         }
         Map<String, Integer> partitions = new LinkedHashMap<>();
         t.forEach((k, v) -> partitions.put(v, k.startsWith("control") ? 1 : parallelism));
@@ -289,7 +290,7 @@ public class BenchLiveCommand implements Callable<Integer> {
             cancel(running);
         }
         r.throughputSeconds = (samples.get(samples.size() - 1)[0] - t0) / 1000.0;
-        r.eventsPerS = LiveBenchmark.consumptionRate(samples, events);
+        r.eventsPerS = LiveBenchmark.consumptionRate(samples, events, t0);
         if (Double.isNaN(r.eventsPerS)) {
             throw new IllegalStateException("no checkpoint committed the job's progress within the run: " + log);
         }

@@ -28,7 +28,8 @@ public final class LatencyMatcher {
     private final Map<String, User> users = new HashMap<>();
     private final long[] histogram = new long[MAX_MS + 1];
     private long matched;
-    private long registered;
+    private long counted;
+    private long countFromMs = Long.MIN_VALUE;
 
     private static final class User {
         long sent; // events sent so far = the index of the newest
@@ -43,7 +44,9 @@ public final class LatencyMatcher {
         User u = users.computeIfAbsent(user, k -> new User());
         u.sent++;
         u.pending.addLast(timestampMs);
-        registered++;
+        if (timestampMs >= countFromMs) {
+            counted++;
+        }
     }
 
     /** A profile update of {@code user} at {@code t} counting {@code events} events was read. */
@@ -80,9 +83,11 @@ public final class LatencyMatcher {
             long n = Math.min(u.updates.pollFirst()[1], u.sent);
             u.recommendations.pollFirst();
             for (; u.reflected < n; u.reflected++) {
-                long latency = Math.max(0, rec[1] - u.pending.pollFirst());
-                histogram[(int) Math.min(latency, MAX_MS)]++;
-                matched++;
+                long sentAt = u.pending.pollFirst();
+                if (sentAt >= countFromMs) {
+                    histogram[(int) Math.min(Math.max(0, rec[1] - sentAt), MAX_MS)]++;
+                    matched++;
+                }
             }
         }
     }
@@ -92,14 +97,14 @@ public final class LatencyMatcher {
         return users.size();
     }
 
-    /** Events matched to a recommendation. */
+    /** Events counted (sent at or after the last {@link #countFrom}) and matched to a recommendation. */
     public synchronized long matched() {
         return matched;
     }
 
-    /** Events sent and not (yet) matched. */
+    /** Events counted and not (yet) matched. */
     public synchronized long unmatched() {
-        return registered - matched;
+        return counted - matched;
     }
 
     /** The latency at quantile {@code q} (0 < q <= 1) of the matched events, in ms; -1 when none. */
@@ -118,10 +123,21 @@ public final class LatencyMatcher {
         return MAX_MS;
     }
 
-    /** Forgets every latency so far (e.g. the warm-up's); events stay registered. */
-    public synchronized void resetLatencies() {
+    /**
+     * From now on only events sent at or after {@code fromMs} count (e.g. after a warm-up): the latencies so far are
+     * forgotten, and events sent before still match recommendations but their latencies do not count.
+     */
+    public synchronized void countFrom(long fromMs) {
         Arrays.fill(histogram, 0);
-        registered -= matched;
         matched = 0;
+        countFromMs = fromMs;
+        counted = 0;
+        for (User u : users.values()) {
+            for (long t : u.pending) {
+                if (t >= fromMs) {
+                    counted++;
+                }
+            }
+        }
     }
 }

@@ -16,6 +16,7 @@ import io.crossinterest.eval.ModelSettings;
 import io.crossinterest.joint.JointConfig;
 import io.crossinterest.joint.JointModelProvider;
 import io.crossinterest.report.RunInfo;
+import org.apache.commons.io.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -140,7 +141,17 @@ public class BenchLiveCommand implements Callable<Integer> {
         out = spec.commandLine().getOut();
         RunInfo run = RunInfo.capture(String.join(" ", spec.commandLine().getParseResult().originalArgs()),
                 home);
-        Path work = Files.createDirectories(output.resolve("live-bench-work"));
+        // checkpoints, the broker's log folder and a trained model: a temporary folder, deleted at the end
+        Path work = Files.createTempDirectory("cross-interest-bench-live");
+        try {
+            return run(home, pair, sourceFolder, targetFolder, csv, run, work);
+        } finally {
+            FileUtils.deleteQuietly(work.toFile());
+        }
+    }
+
+    private int run(Path home, Path pair, Path sourceFolder, Path targetFolder, Path csv, RunInfo run, Path work)
+            throws Exception {
 
         Path bundle = model;
         if (bundle == null) {
@@ -178,7 +189,8 @@ public class BenchLiveCommand implements Callable<Integer> {
                 + String.format(Locale.ROOT, "%.1f", (double) replay.count() / r.users) + " events per user), "
                 + "mapped onto the model's blocks");
         json.put("sample", csv.toString());
-        json.put("model", bundle.toString());
+        json.put("model", model != null ? model.toString() : "trained by the run on " + pair + " (" + PRETRAIN_EPOCHS
+                + " pre-training epoch, at most " + MAX_EPOCHS + " epochs)");
         json.put("parallelism", parallelism);
         json.put("available_processors", Runtime.getRuntime().availableProcessors());
         json.put("load_average_at_end", Math.round(
@@ -311,7 +323,7 @@ public class BenchLiveCommand implements Callable<Integer> {
                 matcher); EventFeed feed = new EventFeed(kafka, topics.get("events"), replay, mapping, 1)) {
             feed.start(0, r.halfRate, matcher);
             Thread.sleep(warmupSeconds * 1000L);
-            matcher.resetLatencies();
+            matcher.countFrom(System.currentTimeMillis());
             Thread.sleep(latencySeconds * 1000L);
             feed.check();
             watch.check();
@@ -340,7 +352,7 @@ public class BenchLiveCommand implements Callable<Integer> {
                 matcher); EventFeed feed = new EventFeed(kafka, topics.get("events"), replay, mapping, 1)) {
             feed.start(0, r.halfRate, matcher);
             Thread.sleep(Math.max(warmupSeconds, 2 * checkpointSeconds) * 1000L);
-            matcher.resetLatencies();
+            matcher.countFrom(System.currentTimeMillis());
             r.rssMbStart = LiveBenchmark.residentBytes() / 1e6;
             r.stateMbStart = stateBytes(checkpoints) / 1e6;
             say(String.format(Locale.ROOT, "  start: RSS %.0f MB, state %.1f MB", r.rssMbStart, r.stateMbStart));

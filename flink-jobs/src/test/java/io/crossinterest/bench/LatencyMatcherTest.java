@@ -44,24 +44,31 @@ class LatencyMatcherTest {
         assertEquals(4_900, m.quantileMs(0.5));
     }
 
+    /** After a warm-up only events sent from then on count; earlier ones still match, uncounted. */
     @Test
-    void resetForgetsTheWarmUpButKeepsWhatIsPending() {
+    void onlyEventsSentAfterTheWarmUpCount() {
         LatencyMatcher m = new LatencyMatcher();
         m.sent("u", 0);
         m.profile("u", 1, 1);
         m.recommendation("u", 1, 50_000);
+        m.sent("u", 55_000); // sent during the warm-up, matched after it: not counted
         m.sent("u", 60_000);
-        m.resetLatencies();
+        m.countFrom(60_000);
         assertEquals(0, m.matched());
         assertEquals(-1, m.quantileMs(0.5));
         assertEquals(1, m.unmatched());
-        m.profile("u", 2, 2);
+        m.sent("u", 60_010);
+        assertEquals(2, m.unmatched());
+        m.profile("u", 2, 4);
         m.recommendation("u", 2, 60_040);
-        assertEquals(40, m.quantileMs(0.99));
+        assertEquals(2, m.matched());
+        assertEquals(0, m.unmatched());
+        assertEquals(40, m.quantileMs(1.0)); // not the warm-up event's 5,040 ms
+        assertEquals(30, m.quantileMs(0.5));
         assertEquals(1, m.users());
         // output of users the run never sent is ignored
         m.profile("other", 1, 1);
         m.recommendation("other", 1, 1);
-        assertEquals(1, m.matched());
+        assertEquals(2, m.matched());
     }
 }

@@ -3,6 +3,7 @@ package io.crossinterest.bench;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.io.File;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -111,14 +113,26 @@ public final class LocalKafkaBroker implements AutoCloseable {
                     .map(e -> new NewTopic(e.getKey(), e.getValue(), (short) 1)).toList();
             admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (!admin.describeTopics(partitions.keySet()).allTopicNames().get(60, TimeUnit.SECONDS).values()
-                    .stream().allMatch(d -> d.partitions().size() == partitions.get(d.name())
-                            && d.partitions().stream().allMatch(pi -> pi.leader() != null && pi.leader().id() >= 0))) {
+            while (!ready(admin, partitions)) {
                 if (System.nanoTime() > deadline) {
                     throw new IOException("no leader for every partition of " + partitions.keySet());
                 }
                 Thread.sleep(100);
             }
+        }
+    }
+
+    /** Whether every partition of the topics has a leader; a topic the broker does not know yet is not ready. */
+    private static boolean ready(Admin admin, Map<String, Integer> partitions) throws Exception {
+        try {
+            return admin.describeTopics(partitions.keySet()).allTopicNames().get(60, TimeUnit.SECONDS).values()
+                    .stream().allMatch(d -> d.partitions().size() == partitions.get(d.name())
+                            && d.partitions().stream().allMatch(pi -> pi.leader() != null && pi.leader().id() >= 0));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false; // created, not yet in the metadata the broker answers from
+            }
+            throw e;
         }
     }
 

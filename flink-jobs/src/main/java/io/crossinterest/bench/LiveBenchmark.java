@@ -155,7 +155,7 @@ public final class LiveBenchmark {
      * The slope of the committed offsets between the first commit and the last one before everything was committed
      * ({@code NaN} with fewer than two such commits). Not the headline figure: a commit is seen when its checkpoint
      * completes, and a slow first checkpoint (the first upload of the state, the first transactions) puts the first
-     * point late and the slope high; measured at load 14 it said 43k events/s while the job fell behind at 21k.
+     * point late and the slope high (under load it once said about twice what the job then sustained).
      */
     public static double commitSlope(List<long[]> samples, long total) {
         long[] first = null;

@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  *   <li>{@code twins}: {@code results/twins-kept/NAME/metrics.json} (the same evaluation with {@code --twins keep})
  *       next to the twin-free figures of the same models;
  *   <li>{@code als}: {@code bench/results/als-bench-*.json};
- *   <li>{@code stream}, {@code encoder}: {@code results/performance/stream-bench.json} and {@code encoder-bench.json}.
+ *   <li>{@code stream}, {@code live}, {@code encoder}: {@code results/performance/stream-bench.json},
+ *       {@code live-bench.json} and {@code encoder-bench.json}.
  * </ul>
  * In the README each table stands between {@code <!-- results:NAME -->} and {@code <!-- /results:NAME -->};
  * {@link #render} replaces what stands there, {@link #differences} names the tables whose text differs from the files.
@@ -78,6 +79,7 @@ public final class ResultTables {
         t.put("twin-counts", twinCountsTable());
         t.put("als", alsTable());
         t.put("stream", streamTable());
+        t.put("live", liveTable());
         t.put("encoder", encoderTable());
         return t;
     }
@@ -403,21 +405,78 @@ public final class ResultTables {
         return sb.toString();
     }
 
+    /**
+     * Two rows from {@code stream-bench.json}: the worst case (the top-level fields, with the floor job of the same run)
+     * and, when the file has it, the realistic replay ({@code realistic}); each with its goal.
+     */
     String streamTable() {
         Path f = root.resolve("results/performance/stream-bench.json");
         if (!Files.isRegularFile(f)) {
             return "No stream benchmark file at this commit (`results/performance/stream-bench.json`): no figure.\n";
         }
         JsonNode j = read(f);
-        StringBuilder sb = new StringBuilder("| file | events | events/s | events/s per core | ceiling events/s |"
-                + " per core / ceiling | load average at start |\n|---|---|---|---|---|---|---|\n");
+        StringBuilder sb = new StringBuilder("| file | replay | events | events per user | events/s | events/s per core |"
+                + " ceiling events/s | per core / ceiling | floor events/s per core | goal | load average at start |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|\n");
+        JsonNode floorGoal = j.path("goals").path("worst_case_over_floor");
+        sb.append(streamRow(f, "worst case", j, f0(j.path("floor_events_per_s_per_core").asDouble()),
+                floorGoal.isMissingNode() ? "–" : goal("vs floor", floorGoal), j.path("load_average_at_start")));
+        if (j.has("realistic")) {
+            sb.append(streamRow(f, "realistic", j.path("realistic"), "–",
+                    goal("per core / ceiling", j.path("goals").path("realistic_per_core_over_ceiling")),
+                    j.path("load_average_at_start")));
+        }
+        return sb.toString();
+    }
+
+    private String streamRow(Path f, String replay, JsonNode r, String floor, String goal, JsonNode load) {
+        return "| `" + root.relativize(f) + "` | " + replay + " | "
+                + String.format(Locale.ROOT, "%,d", r.path("events").asLong()) + " | "
+                + (r.has("events_per_user") ? f2(r.path("events_per_user").asDouble()) : "–") + " | "
+                + f0(r.path("events_per_s").asDouble()) + " | " + f0(r.path("events_per_s_per_core").asDouble())
+                + " | " + f0(r.path("ceiling_events_per_s").asDouble()) + " | " + f2(r.path("ratio").asDouble())
+                + " | " + floor + " | " + goal + " | " + f2(load.asDouble()) + " |\n";
+    }
+
+    /** "met (vs floor 0.85 ≥ 0.8)" or "**missed** (...)" from a goal node of a benchmark file. */
+    private static String goal(String what, JsonNode g) {
+        String value = num(g.path("value").asDouble());
+        String bound = g.has("at_most") ? "< " + num(g.path("at_most").asDouble())
+                : "≥ " + num(g.path("at_least").asDouble());
+        return (g.path("met").asBoolean() ? "met" : "**missed**") + " (" + what + " " + value + ", goal " + bound
+                + ")";
+    }
+
+    /** One row from {@code live-bench.json} ({@code bench live}): the whole live graph on a local Kafka. */
+    String liveTable() {
+        Path f = root.resolve("results/performance/live-bench.json");
+        if (!Files.isRegularFile(f)) {
+            return "No live benchmark file at this commit (`results/performance/live-bench.json`): no figure.\n";
+        }
+        JsonNode j = read(f);
+        JsonNode lat = j.path("latency_ms");
+        JsonNode vis = j.path("visibility_latency_ms");
+        JsonNode soak = j.path("soak");
+        JsonNode goals = j.path("goals");
+        StringBuilder sb = new StringBuilder("| file | events/s per core | latency p50 / p99 / p99.9 (ms) at half load |"
+                + " visibility p50 / p99 (ms), exactly-once | state bytes per user | soak | RSS MB start → end |"
+                + " state MB start → end | goals | load average at start |\n|---|---|---|---|---|---|---|---|---|---|\n");
         sb.append("| `").append(root.relativize(f)).append("` | ")
-                .append(String.format(Locale.ROOT, "%,d", j.path("events").asLong())).append(" | ")
-                .append(String.format(Locale.ROOT, "%,.0f", j.path("events_per_s").asDouble())).append(" | ")
-                .append(String.format(Locale.ROOT, "%,.0f", j.path("events_per_s_per_core").asDouble())).append(" | ")
-                .append(String.format(Locale.ROOT, "%,.0f", j.path("ceiling_events_per_s").asDouble())).append(" | ")
-                .append(f2(j.path("ratio").asDouble())).append(" | ")
-                .append(f2(j.path("load_average_at_start").asDouble())).append(" |\n");
+                .append(f0(j.path("events_per_s_per_core").asDouble())).append(" | ")
+                .append(lat.path("p50").asLong()).append(" / ").append(lat.path("p99").asLong()).append(" / ")
+                .append(lat.path("p999").asLong()).append(" | ")
+                .append(vis.path("p50").asLong()).append(" / ").append(vis.path("p99").asLong())
+                .append(" (checkpoints every ").append(vis.path("checkpoint_interval_s").asInt()).append(" s) | ")
+                .append(String.format(Locale.ROOT, "%,d", j.path("state_bytes_per_user").asLong())).append(" | ")
+                .append(soak.path("minutes").asText()).append(" min | ")
+                .append(f0(soak.path("rss_mb_start").asDouble())).append(" → ")
+                .append(f0(soak.path("rss_mb_end").asDouble())).append(" | ")
+                .append(String.format(Locale.ROOT, "%.1f → %.1f", soak.path("state_mb_start").asDouble(),
+                        soak.path("state_mb_end").asDouble())).append(" | ")
+                .append(goal("per core", goals.path("events_per_s_per_core"))).append("; ")
+                .append(goal("p99", goals.path("p99_latency_ms"))).append("; ")
+                .append("memory flat: ").append(goals.path("memory_flat").path("met").asBoolean() ? "met" : "**missed**")
+                .append(" | ").append(f2(j.path("run").path("load_average_at_start").asDouble())).append(" |\n");
         return sb.toString();
     }
 
@@ -515,6 +574,15 @@ public final class ResultTables {
 
     static String f4(double x) {
         return String.format(Locale.ROOT, "%.4f", x);
+    }
+
+    /** A ratio with two decimals, a count or a rate (100 and more) with none. */
+    private static String num(double x) {
+        return Math.abs(x) >= 100 ? f0(x) : f2(x);
+    }
+
+    static String f0(double x) {
+        return String.format(Locale.ROOT, "%,.0f", x);
     }
 
     static String f2(double x) {

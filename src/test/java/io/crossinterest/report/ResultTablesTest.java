@@ -20,7 +20,7 @@ class ResultTablesTest {
         String readme = Files.readString(root.resolve("README.md"), StandardCharsets.UTF_8);
         String page = Files.readString(root.resolve("docs/results.md"), StandardCharsets.UTF_8);
         assertTrue(readme.contains("<!-- results:quality -->"), "the README shows the quality table");
-        for (String table : List.of("quality", "quality-provenance", "twins", "als", "stream", "encoder")) {
+        for (String table : List.of("quality", "quality-provenance", "twins", "als", "stream", "live", "encoder")) {
             assertTrue(page.contains("<!-- results:" + table + " -->"), "docs/results.md marks the " + table + " table");
         }
         ResultTables tables = new ResultTables(root);
@@ -71,6 +71,51 @@ class ResultTablesTest {
         assertTrue(row.contains("| 0.0300 ± 0.0141 |") && row.contains("| 3.00 (popularity) | not yet decided: 2 of 3"
                 + " seeds, above the bar so far (≥ 1.05) |"), row);
         assertTrue(out.indexOf("seed-11/metrics.json") < out.indexOf("seed-12/metrics.json"), out);
+    }
+
+    /** The stream table: the worst case with its floor, the realistic replay, each goal met or missed. */
+    @Test
+    void theStreamTableHasTheWorstCaseAndTheRealisticReplay(@TempDir Path root) throws IOException {
+        Files.createDirectories(root.resolve("results/performance"));
+        Files.writeString(root.resolve("results/performance/stream-bench.json"), """
+                {"events": 10000000, "users": 6026795, "events_per_user": 1.66, "events_per_s": 300000,
+                 "events_per_s_per_core": 150000, "ceiling_events_per_s": 600000, "ratio": 0.25,
+                 "floor_events_per_s_per_core": 170000, "load_average_at_start": 3.5,
+                 "realistic": {"events": 10007566, "events_per_user": 87.95, "events_per_s": 500000,
+                               "events_per_s_per_core": 250000, "ceiling_events_per_s": 1000000, "ratio": 0.25},
+                 "goals": {"realistic_per_core_over_ceiling": {"value": 0.25, "at_least": 0.5, "met": false},
+                           "worst_case_over_floor": {"value": 0.882, "at_least": 0.8, "met": true}}}
+                """);
+        String out = new ResultTables(root).render("<!-- results:stream -->\n<!-- /results:stream -->\n");
+        String worst = out.lines().filter(l -> l.contains("| worst case |")).findFirst().orElseThrow();
+        assertTrue(worst.contains("| 10,000,000 | 1.66 | 300,000 | 150,000 | 600,000 | 0.25 | 170,000 |"
+                + " met (vs floor 0.88, goal ≥ 0.80) | 3.50 |"), worst);
+        String real = out.lines().filter(l -> l.contains("| realistic |")).findFirst().orElseThrow();
+        assertTrue(real.contains("| 87.95 | 500,000 | 250,000 | 1,000,000 | 0.25 | – |"
+                + " **missed** (per core / ceiling 0.25, goal ≥ 0.50) |"), real);
+    }
+
+    /** The live table: one row of live-bench.json with the three goals. */
+    @Test
+    void theLiveTableShowsThroughputLatencyAndTheSoak(@TempDir Path root) throws IOException {
+        Files.createDirectories(root.resolve("results/performance"));
+        Files.writeString(root.resolve("results/performance/live-bench.json"), """
+                {"events_per_s_per_core": 12345, "latency_ms": {"p50": 9000, "p99": 15500, "p999": 16000},
+                 "visibility_latency_ms": {"p50": 12000, "p99": 25000, "checkpoint_interval_s": 10},
+                 "state_bytes_per_user": 1234, "soak": {"minutes": 3.0, "rss_mb_start": 2000.4,
+                 "rss_mb_end": 2100.6, "state_mb_start": 40.0, "state_mb_end": 41.25},
+                 "goals": {"events_per_s_per_core": {"value": 12345, "at_least": 20000, "met": false},
+                           "p99_latency_ms": {"value": 15500, "at_most": 100, "met": false},
+                           "memory_flat": {"met": true}},
+                 "run": {"load_average_at_start": 7.25}}
+                """);
+        String out = new ResultTables(root).render("<!-- results:live -->\n<!-- /results:live -->\n");
+        String row = out.lines().filter(l -> l.startsWith("| `results/performance/live-bench.json`")).findFirst()
+                .orElseThrow();
+        assertTrue(row.contains("| 12,345 | 9000 / 15500 / 16000 | 12000 / 25000 (checkpoints every 10 s) | 1,234 |"
+                + " 3.0 min | 2,000 → 2,101 | 40.0 → 41.3 |"), row);
+        assertTrue(row.contains("**missed** (per core 12,345, goal ≥ 20,000); **missed** (p99 15,500, goal < 100);"
+                + " memory flat: met | 7.25 |"), row);
     }
 
     private static void write(Path root, String name, double popularity, double sourceItems, double joint)

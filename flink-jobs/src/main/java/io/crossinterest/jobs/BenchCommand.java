@@ -10,8 +10,9 @@ import picocli.CommandLine.Spec;
  * one run and write a JSON file. {@code bench als --vs spark} lives in the separate {@code bench} module (Spark is
  * never in the job jar); {@code bin/cross-interest} routes it there.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (stream, encoder; als via bin/cross-interest).",
-        subcommands = {CommandLine.HelpCommand.class, BenchEncoderCommand.class, BenchStreamCommand.class})
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (stream, live, encoder; als via bin/cross-interest).",
+        subcommands = {CommandLine.HelpCommand.class, BenchEncoderCommand.class, BenchStreamCommand.class,
+                BenchLiveCommand.class})
 public class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

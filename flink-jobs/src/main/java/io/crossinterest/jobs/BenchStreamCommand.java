@@ -7,9 +7,12 @@ import io.crossinterest.ingest.ParseFunction;
 import io.crossinterest.ingest.ParseLimits;
 import io.crossinterest.ingest.RecordParser;
 import io.crossinterest.pipeline.Environments;
+import io.crossinterest.bench.Replay;
 import io.crossinterest.bench.StreamBenchmark;
 import io.crossinterest.bench.TaobaoReplay;
+import io.crossinterest.bench.WholeUserReplay;
 import io.crossinterest.profile.ProfileConfig;
+import io.crossinterest.report.RunInfo;
 import org.apache.commons.io.FileUtils;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
@@ -27,14 +30,25 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code bench stream}: the Taobao sample re-keyed to {@code --events} events (default 10 million) through parse +
- * aggregate with RocksDB at {@code --parallelism} (default 2) in STREAMING mode with checkpoints, next to the ceiling (a
- * plain single-threaded loop that makes, parses and aggregates the same events in memory). Writes
- * {@code DIR/stream-bench.json}. A benchmark, not a test: run it on a quiet machine.
+ * {@code bench stream}: two Taobao replays of at least {@code --events} events (default 10 million) through parse +
+ * aggregate with RocksDB at {@code --parallelism} (default 2) in STREAMING mode with checkpoints, each next to its
+ * ceiling (a plain single-threaded loop that makes, parses and aggregates the same events in memory):
+ * <ul>
+ *   <li>the worst case ({@link TaobaoReplay}): the time slice re-keyed, 1.66 events per user, so almost every event is
+ *       a new RocksDB key; next to it the floor, a job that only does the keyed get and put per event;
+ *   <li>the realistic case ({@link WholeUserReplay}): whole nine-day users side by side, ~88 events per user.
+ * </ul>
+ * Writes {@code DIR/stream-bench.json}: the worst case's figures at the top level (as before), the floor, the realistic
+ * case under {@code realistic}, the goals met or missed under {@code goals}, the run's provenance under {@code run}.
+ * A benchmark, not a test: on a shared machine its figures are measured under load.
  */
 @Command(name = "stream", mixinStandardHelpOptions = true,
-        description = "Stream benchmark: Taobao replay through parse + aggregate (RocksDB) vs an in-memory loop.")
+        description = "Stream benchmark: Taobao replays (worst case, realistic) through parse + aggregate (RocksDB)"
+                + " vs an in-memory loop, and the worst case vs a get-and-put floor.")
 public class BenchStreamCommand implements Callable<Integer> {
+    static final String TIME_SLICE = "UserBehavior_timeslice_110k.csv";
+    static final String WHOLE_USERS = "UserBehavior_wholeusers_113u.csv";
+
     @Spec
     CommandSpec spec;
 
@@ -50,6 +64,11 @@ public class BenchStreamCommand implements Callable<Integer> {
     @Option(names = "--sample", paramLabel = "FILE",
             description = "Taobao CSV to replay (default: ../shared/data/taobao-userbehavior/UserBehavior_timeslice_110k.csv).")
     Path sample;
+
+    @Option(names = "--realistic-sample", paramLabel = "FILE",
+            description = "Whole-user Taobao CSV for the realistic replay (default: ../shared/data/taobao-userbehavior/"
+                    + WHOLE_USERS + ").")
+    Path realisticSample;
 
     @Option(names = "--managed-memory", defaultValue = "1536m",
             description = "Managed memory of the embedded task manager, for RocksDB (default ${DEFAULT-VALUE}).")
@@ -76,9 +95,13 @@ public class BenchStreamCommand implements Callable<Integer> {
         if (miniBatchUsers != null && miniBatchUsers < 0) {
             throw new UsageError("--mini-batch-users must be >= 0");
         }
-        Path csv = sample != null ? sample : defaultSample();
+        Path csv = sample != null ? sample : defaultSample(TIME_SLICE);
         if (!Files.isRegularFile(csv)) {
             throw new UsageError("--sample: no such file: " + csv);
+        }
+        Path wholeUsers = realisticSample != null ? realisticSample : defaultSample(WHOLE_USERS);
+        if (!Files.isRegularFile(wholeUsers)) {
+            throw new UsageError("--realistic-sample: no such file: " + wholeUsers);
         }
         MemorySize memory;
         try {
@@ -88,49 +111,94 @@ public class BenchStreamCommand implements Callable<Integer> {
         }
         Files.createDirectories(output);
         PrintWriter out = spec.commandLine().getOut();
-        TaobaoReplay replay = new TaobaoReplay(csv, TaobaoReplay.roundUp(events, parallelism), parallelism);
+        RunInfo run = RunInfo.capture(String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+                Path.of(System.getProperty("cross-interest.home", ".")));
+        TaobaoReplay worst = new TaobaoReplay(csv, TaobaoReplay.roundUp(events, parallelism), parallelism);
+        WholeUserReplay realistic = WholeUserReplay.atLeast(wholeUsers, events, parallelism);
         RecordParser parser = InputFormats.parser(InputFormats.TAOBAO, ParseLimits.DEFAULTS);
         ProfileConfig config = ProfileConfig.defaults();
         if (miniBatchUsers != null) {
             config = config.withMiniBatchUsers(miniBatchUsers);
         }
+        int cores = Math.min(parallelism, Runtime.getRuntime().availableProcessors());
 
-        StreamBenchmark.Result r = new StreamBenchmark.Result();
-        r.events = replay.count();
-        r.parallelism = parallelism;
-        r.cores = Math.min(parallelism, Runtime.getRuntime().availableProcessors());
-
-        out.printf(Locale.ROOT, "bench stream: %d events, Flink STREAMING + RocksDB, parallelism %d ...%n", r.events,
-                parallelism);
-        out.flush();
         Path checkpoints = Files.createTempDirectory("cross-interest-bench-checkpoints");
+        StreamBenchmark.Result w = new StreamBenchmark.Result();
+        StreamBenchmark.Result r = new StreamBenchmark.Result();
+        double floorSeconds;
         try {
             Configuration conf = Environments.withLocalManagedMemory(
                     Environments.streaming(parallelism, checkpoints, Duration.ofSeconds(checkpointSeconds)), memory);
-            StreamExecutionEnvironment env = JobEnvironments.create(conf);
-            r.flinkSeconds = StreamBenchmark.runFlink(env, replay, new ParseFunction(parser),
-                    ParseFunction.DEAD_LETTERS, config);
-            out.printf(Locale.ROOT, "  flink: %.1f s, %.0f events/s, %.0f events/s per core%n", r.flinkSeconds,
-                    r.eventsPerS(), r.eventsPerSPerCore());
-            out.println("bench stream: ceiling (one thread, in memory) ...");
+            measure(out, "worst case (time slice re-keyed: every event a new user)", worst, conf, parser, config,
+                    cores, w);
+            out.printf(Locale.ROOT, "bench stream: floor (keyBy + one RocksDB get and put per event), %d events ...%n",
+                    worst.count());
             out.flush();
-            long[] users = new long[1];
-            r.ceilingSeconds = StreamBenchmark.runCeiling(replay, parser, config, users);
-            r.ceilingUsers = users[0];
-            out.printf(Locale.ROOT, "  ceiling: %.1f s, %.0f events/s (%d users)%n", r.ceilingSeconds,
-                    r.ceilingEventsPerS(), r.ceilingUsers);
+            floorSeconds = StreamBenchmark.runFloor(JobEnvironments.create(conf), worst);
+            out.printf(Locale.ROOT, "  floor: %.1f s, %.0f events/s per core%n", floorSeconds,
+                    worst.count() / floorSeconds / cores);
+            measure(out, "realistic (whole users side by side)", realistic, conf, parser, config, cores, r);
         } finally {
             deleteCheckpoints(checkpoints);
         }
-        ObjectNode json = r.toJson();
+        double floorPerCore = worst.count() / floorSeconds / cores;
+
+        ObjectNode json = w.toJson();
+        json.put("parallelism", parallelism);
+        json.put("cores", cores);
+        json.put("state_backend", "rocksdb");
         json.put("sample", csv.toString());
         json.put("mini_batch_users", config.miniBatchUsers());
         json.put("checkpoint_interval_s", checkpointSeconds);
+        json.put("load_average_at_start", run.loadAverageAtStart());
+        json.put("available_processors", Runtime.getRuntime().availableProcessors());
+        json.put("java", System.getProperty("java.version"));
+        json.put("os_arch", System.getProperty("os.arch"));
+        json.put("floor_seconds", floorSeconds);
+        json.put("floor_events_per_s", Math.round(worst.count() / floorSeconds));
+        json.put("floor_events_per_s_per_core", Math.round(floorPerCore));
+        ObjectNode real = r.toJson();
+        real.put("sample", wholeUsers.toString());
+        real.put("replicas", realistic.replicas());
+        json.set("realistic", real);
+        ObjectNode goals = json.putObject("goals");
+        goals.set("realistic_per_core_over_ceiling", StreamBenchmark.goal(
+                "realistic replay: Flink events/s per core with RocksDB / single-thread in-memory ceiling",
+                r.ratio(), 0.5));
+        goals.set("worst_case_over_floor", StreamBenchmark.goal(
+                "worst-case replay: events/s of the profile job / events/s of the floor job (same run)",
+                w.eventsPerS() / (worst.count() / floorSeconds), 0.8));
+        run.writeTo(json.putObject("run"));
         Path file = output.resolve("stream-bench.json");
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), json);
-        out.printf(Locale.ROOT, "  ratio (Flink per core / ceiling): %.2f -> %s%n", r.ratio(), file);
+        out.printf(Locale.ROOT, "  worst case / floor: %.2f (goal >= 0.8); realistic per core / ceiling: %.2f "
+                + "(goal >= 0.5) -> %s%n", w.eventsPerS() / (worst.count() / floorSeconds), r.ratio(), file);
         out.flush();
         return CrossInterest.EXIT_OK;
+    }
+
+    /** The Flink job and then the ceiling over {@code replay}, into {@code result}. */
+    private static void measure(PrintWriter out, String what, Replay replay, Configuration conf, RecordParser parser,
+            ProfileConfig config, int cores, StreamBenchmark.Result result) throws Exception {
+        result.events = replay.count();
+        result.cores = cores;
+        replay.load();
+        result.users = replay.users();
+        out.printf(Locale.ROOT, "bench stream: %s: %d events of %d users, Flink STREAMING + RocksDB ...%n", what,
+                result.events, result.users);
+        out.flush();
+        result.flinkSeconds = StreamBenchmark.runFlink(JobEnvironments.create(conf), replay,
+                new ParseFunction(parser), ParseFunction.DEAD_LETTERS, config);
+        out.printf(Locale.ROOT, "  flink: %.1f s, %.0f events/s, %.0f events/s per core%n", result.flinkSeconds,
+                result.eventsPerS(), result.eventsPerSPerCore());
+        out.println("  ceiling (one thread, in memory) ...");
+        out.flush();
+        long[] users = new long[1];
+        result.ceilingSeconds = StreamBenchmark.runCeiling(replay, parser, config, users);
+        result.ceilingUsers = users[0];
+        out.printf(Locale.ROOT, "  ceiling: %.1f s, %.0f events/s (%d users); per core / ceiling %.2f%n",
+                result.ceilingSeconds, result.ceilingEventsPerS(), result.ceilingUsers, result.ratio());
+        out.flush();
     }
 
     /**
@@ -147,8 +215,8 @@ public class BenchStreamCommand implements Callable<Integer> {
         }
     }
 
-    private static Path defaultSample() {
+    private static Path defaultSample(String file) {
         String home = System.getProperty("cross-interest.home", ".");
-        return Path.of(home).resolve("../shared/data/taobao-userbehavior/UserBehavior_timeslice_110k.csv").normalize();
+        return Path.of(home).resolve("../shared/data/taobao-userbehavior").resolve(file).normalize();
     }
 }

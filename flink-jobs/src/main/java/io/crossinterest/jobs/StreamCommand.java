@@ -165,6 +165,31 @@ public class StreamCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        long started = System.currentTimeMillis();
+        Running running = start();
+        if (running.detached()) {
+            return CrossInterest.EXIT_OK; // `flink run -d`: the job runs on; the client returns with its id
+        }
+        JobClient job = running.job();
+        job.getJobExecutionResult().get();
+        // an unbounded job ends normally only when stopped (stop-with-savepoint): name the savepoint to restart from
+        Optional<Path> savepoint = RetainedCheckpoints.savepointSince(checkpointDir.toAbsolutePath(), started);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("stream: job " + job.getJobID() + " stopped" + savepoint.map(p -> "; savepoint " + p
+                + " (the next start restores it with the default --restore latest)").orElse(""));
+        out.flush();
+        return CrossInterest.EXIT_OK;
+    }
+
+    /** The submitted job, and whether it was submitted detached ({@link #detached}). */
+    record Running(JobClient job, boolean detached) {}
+
+    /**
+     * Checks the options, builds the graph, submits it and prints the start-up lines ({@code stream: job ID running:
+     * ...}); returns without waiting for the job. {@link #call} waits for it; {@code bench live} runs the command's
+     * graph this way and cancels it when it has measured.
+     */
+    Running start() throws Exception {
         if (parallelism < 1) {
             throw new UsageError("--parallelism: must be >= 1: " + parallelism);
         }
@@ -258,7 +283,6 @@ public class StreamCommand implements Callable<Integer> {
         if (retraining.enabled()) {
             retraining.attach(graph.events, bootstrapServers, output);
         }
-        long started = System.currentTimeMillis();
         JobClient job = env.executeAsync("cross-interest stream");
         PrintWriter out = spec.commandLine().getOut();
         out.println("stream: job " + job.getJobID() + " running: " + (history != null ? history + " then " : "")
@@ -271,16 +295,7 @@ public class StreamCommand implements Callable<Integer> {
             ui.watch(page, job, env.getConfiguration(), bootstrapServers, out);
         }
         out.flush();
-        if (detached(env)) {
-            return CrossInterest.EXIT_OK; // `flink run -d`: the job runs on; the client returns with its id
-        }
-        job.getJobExecutionResult().get();
-        // an unbounded job ends normally only when stopped (stop-with-savepoint): name the savepoint to restart from
-        Optional<Path> savepoint = RetainedCheckpoints.savepointSince(checkpointDir.toAbsolutePath(), started);
-        out.println("stream: job " + job.getJobID() + " stopped" + savepoint.map(p -> "; savepoint " + p
-                + " (the next start restores it with the default --restore latest)").orElse(""));
-        out.flush();
-        return CrossInterest.EXIT_OK;
+        return new Running(job, detached(env));
     }
 
     /** The keyed output topics the live page's user lookup reads. */

@@ -1,0 +1,143 @@
+package io.crossinterest.bench;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Matches the events a benchmark sent to the recommendations they caused, and keeps the latencies.
+ *
+ * <p>Which events a recommendation reflects: the profile operator emits at most one update per user per emit interval,
+ * stamped with the end of that interval T, and the update counts the user's events folded in so far
+ * ({@code events}); the scoring stage gives the recommendation the update's timestamp T (with
+ * {@code --output-timestamps event}, the Kafka timestamp of both records). So the update (user, T) read from the
+ * profile topic says how many of the user's events the recommendation (user, T) reflects, n, and the user's first n
+ * events (in the order they were sent, which is their partition's order) are caused by it if no earlier recommendation
+ * reflected them. Their latency is the time the recommendation was read minus the event's Kafka timestamp (both on this
+ * machine's clock). A recommendation read before its profile update waits for it; an update the scoring stage skipped
+ * (no source-block history) or replaced by a newer one of the same user has no recommendation, and its events are
+ * matched by the user's next one. Events of users who never get a recommendation stay unmatched ({@link #unmatched}).
+ *
+ * <p>Latencies go into 1 ms buckets up to 10 minutes (longer ones into the last), enough for the percentiles. Thread-safe:
+ * the producer registers events while a consumer reports outputs.
+ */
+public final class LatencyMatcher {
+    static final int MAX_MS = 600_000;
+
+    private final Map<String, User> users = new HashMap<>();
+    private final long[] histogram = new long[MAX_MS + 1];
+    private long matched;
+    private long counted;
+    private long countFromMs = Long.MIN_VALUE;
+
+    private static final class User {
+        long sent; // events sent so far = the index of the newest
+        long reflected; // events already matched
+        final ArrayDeque<Long> pending = new ArrayDeque<>(); // Kafka timestamps of events sent but not matched
+        final ArrayDeque<long[]> updates = new ArrayDeque<>(); // {T, n} of profile updates not yet used
+        final ArrayDeque<long[]> recommendations = new ArrayDeque<>(); // {T, readAt} waiting for their update
+    }
+
+    /** An event of {@code user} was sent with Kafka timestamp {@code timestampMs}. */
+    public synchronized void sent(String user, long timestampMs) {
+        User u = users.computeIfAbsent(user, k -> new User());
+        u.sent++;
+        u.pending.addLast(timestampMs);
+        if (timestampMs >= countFromMs) {
+            counted++;
+        }
+    }
+
+    /** A profile update of {@code user} at {@code t} counting {@code events} events was read. */
+    public synchronized void profile(String user, long t, long events) {
+        User u = users.get(user);
+        if (u == null) {
+            return; // not an event of this run
+        }
+        u.updates.addLast(new long[] {t, events});
+        drain(u);
+    }
+
+    /** A recommendation of {@code user} at {@code t} was read at {@code readAtMs}. */
+    public synchronized void recommendation(String user, long t, long readAtMs) {
+        User u = users.get(user);
+        if (u == null) {
+            return;
+        }
+        u.recommendations.addLast(new long[] {t, readAtMs});
+        drain(u);
+    }
+
+    /** Matches the user's waiting recommendations whose update has been read. */
+    private void drain(User u) {
+        while (!u.recommendations.isEmpty()) {
+            long[] rec = u.recommendations.peekFirst();
+            // updates before the recommendation's were skipped or replaced: their events go with a later one
+            while (!u.updates.isEmpty() && u.updates.peekFirst()[0] < rec[0]) {
+                u.updates.pollFirst();
+            }
+            if (u.updates.isEmpty() || u.updates.peekFirst()[0] != rec[0]) {
+                return; // its update is not read yet
+            }
+            long n = Math.min(u.updates.pollFirst()[1], u.sent);
+            u.recommendations.pollFirst();
+            for (; u.reflected < n; u.reflected++) {
+                long sentAt = u.pending.pollFirst();
+                if (sentAt >= countFromMs) {
+                    histogram[(int) Math.min(Math.max(0, rec[1] - sentAt), MAX_MS)]++;
+                    matched++;
+                }
+            }
+        }
+    }
+
+    /** Users with at least one event sent. */
+    public synchronized int users() {
+        return users.size();
+    }
+
+    /** Events counted (sent at or after the last {@link #countFrom}) and matched to a recommendation. */
+    public synchronized long matched() {
+        return matched;
+    }
+
+    /** Events counted and not (yet) matched. */
+    public synchronized long unmatched() {
+        return counted - matched;
+    }
+
+    /** The latency at quantile {@code q} (0 < q <= 1) of the matched events, in ms; -1 when none. */
+    public synchronized long quantileMs(double q) {
+        if (matched == 0) {
+            return -1;
+        }
+        long rank = (long) Math.ceil(q * matched);
+        long seen = 0;
+        for (int ms = 0; ms < histogram.length; ms++) {
+            seen += histogram[ms];
+            if (seen >= rank) {
+                return ms;
+            }
+        }
+        return MAX_MS;
+    }
+
+    /**
+     * From now on only events sent at or after {@code fromMs} count (e.g. after a warm-up): the latencies so far are
+     * forgotten, and events sent before still match recommendations but their latencies do not count.
+     */
+    public synchronized void countFrom(long fromMs) {
+        Arrays.fill(histogram, 0);
+        matched = 0;
+        countFromMs = fromMs;
+        counted = 0;
+        for (User u : users.values()) {
+            for (long t : u.pending) {
+                if (t >= fromMs) {
+                    counted++;
+                }
+            }
+        }
+    }
+}

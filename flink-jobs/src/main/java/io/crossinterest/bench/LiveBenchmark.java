@@ -1,0 +1,207 @@
+package io.crossinterest.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The figures of {@code bench live} (the whole live graph from Kafka to Kafka on a local broker) and the measurements
+ * they are made of. The orchestration (broker, model, the three runs of the {@code stream} command) is
+ * {@code BenchLiveCommand}'s; what can be computed from numbers alone is here.
+ *
+ * <ul>
+ *   <li>throughput: a backlog of events in the input topic, the job reading it from the start; its consumer group's
+ *       committed offsets (committed at each checkpoint) sampled once a second; events/s is the backlog over the time
+ *       from submission to the commit of its last event, a lower bound ({@link #consumptionRate});
+ *   <li>latency at half that rate, at-least-once, read uncommitted: from an event's Kafka timestamp to the reading of
+ *       the recommendation it caused ({@link LatencyMatcher}); visibility with exactly-once, read committed, the same
+ *       way (outputs appear when the checkpoint that covers them completes);
+ *   <li>the soak at half rate, exactly-once: resident memory of this JVM (which runs the job) and the size of the
+ *       retained checkpoint (the state: incremental RocksDB checkpoints keep the shared files a checkpoint refers to)
+ *       at its start and end; state bytes per user = the state at the end / the users whose events were sent.
+ * </ul>
+ */
+public final class LiveBenchmark {
+    private LiveBenchmark() {}
+
+    /** Goals of the benchmark. */
+    public static final double GOAL_EVENTS_PER_S_PER_CORE = 20_000;
+    public static final double GOAL_P99_MS = 100;
+    /** Memory is flat when the end is within this fraction of the start. */
+    public static final double FLAT_TOLERANCE = 0.10;
+
+    /** What one run measured. */
+    public static final class Result {
+        public long backlogEvents;
+        public double throughputSeconds;
+        public double commitSlope;
+        public double eventsPerS;
+        public int cores;
+        public double halfRate;
+        public long users;
+        public int checkpointIntervalS;
+        public double latencySeconds;
+        public long latencyEvents;
+        public long latencyUnmatched;
+        public long[] latencyMs = new long[3];
+        public long visibilityEvents;
+        public long[] visibilityMs = new long[3];
+        public double soakMinutes;
+        public double rssMbStart;
+        public double rssMbEnd;
+        public double stateMbStart;
+        public double stateMbEnd;
+        public long stateBytesPerUser;
+
+        public double eventsPerSPerCore() {
+            return eventsPerS / cores;
+        }
+
+        /** The figures, with the goals met or missed (field names as in live-bench.json). */
+        public ObjectNode toJson() {
+            ObjectMapper m = new ObjectMapper();
+            ObjectNode o = m.createObjectNode();
+            o.put("cores", cores);
+            ObjectNode t = o.putObject("throughput");
+            t.put("backlog_events", backlogEvents);
+            t.put("seconds", StreamBenchmark.round(throughputSeconds, 10));
+            t.put("measure", "backlog / seconds from submission to the commit of its last event (a lower bound)");
+            t.put("events_per_s_between_commits", Double.isNaN(commitSlope) ? null : Math.round(commitSlope));
+            o.put("events_per_s", Math.round(eventsPerS));
+            o.put("events_per_s_per_core", Math.round(eventsPerSPerCore()));
+            o.put("half_rate_events_per_s", Math.round(halfRate));
+            o.put("users", users);
+            o.set("latency_ms", quantiles(m, latencyMs));
+            ObjectNode l = o.putObject("latency");
+            l.put("delivery", "at-least-once");
+            l.put("isolation", "read_uncommitted");
+            l.put("seconds", latencySeconds);
+            l.put("events_matched", latencyEvents);
+            l.put("events_unmatched", latencyUnmatched);
+            ObjectNode v = o.putObject("visibility_latency_ms");
+            v.setAll(quantiles(m, visibilityMs));
+            v.put("delivery", "exactly-once");
+            v.put("isolation", "read_committed");
+            v.put("checkpoint_interval_s", checkpointIntervalS);
+            v.put("events_matched", visibilityEvents);
+            o.put("checkpoint_interval_s", checkpointIntervalS);
+            o.put("state_bytes_per_user", stateBytesPerUser);
+            ObjectNode s = o.putObject("soak");
+            s.put("minutes", soakMinutes);
+            s.put("rss_mb_start", StreamBenchmark.round(rssMbStart, 10));
+            s.put("rss_mb_end", StreamBenchmark.round(rssMbEnd, 10));
+            s.put("state_mb_start", StreamBenchmark.round(stateMbStart, 10));
+            s.put("state_mb_end", StreamBenchmark.round(stateMbEnd, 10));
+            ObjectNode g = o.putObject("goals");
+            g.set("events_per_s_per_core", StreamBenchmark.goal("events/s per core through the whole live graph",
+                    eventsPerSPerCore(), GOAL_EVENTS_PER_S_PER_CORE));
+            ObjectNode p99 = m.createObjectNode();
+            p99.put("what", "p99 latency at half load (ms), at most");
+            p99.put("value", latencyMs[1]);
+            p99.put("at_most", GOAL_P99_MS);
+            p99.put("met", latencyMs[1] >= 0 && latencyMs[1] < GOAL_P99_MS);
+            g.set("p99_latency_ms", p99);
+            ObjectNode flat = m.createObjectNode();
+            flat.put("what", "resident memory and state flat over the soak: end within " + (int) (FLAT_TOLERANCE * 100)
+                    + " % of start");
+            flat.put("rss_end_over_start", StreamBenchmark.round(rssMbEnd / rssMbStart, 1000));
+            flat.put("state_end_over_start", StreamBenchmark.round(stateMbEnd / stateMbStart, 1000));
+            flat.put("met", flat(rssMbStart, rssMbEnd) && flat(stateMbStart, stateMbEnd));
+            g.set("memory_flat", flat);
+            return o;
+        }
+    }
+
+    static boolean flat(double start, double end) {
+        return start > 0 && end <= start * (1 + FLAT_TOLERANCE);
+    }
+
+    private static ObjectNode quantiles(ObjectMapper m, long[] q) {
+        ObjectNode o = m.createObjectNode();
+        o.put("p50", q[0]);
+        o.put("p99", q[1]);
+        o.put("p999", q[2]);
+        return o;
+    }
+
+    /** p50, p99 and p99.9 of the matcher's latencies. */
+    public static long[] quantiles(LatencyMatcher matcher) {
+        return new long[] {matcher.quantileMs(0.5), matcher.quantileMs(0.99), matcher.quantileMs(0.999)};
+    }
+
+    /**
+     * Events/s of a job submitted at {@code startMs} reading a backlog of {@code total} events, from samples {time ms,
+     * committed offset sum} (offsets are committed when a checkpoint completes): the backlog over the time from
+     * submission to the first sample that has everything committed. Start-up (scheduling, restoring nothing, loading
+     * the model) and up to one checkpoint interval after the last event are included, so it is a lower bound of the
+     * sustained rate; NaN when the backlog was not all committed.
+     */
+    public static double consumptionRate(List<long[]> samples, long total, long startMs) {
+        for (long[] s : samples) {
+            if (s[1] >= total && s[0] > startMs) {
+                return total * 1000.0 / (s[0] - startMs);
+            }
+        }
+        return Double.NaN;
+    }
+
+    /**
+     * The slope of the committed offsets between the first commit and the last one before everything was committed
+     * ({@code NaN} with fewer than two such commits). Not the headline figure: a commit is seen when its checkpoint
+     * completes, and a slow first checkpoint (the first upload of the state, the first transactions) puts the first
+     * point late and the slope high (under load it once said about twice what the job then sustained).
+     */
+    public static double commitSlope(List<long[]> samples, long total) {
+        long[] first = null;
+        long[] last = null;
+        for (long[] s : samples) {
+            if (s[1] <= 0 || s[1] >= total) {
+                continue;
+            }
+            if (first == null) {
+                first = s;
+            } else if (s[1] > first[1]) {
+                last = s;
+            }
+        }
+        return first == null || last == null ? Double.NaN : (last[1] - first[1]) * 1000.0 / (last[0] - first[0]);
+    }
+
+    /** Resident memory of this process (VmRSS of /proc/self/status), in bytes; -1 where there is no /proc. */
+    public static long residentBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** Bytes of the regular files under {@code dir} (0 when it does not exist). */
+    public static long directoryBytes(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException e) {
+                    return 0; // deleted meanwhile (a checkpoint being subsumed)
+                }
+            }).sum();
+        } catch (IOException | UncheckedIOException e) {
+            return -1;
+        }
+    }
+}

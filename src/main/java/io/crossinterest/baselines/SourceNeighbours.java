@@ -1,8 +1,8 @@
 package io.crossinterest.baselines;
 
 import io.crossinterest.cf.als.AlsResult;
+import io.crossinterest.data.CrossDomainData;
 import io.crossinterest.data.InteractionMatrix;
-import io.crossinterest.eval.ColdStartEvaluator;
 import io.crossinterest.eval.ColdStartModel;
 import io.crossinterest.eval.CrossDomainSplit;
 import io.crossinterest.eval.ModelSettings;
@@ -68,16 +68,17 @@ public final class SourceNeighbours implements ColdStartModel, SelectionReport {
      * target items best (NDCG@10; ties to the smaller K); {@code popularity}: the training user counts of the target
      * items ({@link Popularity#counts}). Also the joint model's rule when its teacher's K is selected.
      */
-    public static KSelection selectK(CrossDomainSplit split, NeighbourEvidence evidence, double[] popularity) {
+    public static KSelection selectK(CrossDomainData split, NeighbourEvidence evidence, double[] popularity) {
         return selectK(split, evidence.numCandidates(), kc -> (u, out) -> score(evidence, popularity, kc, u, out));
     }
 
     /**
      * The K of {@link #CANDIDATE_K} whose scorer ranks the validation cold users' hidden target items best (NDCG@10;
-     * ties to the smaller K). A K larger than {@code numCandidates} is not tried (after the first).
+     * ties to the smaller K; {@link CrossDomainData#validationNdcg}). A K larger than {@code numCandidates} is not
+     * tried (after the first).
      */
-    public static KSelection selectK(CrossDomainSplit split, int numCandidates,
-            IntFunction<ColdStartEvaluator.UserScorer> scorerForK) {
+    public static KSelection selectK(CrossDomainData split, int numCandidates,
+            IntFunction<CrossDomainData.UserScorer> scorerForK) {
         double[] ndcg = new double[CANDIDATE_K.length];
         Arrays.fill(ndcg, Double.NaN);
         int best = 0;
@@ -85,7 +86,7 @@ public final class SourceNeighbours implements ColdStartModel, SelectionReport {
             if (c > 0 && CANDIDATE_K[c] > numCandidates) {
                 break;
             }
-            ndcg[c] = ColdStartEvaluator.validationNdcg(split, scorerForK.apply(CANDIDATE_K[c]));
+            ndcg[c] = split.validationNdcg(scorerForK.apply(CANDIDATE_K[c]));
             if (ndcg[c] > ndcg[best]) {
                 best = c;
             }

@@ -4,7 +4,7 @@ import io.crossinterest.baselines.Cmf;
 import io.crossinterest.cf.als.AlsConfig;
 import io.crossinterest.cf.als.AlsResult;
 import io.crossinterest.cf.als.AlsSolvers;
-import io.crossinterest.eval.CrossDomainSplit;
+import io.crossinterest.data.CrossDomainData;
 
 /**
  * The joint model's CF spaces from one collective factorisation (docs/joint-model.md, change 11): implicit ALS on the
@@ -23,7 +23,7 @@ import io.crossinterest.eval.CrossDomainSplit;
 public final class CollectiveFactorizer {
     private final AlsConfig als;
     private final double sourceWeight;
-    private CrossDomainSplit fitted;
+    private CrossDomainData fitted;
     private CfFactors target;
     private CfFactors source;
 
@@ -56,7 +56,7 @@ public final class CollectiveFactorizer {
         return sourceWeight;
     }
 
-    private synchronized void fit(CrossDomainSplit split) {
+    private synchronized void fit(CrossDomainData split) {
         if (fitted == split) {
             return;
         }

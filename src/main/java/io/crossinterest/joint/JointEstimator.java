@@ -1,9 +1,9 @@
 package io.crossinterest.joint;
 
-import io.crossinterest.baselines.Popularity;
 import io.crossinterest.cf.als.AlsConfig;
 import io.crossinterest.data.CrossDomainData;
 import io.crossinterest.encoder.CnnEncoder;
+import io.crossinterest.neighbours.PopularityCounts;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -127,7 +127,8 @@ public final class JointEstimator {
                 data.numTargetItems(), folding == null ? 0 : folding.rank());
         CnnEncoder.copyParams(pre.graph(), net.graph, net.outputs.contains(CnnEncoder.DL_HEAD)
                 ? CnnEncoder.encoderAndHead() : CnnEncoder.ENCODER_LAYERS);
-        net.initRankHead(cf, params.popularityPrior ? Popularity.counts(data.targetTrain, Popularity.Count.USERS)
+        net.initRankHead(cf, params.popularityPrior
+                ? PopularityCounts.of(data.targetTrain, PopularityCounts.Count.USERS)
                 : new double[data.numTargetItems()]);
         double[][] bridgeMap = params.bridgeRidge > 0 ? BridgeStart.init(net, in, cf, folding, userSourceCf) : null;
         JointTraining.Result r = new JointTraining(in, net, cf, folding, userSourceCf, teacher).run();

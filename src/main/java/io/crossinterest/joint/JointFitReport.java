@@ -47,7 +47,7 @@ public record JointFitReport(String cfSpace, Map<String, Double> cfSpaceValidati
 
     /**
      * The validation NDCG@10 of n_u alone for each candidate K of the teacher's selection, in the order of
-     * {@link io.crossinterest.baselines.SourceNeighbours#CANDIDATE_K} (NaN: not tried, more than the warm users; empty
+     * {@link io.crossinterest.neighbours.KSelection#CANDIDATE_K} (NaN: not tried, more than the warm users; empty
      * when K was given or not selected).
      */
     @Override

@@ -68,7 +68,7 @@ public final class JointParams implements Serializable {
     public final double neighbourWeight;
     /**
      * The teacher's K; {@link #SELECT_NEIGHBOURS} (0): chosen at fit on the validation cold users from
-     * {@link io.crossinterest.baselines.SourceNeighbours#CANDIDATE_K}, by the NDCG@10 of n_u alone (as source-knn
+     * {@link io.crossinterest.neighbours.KSelection#CANDIDATE_K}, by the NDCG@10 of n_u alone (as source-knn
      * chooses its K).
      */
     public final int neighbours;

@@ -1,8 +1,8 @@
 package io.crossinterest.joint;
 
-import io.crossinterest.baselines.ItemSetNeighbours;
 import io.crossinterest.encoder.CnnEncoder;
 import io.crossinterest.encoder.SourceTokenizer;
+import io.crossinterest.neighbours.ItemSetNeighbours;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package io.crossinterest.joint;
 
-import io.crossinterest.baselines.NeighbourEvidence;
-import io.crossinterest.baselines.Popularity;
-import io.crossinterest.baselines.SourceNeighbours;
 import io.crossinterest.data.CrossDomainData;
+import io.crossinterest.neighbours.KSelection;
+import io.crossinterest.neighbours.NeighbourEvidence;
+import io.crossinterest.neighbours.PopularityCounts;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -53,7 +53,7 @@ final class NeighbourTeacher {
 
     /**
      * The teacher's K, selected on the validation cold users as source-knn selects its K
-     * ({@link SourceNeighbours#selectK}). Without validation cold users: 300.
+     * ({@link KSelection}). Without validation cold users: 300.
      */
     private static NeighbourTeacher selectK(CrossDomainData data, NeighbourEvidence evidence) {
         boolean anyValid = data.validColdUsers != null && data.targetValid != null && Arrays.stream(
@@ -62,10 +62,10 @@ final class NeighbourTeacher {
         if (!anyValid) {
             return new NeighbourTeacher(evidence, 300, new double[0]);
         }
-        SourceNeighbours.KSelection s = SourceNeighbours.selectK(data, evidence,
-                Popularity.counts(data.targetTrain, Popularity.Count.USERS));
+        KSelection s = KSelection.select(data, evidence,
+                PopularityCounts.of(data.targetTrain, PopularityCounts.Count.USERS));
         LOG.info("joint: teacher K by validation NDCG@10 of n_u: {} -> {}",
-                Arrays.toString(SourceNeighbours.CANDIDATE_K), Arrays.toString(s.validationNdcg()));
+                Arrays.toString(KSelection.CANDIDATE_K), Arrays.toString(s.validationNdcg()));
         return new NeighbourTeacher(evidence, s.k(), s.validationNdcg());
     }
 
@@ -74,7 +74,7 @@ final class NeighbourTeacher {
     }
 
     /**
-     * The validation NDCG@10 of n_u alone for each candidate K, in the order of {@link SourceNeighbours#CANDIDATE_K}
+     * The validation NDCG@10 of n_u alone for each candidate K, in the order of {@link KSelection#CANDIDATE_K}
      * (NaN: not tried); empty when K was given or not selected.
      */
     double[] kValidation() {

@@ -1,7 +1,7 @@
 package io.crossinterest.joint;
 
-import io.crossinterest.baselines.ItemSetNeighbours;
 import io.crossinterest.data.CrossDomainData;
+import io.crossinterest.neighbours.ItemSetNeighbours;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

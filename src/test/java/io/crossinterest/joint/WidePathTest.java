@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.crossinterest.baselines.ItemSetNeighbours;
 import io.crossinterest.eval.CrossDomainSplit;
+import io.crossinterest.neighbours.ItemSetNeighbours;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

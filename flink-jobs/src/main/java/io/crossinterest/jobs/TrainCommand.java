@@ -3,12 +3,12 @@ package io.crossinterest.jobs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crossinterest.data.Ranking;
 import io.crossinterest.eval.ColdStartModel;
 import io.crossinterest.eval.CrossDomainSplit;
 import io.crossinterest.eval.EvalDatasets;
 import io.crossinterest.eval.ModelRegistry;
 import io.crossinterest.eval.ModelSettings;
-import io.crossinterest.eval.RankingMetrics;
 import io.crossinterest.eval.joint.JointColdStartModel;
 import io.crossinterest.eval.joint.JointModelProvider;
 import io.crossinterest.joint.JointBundle;
@@ -145,7 +145,7 @@ public class TrainCommand implements Callable<Integer> {
             for (int u : split.testColdUsers) {
                 joint.scoreItems(u, scores);
                 split.markSeen(u, seen, true, false); // its training row (none for a cold user) and twins
-                int[] top = RankingMetrics.topK(scores, seen, topN, seed);
+                int[] top = Ranking.topK(scores, seen, topN, seed);
                 split.markSeen(u, seen, false, false);
                 ObjectNode o = json.createObjectNode();
                 o.put("user", split.users.id(u));

@@ -11,6 +11,8 @@
  * {@link io.crossinterest.joint.JointScoringFunction}.
  *
  * <p>The package reads its training data as {@link io.crossinterest.data.CrossDomainData} and knows nothing of the
- * evaluation: the {@code ColdStartModel} named {@code joint} is its adapter in {@code io.crossinterest.eval.joint}.
+ * evaluation (nor of the baselines): the {@code ColdStartModel} named {@code joint} is its adapter in
+ * {@code io.crossinterest.eval.joint}; what it shares with the neighbour baselines is in
+ * {@code io.crossinterest.neighbours}.
  */
 package io.crossinterest.joint;

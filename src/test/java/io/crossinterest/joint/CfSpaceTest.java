@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.crossinterest.baselines.Cmf;
 import io.crossinterest.cf.als.AlsConfig;
 import io.crossinterest.cf.als.AlsResult;
 import io.crossinterest.cf.als.ImplicitAls;
+import io.crossinterest.data.InteractionMatrix;
 import io.crossinterest.eval.CrossDomainSplit;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,10 +31,10 @@ class CfSpaceTest {
         assertEquals(s.numTargetItems(), target.numItems());
         assertEquals(s.numSourceItems(), source.numItems());
         // the factorisation CMF ranks with: ALS on [0.5·R_s | R_t], item rows split at the source block's width
-        AlsResult r = new ImplicitAls(ALS).fit(Cmf.concatenate(s.source, s.targetTrain, 0.5));
+        AlsResult r = new ImplicitAls(ALS).fit(InteractionMatrix.concatenate(s.source, s.targetTrain, 0.5));
         assertArrayEquals(r.users.data(), target.users(), 1e-12);
-        assertArrayEquals(Cmf.rowSlice(r.items, 0, s.numSourceItems()).data(), source.items(), 1e-12);
-        assertArrayEquals(Cmf.rowSlice(r.items, s.numSourceItems(), s.numTargetItems()).data(), target.items(),
+        assertArrayEquals(r.items.rows(0, s.numSourceItems()).data(), source.items(), 1e-12);
+        assertArrayEquals(r.items.rows(s.numSourceItems(), s.numTargetItems()).data(), target.items(),
                 1e-12);
         // a cold user's target scores come from their source rows alone: their group's target items rank first
         int hits = 0;

@@ -46,10 +46,10 @@ public final class Cmf implements ColdStartModel, SelectionReport {
         int numSource = split.numSourceItems();
         int numTarget = split.numTargetItems();
         for (double w : SOURCE_WEIGHTS) {
-            InteractionMatrix joint = concatenate(split.source, split.targetTrain, w);
+            InteractionMatrix joint = InteractionMatrix.concatenate(split.source, split.targetTrain, w);
             ImplicitAls als = new ImplicitAls(settings.als());
             als.fit(joint, (iteration, x, y, seconds) -> {
-                Factors q = rowSlice(y, numSource, numTarget);
+                Factors q = y.rows(numSource, numTarget);
                 double v = ColdStartEvaluator.validationNdcg(split, (u, out) -> x.scoreAll(u, q, out));
                 if (v > validationNdcg) {
                     validationNdcg = v;
@@ -60,31 +60,6 @@ public final class Cmf implements ColdStartModel, SelectionReport {
                 }
             }, false);
         }
-    }
-
-    /** [w·S | T]: source items keep their column, target item i becomes column numSourceItems + i. */
-    public static InteractionMatrix concatenate(InteractionMatrix source, InteractionMatrix target, double sourceWeight) {
-        InteractionMatrix.Builder b = new InteractionMatrix.Builder(source.numRows(), source.numCols() + target.numCols());
-        for (int u = 0; u < source.numRows(); u++) {
-            for (int k = source.rowStart(u); k < source.rowEnd(u); k++) {
-                b.add(u, source.col(k), sourceWeight * source.value(k));
-            }
-            for (int k = target.rowStart(u); k < target.rowEnd(u); k++) {
-                b.add(u, source.numCols() + target.col(k), target.value(k));
-            }
-        }
-        return b.build();
-    }
-
-    /**
-     * Rows [from, from + n) of the item factors of {@link #concatenate}: the source items are [0, numSourceItems), the
-     * target items the numTargetItems rows after them.
-     */
-    public static Factors rowSlice(Factors items, int from, int n) {
-        int k = items.rank();
-        double[] d = new double[n * k];
-        System.arraycopy(items.data(), from * k, d, 0, n * k);
-        return new Factors(n, k, d);
     }
 
     @Override

@@ -1,10 +1,11 @@
 package io.crossinterest.baselines;
 
-import io.crossinterest.data.InteractionMatrix;
 import io.crossinterest.eval.ColdStartEvaluator;
 import io.crossinterest.eval.ColdStartModel;
 import io.crossinterest.eval.CrossDomainSplit;
 import io.crossinterest.eval.SelectionReport;
+import io.crossinterest.neighbours.PopularityCounts;
+import io.crossinterest.neighbours.PopularityCounts.Count;
 
 import java.util.Locale;
 
@@ -15,12 +16,6 @@ import java.util.Locale;
  */
 public final class Popularity implements ColdStartModel, SelectionReport {
     public static final String NAME = "popularity";
-
-    /** How an item's popularity is counted. */
-    public enum Count {
-        USERS,
-        WEIGHT
-    }
 
     private double[] scores;
     private Count chosen;
@@ -35,7 +30,7 @@ public final class Popularity implements ColdStartModel, SelectionReport {
     public void fit(CrossDomainSplit split) {
         double best = Double.NEGATIVE_INFINITY;
         for (Count c : Count.values()) {
-            double[] s = counts(split.targetTrain, c);
+            double[] s = PopularityCounts.of(split.targetTrain, c);
             double v = ColdStartEvaluator.validationNdcg(split, (u, out) -> System.arraycopy(s, 0, out, 0, s.length));
             if (v > best) {
                 best = v;
@@ -44,15 +39,6 @@ public final class Popularity implements ColdStartModel, SelectionReport {
             }
         }
         validationNdcg = best;
-    }
-
-    /** Column sums of the target training matrix: Σ_u [r_ui &gt; 0] or Σ_u r_ui. */
-    public static double[] counts(InteractionMatrix targetTrain, Count c) {
-        double[] s = new double[targetTrain.numCols()];
-        for (int k = 0; k < targetTrain.nnz(); k++) {
-            s[targetTrain.col(k)] += c == Count.USERS ? 1.0 : targetTrain.value(k);
-        }
-        return s;
     }
 
     /** The fitted popularity of each target item. */

@@ -5,6 +5,9 @@ import io.crossinterest.encoder.SourceTokenizer;
 import io.crossinterest.eval.ColdStartModel;
 import io.crossinterest.eval.CrossDomainSplit;
 import io.crossinterest.eval.SelectionReport;
+import io.crossinterest.neighbours.ItemSetNeighbours;
+import io.crossinterest.neighbours.KSelection;
+import io.crossinterest.neighbours.PopularityCounts;
 import java.util.Locale;
 
 /**
@@ -12,7 +15,7 @@ import java.util.Locale;
  * most ({@link ItemSetNeighbours}): score(u, v) = w_u(v) + 1e-9·popularity(v) (ties). Not one of DESIGN's five
  * baselines: it is the joint model's wide path alone, reported so that the joint model's gain can be read against it.
  * The tokens are the joint model's (source items hashed into the encoder's vocabulary, the last L of them), so the
- * two see the same evidence. K is selected on the validation cold users from {@link SourceNeighbours#CANDIDATE_K}.
+ * two see the same evidence. K is selected on the validation cold users from {@link KSelection#CANDIDATE_K}.
  */
 public final class SourceItemNeighbours implements ColdStartModel, SelectionReport {
     public static final String NAME = "source-items";
@@ -37,9 +40,9 @@ public final class SourceItemNeighbours implements ColdStartModel, SelectionRepo
         if (index.numWarmUsers() == 0) {
             throw new IllegalStateException("source-items needs warm users with target rows; the split has none");
         }
-        popularity = Popularity.counts(split.targetTrain, Popularity.Count.USERS);
+        popularity = PopularityCounts.of(split.targetTrain, PopularityCounts.Count.USERS);
         // every candidate K is tried: a K above the number of warm users means "all who share a token"
-        SourceNeighbours.KSelection selected = SourceNeighbours.selectK(split, Integer.MAX_VALUE,
+        KSelection selected = KSelection.select(split, Integer.MAX_VALUE,
                 kc -> (u, out) -> score(kc, u, out));
         k = selected.k();
         validationNdcg = selected.validationNdcg()[selected.index()];

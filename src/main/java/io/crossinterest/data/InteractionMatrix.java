@@ -105,6 +105,24 @@ public final class InteractionMatrix implements Serializable {
         return new InteractionMatrix(numCols, numRows, tPtr, tCols, tVals);
     }
 
+    /**
+     * [w·S | T], the same users' rows side by side: {@code source}'s items keep their column (values scaled by
+     * {@code sourceWeight}), target item i becomes column source.numCols() + i. What collective factorisation (CMF, the
+     * joint model's collective CF space) fits.
+     */
+    public static InteractionMatrix concatenate(InteractionMatrix source, InteractionMatrix target, double sourceWeight) {
+        Builder b = new Builder(source.numRows(), source.numCols() + target.numCols());
+        for (int u = 0; u < source.numRows(); u++) {
+            for (int k = source.rowStart(u); k < source.rowEnd(u); k++) {
+                b.add(u, source.col(k), sourceWeight * source.value(k));
+            }
+            for (int k = target.rowStart(u); k < target.rowEnd(u); k++) {
+                b.add(u, source.numCols() + target.col(k), target.value(k));
+            }
+        }
+        return b.build();
+    }
+
     /** Collects (row, col, value) triples; duplicates are summed. */
     public static final class Builder {
         private int numRows;

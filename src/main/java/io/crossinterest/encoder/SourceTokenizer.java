@@ -1,8 +1,8 @@
 package io.crossinterest.encoder;
 
+import io.crossinterest.data.CrossDomainData;
 import io.crossinterest.data.IdIndex;
 import io.crossinterest.data.InteractionMatrix;
-import io.crossinterest.eval.CrossDomainSplit;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,7 +48,7 @@ public final class SourceTokenizer implements Serializable {
     }
 
     /** The tokenizer for {@code config.tokens} on the source block of {@code split}. */
-    public static SourceTokenizer forSplit(CrossDomainSplit split, EncoderConfig config) {
+    public static SourceTokenizer forSplit(CrossDomainData split, EncoderConfig config) {
         return config.tokens == TokenScheme.ITEMS ? items(config.vocabSize)
                 : categories(split.sourceCategories.ids());
     }
@@ -98,7 +98,7 @@ public final class SourceTokenizer implements Serializable {
     }
 
     /** The tokens of one behaviour on each source item of the split ({@link #tokens(String, String[])}), by item index. */
-    public int[][] sourceItemTokens(CrossDomainSplit split) {
+    public int[][] sourceItemTokens(CrossDomainData split) {
         int[][] out = new int[split.numSourceItems()][];
         for (int i = 0; i < out.length; i++) {
             int[] cats = split.sourceItemCategories == null ? null : split.sourceItemCategories[i];
@@ -110,7 +110,7 @@ public final class SourceTokenizer implements Serializable {
     }
 
     /** Each user's token sequence from the source rows of the split, in row order (oldest first). */
-    public int[][] userTokens(CrossDomainSplit split) {
+    public int[][] userTokens(CrossDomainData split) {
         InteractionMatrix src = split.source;
         int[][] itemTokens = sourceItemTokens(split);
         int[][] out = new int[split.numUsers()][];

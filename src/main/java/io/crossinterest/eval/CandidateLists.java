@@ -1,5 +1,6 @@
 package io.crossinterest.eval;
 
+import io.crossinterest.data.Ranking;
 import io.crossinterest.ingest.InputSpecException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,7 +18,7 @@ import java.util.Map;
  *
  * <p>For each list of a test user, each item of the list that is a prediction target of the user (a hidden test item
  * that is not seen: {@link CrossDomainSplit#markSeen}) is ranked against the list's other items that are not hidden
- * positives of the user; its rank r (1 = best, ties broken by {@link RankingMetrics#tieKey}) gives
+ * positives of the user; its rank r (1 = best, ties broken by {@link Ranking#tieKey}) gives
  * {@code candidates.mrr} = 1/r, {@code candidates.ndcg@k} = [r ≤ k]/log2(r + 1) and {@code candidates.hr@k} = [r ≤ k],
  * averaged over all positives of all lists. Lists of users who are not test users are not read; lists without a
  * positive are counted ({@link #listsWithoutPositive}) and left out.
@@ -119,7 +120,7 @@ public final class CandidateLists {
                 for (int i : items) {
                     if (!positive[i] && !seen[i]) {
                         negScores[numNeg] = scores[i];
-                        negKeys[numNeg++] = RankingMetrics.tieKey(salt, i);
+                        negKeys[numNeg++] = Ranking.tieKey(salt, i);
                     }
                 }
                 double[] ns = java.util.Arrays.copyOf(negScores, numNeg);
@@ -129,7 +130,7 @@ public final class CandidateLists {
                     if (!positive[i]) {
                         continue;
                     }
-                    ranks.add(RankingMetrics.rankAmong(scores[i], RankingMetrics.tieKey(salt, i), ns, nk));
+                    ranks.add(RankingMetrics.rankAmong(scores[i], Ranking.tieKey(salt, i), ns, nk));
                     posInList++;
                 }
                 withoutPositive += posInList == 0 ? 1 : 0;

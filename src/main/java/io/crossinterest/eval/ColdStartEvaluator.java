@@ -1,6 +1,7 @@
 package io.crossinterest.eval;
 
 import io.crossinterest.data.InteractionMatrix;
+import io.crossinterest.data.Ranking;
 import io.crossinterest.data.TwinListings;
 
 import java.util.HashSet;
@@ -30,7 +31,7 @@ import java.util.Set;
  *       log2(r+1)) gives {@code interest.ndcg@5} and {@code interest.auc} (users who used all K categories have no
  *       AUC and are left out of its mean).</li>
  * </ul>
- * Every metric is the mean over users; ties are broken by a seeded pseudo-random key ({@link RankingMetrics#tieKey}).
+ * Every metric is the mean over users; ties are broken by a seeded pseudo-random key ({@link Ranking#tieKey}).
  */
 public final class ColdStartEvaluator {
     public static final int SAMPLED_NEGATIVES = 999;
@@ -176,7 +177,7 @@ public final class ColdStartEvaluator {
             if (numRel > 0) {
                 long salt = seed * 0x632BE59BD9B4E019L + u;
                 int depth = sink != null || categoryLevel ? DUMP_DEPTH : 10;
-                int[] top = RankingMetrics.topK(scores, seen, depth, salt);
+                int[] top = Ranking.topK(scores, seen, depth, salt);
                 add(sums, counts, RECALL_10, RankingMetrics.recallAtK(top, relevant, numRel, 10));
                 add(sums, counts, NDCG_10, RankingMetrics.ndcgAtK(top, relevant, numRel, 10));
                 if (sampled) {
@@ -240,9 +241,9 @@ public final class ColdStartEvaluator {
             int[] negs = sampleNegatives(seen, relevant, numItems, numCandidates, numNeg, rnd);
             for (int j = 0; j < numNeg; j++) {
                 negScores[j] = scores[negs[j]];
-                negKeys[j] = RankingMetrics.tieKey(salt, negs[j]);
+                negKeys[j] = Ranking.tieKey(salt, negs[j]);
             }
-            ranks.add(RankingMetrics.rankAmong(scores[pos], RankingMetrics.tieKey(salt, pos), negScores, negKeys));
+            ranks.add(RankingMetrics.rankAmong(scores[pos], Ranking.tieKey(salt, pos), negScores, negKeys));
         }
         add(sums, counts, S_MRR, ranks.mrr());
         add(sums, counts, S_NDCG_5, ranks.ndcg5());

@@ -1,12 +1,13 @@
 package io.crossinterest.eval;
 
+import io.crossinterest.data.CrossDomainData;
 import io.crossinterest.data.IdIndex;
 import io.crossinterest.data.InteractionMatrix;
 import io.crossinterest.data.TwinListings;
 
 /**
- * One cold-start split of a source block and a target block (docs/architecture.md §5), as every model sees it for
- * training.
+ * One cold-start split of a source block and a target block (docs/architecture.md §5): the {@link CrossDomainData} a
+ * model trains on, plus the test cold users' hidden rows that only the evaluator reads.
  *
  * <p>Rows of every matrix are the same users ({@link #users}). All users keep their source rows. Warm users keep their
  * target rows in {@link #targetTrain}; cold users have empty rows there. The hidden target rows of the validation cold
@@ -21,29 +22,12 @@ import io.crossinterest.data.TwinListings;
  * training rows. The protocol treats the twins of a user's own source items like items seen in training: neither
  * candidates nor hidden positives ({@link #markSeen}). {@link TwinListings#none()} keeps them (the old protocol).
  */
-public final class CrossDomainSplit {
-    public final String dataset;
-    public final IdIndex users;
-    public final IdIndex sourceItems;
-    public final IdIndex targetItems;
-    public final InteractionMatrix source;
-    public final InteractionMatrix targetTrain;
-    public final InteractionMatrix targetValid;
+public final class CrossDomainSplit extends CrossDomainData {
     public final InteractionMatrix targetTest;
-    /** Users with target rows in training. */
-    public final int[] warmUsers;
-    /** Cold users whose hidden rows are in {@link #targetValid}. */
-    public final int[] validColdUsers;
     /** Cold users whose hidden rows are in {@link #targetTest}. */
     public final int[] testColdUsers;
-    public final IdIndex sourceCategories;
-    public final IdIndex targetCategories;
-    public final int[][] sourceItemCategories;
-    public final int[][] targetItemCategories;
     /** The seed that drew the split (or -1 for a given split). */
     public final long seed;
-    /** The twins this split's protocol treats as seen (none when twins are kept). */
-    public final TwinListings twins;
 
     public CrossDomainSplit(String dataset, IdIndex users, IdIndex sourceItems, IdIndex targetItems,
             InteractionMatrix source, InteractionMatrix targetTrain, InteractionMatrix targetValid,
@@ -60,23 +44,17 @@ public final class CrossDomainSplit {
             InteractionMatrix targetTest, int[] warmUsers, int[] validColdUsers, int[] testColdUsers,
             IdIndex sourceCategories, IdIndex targetCategories, int[][] sourceItemCategories,
             int[][] targetItemCategories, long seed, TwinListings twins) {
-        this.dataset = dataset;
-        this.users = users;
-        this.sourceItems = sourceItems;
-        this.targetItems = targetItems;
-        this.source = source;
-        this.targetTrain = targetTrain;
-        this.targetValid = targetValid;
+        super(dataset, users, sourceItems, targetItems, source, targetTrain, targetValid, warmUsers, validColdUsers,
+                sourceCategories, targetCategories, sourceItemCategories, targetItemCategories, twins);
         this.targetTest = targetTest;
-        this.warmUsers = warmUsers;
-        this.validColdUsers = validColdUsers;
         this.testColdUsers = testColdUsers;
-        this.sourceCategories = sourceCategories;
-        this.targetCategories = targetCategories;
-        this.sourceItemCategories = sourceItemCategories;
-        this.targetItemCategories = targetItemCategories;
         this.seed = seed;
-        this.twins = twins;
+    }
+
+    /** NDCG@10 of the validation cold users under {@code scorer}: {@link ColdStartEvaluator#validationNdcg}. */
+    @Override
+    public double validationNdcg(UserScorer scorer) {
+        return ColdStartEvaluator.validationNdcg(this, scorer::scoreItems);
     }
 
     /**
@@ -150,17 +128,5 @@ public final class CrossDomainSplit {
             i = targetItems.indexOf(targetCategories.id(c) + ":" + externalId);
         }
         return i;
-    }
-
-    public int numUsers() {
-        return users.size();
-    }
-
-    public int numTargetItems() {
-        return targetItems.size();
-    }
-
-    public int numSourceItems() {
-        return sourceItems.size();
     }
 }

@@ -1,58 +1,16 @@
 package io.crossinterest.eval;
 
-import java.util.PriorityQueue;
+import io.crossinterest.data.Ranking;
 
 /**
  * The ranking metrics of the cold-start protocol (docs/architecture.md §5), as pure functions on one user's scores.
  *
- * <p>Ties between equal scores are broken by a seeded pseudo-random key per (user, item) ({@link #tieKey}), the
+ * <p>Ties between equal scores are broken by a seeded pseudo-random key per (user, item) ({@link Ranking#tieKey}), the
  * expected behaviour of a random tie-break without favouring low or high item indices: a constant-score model ranks
- * like a random one instead of like the item order.
+ * like a random one instead of like the item order. The top-K with that tie-break is {@link Ranking#topK}.
  */
 public final class RankingMetrics {
     private RankingMetrics() {}
-
-    /** A pseudo-random key in [0, 1) for breaking ties of item {@code item} in the ranking of {@code salt} (SplitMix64). */
-    public static double tieKey(long salt, int item) {
-        long z = salt * 0x9E3779B97F4A7C15L + item;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        z = z ^ (z >>> 31);
-        return (z >>> 11) * 0x1.0p-53;
-    }
-
-    /** True when item a ranks before item b: higher score, or equal score and higher tie key. */
-    static boolean before(double sa, double ka, double sb, double kb) {
-        return sa > sb || (sa == sb && ka > kb);
-    }
-
-    /**
-     * The {@code k} best items by score, best first, skipping items with {@code excluded[i]} (null: none excluded).
-     * O(n log k) with a bounded heap.
-     */
-    public static int[] topK(double[] scores, boolean[] excluded, int k, long salt) {
-        PriorityQueue<Integer> heap = new PriorityQueue<>(k + 1, (a, b) -> a.equals(b) ? 0
-                : before(scores[a], tieKey(salt, a), scores[b], tieKey(salt, b)) ? 1 : -1); // worst on top
-        for (int i = 0; i < scores.length; i++) {
-            if (excluded != null && excluded[i]) {
-                continue;
-            }
-            if (heap.size() < k) {
-                heap.add(i);
-            } else {
-                int worst = heap.peek();
-                if (before(scores[i], tieKey(salt, i), scores[worst], tieKey(salt, worst))) {
-                    heap.poll();
-                    heap.add(i);
-                }
-            }
-        }
-        int[] out = new int[heap.size()];
-        for (int r = out.length - 1; r >= 0; r--) {
-            out[r] = heap.poll();
-        }
-        return out;
-    }
 
     /** Recall@k = |top k ∩ relevant| / |relevant| (the denominator is all relevant items, not min(|relevant|, k)). */
     public static double recallAtK(int[] ranked, boolean[] relevant, int numRelevant, int k) {
@@ -96,12 +54,12 @@ public final class RankingMetrics {
 
     /**
      * The 1-based rank of a positive among sampled negatives: 1 + #(negatives scoring higher) + #(ties broken against
-     * the positive), ties broken by {@link #tieKey} as in the full ranking.
+     * the positive), ties broken by {@link Ranking#tieKey} as in the full ranking.
      */
     public static int rankAmong(double positiveScore, double positiveKey, double[] negativeScores, double[] negativeKeys) {
         int rank = 1;
         for (int j = 0; j < negativeScores.length; j++) {
-            if (before(negativeScores[j], negativeKeys[j], positiveScore, positiveKey)) {
+            if (Ranking.before(negativeScores[j], negativeKeys[j], positiveScore, positiveKey)) {
                 rank++;
             }
         }
@@ -124,7 +82,7 @@ public final class RankingMetrics {
     }
 
     /**
-     * Category-level NDCG@k: categories ranked by {@code interest} (ties by {@link #tieKey}), binary relevance
+     * Category-level NDCG@k: categories ranked by {@code interest} (ties by {@link Ranking#tieKey}), binary relevance
      * {@code used[c]}, ideal DCG over min(|used|, k).
      */
     public static double categoryNdcgAtK(double[] interest, boolean[] used, int k, long salt) {
@@ -132,7 +90,7 @@ public final class RankingMetrics {
         for (boolean b : used) {
             numUsed += b ? 1 : 0;
         }
-        return ndcgAtK(topK(interest, null, k, salt), used, numUsed, k);
+        return ndcgAtK(Ranking.topK(interest, null, k, salt), used, numUsed, k);
     }
 
     /**

@@ -9,6 +9,8 @@
  *
  * <p>A model plugs in by implementing {@link io.crossinterest.eval.ColdStartModel} and listing a
  * {@link io.crossinterest.eval.ColdStartModelProvider} in
- * {@code META-INF/services/io.crossinterest.eval.ColdStartModelProvider}.
+ * {@code META-INF/services/io.crossinterest.eval.ColdStartModelProvider}. A split is the
+ * {@link io.crossinterest.data.CrossDomainData} models train on plus the test rows; the joint model's adapter is in
+ * {@code io.crossinterest.eval.joint}.
  */
 package io.crossinterest.eval;

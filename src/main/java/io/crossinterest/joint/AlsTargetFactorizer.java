@@ -3,7 +3,7 @@ package io.crossinterest.joint;
 import io.crossinterest.cf.als.AlsConfig;
 import io.crossinterest.cf.als.AlsResult;
 import io.crossinterest.cf.als.AlsSolvers;
-import io.crossinterest.eval.CrossDomainSplit;
+import io.crossinterest.data.CrossDomainData;
 
 /**
  * Target-block CF with the project's implicit ALS on the training rows: in process, or as a Flink job when the
@@ -17,7 +17,7 @@ public final class AlsTargetFactorizer implements TargetFactorizer {
     }
 
     /**
-     * The same solver on the source block (every user's source rows), for {@link JointModel#withSourceCfInit}; the
+     * The same solver on the source block (every user's source rows), for the source side of a {@link CfSpace}; the
      * returned "user" factors are the source block's.
      */
     public static TargetFactorizer sourceBlock(AlsConfig config) {
@@ -28,7 +28,7 @@ public final class AlsTargetFactorizer implements TargetFactorizer {
     }
 
     @Override
-    public CfFactors factorize(CrossDomainSplit split) {
+    public CfFactors factorize(CrossDomainData split) {
         AlsResult r = AlsSolvers.fit(split.targetTrain, config);
         return new CfFactors(config.rank, r.users.numRows(), r.items.numRows(), r.users.data(), r.items.data());
     }

@@ -1,14 +1,15 @@
 package io.crossinterest.joint;
 
-import io.crossinterest.baselines.Cmf;
 import io.crossinterest.cf.als.AlsConfig;
 import io.crossinterest.cf.als.AlsResult;
 import io.crossinterest.cf.als.AlsSolvers;
-import io.crossinterest.eval.CrossDomainSplit;
+import io.crossinterest.data.CrossDomainData;
+import io.crossinterest.data.InteractionMatrix;
 
 /**
  * The joint model's CF spaces from one collective factorisation (docs/joint-model.md, change 11): implicit ALS on the
- * concatenated user × (source items ∪ target items) matrix [w·R_s | R_t], the factorisation {@link Cmf} ranks with.
+ * concatenated user × (source items ∪ target items) matrix [w·R_s | R_t], the factorisation CMF
+ * ({@code baselines.Cmf}) ranks with ({@link InteractionMatrix#concatenate}).
  * Each user has one factor P_u for both blocks, and the item factors split into the source items' Y_s and the target
  * items' Q:
  * <pre>
@@ -23,7 +24,7 @@ import io.crossinterest.eval.CrossDomainSplit;
 public final class CollectiveFactorizer {
     private final AlsConfig als;
     private final double sourceWeight;
-    private CrossDomainSplit fitted;
+    private CrossDomainData fitted;
     private CfFactors target;
     private CfFactors source;
 
@@ -56,17 +57,17 @@ public final class CollectiveFactorizer {
         return sourceWeight;
     }
 
-    private synchronized void fit(CrossDomainSplit split) {
+    private synchronized void fit(CrossDomainData split) {
         if (fitted == split) {
             return;
         }
         int ns = split.numSourceItems();
         int nt = split.numTargetItems();
-        AlsResult r = AlsSolvers.fit(Cmf.concatenate(split.source, split.targetTrain, sourceWeight), als);
+        AlsResult r = AlsSolvers.fit(InteractionMatrix.concatenate(split.source, split.targetTrain, sourceWeight), als);
         double[] p = r.users.data();
         int k = als.rank;
-        target = new CfFactors(k, r.users.numRows(), nt, p, Cmf.rowSlice(r.items, ns, nt).data());
-        source = new CfFactors(k, r.users.numRows(), ns, p, Cmf.rowSlice(r.items, 0, ns).data());
+        target = new CfFactors(k, r.users.numRows(), nt, p, r.items.rows(ns, nt).data());
+        source = new CfFactors(k, r.users.numRows(), ns, p, r.items.rows(0, ns).data());
         fitted = split;
     }
 }

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.crossinterest.data.TwinListings;
+import io.crossinterest.encoder.EncoderConfig;
 import io.crossinterest.encoder.SourceTokenizer;
 import io.crossinterest.encoder.TokenScheme;
+import io.crossinterest.neighbours.ItemSetNeighbours;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -27,7 +29,8 @@ import org.deeplearning4j.util.ModelSerializer;
  *
  * <pre>
  *   metadata.json         format version, model version, token scheme, vocabulary, L, categories, rank, scoring path,
- *                         the full JointConfig, training summary
+ *                         the model's settings ({@link JointParams}; every setting of the fit from format 5 on),
+ *                         training summary
  *   network.zip           the DL4J graph: encoder (embedding, conv, dense) and joint weights (W2, b2, the ranking
  *                         head Qᵀ/b, W3, b3, W4, b4); no optimiser state
  *   cf-item-factors.bin   the target block's ALS item factors Q (int rows, int rank, then rows·rank floats, big-endian)
@@ -35,7 +38,7 @@ import org.deeplearning4j.util.ModelSerializer;
  *   source-folding.bin    (format 2, when the model feeds s_u next to H_u) the source block's token factors, Gram
  *                         matrix and ALS settings of the fold-in ({@link SourceFolding})
  *   item-set-neighbours.bin (format 3, when metadata's wideWeight &gt; 0) the wide path: the warm users' source token
- *                         postings and target rows ({@link io.crossinterest.baselines.ItemSetNeighbours})
+ *                         postings and target rows ({@link ItemSetNeighbours})
  *   twins.tsv             (format 4) the twins found on the training rows, {@code source item <TAB> target item}
  *                         ({@link TwinListings}): a target item that is the twin of an item of the user's source
  *                         history is a seen item, never recommended
@@ -46,7 +49,7 @@ import org.deeplearning4j.util.ModelSerializer;
  * A bundle written by format version n is read by any build whose {@link #FORMAT_VERSION} is ≥ n.
  */
 public final class JointBundle {
-    public static final int FORMAT_VERSION = 4;
+    public static final int FORMAT_VERSION = 5;
     static final String METADATA = "metadata.json";
     static final String NETWORK = "network.zip";
     static final String ITEM_FACTORS = "cf-item-factors.bin";
@@ -61,12 +64,12 @@ public final class JointBundle {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
-     * The bundle's metadata.json; {@code cfSpace} is the CF space the fit chose ({@link JointModel#cfSpace}), null
+     * The bundle's metadata.json; {@code cfSpace} is the CF space the fit chose ({@link JointFitReport#cfSpace}), null
      * when it was given one factorizer or for a bundle written before the choice existed.
      */
     public record Metadata(int formatVersion, String modelVersion, String dataset, String createdAt,
             TokenScheme tokenScheme, int vocabSize, int seqLen, List<String> sourceCategories,
-            List<String> targetCategories, int rank, int numItems, ScoringPath scoring, JointConfig config,
+            List<String> targetCategories, int rank, int numItems, ScoringPath scoring, JointParams config,
             int bestEpoch, int epochsRun, String cfSpace, double wideWeight, int wideNeighbours) {
         @JsonCreator
         public Metadata(@JsonProperty("formatVersion") int formatVersion,
@@ -76,7 +79,7 @@ public final class JointBundle {
                 @JsonProperty("sourceCategories") List<String> sourceCategories,
                 @JsonProperty("targetCategories") List<String> targetCategories, @JsonProperty("rank") int rank,
                 @JsonProperty("numItems") int numItems, @JsonProperty("scoring") ScoringPath scoring,
-                @JsonProperty("config") JointConfig config, @JsonProperty("bestEpoch") int bestEpoch,
+                @JsonProperty("config") JointParams config, @JsonProperty("bestEpoch") int bestEpoch,
                 @JsonProperty("epochsRun") int epochsRun, @JsonProperty("cfSpace") String cfSpace,
                 @JsonProperty("wideWeight") double wideWeight, @JsonProperty("wideNeighbours") int wideNeighbours) {
             this.formatVersion = formatVersion;
@@ -101,24 +104,23 @@ public final class JointBundle {
     }
 
     private final Metadata metadata;
-    private final SourceTokenizer tokenizer;
-    private final JointScorer scorer;
-    private final List<String> targetItemIds;
-    private final TwinListings twins;
-    private Map<String, Integer> sourceItemIndex;
+    private final JointModel model;
+    private final Map<String, Integer> sourceItemIndex;
 
-    private JointBundle(Metadata metadata, SourceTokenizer tokenizer, JointScorer scorer, List<String> targetItems,
-            TwinListings twins) {
+    private JointBundle(Metadata metadata, JointModel model, Map<String, Integer> sourceItemIndex) {
         this.metadata = metadata;
-        this.tokenizer = tokenizer;
-        this.scorer = scorer;
-        this.targetItemIds = targetItems;
-        this.twins = twins;
+        this.model = model;
+        this.sourceItemIndex = sourceItemIndex;
+    }
+
+    /** The model the bundle holds. */
+    public JointModel model() {
+        return model;
     }
 
     /** The twins of the training data: what {@link TwinListings#exclude} removes from a user's top-N. */
     public TwinListings twins() {
-        return twins;
+        return model.twins();
     }
 
     public Metadata metadata() {
@@ -130,12 +132,12 @@ public final class JointBundle {
     }
 
     public SourceTokenizer tokenizer() {
-        return tokenizer;
+        return model.tokenizer();
     }
 
     /** The scorer of this bundle (not thread-safe: one bundle per subtask). */
     public JointScorer scorer() {
-        return scorer;
+        return model.scorer();
     }
 
     /** Source item id → its index in training (the order of a user's items in the encoder input); null if absent. */
@@ -144,24 +146,29 @@ public final class JointBundle {
     }
 
     public List<String> targetItemIds() {
-        return targetItemIds;
+        return model.targetItemIds();
     }
 
     public List<String> targetCategoryIds() {
         return metadata.targetCategories();
     }
 
-    /** Writes a fitted model as a bundle into {@code dir} (created; existing bundle files are replaced). */
+    /**
+     * Writes a fitted model ({@link JointEstimator#fit}) as a bundle into {@code dir} (created; existing bundle files
+     * are replaced).
+     */
     public static Metadata save(JointModel model, Path dir, String modelVersion) throws IOException {
+        JointFitReport report = model.report();
+        if (report == null) {
+            throw new IllegalArgumentException("the model was read from a bundle: copy that bundle instead");
+        }
         Files.createDirectories(dir);
         JointScorer s = model.scorer();
-        var split = model.split();
-        Metadata md = new Metadata(FORMAT_VERSION, modelVersion, split.dataset, Instant.now().toString(),
+        Metadata md = new Metadata(FORMAT_VERSION, modelVersion, model.dataset(), Instant.now().toString(),
                 model.tokenizer().scheme(), model.encoderConfig().vocabSize, model.encoderConfig().seqLen,
-                model.tokenizer().categoryIds().isEmpty() ? split.sourceCategories.ids()
-                        : model.tokenizer().categoryIds(),
-                split.targetCategories.ids(), s.rank(), s.numItems(), s.path(), model.config(), model.bestEpoch(),
-                model.history().size(), model.cfSpace(), s.wideWeight(), s.wideK());
+                model.sourceCategoryIds(), model.targetCategoryIds(), s.rank(), s.numItems(), s.path(),
+                model.params(), report.bestEpoch(), report.history().size(), report.cfSpace(), s.wideWeight(),
+                s.wideK());
         ModelSerializer.writeModel(s.graph(), dir.resolve(NETWORK).toFile(), false);
         CfFactors cf = model.cfFactors();
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
@@ -172,9 +179,9 @@ public final class JointBundle {
                 out.writeFloat((float) x);
             }
         }
-        Files.write(dir.resolve(TARGET_ITEMS), split.targetItems.ids(), StandardCharsets.UTF_8);
-        split.twins.save(dir.resolve(TWINS), split.targetItems.ids());
-        Files.write(dir.resolve(SOURCE_ITEMS), split.sourceItems.ids(), StandardCharsets.UTF_8);
+        Files.write(dir.resolve(TARGET_ITEMS), model.targetItemIds(), StandardCharsets.UTF_8);
+        model.twins().save(dir.resolve(TWINS), model.targetItemIds());
+        Files.write(dir.resolve(SOURCE_ITEMS), model.sourceItemIds(), StandardCharsets.UTF_8);
         if (s.folding() != null) {
             s.folding().save(dir.resolve(SOURCE_FOLDING));
         } else {
@@ -247,20 +254,23 @@ public final class JointBundle {
                 throw new IOException("bundle " + dir + " is incomplete: the model blends in its wide path but "
                         + ITEM_SET_NEIGHBOURS + " is missing");
             }
-            scorer.setWidePath(io.crossinterest.baselines.ItemSetNeighbours.load(f), md.wideNeighbours(),
-                    md.wideWeight());
+            scorer = scorer.withWidePath(ItemSetNeighbours.load(f), md.wideNeighbours(), md.wideWeight());
         }
         Path twinsFile = dir.resolve(TWINS);
         TwinListings twins = Files.isRegularFile(twinsFile) ? TwinListings.load(twinsFile, items) : TwinListings.none();
-        JointBundle b = new JointBundle(md, tok, scorer, List.copyOf(items), twins);
         Path sourceItems = dir.resolve(SOURCE_ITEMS);
+        List<String> sourceIds = Files.isRegularFile(sourceItems)
+                ? Files.readAllLines(sourceItems, StandardCharsets.UTF_8) : List.of();
+        Map<String, Integer> sourceIndex = null;
         if (Files.isRegularFile(sourceItems)) {
-            List<String> ids = Files.readAllLines(sourceItems, StandardCharsets.UTF_8);
-            b.sourceItemIndex = new HashMap<>(ids.size() * 2);
-            for (int i = 0; i < ids.size(); i++) {
-                b.sourceItemIndex.put(ids.get(i), i);
+            sourceIndex = new HashMap<>(sourceIds.size() * 2);
+            for (int i = 0; i < sourceIds.size(); i++) {
+                sourceIndex.put(sourceIds.get(i), i);
             }
         }
-        return b;
+        EncoderConfig encoder = md.config().encoder.withVocabSize(md.vocabSize()).withSeqLen(md.seqLen());
+        JointModel model = new JointModel(md.config(), tok, encoder, scorer, cf, md.dataset(), sourceIds, items,
+                md.sourceCategories(), md.targetCategories(), twins, null);
+        return new JointBundle(md, model, sourceIndex);
     }
 }

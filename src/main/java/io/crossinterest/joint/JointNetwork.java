@@ -57,7 +57,7 @@ public final class JointNetwork {
         this.outputs = outputs;
     }
 
-    public static boolean hasInterest(JointConfig c, int numCategories) {
+    public static boolean hasInterest(JointParams c, int numCategories) {
         return c.wItems > 0 || (c.wInterest > 0 && numCategories > 1);
     }
 
@@ -65,7 +65,7 @@ public final class JointNetwork {
      * A freshly initialised network (seeded); the caller copies the pre-trained encoder in. {@code sourceRank}: the
      * length of s_u when {@code c.sourceFolding} (ignored otherwise).
      */
-    public static JointNetwork build(JointConfig c, EncoderConfig ec, int rank, int numCategories, int numItems,
+    public static JointNetwork build(JointParams c, EncoderConfig ec, int rank, int numCategories, int numItems,
             int sourceRank) {
         ComputationGraphConfiguration.GraphBuilder b = new NeuralNetConfiguration.Builder().seed(c.seed)
                 .dataType(DataType.FLOAT).updater(new Adam(c.learningRate)).weightInit(WeightInit.XAVIER)
@@ -129,7 +129,7 @@ public final class JointNetwork {
     }
 
     /** The W2 layer: identity activation; dropout on its input and an L2 penalty on W2 when configured. */
-    private static DenseLayer.Builder w2(JointConfig c) {
+    private static DenseLayer.Builder w2(JointParams c) {
         DenseLayer.Builder d = new DenseLayer.Builder().activation(Activation.IDENTITY).l2(c.l2);
         if (c.dropout > 0) {
             d.dropOut(1.0 - c.dropout); // DL4J takes the probability of keeping a unit

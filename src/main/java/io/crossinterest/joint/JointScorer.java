@@ -3,6 +3,8 @@ package io.crossinterest.joint;
 import io.crossinterest.encoder.CnnEncoder;
 import io.crossinterest.encoder.ProjectedEncoder;
 import io.crossinterest.encoder.SourceTokenizer;
+import io.crossinterest.neighbours.ItemSetNeighbours;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -13,8 +15,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Inference of a trained joint model: token windows → H_u by the {@link ProjectedEncoder} (the graph's encoder with
  * the embedding folded into the convolution: the same function, a hundredth of the arithmetic), then the graph's own
- * layers H_u (with s_u) → P̂_u → I_u, then target-item scores by the configured {@link ScoringPath}. The same object
- * scores in {@link JointModel} and, loaded from a {@link JointBundle}, in a stream job, so both give identical numbers.
+ * layers H_u (with s_u) → P̂_u → I_u, then target-item scores by the configured {@link ScoringPath}, blended with the
+ * wide path when there is one. Immutable: the scorer of a {@link JointModel}, fitted or loaded from a
+ * {@link JointBundle} in a stream job, so both give identical numbers.
  *
  * <p>The encoder's weights are read at construction: a scorer sees the graph's parameters of that moment. Not
  * thread-safe (the encoder's scratch buffers, the DL4J layers' inputs): one instance per Flink subtask, created in
@@ -38,9 +41,9 @@ public final class JointScorer {
     /** The source block's CF reading s_u fed next to H_u, or null when the network has no such input. */
     private final SourceFolding folding;
     /** The wide path (item-set neighbours of the source tokens), its K and its weight γ; null: the deep path alone. */
-    private io.crossinterest.baselines.ItemSetNeighbours wide;
-    private int wideK;
-    private double wideWeight;
+    private final ItemSetNeighbours wide;
+    private final int wideK;
+    private final double wideWeight;
 
     /** A P̂_u row and, when the graph has the interest layer, an I_u row for each user of a batch. */
     public record Encoded(float[][] phat, float[][] interest) {
@@ -83,6 +86,28 @@ public final class JointScorer {
         if (path == ScoringPath.W4 && w4 == null) {
             throw new IllegalArgumentException("scoring path W4 but the network has no W4 head");
         }
+        this.wide = null;
+        this.wideK = 0;
+        this.wideWeight = 0;
+    }
+
+    /** {@code deep}'s network and heads with a wide path ({@link #withWidePath}). */
+    private JointScorer(JointScorer deep, ItemSetNeighbours wide, int wideK, double wideWeight) {
+        this.graph = deep.graph;
+        this.encoder = deep.encoder;
+        this.seqLen = deep.seqLen;
+        this.path = deep.path;
+        this.rank = deep.rank;
+        this.numItems = deep.numItems;
+        this.numCategories = deep.numCategories;
+        this.q = deep.q;
+        this.bias = deep.bias;
+        this.w4 = deep.w4;
+        this.b4 = deep.b4;
+        this.folding = deep.folding;
+        this.wide = wide;
+        this.wideK = wideK;
+        this.wideWeight = wideWeight;
     }
 
     public ComputationGraph graph() {
@@ -129,6 +154,25 @@ public final class JointScorer {
                 : new INDArray[] {x, Nd4j.createFromArray(folding.foldIn(tokenSeqs))};
     }
 
+    /** {@link #encode} over many users, in batches of 256 (the same rows whatever the number of users). */
+    public Encoded encodeAll(int[][] tokens) {
+        int batch = 256;
+        float[][] phat = new float[tokens.length][];
+        float[][] interest = null;
+        for (int from = 0; from < tokens.length; from += batch) {
+            int to = Math.min(tokens.length, from + batch);
+            Encoded e = encode(Arrays.asList(Arrays.copyOfRange(tokens, from, to)));
+            System.arraycopy(e.phat(), 0, phat, from, to - from);
+            if (e.interest() != null) {
+                if (interest == null) {
+                    interest = new float[tokens.length][];
+                }
+                System.arraycopy(e.interest(), 0, interest, from, to - from);
+            }
+        }
+        return new Encoded(phat, interest);
+    }
+
     /**
      * One forward pass over the users' token sequences (each windowed to the last L tokens): H_u by the projected
      * encoder, then the graph's {@link JointNetwork#PHAT} layer on H_u (or on [H_u ; s_u], the graph's merge vertex)
@@ -158,10 +202,11 @@ public final class JointScorer {
     }
 
     /**
-     * Blends the wide path into {@link #itemScores(int[], float[], float[], double[])} with weight {@code weight}
-     * over {@code k} neighbours; {@code index} null or weight 0: the deep path alone.
+     * This scorer with the wide path blended into {@link #itemScores(int[], float[], float[], double[])} with weight
+     * {@code weight} over {@code k} neighbours (the network is shared); {@code index} null or weight 0: the deep path
+     * alone.
      */
-    void setWidePath(io.crossinterest.baselines.ItemSetNeighbours index, int k, double weight) {
+    JointScorer withWidePath(ItemSetNeighbours index, int k, double weight) {
         if (!(weight >= 0 && weight < 1)) {
             throw new IllegalArgumentException("wide-path weight must be in [0, 1), got " + weight);
         }
@@ -169,13 +214,12 @@ public final class JointScorer {
             throw new IllegalArgumentException("wide path over " + index.numItems() + " target items, the scorer has "
                     + numItems);
         }
-        this.wide = weight == 0 ? null : index;
-        this.wideK = this.wide == null ? 0 : k;
-        this.wideWeight = this.wide == null ? 0 : weight;
+        ItemSetNeighbours kept = weight == 0 ? null : index;
+        return new JointScorer(this, kept, kept == null ? 0 : k, kept == null ? 0 : weight);
     }
 
     /** The wide path's index, or null when the scorer is the deep path alone. */
-    io.crossinterest.baselines.ItemSetNeighbours widePath() {
+    ItemSetNeighbours widePath() {
         return wide;
     }
 
@@ -194,7 +238,7 @@ public final class JointScorer {
      * <pre>
      *   s_v = (1 − γ)·d_v + γ·w_u(v),   d = softmax(deep scores) (PQ) or the deep scores over their sum (W4)
      * </pre>
-     * w_u the item-set neighbours' distribution ({@link io.crossinterest.baselines.ItemSetNeighbours}); a user who
+     * w_u the item-set neighbours' distribution ({@link ItemSetNeighbours}); a user who
      * shares no token with a warm user keeps the deep scores.
      */
     public void itemScores(int[] tokens, float[] phat, float[] interest, double[] out) {

@@ -2,9 +2,9 @@ package io.crossinterest.joint;
 
 import io.crossinterest.cf.als.AlsConfig;
 import io.crossinterest.cf.als.ImplicitAls;
+import io.crossinterest.data.CrossDomainData;
 import io.crossinterest.data.InteractionMatrix;
 import io.crossinterest.encoder.SourceTokenizer;
-import io.crossinterest.eval.CrossDomainSplit;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -57,7 +57,7 @@ public final class SourceFolding {
      * From the source block's ALS item factors ({@code source.items()}, indexed like {@code split.sourceItems}), the
      * ALS settings that produced them (λ, α, regularisation, rank) and the encoder's tokenizer.
      */
-    public static SourceFolding of(CrossDomainSplit split, CfFactors source, AlsConfig als, SourceTokenizer tokenizer,
+    public static SourceFolding of(CrossDomainData split, CfFactors source, AlsConfig als, SourceTokenizer tokenizer,
             int seqLen) {
         int k = source.rank();
         if (k != als.rank || source.numItems() != split.numSourceItems()) {
@@ -76,7 +76,7 @@ public final class SourceFolding {
      * categories counts in each), so a category token reads as its items' mean taste. {@code itemsPerToken[t]}
      * receives the number of items behind token t.
      */
-    static double[] tokenFactors(CrossDomainSplit split, CfFactors source, SourceTokenizer tokenizer,
+    static double[] tokenFactors(CrossDomainData split, CfFactors source, SourceTokenizer tokenizer,
             int[] itemsPerToken) {
         int k = source.rank();
         int vocab = tokenizer.vocabSize();

@@ -1,12 +1,12 @@
 package io.crossinterest.joint;
 
-import io.crossinterest.eval.CrossDomainSplit;
+import io.crossinterest.data.CrossDomainData;
 
 /**
  * Collaborative filtering on the target block of a split (DESIGN §3.2): factors P (users) and Q (items) from
- * {@link CrossDomainSplit#targetTrain}, never from the hidden rows.
+ * {@link CrossDomainData#targetTrain}, never from the hidden rows.
  */
 @FunctionalInterface
 public interface TargetFactorizer {
-    CfFactors factorize(CrossDomainSplit split);
+    CfFactors factorize(CrossDomainData split);
 }

@@ -1,5 +1,7 @@
 package io.crossinterest.eval;
 
+import io.crossinterest.data.Ranking;
+
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -24,17 +26,17 @@ class RankingMetricsTest {
     @Test
     void topKOrdersByScoreAndSkipsExcluded() {
         double[] s = {0.1, 0.9, 0.5, 0.7, 0.3};
-        assertArrayEquals(new int[] {1, 3, 2}, RankingMetrics.topK(s, null, 3, 7));
-        assertArrayEquals(new int[] {3, 2, 4}, RankingMetrics.topK(s, mark(5, 1), 3, 7));
-        assertArrayEquals(new int[] {1, 3, 2, 4, 0}, RankingMetrics.topK(s, null, 10, 7));
+        assertArrayEquals(new int[] {1, 3, 2}, Ranking.topK(s, null, 3, 7));
+        assertArrayEquals(new int[] {3, 2, 4}, Ranking.topK(s, mark(5, 1), 3, 7));
+        assertArrayEquals(new int[] {1, 3, 2, 4, 0}, Ranking.topK(s, null, 10, 7));
     }
 
     @Test
     void tiesAreBrokenBySeededKeyNotByIndex() {
         double[] s = new double[1000];
-        int[] a = RankingMetrics.topK(s, null, 10, 1);
-        int[] b = RankingMetrics.topK(s, null, 10, 1);
-        int[] c = RankingMetrics.topK(s, null, 10, 2);
+        int[] a = Ranking.topK(s, null, 10, 1);
+        int[] b = Ranking.topK(s, null, 10, 1);
+        int[] c = Ranking.topK(s, null, 10, 2);
         assertArrayEquals(a, b);
         assertTrue(!java.util.Arrays.equals(a, c));
         assertTrue(java.util.Arrays.stream(a).anyMatch(i -> i >= 10), "ties must not favour low indices");

@@ -156,7 +156,7 @@ public final class AmazonPairHarness {
             }
             if (a[i].startsWith("ridge")) { // ridgeS / ridgeA: the ridge map to P_u from the fold-in s_u (S) or
                 // from the source ALS factor (A), scored P̂·Q; -Dvocab and -DseqLen shape the fold-in's tokens
-                JointConfig c = variant("fold").withSeed(seed);
+                JointParams c = variant("fold").withSeed(seed);
                 io.crossinterest.encoder.SourceTokenizer tok = io.crossinterest.encoder.SourceTokenizer.forSplit(s,
                         c.encoder);
                 srcRow.apply(0);
@@ -172,9 +172,9 @@ public final class AmazonPairHarness {
                 }
                 int[] rows = java.util.Arrays.stream(warmT).filter(u -> s.source.rowLength(u) > 0).toArray();
                 for (double lam : new double[] {1e-3, 1e-2, 1e-1}) {
-                    double[][] map = JointModel.ridgeMap(x, cf.users(), rank, rows, lam);
+                    double[][] map = BridgeStart.ridgeMap(x, cf.users(), rank, rows, lam);
                     report(a[i] + "@" + lam, s, (u, out) -> {
-                        float[] p = JointModel.applyMap(map, x[u]);
+                        float[] p = BridgeStart.applyMap(map, x[u]);
                         for (int v = 0; v < out.length; v++) {
                             double d = 0;
                             for (int j = 0; j < rank; j++) {
@@ -186,7 +186,7 @@ public final class AmazonPairHarness {
                 }
                 continue;
             }
-            JointConfig c = variant(a[i]).withSeed(seed);
+            JointParams c = variant(a[i]).withSeed(seed);
             io.crossinterest.encoder.SourceTokenizer tok = io.crossinterest.encoder.SourceTokenizer.forSplit(s,
                     c.encoder);
             io.crossinterest.encoder.EncoderConfig ec = c.encoder.withVocabSize(tok.vocabSize());
@@ -201,24 +201,26 @@ public final class AmazonPairHarness {
                         (System.nanoTime() - tp) / 1e9);
                 return g;
             });
-            JointModel m = new JointModel(c, split -> cf);
-            System.out.println("variant " + a[i] + ": " + c);
+            JointParams p = c.withPopularityPrior(Boolean.parseBoolean(System.getProperty("popPrior", "true")));
+            if (Double.parseDouble(System.getProperty("bridge", "0")) > 0) { // -Dbridge=λ: W2 from the ridge map
+                p = p.withBridgeRidge(Double.parseDouble(System.getProperty("bridge")));
+            }
+            System.out.println("variant " + a[i] + ": " + p);
+            CfSpace space;
             if (a[i].startsWith("fold") || a[i].startsWith("teach")) {
-                m.withSourceCf(split -> { // the factorisation cached above (same settings and seed)
+                space = CfSpace.given(split -> cf, split -> { // the factorisation cached above (same settings and seed)
                     srcRow.apply(0);
                     return srcF[0];
                 }, als);
             } else if (a[i].endsWith("-srcinit")) {
-                m.withSourceCfInit(split -> QuickAls.fit(split.source, rank, 10, 1.0, 10.0, seed));
+                space = CfSpace.given(split -> cf, split -> QuickAls.fit(split.source, rank, 10, 1.0, 10.0, seed),
+                        null);
             } else {
-                m.withPretrainedEncoder(pre.clone());
+                space = CfSpace.given(split -> cf, null, null);
             }
-            if (Double.parseDouble(System.getProperty("bridge", "0")) > 0) { // -Dbridge=λ: W2 from the ridge map
-                m.withBridgeInit(Double.parseDouble(System.getProperty("bridge")));
-            }
-            m.withPopularityPrior(Boolean.parseBoolean(System.getProperty("popPrior", "true")));
             long t = System.nanoTime();
-            m.fit(s);
+            JointModel fitted = new JointEstimator(p, space).fit(s, pre == null ? null : pre.clone());
+            Fitted m = new Fitted(fitted, fitted.encodeUsers(s));
             double secs = (System.nanoTime() - t) / 1e9;
             System.out.printf("variant %s: best epoch %d of %d, %.0f s, pretrain %s%n  %s%n", a[i],
                     m.bestEpoch() + 1, m.history().size(), secs, java.util.Arrays.toString(m.pretrainLosses()),
@@ -378,10 +380,10 @@ public final class AmazonPairHarness {
         };
     }
 
-    static JointConfig variant(String name) {
+    static JointParams variant(String name) {
         int colon = name.indexOf(':'); // NAME:mod:mod…, mods fixq (Q not tuned), frozen (encoder), nomse (no L_CF MSE)
         if (colon >= 0) {
-            JointConfig c = variant(name.substring(0, colon));
+            JointParams c = variant(name.substring(0, colon));
             for (String mod : name.substring(colon + 1).split(":")) {
                 c = switch (mod) {
                     case "fixq" -> c.withTuneQ(false);
@@ -392,10 +394,10 @@ public final class AmazonPairHarness {
             }
             return c;
         }
-        io.crossinterest.encoder.EncoderConfig e = JointConfig.defaults().encoder;
+        io.crossinterest.encoder.EncoderConfig e = JointParams.revisedFormulation().encoder;
         // -Dvocab=V (hashed item tokens) and -DseqLen=L (the last L tokens) for the tokenisation rows
         e = e.withVocabSize(Integer.getInteger("vocab", e.vocabSize)).withSeqLen(Integer.getInteger("seqLen", e.seqLen));
-        JointConfig d = JointConfig.defaults().withEncoder(e
+        JointParams d = JointParams.revisedFormulation().withEncoder(e
                 .withTraining(1e-3, 128, Integer.getInteger("pretrain", 3)))
                 .withTraining(Double.parseDouble(System.getProperty("lr", "2e-3")), 128,
                         Integer.getInteger("epochs", 12), Integer.getInteger("patience", 2));
@@ -413,7 +415,7 @@ public final class AmazonPairHarness {
             return d.withSourceFolding(true).withWeights(Double.parseDouble(name.substring(8)), 1, 0, 1, 0);
         }
         return switch (name) {
-            case "seed" -> JointConfig.seedFormulation().withEncoder(d.encoder).withTraining(1e-3, 128,
+            case "seed" -> JointParams.seedFormulation().withEncoder(d.encoder).withTraining(1e-3, 128,
                     d.maxEpochs, 2);
             case "seed-nodl" -> variant("seed").withWeights(1, 0, 1, 1, 0);
             case "pq-dl" -> d.withWeights(1, 1, 0, 1, 0.1);

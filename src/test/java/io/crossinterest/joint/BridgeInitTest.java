@@ -38,21 +38,21 @@ class BridgeInitTest {
             }
         }
         int[] rows = IntStream.range(0, n).toArray();
-        double[][] m = JointModel.ridgeMap(x, y, k, rows, 1e-9);
+        double[][] m = BridgeStart.ridgeMap(x, y, k, rows, 1e-9);
         for (int j = 0; j < k; j++) {
             for (int i = 0; i < 4; i++) {
                 assertEquals(w[i][j], m[i][j], 1e-4, "W[" + i + "][" + j + "]");
             }
             assertEquals(b[j], m[4][j], 1e-4, "b[" + j + "]");
         }
-        double[][] shrunk = JointModel.ridgeMap(x, y, k, rows, 1.0);
+        double[][] shrunk = BridgeStart.ridgeMap(x, y, k, rows, 1.0);
         assertTrue(norm(shrunk, 4) < 0.8 * norm(m, 4), norm(shrunk, 4) + " vs " + norm(m, 4));
         // only the given rows count: a map fitted on the first half ignores a corrupted second half
         double[] corrupted = y.clone();
         for (int e = n / 2 * k; e < corrupted.length; e++) {
             corrupted[e] = 100;
         }
-        double[][] half = JointModel.ridgeMap(x, corrupted, k, IntStream.range(0, n / 2).toArray(), 1e-9);
+        double[][] half = BridgeStart.ridgeMap(x, corrupted, k, IntStream.range(0, n / 2).toArray(), 1e-9);
         assertEquals(w[2][1], half[2][1], 1e-4);
     }
 
@@ -60,10 +60,9 @@ class BridgeInitTest {
     void w2StartsAtTheRidgeMapFromTheSourceReading() {
         CrossDomainSplit s = Planted.split(11L);
         // a learning rate of 1e-9: the kept weights are (to 1e-6) the starting point
-        JointModel m = new JointModel(Planted.tinyJoint().withSourceFolding(true).withTraining(1e-9, 32, 1, 1),
-                Planted::als).withSourceCf(AlsTargetFactorizer.sourceBlock(ALS), ALS).withBridgeInit(0.01);
-        m.fit(s);
-        double[][] map = m.bridgeMap();
+        Fitted m = Fitted.fit(Planted.tinyJoint().withSourceFolding(true).withBridgeRidge(0.01)
+                .withTraining(1e-9, 32, 1, 1), Planted::als, AlsTargetFactorizer.sourceBlock(ALS), ALS, s);
+        double[][] map = m.report().bridgeMap();
         int r = ALS.rank;
         assertEquals(r + 1, map.length);
         SourceTokenizer tok = SourceTokenizer.forSplit(s, m.encoderConfig());
@@ -114,9 +113,8 @@ class BridgeInitTest {
         CrossDomainSplit s = new CrossDomainSplit(p.dataset, p.users, p.sourceItems, p.targetItems, p.source,
                 p.targetTrain, p.targetValid, p.targetTest, p.warmUsers, p.validColdUsers, p.testColdUsers,
                 p.sourceCategories, cats, p.sourceItemCategories, itemCats, p.seed);
-        JointModel m = new JointModel(Planted.tinyJoint().withSourceFolding(true).withTraining(1e-9, 32, 1, 1),
-                Planted::als).withSourceCf(AlsTargetFactorizer.sourceBlock(ALS), ALS).withBridgeInit(0.01);
-        m.fit(s);
+        Fitted m = Fitted.fit(Planted.tinyJoint().withSourceFolding(true).withBridgeRidge(0.01)
+                .withTraining(1e-9, 32, 1, 1), Planted::als, AlsTargetFactorizer.sourceBlock(ALS), ALS, s);
         int right = 0;
         for (int u : s.testColdUsers) {
             double[] interest = m.categoryInterest(u);
@@ -134,23 +132,22 @@ class BridgeInitTest {
     void earlyStoppingCountsPatienceAgainstTheTrainedPathAndTheBridgeAloneCompetesOnlyAtTheEnd() {
         CrossDomainSplit s = Planted.split(11L);
         for (double lr : new double[] {5e-4, 2e-4}) { // the path passes the bridge alone; it never reaches it
-            JointModel m = new JointModel(Planted.tinyJoint().withSourceFolding(true).withTraining(lr, 32, 15, 2),
-                    Planted::als).withSourceCf(AlsTargetFactorizer.sourceBlock(ALS), ALS).withBridgeInit(0.01);
-            m.fit(s);
+            Fitted m = Fitted.fit(Planted.tinyJoint().withSourceFolding(true).withBridgeRidge(0.01)
+                    .withTraining(lr, 32, 15, 2), Planted::als, AlsTargetFactorizer.sourceBlock(ALS), ALS, s);
             double bare = m.bridgeAloneValidation();
             assertTrue(bare > m.startValidation(), "the planted case has the bridge alone above the start");
             // replay the path: patience counts only against the start and the epochs
-            List<JointModel.Epoch> h = m.history();
+            List<JointFitReport.Epoch> h = m.history();
             double pathBest = m.startValidation();
             int lastImprovement = -1;
-            for (JointModel.Epoch e : h) {
+            for (JointFitReport.Epoch e : h) {
                 if (e.validNdcg10() > pathBest) {
                     pathBest = e.validNdcg10();
                     lastImprovement = e.epoch();
                 }
             }
-            int patience = m.config().patience;
-            assertEquals(Math.min(m.config().maxEpochs, lastImprovement + 1 + patience), h.size(), "lr " + lr);
+            int patience = m.params().patience;
+            assertEquals(Math.min(m.params().maxEpochs, lastImprovement + 1 + patience), h.size(), "lr " + lr);
             // the kept weights are the better of the path's best and the bridge alone
             assertEquals(bare > pathBest, m.keptBridgeAlone(), "lr " + lr);
             assertEquals(Math.max(bare, pathBest), m.bestCriterion(), 0.0, "lr " + lr);
@@ -162,11 +159,11 @@ class BridgeInitTest {
 
     @Test
     void theBridgeNeedsTheSourceReading() {
-        JointModel m = new JointModel(Planted.tinyJoint(), Planted::als)
-                .withSourceCf(AlsTargetFactorizer.sourceBlock(ALS), ALS).withBridgeInit(0.01);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.fit(Planted.split(11L)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Planted.tinyJoint().withBridgeRidge(0.01));
         assertTrue(e.getMessage().contains("source folding"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> m.withBridgeInit(-1));
+        assertThrows(IllegalArgumentException.class,
+                () -> Planted.tinyJoint().withSourceFolding(true).withBridgeRidge(-1));
     }
 
     private static double norm(double[][] m, int rows) {

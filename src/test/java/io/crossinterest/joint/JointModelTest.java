@@ -27,13 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 class JointModelTest {
     static CrossDomainSplit split;
-    static JointModel model;
+    static Fitted model;
 
     @BeforeAll
     static void fit() {
         split = Planted.split(11L);
-        model = new JointModel(Planted.tinyJoint(), Planted::als);
-        model.fit(split);
+        model = Fitted.fit(Planted.tinyJoint(), Planted::als, split);
     }
 
     @Test
@@ -49,15 +48,15 @@ class JointModelTest {
 
     @Test
     void trainingLowersTheLossAndStopsEarlyOnValidation() {
-        List<JointModel.Epoch> h = model.history();
+        List<JointFitReport.Epoch> h = model.history();
         assertTrue(h.get(h.size() - 1).trainLoss() < h.get(0).trainLoss(), h.toString());
         assertTrue(h.get(model.bestEpoch()).validLoss() < h.get(0).validLoss() || model.bestEpoch() == 0,
                 h.toString());
         // stopped by patience before maxEpochs, keeping the best validation epoch
-        assertTrue(h.size() < model.config().maxEpochs, "ran all " + h.size() + " epochs");
-        assertEquals(model.bestEpoch() + 1 + model.config().patience, h.size());
+        assertTrue(h.size() < model.params().maxEpochs, "ran all " + h.size() + " epochs");
+        assertEquals(model.bestEpoch() + 1 + model.params().patience, h.size());
         assertTrue(model.bestEpoch() >= 0, "training improved on the starting point");
-        double best = h.stream().mapToDouble(JointModel.Epoch::validNdcg10).max().orElseThrow();
+        double best = h.stream().mapToDouble(JointFitReport.Epoch::validNdcg10).max().orElseThrow();
         assertEquals(best, h.get(model.bestEpoch()).validNdcg10());
         assertEquals(String.format(java.util.Locale.ROOT, "epoch=%d of %d, validation ndcg@10=%.4f",
                 model.bestEpoch() + 1, h.size(), best), model.selection()); // the report's selection column
@@ -69,11 +68,10 @@ class JointModelTest {
     @Test
     void theScorerGivesTheGraphsForwardPass() {
         // folding s_u in, and the I_u layer (the W4 head's input): the merge vertex and the second layer
-        JointModel folded = new JointModel(Planted.tinyJoint().withSourceFolding(true).withWeights(1, 1, 1, 1, 0)
-                .withTraining(5e-3, 32, 1, 1), Planted::als)
-                .withSourceCf(AlsTargetFactorizer.sourceBlock(SourceFoldingTest.ALS), SourceFoldingTest.ALS);
-        folded.fit(Planted.split(11L));
-        for (JointModel m : List.of(model, folded)) {
+        Fitted folded = Fitted.fit(Planted.tinyJoint().withSourceFolding(true).withWeights(1, 1, 1, 1, 0)
+                .withTraining(5e-3, 32, 1, 1), Planted::als,
+                AlsTargetFactorizer.sourceBlock(SourceFoldingTest.ALS), SourceFoldingTest.ALS, Planted.split(11L));
+        for (Fitted m : List.of(model, folded)) {
             List<int[]> tokens = new ArrayList<>();
             for (int u = 0; u < split.numUsers(); u++) {
                 tokens.add(m.userTokens(u));
@@ -94,7 +92,7 @@ class JointModelTest {
 
     @Test
     void bundleSaveLoadGivesIdenticalScores(@TempDir Path dir) throws Exception {
-        JointBundle.Metadata md = JointBundle.save(model, dir, "planted-v1");
+        JointBundle.Metadata md = JointBundle.save(model.model(), dir, "planted-v1");
         assertEquals(JointBundle.FORMAT_VERSION, md.formatVersion());
         JointBundle b = JointBundle.load(dir);
         assertEquals("planted-v1", b.modelVersion());
@@ -103,7 +101,7 @@ class JointModelTest {
         for (int u = 0; u < tokens.length; u++) {
             tokens[u] = model.userTokens(u);
         }
-        JointScorer.Encoded enc = JointModel.encodeAll(b.scorer(), tokens);
+        JointScorer.Encoded enc = b.scorer().encodeAll(tokens);
         double[] expected = new double[split.numTargetItems()];
         double[] actual = new double[split.numTargetItems()];
         for (int u : split.testColdUsers) {
@@ -129,7 +127,7 @@ class JointModelTest {
     /** A target item that is the twin of an item in the user's source history is never in the stream's top-N. */
     @Test
     void theStreamScorerNeverRecommendsATwinOfTheUsersOwnSourceItems(@TempDir Path dir) throws Exception {
-        JointBundle.save(model, dir, "planted-twins");
+        JointBundle.save(model.model(), dir, "planted-twins");
         int u = split.testColdUsers[0];
         String[] items = Arrays.stream(sourceItemsOf(u)).toArray(String[]::new);
         double[] expected = new double[split.numTargetItems()];
@@ -164,7 +162,7 @@ class JointModelTest {
      */
     @Test
     void streamScoringOfEventsInTimeOrderWithRepeatsMatchesOffline(@TempDir Path dir) throws Exception {
-        JointBundle.save(model, dir, "planted-v1");
+        JointBundle.save(model.model(), dir, "planted-v1");
         JointScoringFunction fn = new JointScoringFunction(dir.toString(), 10);
         fn.open();
         java.util.Random rnd = new java.util.Random(5);
@@ -203,7 +201,7 @@ class JointModelTest {
 
     @Test
     void streamScoringLoadsTheBundlePerSubtaskAndEmitsOneResultPerUser(@TempDir Path dir) throws Exception {
-        JointBundle.save(model, dir, "stream-v1");
+        JointBundle.save(model.model(), dir, "stream-v1");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         List<UserProfile> in = new ArrayList<>();
@@ -232,7 +230,7 @@ class JointModelTest {
     @Test
     void loadingRejectsANewerFormatAndAMissingBundle(@TempDir Path dir) throws Exception {
         assertThrows(IOException.class, () -> JointBundle.load(dir));
-        JointBundle.save(model, dir, "v");
+        JointBundle.save(model.model(), dir, "v");
         Path md = dir.resolve(JointBundle.METADATA);
         Files.writeString(md, Files.readString(md).replace("\"formatVersion\" : " + JointBundle.FORMAT_VERSION, "\"formatVersion\" : 99"));
         IOException e = assertThrows(IOException.class, () -> JointBundle.load(dir));
@@ -241,7 +239,7 @@ class JointModelTest {
 
     @Test
     void explanationsNameTheUsersOwnGroupAsTheDriver(@TempDir Path dir) throws Exception {
-        JointBundle.save(model, dir, "v");
+        JointBundle.save(model.model(), dir, "v");
         JointBundle b = JointBundle.load(dir);
         int u = split.testColdUsers[0];
         int g = Planted.group(split, u);
@@ -262,10 +260,9 @@ class JointModelTest {
     @Test
     void frozenEncoderKeepsThePretrainedWeights() {
         CrossDomainSplit s = Planted.split(12L);
-        JointConfig c = Planted.tinyJoint().withFreezeEncoder(true).withTraining(5e-3, 32, 1, 1)
+        JointParams c = Planted.tinyJoint().withFreezeEncoder(true).withTraining(5e-3, 32, 1, 1)
                 .withEncoder(Planted.tinyEncoder().withTraining(5e-3, 32, 1));
-        JointModel frozen = new JointModel(c, Planted::als);
-        frozen.fit(s);
+        Fitted frozen = Fitted.fit(c, Planted::als, s);
         EncoderConfig ec = frozen.encoderConfig();
         ComputationGraph pre = CnnEncoder.newPretrainGraph(ec);
         int[][] tokens = new int[s.numUsers()][];
@@ -283,10 +280,9 @@ class JointModelTest {
     void sourceCfInitialisationPutsMeanSourceFactorsIntoTheTokenEmbeddings() {
         CrossDomainSplit s = Planted.split(13L);
         CfFactors src = QuickAls.fit(s.source, 4, 4, 0.1, 10.0, 5L);
-        JointConfig c = Planted.tinyJoint().withFreezeEncoder(true).withTraining(5e-3, 32, 1, 1)
+        JointParams c = Planted.tinyJoint().withFreezeEncoder(true).withTraining(5e-3, 32, 1, 1)
                 .withEncoder(Planted.tinyEncoder().withTraining(5e-3, 32, 0));
-        JointModel m = new JointModel(c, Planted::als).withSourceCfInit(split -> src);
-        m.fit(s);
+        Fitted m = Fitted.fit(c, Planted::als, split -> src, null, s);
         org.nd4j.linalg.api.ndarray.INDArray emb = m.scorer().graph().getLayer(CnnEncoder.EMBEDDING).getParam("W");
         int vocab = m.encoderConfig().vocabSize;
         double[][] sum = new double[vocab][4];

@@ -1,5 +1,6 @@
 package io.crossinterest.joint;
 
+import io.crossinterest.data.CrossDomainData;
 import io.crossinterest.data.IdIndex;
 import io.crossinterest.data.InteractionMatrix;
 import io.crossinterest.encoder.EncoderConfig;
@@ -70,11 +71,12 @@ final class Planted {
         return new EncoderConfig(TokenScheme.ITEMS, 64, 20, 16, 8, 5, 4, 16, 5e-3, 32, 2, 0.2, 7L);
     }
 
-    static JointConfig tinyJoint() {
-        return JointConfig.defaults().withEncoder(tinyEncoder()).withTraining(5e-3, 32, 15, 2).withSeed(7L);
+    /** The revised formulation's deep path alone (no fold-in, teacher, bridge start, wide path) at test size. */
+    static JointParams tinyJoint() {
+        return JointParams.revisedFormulation().withEncoder(tinyEncoder()).withTraining(5e-3, 32, 15, 2).withSeed(7L);
     }
 
-    static CfFactors als(CrossDomainSplit s) {
+    static CfFactors als(CrossDomainData s) {
         return QuickAls.fit(s.targetTrain, 8, 8, 0.1, 10.0, 3L);
     }
 }

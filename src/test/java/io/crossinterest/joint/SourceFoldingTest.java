@@ -15,6 +15,7 @@ import io.crossinterest.eval.ColdStartModel;
 import io.crossinterest.eval.CrossDomainSplit;
 import io.crossinterest.eval.ModelRegistry;
 import io.crossinterest.eval.ModelSettings;
+import io.crossinterest.eval.joint.JointColdStartModel;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -164,7 +165,8 @@ class SourceFoldingTest {
         ColdStartModel m = registry.create("joint-category-tokens", new ModelSettings(7, 6, 8, 10, 1));
         assertEquals("joint-category-tokens", m.name());
         m.fit(s);
-        assertEquals(io.crossinterest.encoder.TokenScheme.CATEGORIES, ((JointModel) m).tokenizer().scheme());
+        assertEquals(io.crossinterest.encoder.TokenScheme.CATEGORIES,
+                ((JointColdStartModel) m).model().tokenizer().scheme());
         double ndcg = Splits.meanNdcg(s, s.testColdUsers, s.targetTest, m::scoreItems, 10);
         assertTrue(ndcg > 0.5, "category-token joint NDCG@10 " + ndcg); // chance ≈ 0.25 (see JointModelTest)
     }
@@ -184,9 +186,8 @@ class SourceFoldingTest {
     @Test
     void theNeighbourTaughtJointModelTransfers() {
         CrossDomainSplit s = Planted.split(11L);
-        JointModel m = new JointModel(Planted.tinyJoint().withSourceFolding(true).withNeighbourTeacher(0.5, 20),
-                Planted::als).withSourceCf(AlsTargetFactorizer.sourceBlock(ALS), ALS);
-        m.fit(s);
+        Fitted m = Fitted.fit(Planted.tinyJoint().withSourceFolding(true).withNeighbourTeacher(0.5, 20),
+                Planted::als, AlsTargetFactorizer.sourceBlock(ALS), ALS, s);
         double ndcg = Splits.meanNdcg(s, s.testColdUsers, s.targetTest, m::scoreItems, 10);
         assertTrue(ndcg > 0.5, "neighbour-taught joint NDCG@10 " + ndcg);
         assertEquals(20, m.teacherNeighbours());
@@ -199,10 +200,9 @@ class SourceFoldingTest {
     void theTeachersKIsSelectedOnValidation() {
         // 75 warm users per planted group: the 50 nearest are all of the user's own group, 100 or more are not
         CrossDomainSplit s = Planted.split(11L);
-        JointModel m = new JointModel(Planted.tinyJoint().withSourceFolding(true)
-                .withNeighbourTeacher(0.5, JointConfig.SELECT_NEIGHBOURS), Planted::als)
-                .withSourceCf(AlsTargetFactorizer.sourceBlock(ALS), ALS);
-        m.fit(s);
+        Fitted m = Fitted.fit(Planted.tinyJoint().withSourceFolding(true)
+                .withNeighbourTeacher(0.5, JointParams.SELECT_NEIGHBOURS), Planted::als,
+                AlsTargetFactorizer.sourceBlock(ALS), ALS, s);
         assertEquals(50, m.teacherNeighbours());
         double[] byK = m.teacherKValidation(); // K = 50, 100, 300, 1000 (1000 > the 300 warm users: not tried)
         assertEquals(4, byK.length);
@@ -217,19 +217,18 @@ class SourceFoldingTest {
     @Test
     void theFoldedJointModelTransfersAndItsBundleScoresIdentically(@TempDir Path dir) throws Exception {
         CrossDomainSplit s = Planted.split(11L);
-        JointModel m = new JointModel(Planted.tinyJoint().withSourceFolding(true), Planted::als)
-                .withSourceCf(AlsTargetFactorizer.sourceBlock(ALS), ALS);
-        m.fit(s);
+        Fitted m = Fitted.fit(Planted.tinyJoint().withSourceFolding(true), Planted::als,
+                AlsTargetFactorizer.sourceBlock(ALS), ALS, s);
         double ndcg = Splits.meanNdcg(s, s.testColdUsers, s.targetTest, m::scoreItems, 10);
         assertTrue(ndcg > 0.5, "folded joint NDCG@10 " + ndcg); // chance ≈ 0.25 (see JointModelTest)
 
-        JointBundle.save(m, dir, "fold-v1");
+        JointBundle.save(m.model(), dir, "fold-v1");
         JointBundle b = JointBundle.load(dir);
         int[][] t = new int[s.numUsers()][];
         for (int u = 0; u < t.length; u++) {
             t[u] = m.userTokens(u);
         }
-        JointScorer.Encoded enc = JointModel.encodeAll(b.scorer(), t);
+        JointScorer.Encoded enc = b.scorer().encodeAll(t);
         double[] expected = new double[s.numTargetItems()];
         double[] actual = new double[s.numTargetItems()];
         for (int u : s.testColdUsers) {

@@ -115,7 +115,7 @@ final class Splits {
                 continue;
             }
             scorer.accept(u, out);
-            sum += JointModel.ndcgAt(out, s, truth, u, k);
+            sum += JointTraining.ndcgAt(out, s, truth, u, k);
             n++;
         }
         return sum / n;

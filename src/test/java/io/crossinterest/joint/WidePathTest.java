@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.crossinterest.baselines.ItemSetNeighbours;
 import io.crossinterest.eval.CrossDomainSplit;
+import io.crossinterest.neighbours.ItemSetNeighbours;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -18,23 +18,22 @@ import org.junit.jupiter.api.io.TempDir;
 class WidePathTest {
     static CrossDomainSplit split;
     /** A deep path that has not learnt the transfer (one epoch at a negligible learning rate, no bridge start). */
-    static JointModel untrained;
+    static Fitted untrained;
 
     @BeforeAll
     static void fit() {
         split = Planted.split(11L);
-        untrained = new JointModel(Planted.tinyJoint().withTraining(1e-7, 32, 1, 1), Planted::als).withWidePath(50);
-        untrained.fit(split);
+        untrained = Fitted.fit(Planted.tinyJoint().withTraining(1e-7, 32, 1, 1).withWidePath(50), Planted::als, split);
     }
 
-    static double testNdcg(JointModel m) {
+    static double testNdcg(Fitted m) {
         return Splits.meanNdcg(split, split.testColdUsers, split.targetTest, m::scoreItems, 10);
     }
 
     @Test
     void validationPicksTheWidePathWhenTheDeepPathHasNotLearntTheTransfer() {
         Map<Double, Double> v = untrained.wideValidation();
-        assertEquals(JointModel.WIDE_WEIGHTS.length, v.size());
+        assertEquals(JointParams.WIDE_WEIGHTS.length, v.size());
         double deepAlone = v.get(0.0);
         double best = v.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
         assertEquals(best, v.get(untrained.wideWeight()), "the kept weight is the best on validation");
@@ -69,8 +68,7 @@ class WidePathTest {
 
     @Test
     void aModelWithoutTheWidePathScoresByTheDeepPathAlone() {
-        JointModel deepOnly = new JointModel(Planted.tinyJoint().withTraining(1e-7, 32, 1, 1), Planted::als);
-        deepOnly.fit(split);
+        Fitted deepOnly = Fitted.fit(Planted.tinyJoint().withTraining(1e-7, 32, 1, 1), Planted::als, split);
         assertEquals(0.0, deepOnly.wideWeight());
         assertTrue(deepOnly.wideValidation().isEmpty());
         assertTrue(testNdcg(deepOnly) + 0.2 < testNdcg(untrained), testNdcg(deepOnly) + " vs " + testNdcg(untrained));
@@ -78,7 +76,7 @@ class WidePathTest {
 
     @Test
     void theBundleAndTheStreamFunctionScoreWithTheWidePath(@TempDir Path dir) throws Exception {
-        JointBundle.Metadata md = JointBundle.save(untrained, dir, "wide-v1");
+        JointBundle.Metadata md = JointBundle.save(untrained.model(), dir, "wide-v1");
         assertEquals(untrained.wideWeight(), md.wideWeight());
         assertEquals(50, md.wideNeighbours());
         JointBundle b = JointBundle.load(dir);
@@ -89,7 +87,7 @@ class WidePathTest {
         for (int u = 0; u < tokens.length; u++) {
             tokens[u] = untrained.userTokens(u);
         }
-        JointScorer.Encoded enc = JointModel.encodeAll(b.scorer(), tokens); // batched as the model encodes
+        JointScorer.Encoded enc = b.scorer().encodeAll(tokens); // batched as the model encodes
         for (int u : split.testColdUsers) {
             untrained.scoreItems(u, expected);
             b.scorer().itemScores(tokens[u], enc.phat()[u], null, actual);

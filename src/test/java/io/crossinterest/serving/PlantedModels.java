@@ -3,6 +3,7 @@ package io.crossinterest.serving;
 import io.crossinterest.cf.als.AlsConfig;
 import io.crossinterest.cf.als.AlsResult;
 import io.crossinterest.cf.als.ImplicitAls;
+import io.crossinterest.data.CrossDomainData;
 import io.crossinterest.data.IdIndex;
 import io.crossinterest.data.InteractionMatrix;
 import io.crossinterest.encoder.EncoderConfig;
@@ -12,9 +13,11 @@ import io.crossinterest.event.Behavior;
 import io.crossinterest.event.BehaviorEvent;
 import io.crossinterest.ingest.EventJson;
 import io.crossinterest.joint.CfFactors;
+import io.crossinterest.joint.CfSpace;
 import io.crossinterest.joint.JointBundle;
-import io.crossinterest.joint.JointConfig;
+import io.crossinterest.joint.JointEstimator;
 import io.crossinterest.joint.JointModel;
+import io.crossinterest.joint.JointParams;
 import io.crossinterest.joint.JointScorer;
 import io.crossinterest.joint.JointScoringFunction;
 import io.crossinterest.joint.SourceHistory;
@@ -83,13 +86,14 @@ public final class PlantedModels {
 
     private static void save(CrossDomainSplit split, long seed, Path dir, String label) throws IOException {
         EncoderConfig enc = new EncoderConfig(TokenScheme.ITEMS, 64, 20, 16, 8, 5, 4, 16, 5e-3, 32, 1, 0.2, seed);
-        JointConfig cfg = JointConfig.defaults().withEncoder(enc).withTraining(5e-3, 32, 2, 1).withSeed(seed);
-        JointModel m = new JointModel(cfg, s -> als(s, seed));
-        m.fit(split.withoutTest());
+        JointParams params = JointParams.revisedFormulation().withEncoder(enc).withTraining(5e-3, 32, 2, 1)
+                .withSeed(seed);
+        JointModel m = new JointEstimator(params, CfSpace.given(s -> als(s, seed), null, null))
+                .fit(split.withoutTest());
         JointBundle.save(m, dir, label);
     }
 
-    private static CfFactors als(CrossDomainSplit s, long seed) {
+    private static CfFactors als(CrossDomainData s, long seed) {
         AlsConfig c = new AlsConfig(8, 8, 0.1, 10.0, AlsConfig.Regularization.L2, AlsConfig.Solver.CHOLESKY, 3, seed,
                 1);
         AlsResult r = new ImplicitAls(c).fit(s.targetTrain);

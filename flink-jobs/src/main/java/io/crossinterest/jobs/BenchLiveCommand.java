@@ -13,8 +13,8 @@ import io.crossinterest.bench.WholeUserReplay;
 import io.crossinterest.eval.CrossDomainSplit;
 import io.crossinterest.eval.EvalDatasets;
 import io.crossinterest.eval.ModelSettings;
-import io.crossinterest.joint.JointConfig;
-import io.crossinterest.joint.JointModelProvider;
+import io.crossinterest.joint.JointParams;
+import io.crossinterest.eval.joint.JointModelProvider;
 import io.crossinterest.report.RunInfo;
 import org.apache.commons.io.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
@@ -216,7 +216,7 @@ public class BenchLiveCommand implements Callable<Integer> {
         CrossDomainSplit split = pairData.split(0.2, 0.1, 1);
         ModelSettings settings = new ModelSettings(1, 32, 10, MAX_EPOCHS, Runtime.getRuntime().availableProcessors());
         TrainCommand.trainJoint(JointModelProvider.create(settings, PRETRAIN_EPOCHS,
-                JointConfig.defaults().encoder.seqLen, false), split, settings, "bench-live", dir.resolve("bundle"),
+                JointParams.defaults().encoder.seqLen, false), split, settings, "bench-live", dir.resolve("bundle"),
                 dir.resolve("cold-users.jsonl"), 10, err, "bench live");
         return dir.resolve("bundle");
     }

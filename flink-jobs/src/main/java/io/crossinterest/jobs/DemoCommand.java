@@ -9,8 +9,8 @@ import io.crossinterest.eval.EvaluationResult;
 import io.crossinterest.eval.EvaluationRun;
 import io.crossinterest.eval.ModelRegistry;
 import io.crossinterest.eval.ModelSettings;
-import io.crossinterest.joint.JointModel;
-import io.crossinterest.joint.JointModelProvider;
+import io.crossinterest.eval.joint.JointColdStartModel;
+import io.crossinterest.eval.joint.JointModelProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -136,7 +136,7 @@ public class DemoCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "train: %s; %d warm users train, %d cold users held out%n", pairData.summary(),
                 split.warmUsers.length, split.validColdUsers.length + split.testColdUsers.length);
         // --full: the model of train and evaluate; the default: the same model with the smaller budget above
-        JointModel joint = full
+        JointColdStartModel joint = full
                 ? TrainCommand.trainJoint(split, settings, "demo-" + s, model.resolve("bundle"),
                         model.resolve("cold-users.jsonl"), 10, err, "train")
                 : TrainCommand.trainJoint(JointModelProvider.create(jointSettings, FAST_PRETRAIN_EPOCHS, FAST_SEQ_LEN,
@@ -254,10 +254,10 @@ public class DemoCommand implements Callable<Integer> {
      */
     static final class AlreadyFitted implements ColdStartModelProvider, ColdStartModel,
             io.crossinterest.eval.SelectionReport {
-        private final JointModel model;
+        private final JointColdStartModel model;
         private final CrossDomainSplit fittedOn;
 
-        AlreadyFitted(JointModel model, CrossDomainSplit fittedOn) {
+        AlreadyFitted(JointColdStartModel model, CrossDomainSplit fittedOn) {
             this.model = model;
             this.fittedOn = fittedOn;
         }

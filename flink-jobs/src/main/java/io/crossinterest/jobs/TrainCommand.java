@@ -3,14 +3,16 @@ package io.crossinterest.jobs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crossinterest.data.Ranking;
 import io.crossinterest.eval.ColdStartModel;
 import io.crossinterest.eval.CrossDomainSplit;
 import io.crossinterest.eval.EvalDatasets;
 import io.crossinterest.eval.ModelRegistry;
 import io.crossinterest.eval.ModelSettings;
-import io.crossinterest.eval.RankingMetrics;
+import io.crossinterest.eval.joint.JointColdStartModel;
+import io.crossinterest.eval.joint.JointModelProvider;
 import io.crossinterest.joint.JointBundle;
-import io.crossinterest.joint.JointModel;
+import io.crossinterest.joint.JointFitReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -96,23 +98,26 @@ public class TrainCommand implements Callable<Integer> {
      * Fits the joint model on {@code split} without its test rows, saves the bundle to {@code bundleDir} and writes the
      * test cold users' interests and top-N to {@code coldUsersFile}; returns the fitted model.
      */
-    static JointModel trainJoint(CrossDomainSplit split, ModelSettings settings, String version, Path bundleDir,
-            Path coldUsersFile, int topN, PrintWriter err, String who) throws IOException {
-        ColdStartModel m = ModelRegistry.fromClassPath().create("joint", settings);
-        if (!(m instanceof JointModel)) {
+    static JointColdStartModel trainJoint(CrossDomainSplit split, ModelSettings settings, String version,
+            Path bundleDir, Path coldUsersFile, int topN, PrintWriter err, String who) throws IOException {
+        ColdStartModel m = ModelRegistry.fromClassPath().create(JointModelProvider.NAME, settings);
+        if (!(m instanceof JointColdStartModel)) {
             throw new IllegalStateException("the model registered as 'joint' is " + m.getClass().getName());
         }
-        return trainJoint((JointModel) m, split, settings, version, bundleDir, coldUsersFile, topN, err, who);
+        return trainJoint((JointColdStartModel) m, split, settings, version, bundleDir, coldUsersFile, topN, err,
+                who);
     }
 
     /** As above with a joint model created by the caller (not yet fitted), e.g. the demo's with a smaller budget. */
-    static JointModel trainJoint(JointModel joint, CrossDomainSplit split, ModelSettings settings, String version,
-            Path bundleDir, Path coldUsersFile, int topN, PrintWriter err, String who) throws IOException {
+    static JointColdStartModel trainJoint(JointColdStartModel joint, CrossDomainSplit split, ModelSettings settings,
+            String version, Path bundleDir, Path coldUsersFile, int topN, PrintWriter err, String who)
+            throws IOException {
         long t0 = System.nanoTime();
         joint.fit(split.withoutTest());
+        JointFitReport report = joint.model().report();
         progress(err, who, String.format(Locale.ROOT, "fitted in %.1f s (best epoch %d of %d)",
-                (System.nanoTime() - t0) / 1e9, joint.bestEpoch(), joint.history().size()));
-        JointBundle.save(joint, bundleDir, version);
+                (System.nanoTime() - t0) / 1e9, report.bestEpoch(), report.history().size()));
+        JointBundle.save(joint.model(), bundleDir, version);
         progress(err, who, "saved model bundle " + version + " to " + bundleDir);
         ColdUserSummary s = writeColdUsers(joint, split, version, coldUsersFile, topN, settings.seed);
         progress(err, who, String.format(Locale.ROOT,
@@ -129,8 +134,8 @@ public class TrainCommand implements Callable<Integer> {
      * the model has them), {@code top} (C_u's best N target items with scores), {@code heldOut} (the target items
      * hidden from training) and {@code hits} (how many of those are in {@code top}).
      */
-    private static ColdUserSummary writeColdUsers(JointModel joint, CrossDomainSplit split, String version, Path file,
-            int topN, long seed) throws IOException {
+    private static ColdUserSummary writeColdUsers(JointColdStartModel joint, CrossDomainSplit split, String version,
+            Path file, int topN, long seed) throws IOException {
         Files.createDirectories(file.getParent());
         ObjectMapper json = new ObjectMapper();
         double[] scores = new double[split.numTargetItems()];
@@ -140,7 +145,7 @@ public class TrainCommand implements Callable<Integer> {
             for (int u : split.testColdUsers) {
                 joint.scoreItems(u, scores);
                 split.markSeen(u, seen, true, false); // its training row (none for a cold user) and twins
-                int[] top = RankingMetrics.topK(scores, seen, topN, seed);
+                int[] top = Ranking.topK(scores, seen, topN, seed);
                 split.markSeen(u, seen, false, false);
                 ObjectNode o = json.createObjectNode();
                 o.put("user", split.users.id(u));

@@ -97,4 +97,14 @@ public final class Factors implements Serializable {
     public Factors copy() {
         return new Factors(numRows, rank, data.clone());
     }
+
+    /**
+     * Rows [from, from + n) as their own factors, e.g. the source or the target items of a collective factorisation
+     * ({@link io.crossinterest.data.InteractionMatrix#concatenate}).
+     */
+    public Factors rows(int from, int n) {
+        double[] d = new double[n * rank];
+        System.arraycopy(data, from * rank, d, 0, n * rank);
+        return new Factors(n, rank, d);
+    }
 }

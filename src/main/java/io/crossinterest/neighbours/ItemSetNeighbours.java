@@ -1,7 +1,7 @@
-package io.crossinterest.baselines;
+package io.crossinterest.neighbours;
 
 import io.crossinterest.data.InteractionMatrix;
-import io.crossinterest.eval.RankingMetrics;
+import io.crossinterest.data.Ranking;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -24,7 +24,7 @@ import java.util.Arrays;
  * squeezes out: on some Amazon pairs (electronic ↔ phone, sport ↔ cloth) it ranks cold users' target
  * items about twice as well as neighbours in the source ALS space ({@link NeighbourEvidence}); on others
  * (sport ↔ phone) it is weaker (docs/joint-model.md, round 7). The joint model's wide path and, alone, the model
- * {@link SourceItemNeighbours}.
+ * {@code baselines.SourceItemNeighbours} (source-items).
  *
  * <p>Built once from the warm users' tokens (an inverted index token → users); a query touches only the warm users that
  * share a token with it, so a stream job scores a new user from its token window without a factorisation. Queries are
@@ -146,7 +146,7 @@ public final class ItemSetNeighbours {
         for (int i = 0; i < numTouched; i++) {
             sim[i] = overlap[touched[i]] * invNorm[touched[i]] * invNormU;
         }
-        int[] top = RankingMetrics.topK(sim, null, k, 0L);
+        int[] top = Ranking.topK(sim, null, k, 0L);
         double total = 0;
         for (int r : top) {
             int w = touched[r];

@@ -1,7 +1,7 @@
-package io.crossinterest.baselines;
+package io.crossinterest.neighbours;
 
 import io.crossinterest.data.InteractionMatrix;
-import io.crossinterest.eval.RankingMetrics;
+import io.crossinterest.data.Ranking;
 import java.util.Arrays;
 
 /**
@@ -12,7 +12,8 @@ import java.util.Arrays;
  * </pre>
  * n_u is a distribution over target items (all zeros when no candidate is similar). S are source-block user factors,
  * T the target training rows, the candidates the warm users with target rows. Used as a model by itself
- * ({@link SourceNeighbours}) and as the neighbourhood teacher of the joint model's ranking loss.
+ * (source-knn, {@code baselines.SourceNeighbours}, scored by {@link #score}) and as the neighbourhood teacher of the
+ * joint model's ranking loss.
  */
 public final class NeighbourEvidence {
     private final InteractionMatrix target;
@@ -65,7 +66,7 @@ public final class NeighbourEvidence {
             }
             sim[i] = d;
         }
-        int[] top = RankingMetrics.topK(sim, null, k, 0L);
+        int[] top = Ranking.topK(sim, null, k, 0L);
         int n = 0;
         while (n < top.length && sim[top[n]] > 0) {
             n++;
@@ -77,6 +78,17 @@ public final class NeighbourEvidence {
             sims[r] = sim[top[r]];
         }
         return new Neighbours(users, sims);
+    }
+
+    /**
+     * source-knn's score of every target item: score(u, v) = n_u(v) + 1e-9·popularity(v) (the popularity only breaks
+     * ties; {@link PopularityCounts}).
+     */
+    public void score(int user, int k, double[] popularity, double[] out) {
+        distribution(user, k, out);
+        for (int v = 0; v < out.length; v++) {
+            out[v] += 1e-9 * popularity[v];
+        }
     }
 
     /** Writes n_u over the target items into {@code out}; returns false when u has no similar candidate. */

@@ -1,4 +1,4 @@
-package io.crossinterest.baselines;
+package io.crossinterest.neighbours;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -5,8 +5,8 @@ import io.crossinterest.eval.ColdStartModelProvider;
 import io.crossinterest.eval.ModelSettings;
 
 /**
- * The baselines as {@link ColdStartModelProvider}s, registered in
- * {@code META-INF/services/io.crossinterest.eval.ColdStartModelProvider}.
+ * The baselines as {@link ColdStartModelProvider}s, registered in {@code
+ * META-INF/services/io.crossinterest.eval.ColdStartModelProvider}.
  */
 public final class BaselineProviders {
     private BaselineProviders() {}

@@ -2,12 +2,16 @@ package io.crossinterest.baselines;
 
 import io.crossinterest.cf.als.Factors;
 import io.crossinterest.eval.CrossDomainSplit;
+
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.stream.IntStream;
 
-/** Moving factor rows between {@link Factors} and ND4J arrays for the bridge models (EMCDR, PTUPCDR). */
+/**
+ * Moving factor rows between {@link Factors} and ND4J arrays for the bridge models (EMCDR,
+ * PTUPCDR).
+ */
 final class BridgeData {
     private BridgeData() {}
 
@@ -27,7 +31,9 @@ final class BridgeData {
 
     /** Every user with source rows (the bridge can map them). */
     static int[] usersWithSource(CrossDomainSplit split) {
-        return IntStream.range(0, split.numUsers()).filter(u -> split.source.rowLength(u) > 0).toArray();
+        return IntStream.range(0, split.numUsers())
+                .filter(u -> split.source.rowLength(u) > 0)
+                .toArray();
     }
 
     /** The rows {@code users} of f as a float matrix |users| × k. */

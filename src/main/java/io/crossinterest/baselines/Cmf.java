@@ -12,14 +12,15 @@ import io.crossinterest.eval.SelectionReport;
 import java.util.Locale;
 
 /**
- * Collective matrix factorisation (Singh and Gordon 2008) in its implicit-ALS form: one factorisation of the
- * concatenated user × (source items ∪ target items) matrix [w·R_s | R_t], so each user has one factor P_u shared by
- * both blocks. A cold user's row holds only source items, so P_u is fitted from their source behaviour alone, and
- * score(u, i) = P_u · Q_i for target items i carries it over.
+ * Collective matrix factorisation (Singh and Gordon 2008) in its implicit-ALS form: one
+ * factorisation of the concatenated user × (source items ∪ target items) matrix [w·R_s | R_t], so
+ * each user has one factor P_u shared by both blocks. A cold user's row holds only source items, so
+ * P_u is fitted from their source behaviour alone, and score(u, i) = P_u · Q_i for target items i
+ * carries it over.
  *
- * <p>Selected on the validation cold users (full-ranking NDCG@10): the source weight w ∈ {@link #SOURCE_WEIGHTS} (it
- * scales the source entries' r, so their confidence 1 + α·w·r) and the ALS iteration (the best iteration's factors
- * are kept).
+ * <p>Selected on the validation cold users (full-ranking NDCG@10): the source weight w ∈ {@link
+ * #SOURCE_WEIGHTS} (it scales the source entries' r, so their confidence 1 + α·w·r) and the ALS
+ * iteration (the best iteration's factors are kept).
  */
 public final class Cmf implements ColdStartModel, SelectionReport {
     public static final String NAME = "cmf";
@@ -46,19 +47,25 @@ public final class Cmf implements ColdStartModel, SelectionReport {
         int numSource = split.numSourceItems();
         int numTarget = split.numTargetItems();
         for (double w : SOURCE_WEIGHTS) {
-            InteractionMatrix joint = InteractionMatrix.concatenate(split.source, split.targetTrain, w);
+            InteractionMatrix joint =
+                    InteractionMatrix.concatenate(split.source, split.targetTrain, w);
             ImplicitAls als = new ImplicitAls(settings.als());
-            als.fit(joint, (iteration, x, y, seconds) -> {
-                Factors q = y.rows(numSource, numTarget);
-                double v = ColdStartEvaluator.validationNdcg(split, (u, out) -> x.scoreAll(u, q, out));
-                if (v > validationNdcg) {
-                    validationNdcg = v;
-                    users = x.copy();
-                    targetItems = q;
-                    chosenWeight = w;
-                    chosenIteration = iteration;
-                }
-            }, false);
+            als.fit(
+                    joint,
+                    (iteration, x, y, seconds) -> {
+                        Factors q = y.rows(numSource, numTarget);
+                        double v =
+                                ColdStartEvaluator.validationNdcg(
+                                        split, (u, out) -> x.scoreAll(u, q, out));
+                        if (v > validationNdcg) {
+                            validationNdcg = v;
+                            users = x.copy();
+                            targetItems = q;
+                            chosenWeight = w;
+                            chosenIteration = iteration;
+                        }
+                    },
+                    false);
         }
     }
 
@@ -69,7 +76,11 @@ public final class Cmf implements ColdStartModel, SelectionReport {
 
     @Override
     public String selection() {
-        return String.format(Locale.ROOT, "sourceWeight=%s, iteration=%d, validation ndcg@10=%.4f", chosenWeight,
-                chosenIteration, validationNdcg);
+        return String.format(
+                Locale.ROOT,
+                "sourceWeight=%s, iteration=%d, validation ndcg@10=%.4f",
+                chosenWeight,
+                chosenIteration,
+                validationNdcg);
     }
 }

@@ -5,6 +5,7 @@ import io.crossinterest.cf.als.Factors;
 import io.crossinterest.data.InteractionMatrix;
 import io.crossinterest.eval.CrossDomainSplit;
 import io.crossinterest.eval.ModelSettings;
+
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
@@ -24,12 +25,14 @@ import java.util.Random;
 import java.util.stream.IntStream;
 
 /**
- * A PTUPCDR-style personalised bridge (Zhu et al. 2022, "Personalized Transfer of User Preferences for Cross-domain
- * Recommendation"): instead of one map shared by all users (EMCDR), a meta network turns each user's source items
- * into that user's own linear map.
+ * A PTUPCDR-style personalised bridge (Zhu et al. 2022, "Personalized Transfer of User Preferences
+ * for Cross-domain Recommendation"): instead of one map shared by all users (EMCDR), a meta network
+ * turns each user's source items into that user's own linear map.
  *
- * <p>With the source and target factorisations of {@link Factorizations} (user factors P^s, P^t, item factors Q^s,
- * Q^t, rank k), for user u with source items j ∈ S_u (at most {@value #MAX_ITEMS}, the strongest r_uj first):
+ * <p>With the source and target factorisations of {@link Factorizations} (user factors P^s, P^t,
+ * item factors Q^s, Q^t, rank k), for user u with source items j ∈ S_u (at most {@value
+ * #MAX_ITEMS}, the strongest r_uj first):
+ *
  * <pre>
  *   e_j   = w₂ · relu(W₁ q^s_j + b₁)                   attention logit of item j (characteristic encoder)
  *   a_j   = softmax_{j ∈ S_u}(e_j)                      (padding masked out)
@@ -37,11 +40,13 @@ import java.util.stream.IntStream;
  *   M_u   = reshape_{k×k}(V₂ relu(V₁ h_u + c₁) + c₂)    the meta network's personalised bridge
  *   P̂^t_u = M_u P^s_u
  * </pre>
- * trained (SameDiff, Adam) on the warm users active in both blocks against their target factors, loss
- * mean ‖P̂^t_u − P^t_u‖² (the mapping-oriented objective; the paper's task-oriented one regresses ratings, which
- * implicit data does not have). c₂ starts at the flattened identity, so training starts from M_u = I. A cold user is
- * scored by P̂^t_u · Q^t_i. Selected on the validation cold users: the epoch (early stopping on full-ranking NDCG@10,
- * patience {@value FactorBridge#PATIENCE}); the best epoch's mapped factors are kept.
+ *
+ * trained (SameDiff, Adam) on the warm users active in both blocks against their target factors,
+ * loss mean ‖P̂^t_u − P^t_u‖² (the mapping-oriented objective; the paper's task-oriented one
+ * regresses ratings, which implicit data does not have). c₂ starts at the flattened identity, so
+ * training starts from M_u = I. A cold user is scored by P̂^t_u · Q^t_i. Selected on the validation
+ * cold users: the epoch (early stopping on full-ranking NDCG@10, patience {@value
+ * FactorBridge#PATIENCE}); the best epoch's mapped factors are kept.
  */
 public final class Ptupcdr extends FactorBridge {
     public static final String NAME = "ptupcdr";
@@ -70,11 +75,12 @@ public final class Ptupcdr extends FactorBridge {
         INDArray labels = BridgeData.rows(target.users, sourceUsers);
 
         SameDiff sd = graph(k, new Random(settings.seed));
-        sd.setTrainingConfig(TrainingConfig.builder()
-                .updater(new Adam(LEARNING_RATE))
-                .dataSetFeatureMapping("items", "mask", "us")
-                .dataSetLabelMapping("ut")
-                .build());
+        sd.setTrainingConfig(
+                TrainingConfig.builder()
+                        .updater(new Adam(LEARNING_RATE))
+                        .dataSetFeatureMapping("items", "mask", "us")
+                        .dataSetLabelMapping("ut")
+                        .build());
         Random shuffle = new Random(settings.seed);
         for (int epoch = 1; keepTraining(epoch); epoch++) {
             int[] order = trainRows.clone();
@@ -86,10 +92,15 @@ public final class Ptupcdr extends FactorBridge {
             }
             for (int from = 0; from < order.length; from += BATCH) {
                 int[] idx = Arrays.copyOfRange(order, from, Math.min(order.length, from + BATCH));
-                sd.fit(new MultiDataSet(new INDArray[] {rows(all.items, idx), rows(all.mask, idx), rows(all.us, idx)},
-                        new INDArray[] {rows(labels, idx)}));
+                sd.fit(
+                        new MultiDataSet(
+                                new INDArray[] {
+                                    rows(all.items, idx), rows(all.mask, idx), rows(all.us, idx)
+                                },
+                                new INDArray[] {rows(labels, idx)}));
             }
-            Factors candidate = BridgeData.scatter(predict(sd, all), sourceUsers, split.numUsers(), k);
+            Factors candidate =
+                    BridgeData.scatter(predict(sd, all), sourceUsers, split.numUsers(), k);
             epochDone(epoch, split, candidate);
         }
     }
@@ -110,12 +121,18 @@ public final class Ptupcdr extends FactorBridge {
         SDVariable v2 = sd.var("v2", xavier(rnd, HIDDEN, k * k).muli(0.1));
         SDVariable c2 = sd.var("c2", Nd4j.eye(k).castTo(DataType.FLOAT).reshape(1, k * k));
 
-        SDVariable flat = items.reshape(-1, k);                                    // [b·L, k]
-        SDVariable logits = sd.nn.relu(flat.mmul(w1).add(b1), 0).mmul(w2).reshape(-1, MAX_ITEMS); // e_j
-        SDVariable att = sd.nn.softmax(logits.add(mask.sub(1.0).mul(1e4)), 1);    // a_j, padding → −1e4
-        SDVariable h = items.mul(att.reshape(-1, MAX_ITEMS, 1)).sum(1);            // h_u = Σ a_j q_j   [b, k]
-        SDVariable bridge = sd.nn.relu(h.mmul(v1).add(c1), 0).mmul(v2).add(c2).reshape(-1, k, k); // M_u
-        SDVariable pred = sd.identity("pred", bridge.mul(us.reshape(-1, 1, k)).sum(2)); // (M_u P^s_u)_a = Σ_b M_ab P_b
+        SDVariable flat = items.reshape(-1, k); // [b·L, k]
+        SDVariable logits =
+                sd.nn.relu(flat.mmul(w1).add(b1), 0).mmul(w2).reshape(-1, MAX_ITEMS); // e_j
+        SDVariable att =
+                sd.nn.softmax(logits.add(mask.sub(1.0).mul(1e4)), 1); // a_j, padding → −1e4
+        SDVariable h = items.mul(att.reshape(-1, MAX_ITEMS, 1)).sum(1); // h_u = Σ a_j q_j   [b, k]
+        SDVariable bridge =
+                sd.nn.relu(h.mmul(v1).add(c1), 0).mmul(v2).add(c2).reshape(-1, k, k); // M_u
+        SDVariable pred =
+                sd.identity(
+                        "pred",
+                        bridge.mul(us.reshape(-1, 1, k)).sum(2)); // (M_u P^s_u)_a = Σ_b M_ab P_b
         SDVariable loss = sd.loss.meanSquaredError("loss", ut, pred, null);
         sd.setLossVariables(loss);
         return sd;
@@ -145,12 +162,17 @@ public final class Ptupcdr extends FactorBridge {
             ph.put("items", in.items.get(range, NDArrayIndex.all()));
             ph.put("mask", in.mask.get(range, NDArrayIndex.all()));
             ph.put("us", in.us.get(range, NDArrayIndex.all()));
-            out.put(new INDArrayIndex[] {range, NDArrayIndex.all()}, sd.output(ph, "pred").get("pred"));
+            out.put(
+                    new INDArrayIndex[] {range, NDArrayIndex.all()},
+                    sd.output(ph, "pred").get("pred"));
         }
         return out;
     }
 
-    /** items [n, L·k] (source item factors, zero-padded, row-major [L, k] per user), mask [n, L], us [n, k] for the given users. */
+    /**
+     * items [n, L·k] (source item factors, zero-padded, row-major [L, k] per user), mask [n, L], us
+     * [n, k] for the given users.
+     */
     static final class Inputs {
         final INDArray items;
         final INDArray mask;
@@ -170,8 +192,14 @@ public final class Ptupcdr extends FactorBridge {
         double[] q = als.items.data();
         for (int r = 0; r < n; r++) {
             int u = users[r];
-            Integer[] ks = IntStream.range(source.rowStart(u), source.rowEnd(u)).boxed().toArray(Integer[]::new);
-            Arrays.sort(ks, Comparator.comparingDouble((Integer x) -> -source.value(x)).thenComparingInt(x -> x));
+            Integer[] ks =
+                    IntStream.range(source.rowStart(u), source.rowEnd(u))
+                            .boxed()
+                            .toArray(Integer[]::new);
+            Arrays.sort(
+                    ks,
+                    Comparator.comparingDouble((Integer x) -> -source.value(x))
+                            .thenComparingInt(x -> x));
             for (int s = 0; s < Math.min(MAX_ITEMS, ks.length); s++) {
                 int off = als.items.offset(source.col(ks[s]));
                 for (int j = 0; j < k; j++) {
@@ -180,7 +208,9 @@ public final class Ptupcdr extends FactorBridge {
                 mask[r * MAX_ITEMS + s] = 1f;
             }
         }
-        return new Inputs(Nd4j.create(items).reshape('c', n, MAX_ITEMS * k), Nd4j.create(mask).reshape('c', n, MAX_ITEMS),
+        return new Inputs(
+                Nd4j.create(items).reshape('c', n, MAX_ITEMS * k),
+                Nd4j.create(mask).reshape('c', n, MAX_ITEMS),
                 BridgeData.rows(als.users, users));
     }
 }

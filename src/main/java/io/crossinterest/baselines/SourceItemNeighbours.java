@@ -8,14 +8,16 @@ import io.crossinterest.eval.SelectionReport;
 import io.crossinterest.neighbours.ItemSetNeighbours;
 import io.crossinterest.neighbours.KSelection;
 import io.crossinterest.neighbours.PopularityCounts;
+
 import java.util.Locale;
 
 /**
- * {@code source-items}: a cold user scored by the target rows of the warm users whose source item sets overlap theirs
- * most ({@link ItemSetNeighbours}): score(u, v) = w_u(v) + 1e-9·popularity(v) (ties). Not one of DESIGN's five
- * baselines: it is the joint model's wide path alone, reported so that the joint model's gain can be read against it.
- * The tokens are the joint model's (source items hashed into the encoder's vocabulary, the last L of them), so the
- * two see the same evidence. K is selected on the validation cold users from {@link KSelection#CANDIDATE_K}.
+ * {@code source-items}: a cold user scored by the target rows of the warm users whose source item
+ * sets overlap theirs most ({@link ItemSetNeighbours}): score(u, v) = w_u(v) + 1e-9·popularity(v)
+ * (ties). Not one of DESIGN's five baselines: it is the joint model's wide path alone, reported so
+ * that the joint model's gain can be read against it. The tokens are the joint model's (source
+ * items hashed into the encoder's vocabulary, the last L of them), so the two see the same
+ * evidence. K is selected on the validation cold users from {@link KSelection#CANDIDATE_K}.
  */
 public final class SourceItemNeighbours implements ColdStartModel, SelectionReport {
     public static final String NAME = "source-items";
@@ -36,14 +38,18 @@ public final class SourceItemNeighbours implements ColdStartModel, SelectionRepo
         EncoderConfig enc = EncoderConfig.defaults();
         SourceTokenizer tok = SourceTokenizer.forSplit(split, enc);
         tokens = tok.userTokens(split);
-        index = ItemSetNeighbours.build(tokens, split.targetTrain, split.warmUsers, tok.vocabSize(), enc.seqLen);
+        index =
+                ItemSetNeighbours.build(
+                        tokens, split.targetTrain, split.warmUsers, tok.vocabSize(), enc.seqLen);
         if (index.numWarmUsers() == 0) {
-            throw new IllegalStateException("source-items needs warm users with target rows; the split has none");
+            throw new IllegalStateException(
+                    "source-items needs warm users with target rows; the split has none");
         }
         popularity = PopularityCounts.of(split.targetTrain, PopularityCounts.Count.USERS);
-        // every candidate K is tried: a K above the number of warm users means "all who share a token"
-        KSelection selected = KSelection.select(split, Integer.MAX_VALUE,
-                kc -> (u, out) -> score(kc, u, out));
+        // every candidate K is tried: a K above the number of warm users means "all who share a
+        // token"
+        KSelection selected =
+                KSelection.select(split, Integer.MAX_VALUE, kc -> (u, out) -> score(kc, u, out));
         k = selected.k();
         validationNdcg = selected.validationNdcg()[selected.index()];
     }

@@ -7,10 +7,11 @@ import io.crossinterest.eval.ModelSettings;
 import io.crossinterest.eval.SelectionReport;
 
 /**
- * Target-only collaborative filtering: implicit ALS on the target training rows, score(u, i) = P_u · Q_i for users with
- * target training rows; users without (the cold users) fall back to {@link Popularity}, whose count is selected on the
- * validation cold users. The ALS hyper-parameters are the shared ones ({@link Factorizations}): for a cold user the
- * score does not depend on them, so the validation cold users could not choose between them.
+ * Target-only collaborative filtering: implicit ALS on the target training rows, score(u, i) = P_u
+ * · Q_i for users with target training rows; users without (the cold users) fall back to {@link
+ * Popularity}, whose count is selected on the validation cold users. The ALS hyper-parameters are
+ * the shared ones ({@link Factorizations}): for a cold user the score does not depend on them, so
+ * the validation cold users could not choose between them.
  */
 public final class TargetCf implements ColdStartModel, SelectionReport {
     public static final String NAME = "target-cf";

@@ -1,17 +1,19 @@
 package io.crossinterest.bundle;
 
-import java.io.Serializable;
-import java.util.Map;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
 
+import java.io.Serializable;
+import java.util.Map;
+
 /**
- * What an {@link AbstractMapBundleOperator} does with its bundle (the operator decides when): how an input joins the
- * bundle's value for its key, and what a finished bundle becomes. In the shape of Flink's {@code MapBundleFunction}
- * (flink-table-runtime), with two additions: an input's timestamp reaches {@link #addInput}, and an output chooses its
- * own timestamp on the collector.
+ * What an {@link AbstractMapBundleOperator} does with its bundle (the operator decides when): how
+ * an input joins the bundle's value for its key, and what a finished bundle becomes. In the shape
+ * of Flink's {@code MapBundleFunction} (flink-table-runtime), with two additions: an input's
+ * timestamp reaches {@link #addInput}, and an output chooses its own timestamp on the collector.
  *
- * <p>Each parallel subtask gets its own deserialised copy, called only from the subtask's task thread.
+ * <p>Each parallel subtask gets its own deserialised copy, called only from the subtask's task
+ * thread.
  *
  * @param <K> the bundle's key
  * @param <V> the bundle's value per key
@@ -30,8 +32,7 @@ public interface MapBundleFunction<K, V, IN, OUT> extends Serializable {
     }
 
     /** Called once per subtask before the first input. */
-    default void open(Context context) throws Exception {
-    }
+    default void open(Context context) throws Exception {}
 
     /**
      * The key's new value with {@code input} in it.
@@ -42,12 +43,11 @@ public interface MapBundleFunction<K, V, IN, OUT> extends Serializable {
     V addInput(V value, IN input, Long timestamp) throws Exception;
 
     /**
-     * Turns the bundle into outputs and removes what it has finished from {@code bundle}; an entry it leaves stays in
-     * the bundle and is offered again at the next flush. The collector's timestamp is the function's to set (absolute,
-     * or erased) before each output.
+     * Turns the bundle into outputs and removes what it has finished from {@code bundle}; an entry
+     * it leaves stays in the bundle and is offered again at the next flush. The collector's
+     * timestamp is the function's to set (absolute, or erased) before each output.
      */
     void finishBundle(Map<K, V> bundle, TimestampedCollector<OUT> out) throws Exception;
 
-    default void close() throws Exception {
-    }
+    default void close() throws Exception {}
 }

@@ -1,20 +1,22 @@
 package io.crossinterest.data;
 
 /**
- * What a model of two blocks may read for training: the same users' rows in a source block and a target block, with
- * the ids, categories and twins that go with them. The evaluation's split
- * ({@code io.crossinterest.eval.CrossDomainSplit}) is this data plus the hidden test rows, which no model reads;
- * training code (the joint model, the encoder's tokenizer) takes this type so that it needs nothing of the evaluation.
+ * What a model of two blocks may read for training: the same users' rows in a source block and a
+ * target block, with the ids, categories and twins that go with them. The evaluation's split
+ * ({@code io.crossinterest.eval.CrossDomainSplit}) is this data plus the hidden test rows, which no
+ * model reads; training code (the joint model, the encoder's tokenizer) takes this type so that it
+ * needs nothing of the evaluation.
  *
- * <p>Rows of every matrix are the same users ({@link #users}). All users keep their source rows. Warm users
- * ({@link #warmUsers}) have target rows in {@link #targetTrain}; cold users have empty rows there. The hidden target
- * rows of the validation cold users are in {@link #targetValid}: a model selects hyper-parameters and epochs on them,
- * with {@link #validationNdcg} (the protocol's metric) or on its own.
+ * <p>Rows of every matrix are the same users ({@link #users}). All users keep their source rows.
+ * Warm users ({@link #warmUsers}) have target rows in {@link #targetTrain}; cold users have empty
+ * rows there. The hidden target rows of the validation cold users are in {@link #targetValid}: a
+ * model selects hyper-parameters and epochs on them, with {@link #validationNdcg} (the protocol's
+ * metric) or on its own.
  *
  * <p>{@link #targetItemCategories} gives, for each target item, the target categories (indices into
- * {@link #targetCategories}) it belongs to; likewise for the source block. {@link #twins}: target items that are
- * another listing of a source item ({@link TwinListings}); the twins of a user's own source items are seen items
- * ({@link #markSeen}).
+ * {@link #targetCategories}) it belongs to; likewise for the source block. {@link #twins}: target
+ * items that are another listing of a source item ({@link TwinListings}); the twins of a user's own
+ * source items are seen items ({@link #markSeen}).
  */
 public abstract class CrossDomainData {
     public final String dataset;
@@ -24,14 +26,18 @@ public abstract class CrossDomainData {
     public final InteractionMatrix source;
     public final InteractionMatrix targetTrain;
     public final InteractionMatrix targetValid;
+
     /** Users with target rows in training. */
     public final int[] warmUsers;
+
     /** Cold users whose hidden rows are in {@link #targetValid}. */
     public final int[] validColdUsers;
+
     public final IdIndex sourceCategories;
     public final IdIndex targetCategories;
     public final int[][] sourceItemCategories;
     public final int[][] targetItemCategories;
+
     /** The twins treated as seen (none when twins are kept). */
     public final TwinListings twins;
 
@@ -41,10 +47,21 @@ public abstract class CrossDomainData {
         void scoreItems(int user, double[] out);
     }
 
-    protected CrossDomainData(String dataset, IdIndex users, IdIndex sourceItems, IdIndex targetItems,
-            InteractionMatrix source, InteractionMatrix targetTrain, InteractionMatrix targetValid, int[] warmUsers,
-            int[] validColdUsers, IdIndex sourceCategories, IdIndex targetCategories, int[][] sourceItemCategories,
-            int[][] targetItemCategories, TwinListings twins) {
+    protected CrossDomainData(
+            String dataset,
+            IdIndex users,
+            IdIndex sourceItems,
+            IdIndex targetItems,
+            InteractionMatrix source,
+            InteractionMatrix targetTrain,
+            InteractionMatrix targetValid,
+            int[] warmUsers,
+            int[] validColdUsers,
+            IdIndex sourceCategories,
+            IdIndex targetCategories,
+            int[][] sourceItemCategories,
+            int[][] targetItemCategories,
+            TwinListings twins) {
         this.dataset = dataset;
         this.users = users;
         this.sourceItems = sourceItems;
@@ -62,14 +79,16 @@ public abstract class CrossDomainData {
     }
 
     /**
-     * NDCG@10 of the validation cold users' hidden rows ({@link #targetValid}) under {@code scorer}, by the rules of
-     * the protocol that made this data (seen items and twins excluded, its tie-breaking): what models select on.
+     * NDCG@10 of the validation cold users' hidden rows ({@link #targetValid}) under {@code
+     * scorer}, by the rules of the protocol that made this data (seen items and twins excluded, its
+     * tie-breaking): what models select on.
      */
     public abstract double validationNdcg(UserScorer scorer);
 
     /**
-     * Sets {@code seen[i] = value} for every target item that is not a prediction target for {@code user} in training:
-     * the items of the user's training row and the twins of the user's source items.
+     * Sets {@code seen[i] = value} for every target item that is not a prediction target for {@code
+     * user} in training: the items of the user's training row and the twins of the user's source
+     * items.
      */
     public void markSeen(int user, boolean[] seen, boolean value) {
         if (targetTrain != null && user < targetTrain.numRows()) {

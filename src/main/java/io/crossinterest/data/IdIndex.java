@@ -2,13 +2,15 @@ package io.crossinterest.data;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A dictionary between external string ids (users, items, categories) and dense ints 0..size-1, in order of first
- * appearance. Dense ints index the rows and columns of {@link InteractionMatrix} and factor matrices.
+ * A dictionary between external string ids (users, items, categories) and dense ints 0..size-1, in
+ * order of first appearance. Dense ints index the rows and columns of {@link InteractionMatrix} and
+ * factor matrices.
  */
 public final class IdIndex implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -47,6 +49,6 @@ public final class IdIndex implements Serializable {
     }
 
     public List<String> ids() {
-        return java.util.Collections.unmodifiableList(toId);
+        return Collections.unmodifiableList(toId);
     }
 }

@@ -4,10 +4,10 @@ import java.io.Serializable;
 import java.util.Arrays;
 
 /**
- * A sparse user × item matrix of interaction strengths r_ui ≥ 0 in compressed sparse row (CSR) form: the items of user
- * u are {@code cols[rowPtr[u] .. rowPtr[u+1])} with values {@code values[...]}, sorted by item within each row.
- * Rows are users and columns items by convention; {@link #transpose()} gives the item × user view that the item
- * half-step of ALS reads.
+ * A sparse user × item matrix of interaction strengths r_ui ≥ 0 in compressed sparse row (CSR)
+ * form: the items of user u are {@code cols[rowPtr[u] .. rowPtr[u+1])} with values {@code
+ * values[...]}, sorted by item within each row. Rows are users and columns items by convention;
+ * {@link #transpose()} gives the item × user view that the item half-step of ALS reads.
  *
  * <p>Immutable once built; build with {@link Builder}, which sums duplicate (u, i) entries.
  */
@@ -21,7 +21,9 @@ public final class InteractionMatrix implements Serializable {
     private final double[] values;
 
     public InteractionMatrix(int numRows, int numCols, int[] rowPtr, int[] cols, double[] values) {
-        if (rowPtr.length != numRows + 1 || cols.length != values.length || rowPtr[numRows] != cols.length) {
+        if (rowPtr.length != numRows + 1
+                || cols.length != values.length
+                || rowPtr[numRows] != cols.length) {
             throw new IllegalArgumentException("inconsistent CSR arrays");
         }
         this.numRows = numRows;
@@ -95,7 +97,9 @@ public final class InteractionMatrix implements Serializable {
         int[] next = Arrays.copyOf(tPtr, numCols);
         int[] tCols = new int[cols.length];
         double[] tVals = new double[cols.length];
-        for (int r = 0; r < numRows; r++) { // rows visited in order, so each transposed row comes out sorted
+        for (int r = 0;
+                r < numRows;
+                r++) { // rows visited in order, so each transposed row comes out sorted
             for (int k = rowPtr[r]; k < rowPtr[r + 1]; k++) {
                 int p = next[cols[k]]++;
                 tCols[p] = r;
@@ -106,11 +110,12 @@ public final class InteractionMatrix implements Serializable {
     }
 
     /**
-     * [w·S | T], the same users' rows side by side: {@code source}'s items keep their column (values scaled by
-     * {@code sourceWeight}), target item i becomes column source.numCols() + i. What collective factorisation (CMF, the
-     * joint model's collective CF space) fits.
+     * [w·S | T], the same users' rows side by side: {@code source}'s items keep their column
+     * (values scaled by {@code sourceWeight}), target item i becomes column source.numCols() + i.
+     * What collective factorisation (CMF, the joint model's collective CF space) fits.
      */
-    public static InteractionMatrix concatenate(InteractionMatrix source, InteractionMatrix target, double sourceWeight) {
+    public static InteractionMatrix concatenate(
+            InteractionMatrix source, InteractionMatrix target, double sourceWeight) {
         Builder b = new Builder(source.numRows(), source.numCols() + target.numCols());
         for (int u = 0; u < source.numRows(); u++) {
             for (int k = source.rowStart(u); k < source.rowEnd(u); k++) {
@@ -191,7 +196,8 @@ public final class InteractionMatrix implements Serializable {
                 }
                 outPtr[r + 1] = m;
             }
-            return new InteractionMatrix(numRows, numCols, outPtr, Arrays.copyOf(outCols, m), Arrays.copyOf(outVals, m));
+            return new InteractionMatrix(
+                    numRows, numCols, outPtr, Arrays.copyOf(outCols, m), Arrays.copyOf(outVals, m));
         }
     }
 }

@@ -3,15 +3,17 @@ package io.crossinterest.data;
 import java.util.PriorityQueue;
 
 /**
- * The top K of a score vector with ties broken by a seeded pseudo-random key per item ({@link #tieKey}): the ranking the
- * evaluation's metrics read (with the user as salt) and the neighbour searches use (salt 0). A constant score ranks like
- * a random order instead of like the item order.
+ * The top K of a score vector with ties broken by a seeded pseudo-random key per item ({@link
+ * #tieKey}): the ranking the evaluation's metrics read (with the user as salt) and the neighbour
+ * searches use (salt 0). A constant score ranks like a random order instead of like the item order.
  */
 public final class Ranking {
-    private Ranking() {
-    }
+    private Ranking() {}
 
-    /** A pseudo-random key in [0, 1) for breaking ties of item {@code item} in the ranking of {@code salt} (SplitMix64). */
+    /**
+     * A pseudo-random key in [0, 1) for breaking ties of item {@code item} in the ranking of {@code
+     * salt} (SplitMix64).
+     */
     public static double tieKey(long salt, int item) {
         long z = salt * 0x9E3779B97F4A7C15L + item;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
@@ -26,12 +28,23 @@ public final class Ranking {
     }
 
     /**
-     * The {@code k} best items by score, best first, skipping items with {@code excluded[i]} (null: none excluded).
-     * O(n log k) with a bounded heap.
+     * The {@code k} best items by score, best first, skipping items with {@code excluded[i]} (null:
+     * none excluded). O(n log k) with a bounded heap.
      */
     public static int[] topK(double[] scores, boolean[] excluded, int k, long salt) {
-        PriorityQueue<Integer> heap = new PriorityQueue<>(k + 1, (a, b) -> a.equals(b) ? 0
-                : before(scores[a], tieKey(salt, a), scores[b], tieKey(salt, b)) ? 1 : -1); // worst on top
+        PriorityQueue<Integer> heap =
+                new PriorityQueue<>(
+                        k + 1,
+                        (a, b) ->
+                                a.equals(b)
+                                        ? 0
+                                        : before(
+                                                        scores[a],
+                                                        tieKey(salt, a),
+                                                        scores[b],
+                                                        tieKey(salt, b))
+                                                ? 1
+                                                : -1); // worst on top
         for (int i = 0; i < scores.length; i++) {
             if (excluded != null && excluded[i]) {
                 continue;

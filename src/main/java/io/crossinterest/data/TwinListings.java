@@ -13,32 +13,40 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Twins: one product listed in the source block and in the target block under two different ids. On the Amazon pairs
- * a target item and a source item often have exactly the same buyers (docs/architecture.md, "Twins"). For a user who
- * holds the source listing, the target listing is an item they already have: a seen item, never a recommendation, and
- * in the evaluation protocol neither a candidate nor a hidden positive.
+ * Twins: one product listed in the source block and in the target block under two different ids. On
+ * the Amazon pairs a target item and a source item often have exactly the same buyers
+ * (docs/architecture.md, "Twins"). For a user who holds the source listing, the target listing is
+ * an item they already have: a seen item, never a recommendation, and in the evaluation protocol
+ * neither a candidate nor a hidden positive.
  *
- * <p>Found from training data only. Let T be the users with at least one visible target row (the rows a model may
- * train on), U_t the users of target item t and U_s ∩ T the users of source item s among them. s and t are twins when
- * |U_t| ≥ minUsers, |U_s ∩ T| ≥ minUsers and the Jaccard index |U_s ∩ U_t| / |(U_s ∩ T) ∪ U_t| ≥ minJaccard. Restricting
- * s to T makes the test independent of how many users are held out: a cold user's source rows are visible, their
- * target rows are not, so without it every held-out buyer of a twin would count against it.
+ * <p>Found from training data only. Let T be the users with at least one visible target row (the
+ * rows a model may train on), U_t the users of target item t and U_s ∩ T the users of source item s
+ * among them. s and t are twins when |U_t| ≥ minUsers, |U_s ∩ T| ≥ minUsers and the Jaccard index
+ * |U_s ∩ U_t| / |(U_s ∩ T) ∪ U_t| ≥ minJaccard. Restricting s to T makes the test independent of
+ * how many users are held out: a cold user's source rows are visible, their target rows are not, so
+ * without it every held-out buyer of a twin would count against it.
  *
- * <p>Cost: Σ_t Σ_{u ∈ U_t} |source row of u| counter increments, one pass over the target training rows.
+ * <p>Cost: Σ_t Σ_{u ∈ U_t} |source row of u| counter increments, one pass over the target training
+ * rows.
  */
 public final class TwinListings implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** The rule that makes two listings twins; {@link #DEFAULT}: Jaccard ≥ 0.8 over at least 2 users on each side. */
+    /**
+     * The rule that makes two listings twins; {@link #DEFAULT}: Jaccard ≥ 0.8 over at least 2 users
+     * on each side.
+     */
     public record Rule(double minJaccard, int minUsers) implements Serializable {
         public static final Rule DEFAULT = new Rule(0.8, 2);
 
         public Rule {
             if (!(minJaccard > 0 && minJaccard <= 1)) {
-                throw new IllegalArgumentException("twin Jaccard threshold must be in (0, 1], got " + minJaccard);
+                throw new IllegalArgumentException(
+                        "twin Jaccard threshold must be in (0, 1], got " + minJaccard);
             }
             if (minUsers < 1) {
-                throw new IllegalArgumentException("twin minimum users must be >= 1, got " + minUsers);
+                throw new IllegalArgumentException(
+                        "twin minimum users must be >= 1, got " + minUsers);
             }
         }
     }
@@ -47,6 +55,7 @@ public final class TwinListings implements Serializable {
 
     /** Source item id → its target twins (target item indices, ascending). */
     private final Map<String, int[]> targetsBySource;
+
     private final int numPairs;
 
     private TwinListings(Map<String, int[]> targetsBySource) {
@@ -63,10 +72,14 @@ public final class TwinListings implements Serializable {
     }
 
     /**
-     * The twins of a split's training data: {@code source} (users × source items, every row visible) and
-     * {@code targetTrain} (users × target items, the visible target rows), rows indexed by the same users.
+     * The twins of a split's training data: {@code source} (users × source items, every row
+     * visible) and {@code targetTrain} (users × target items, the visible target rows), rows
+     * indexed by the same users.
      */
-    public static TwinListings find(InteractionMatrix source, InteractionMatrix targetTrain, IdIndex sourceItems,
+    public static TwinListings find(
+            InteractionMatrix source,
+            InteractionMatrix targetTrain,
+            IdIndex sourceItems,
             Rule rule) {
         int numUsers = Math.min(source.numRows(), targetTrain.numRows());
         // |U_s ∩ T| for every source item s
@@ -112,20 +125,29 @@ public final class TwinListings implements Serializable {
             }
         }
         Map<String, int[]> out = new HashMap<>();
-        twins.forEach((s, ts) -> out.put(s, ts.stream().mapToInt(Integer::intValue).sorted().toArray()));
+        twins.forEach(
+                (s, ts) -> out.put(s, ts.stream().mapToInt(Integer::intValue).sorted().toArray()));
         return new TwinListings(out);
     }
 
-    /** The target twins of a source item (indices into the target catalogue), empty when it has none. */
+    /**
+     * The target twins of a source item (indices into the target catalogue), empty when it has
+     * none.
+     */
     public int[] targetsOf(String sourceItemId) {
         return targetsBySource.getOrDefault(sourceItemId, NONE);
     }
 
     /**
-     * Sets {@code mark[t] = value} for every target twin t of the items in row {@code user} of {@code source}
-     * (a user's own source listings); returns how many entries changed.
+     * Sets {@code mark[t] = value} for every target twin t of the items in row {@code user} of
+     * {@code source} (a user's own source listings); returns how many entries changed.
      */
-    public int mark(InteractionMatrix source, IdIndex sourceItems, int user, boolean[] mark, boolean value) {
+    public int mark(
+            InteractionMatrix source,
+            IdIndex sourceItems,
+            int user,
+            boolean[] mark,
+            boolean value) {
         if (targetsBySource.isEmpty() || user >= source.numRows()) {
             return 0;
         }
@@ -142,8 +164,9 @@ public final class TwinListings implements Serializable {
     }
 
     /**
-     * Serving: sets the score of every target twin of a user's source history (item ids, the stream's view of a user)
-     * to −∞, so that no top-N contains an item the user already holds under its source listing.
+     * Serving: sets the score of every target twin of a user's source history (item ids, the
+     * stream's view of a user) to −∞, so that no top-N contains an item the user already holds
+     * under its source listing.
      */
     public void exclude(String[] sourceItemIds, double[] scores) {
         if (targetsBySource.isEmpty() || sourceItemIds == null) {
@@ -167,17 +190,19 @@ public final class TwinListings implements Serializable {
 
     /** Number of target items that are the twin of some source item. */
     public int numTargetItems() {
-        return (int) targetsBySource.values().stream().flatMapToInt(Arrays::stream).distinct().count();
+        return (int)
+                targetsBySource.values().stream().flatMapToInt(Arrays::stream).distinct().count();
     }
 
     /** Writes {@code source id <TAB> target id} per pair, sorted, for a model bundle. */
     public void save(Path file, List<String> targetItemIds) throws IOException {
         List<String> lines = new ArrayList<>(numPairs);
-        targetsBySource.forEach((s, ts) -> {
-            for (int t : ts) {
-                lines.add(s + '\t' + targetItemIds.get(t));
-            }
-        });
+        targetsBySource.forEach(
+                (s, ts) -> {
+                    for (int t : ts) {
+                        lines.add(s + '\t' + targetItemIds.get(t));
+                    }
+                });
         lines.sort(null);
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (String l : lines) {
@@ -187,7 +212,10 @@ public final class TwinListings implements Serializable {
         }
     }
 
-    /** Reads what {@link #save} wrote, against the bundle's target catalogue; a clear error on a foreign item. */
+    /**
+     * Reads what {@link #save} wrote, against the bundle's target catalogue; a clear error on a
+     * foreign item.
+     */
     public static TwinListings load(Path file, List<String> targetItemIds) throws IOException {
         Map<String, Integer> targetIndex = new HashMap<>(2 * targetItemIds.size());
         for (int i = 0; i < targetItemIds.size(); i++) {
@@ -203,13 +231,20 @@ public final class TwinListings implements Serializable {
             int tab = line.indexOf('\t');
             Integer t = tab < 0 ? null : targetIndex.get(line.substring(tab + 1));
             if (t == null) {
-                throw new IOException(file + ":" + lineNo + ": expected 'source item <TAB> target item' with a target"
-                        + " item of the bundle's catalogue, got '" + line + "'");
+                throw new IOException(
+                        file
+                                + ":"
+                                + lineNo
+                                + ": expected 'source item <TAB> target item' with a target"
+                                + " item of the bundle's catalogue, got '"
+                                + line
+                                + "'");
             }
             twins.computeIfAbsent(line.substring(0, tab), x -> new ArrayList<>()).add(t);
         }
         Map<String, int[]> out = new HashMap<>();
-        twins.forEach((s, ts) -> out.put(s, ts.stream().mapToInt(Integer::intValue).sorted().toArray()));
+        twins.forEach(
+                (s, ts) -> out.put(s, ts.stream().mapToInt(Integer::intValue).sorted().toArray()));
         return new TwinListings(out);
     }
 }

@@ -3,19 +3,23 @@ package io.crossinterest.encoder;
 import io.crossinterest.data.CrossDomainData;
 import io.crossinterest.data.IdIndex;
 import io.crossinterest.data.InteractionMatrix;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Turns a user's source-block behaviour into the encoder's input tokens, and token sequences into fixed windows.
+ * Turns a user's source-block behaviour into the encoder's input tokens, and token sequences into
+ * fixed windows.
  *
- * <p>Token 0 is padding. {@link TokenScheme#ITEMS}: token = 1 + h(item id) mod (V − 1), h a fixed 32-bit mix of the
- * id's {@code String.hashCode()} (specified by the JLS, so stable across JVMs and between training and the stream job).
- * {@link TokenScheme#CATEGORIES}: token 1 is an unknown category, token 2 + c the c-th known source category.
+ * <p>Token 0 is padding. {@link TokenScheme#ITEMS}: token = 1 + h(item id) mod (V − 1), h a fixed
+ * 32-bit mix of the id's {@code String.hashCode()} (specified by the JLS, so stable across JVMs and
+ * between training and the stream job). {@link TokenScheme#CATEGORIES}: token 1 is an unknown
+ * category, token 2 + c the c-th known source category.
  */
 public final class SourceTokenizer implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -49,7 +53,8 @@ public final class SourceTokenizer implements Serializable {
 
     /** The tokenizer for {@code config.tokens} on the source block of {@code split}. */
     public static SourceTokenizer forSplit(CrossDomainData split, EncoderConfig config) {
-        return config.tokens == TokenScheme.ITEMS ? items(config.vocabSize)
+        return config.tokens == TokenScheme.ITEMS
+                ? items(config.vocabSize)
                 : categories(split.sourceCategories.ids());
     }
 
@@ -66,7 +71,10 @@ public final class SourceTokenizer implements Serializable {
         return categories == null ? List.of() : categories.ids();
     }
 
-    /** h(id) ∈ [1, V): fmix32 (MurmurHash3's finaliser) of String.hashCode, reduced mod V − 1, shifted past PAD. */
+    /**
+     * h(id) ∈ [1, V): fmix32 (MurmurHash3's finaliser) of String.hashCode, reduced mod V − 1,
+     * shifted past PAD.
+     */
     public static int hashItem(String itemId, int vocabSize) {
         int h = itemId.hashCode();
         h ^= h >>> 16;
@@ -82,7 +90,10 @@ public final class SourceTokenizer implements Serializable {
         return c < 0 ? UNKNOWN_CATEGORY : 2 + c;
     }
 
-    /** Tokens of one behaviour on a source item with its categories (one token for items, one per category). */
+    /**
+     * Tokens of one behaviour on a source item with its categories (one token for items, one per
+     * category).
+     */
     public int[] tokens(String itemId, String[] itemCategories) {
         if (scheme == TokenScheme.ITEMS) {
             return new int[] {hashItem(itemId, vocabSize)};
@@ -97,19 +108,28 @@ public final class SourceTokenizer implements Serializable {
         return out;
     }
 
-    /** The tokens of one behaviour on each source item of the split ({@link #tokens(String, String[])}), by item index. */
+    /**
+     * The tokens of one behaviour on each source item of the split ({@link #tokens(String,
+     * String[])}), by item index.
+     */
     public int[][] sourceItemTokens(CrossDomainData split) {
         int[][] out = new int[split.numSourceItems()][];
         for (int i = 0; i < out.length; i++) {
             int[] cats = split.sourceItemCategories == null ? null : split.sourceItemCategories[i];
-            String[] ids = scheme == TokenScheme.ITEMS || cats == null ? new String[0]
-                    : Arrays.stream(cats).mapToObj(split.sourceCategories::id).toArray(String[]::new);
+            String[] ids =
+                    scheme == TokenScheme.ITEMS || cats == null
+                            ? new String[0]
+                            : Arrays.stream(cats)
+                                    .mapToObj(split.sourceCategories::id)
+                                    .toArray(String[]::new);
             out[i] = tokens(split.sourceItems.id(i), ids);
         }
         return out;
     }
 
-    /** Each user's token sequence from the source rows of the split, in row order (oldest first). */
+    /**
+     * Each user's token sequence from the source rows of the split, in row order (oldest first).
+     */
     public int[][] userTokens(CrossDomainData split) {
         InteractionMatrix src = split.source;
         int[][] itemTokens = sourceItemTokens(split);
@@ -131,8 +151,9 @@ public final class SourceTokenizer implements Serializable {
     }
 
     /**
-     * The encoder input for a batch: row r holds the last L tokens of {@code seqs[r]} right-aligned, left-padded with
-     * {@link #PAD}. Shape [n, L], float (DL4J's embedding layer reads indices from floats).
+     * The encoder input for a batch: row r holds the last L tokens of {@code seqs[r]}
+     * right-aligned, left-padded with {@link #PAD}. Shape [n, L], float (DL4J's embedding layer
+     * reads indices from floats).
      */
     public static INDArray window(List<int[]> seqs, int seqLen) {
         float[][] x = new float[seqs.size()][seqLen];
@@ -146,7 +167,10 @@ public final class SourceTokenizer implements Serializable {
         return Nd4j.createFromArray(x);
     }
 
-    /** One row of {@link #window(List, int)}: the last {@code out.length} tokens of {@code seq} right-aligned. */
+    /**
+     * One row of {@link #window(List, int)}: the last {@code out.length} tokens of {@code seq}
+     * right-aligned.
+     */
     public static void window(int[] seq, int[] out) {
         int n = Math.min(seq.length, out.length);
         Arrays.fill(out, 0, out.length - n, PAD);

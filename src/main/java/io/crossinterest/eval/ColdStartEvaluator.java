@@ -4,38 +4,51 @@ import io.crossinterest.data.InteractionMatrix;
 import io.crossinterest.data.Ranking;
 import io.crossinterest.data.TwinListings;
 
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * Scores a fitted {@link ColdStartModel} on held-out cold users (docs/architecture.md §5).
  *
- * <p>For each user u with held-out target items T_u (the user's row of {@code truth}), let S_u be the items that are
- * not prediction targets for u ({@link CrossDomainSplit#markSeen}): u's training row (empty for a cold user), the twins
- * of u's own source items ({@link io.crossinterest.data.TwinListings}), and at test time u's validation rows. Items
- * of S_u are removed from T_u and from the candidates alike:
+ * <p>For each user u with held-out target items T_u (the user's row of {@code truth}), let S_u be
+ * the items that are not prediction targets for u ({@link CrossDomainSplit#markSeen}): u's training
+ * row (empty for a cold user), the twins of u's own source items ({@link
+ * io.crossinterest.data.TwinListings}), and at test time u's validation rows. Items of S_u are
+ * removed from T_u and from the candidates alike:
+ *
  * <ul>
- *   <li>full ranking: all target items outside S_u are ranked by the model's scores; {@code recall@10} = |top10 ∩ T_u| / |T_u|, {@code ndcg@10} with binary relevance and ideal DCG
- *       over min(|T_u|, 10);</li>
- *   <li>sampled: each positive i ∈ T_u is ranked against {@value #SAMPLED_NEGATIVES} negatives drawn uniformly without
- *       replacement (seeded per user and positive) from the target items u has neither in training nor in T_u (all of
- *       them if there are fewer); {@code sampled.mrr}, {@code sampled.ndcg@5/10}, {@code sampled.hr@1/5/10} of that
- *       rank, averaged over u's positives;</li>
- *   <li>category level, only when the target block has K &gt; 1 categories: the categories u used are those of the
- *       items in T_u; the model's interest over the K categories ({@link ColdStartModel#categoryInterest}, or, for
- *       models without one, the rank-discounted category mass of its top-100 items, Σ_{r≤100} [c ∈ cats(item_r)] /
- *       log2(r+1)) gives {@code interest.ndcg@5} and {@code interest.auc} (users who used all K categories have no
- *       AUC and are left out of its mean).</li>
+ *   <li>full ranking: all target items outside S_u are ranked by the model's scores; {@code
+ *       recall@10} = |top10 ∩ T_u| / |T_u|, {@code ndcg@10} with binary relevance and ideal DCG
+ *       over min(|T_u|, 10);
+ *   <li>sampled: each positive i ∈ T_u is ranked against {@value #SAMPLED_NEGATIVES} negatives
+ *       drawn uniformly without replacement (seeded per user and positive) from the target items u
+ *       has neither in training nor in T_u (all of them if there are fewer); {@code sampled.mrr},
+ *       {@code sampled.ndcg@5/10}, {@code sampled.hr@1/5/10} of that rank, averaged over u's
+ *       positives;
+ *   <li>category level, only when the target block has K &gt; 1 categories: the categories u used
+ *       are those of the items in T_u; the model's interest over the K categories ({@link
+ *       ColdStartModel#categoryInterest}, or, for models without one, the rank-discounted category
+ *       mass of its top-100 items, Σ_{r≤100} [c ∈ cats(item_r)] / log2(r+1)) gives {@code
+ *       interest.ndcg@5} and {@code interest.auc} (users who used all K categories have no AUC and
+ *       are left out of its mean).
  * </ul>
- * Every metric is the mean over users; ties are broken by a seeded pseudo-random key ({@link Ranking#tieKey}).
+ *
+ * Every metric is the mean over users; ties are broken by a seeded pseudo-random key ({@link
+ * Ranking#tieKey}).
  */
 public final class ColdStartEvaluator {
     public static final int SAMPLED_NEGATIVES = 999;
-    /** Depth of the ranking dumped per user and used for the category mass of models without a category reading. */
+
+    /**
+     * Depth of the ranking dumped per user and used for the category mass of models without a
+     * category reading.
+     */
     public static final int DUMP_DEPTH = 100;
 
     public static final String RECALL_10 = "recall@10";
@@ -52,9 +65,12 @@ public final class ColdStartEvaluator {
     /** The item-level metrics, in report order. */
     public static final List<String> ITEM_METRICS =
             List.of(RECALL_10, NDCG_10, S_MRR, S_NDCG_5, S_NDCG_10, S_HR_1, S_HR_5, S_HR_10);
+
     public static final List<String> INTEREST_METRICS = List.of(I_NDCG_5, I_AUC);
 
-    /** Scores target items for a user (a fitted model, or a model under training during validation). */
+    /**
+     * Scores target items for a user (a fitted model, or a model under training during validation).
+     */
     @FunctionalInterface
     public interface UserScorer {
         void scoreItems(int user, double[] out);
@@ -68,14 +84,27 @@ public final class ColdStartEvaluator {
 
     private ColdStartEvaluator() {}
 
-    /** The metrics of {@code model} on the test cold users of {@code split} (reads {@link CrossDomainSplit#targetTest}). */
-    public static Map<String, Double> evaluateTest(CrossDomainSplit split, ColdStartModel model, long seed,
-            RankingSink sink) {
-        return evaluate(split, model::scoreItems, model::categoryInterest, split.testColdUsers, split.targetTest, seed,
-                true, sink);
+    /**
+     * The metrics of {@code model} on the test cold users of {@code split} (reads {@link
+     * CrossDomainSplit#targetTest}).
+     */
+    public static Map<String, Double> evaluateTest(
+            CrossDomainSplit split, ColdStartModel model, long seed, RankingSink sink) {
+        return evaluate(
+                split,
+                model::scoreItems,
+                model::categoryInterest,
+                split.testColdUsers,
+                split.targetTest,
+                seed,
+                true,
+                sink);
     }
 
-    /** Hidden rows removed from the truth because they are twins of the user's own source items, and their users. */
+    /**
+     * Hidden rows removed from the truth because they are twins of the user's own source items, and
+     * their users.
+     */
     public record TwinsRemoved(long rows, long users) {
         public TwinsRemoved plus(TwinsRemoved o) {
             return new TwinsRemoved(rows + o.rows, users + o.users);
@@ -83,8 +112,9 @@ public final class ColdStartEvaluator {
     }
 
     /**
-     * How many of the test cold users' hidden rows the protocol removes as twins ({@link CrossDomainSplit#twins}),
-     * counting only rows that are not already excluded for another reason (training or validation rows).
+     * How many of the test cold users' hidden rows the protocol removes as twins ({@link
+     * CrossDomainSplit#twins}), counting only rows that are not already excluded for another reason
+     * (training or validation rows).
      */
     public static TwinsRemoved twinsRemoved(CrossDomainSplit split) {
         boolean[] other = new boolean[split.numTargetItems()];
@@ -115,17 +145,30 @@ public final class ColdStartEvaluator {
     }
 
     /**
-     * Full-ranking NDCG@10 on the validation cold users: the selection criterion of every model's hyper-parameters and
-     * stopping epoch.
+     * Full-ranking NDCG@10 on the validation cold users: the selection criterion of every model's
+     * hyper-parameters and stopping epoch.
      */
     public static double validationNdcg(CrossDomainSplit split, UserScorer scorer) {
         if (!anyTarget(split, split.validColdUsers, split.targetValid)) {
-            return 0.0; // every validation item is a seen item or a twin: no evidence, every candidate ties
+            return 0.0; // every validation item is a seen item or a twin: no evidence, every
+            // candidate ties
         }
-        return evaluate(split, scorer, u -> null, split.validColdUsers, split.targetValid, 0, false, null).get(NDCG_10);
+        return evaluate(
+                        split,
+                        scorer,
+                        u -> null,
+                        split.validColdUsers,
+                        split.targetValid,
+                        0,
+                        false,
+                        null)
+                .get(NDCG_10);
     }
 
-    /** Whether some user has a row of {@code truth} that is a prediction target (not seen, not a twin). */
+    /**
+     * Whether some user has a row of {@code truth} that is a prediction target (not seen, not a
+     * twin).
+     */
     static boolean anyTarget(CrossDomainSplit split, int[] users, InteractionMatrix truth) {
         boolean[] seen = new boolean[split.numTargetItems()];
         boolean testTime = truth == split.targetTest;
@@ -144,12 +187,18 @@ public final class ColdStartEvaluator {
     }
 
     /**
-     * Evaluates {@code users} against their rows of {@code truth}. With {@code sampled} false only the full-ranking
-     * metrics are computed (cheaper; used for validation).
+     * Evaluates {@code users} against their rows of {@code truth}. With {@code sampled} false only
+     * the full-ranking metrics are computed (cheaper; used for validation).
      */
-    public static Map<String, Double> evaluate(CrossDomainSplit split, UserScorer scorer,
-            java.util.function.IntFunction<double[]> categoryInterest, int[] users, InteractionMatrix truth, long seed,
-            boolean sampled, RankingSink sink) {
+    public static Map<String, Double> evaluate(
+            CrossDomainSplit split,
+            UserScorer scorer,
+            IntFunction<double[]> categoryInterest,
+            int[] users,
+            InteractionMatrix truth,
+            long seed,
+            boolean sampled,
+            RankingSink sink) {
         int numItems = split.numTargetItems();
         int numCats = split.targetCategories.size();
         boolean categoryLevel = sampled && numCats > 1;
@@ -163,13 +212,15 @@ public final class ColdStartEvaluator {
             if (truth.rowLength(u) == 0) {
                 continue;
             }
-            java.util.Arrays.fill(scores, 0);
+            Arrays.fill(scores, 0);
             scorer.scoreItems(u, scores);
             split.markSeen(u, seen, true, testTime);
             int numRel = 0;
             for (int k = truth.rowStart(u); k < truth.rowEnd(u); k++) {
                 int i = truth.col(k);
-                if (!seen[i]) { // an item already seen (training row, twin, known positive) is not a target
+                if (!seen[
+                        i]) { // an item already seen (training row, twin, known positive) is not a
+                    // target
                     relevant[i] = true;
                     numRel++;
                 }
@@ -194,7 +245,11 @@ public final class ColdStartEvaluator {
                             used[c] = true;
                         }
                     }
-                    add(sums, counts, I_NDCG_5, RankingMetrics.categoryNdcgAtK(interest, used, 5, salt));
+                    add(
+                            sums,
+                            counts,
+                            I_NDCG_5,
+                            RankingMetrics.categoryNdcgAtK(interest, used, 5, salt));
                     double auc = RankingMetrics.auc(interest, used);
                     if (!Double.isNaN(auc)) {
                         add(sums, counts, I_AUC, auc);
@@ -210,8 +265,9 @@ public final class ColdStartEvaluator {
             }
         }
         if (counts.isEmpty()) {
-            throw new IllegalStateException("no user with held-out items to evaluate (after removing seen items and"
-                    + " twins of the users' own source items)");
+            throw new IllegalStateException(
+                    "no user with held-out items to evaluate (after removing seen items and"
+                            + " twins of the users' own source items)");
         }
         Map<String, Double> means = new LinkedHashMap<>();
         for (Map.Entry<String, Double> e : sums.entrySet()) {
@@ -220,8 +276,16 @@ public final class ColdStartEvaluator {
         return means;
     }
 
-    private static void sampledMetrics(double[] scores, boolean[] seen, boolean[] relevant, InteractionMatrix truth,
-            int u, int numItems, long salt, Map<String, Double> sums, Map<String, Integer> counts) {
+    private static void sampledMetrics(
+            double[] scores,
+            boolean[] seen,
+            boolean[] relevant,
+            InteractionMatrix truth,
+            int u,
+            int numItems,
+            long salt,
+            Map<String, Double> sums,
+            Map<String, Integer> counts) {
         int numCandidates = 0;
         for (int i = 0; i < numItems; i++) {
             if (!seen[i] && !relevant[i]) {
@@ -243,7 +307,9 @@ public final class ColdStartEvaluator {
                 negScores[j] = scores[negs[j]];
                 negKeys[j] = Ranking.tieKey(salt, negs[j]);
             }
-            ranks.add(RankingMetrics.rankAmong(scores[pos], Ranking.tieKey(salt, pos), negScores, negKeys));
+            ranks.add(
+                    RankingMetrics.rankAmong(
+                            scores[pos], Ranking.tieKey(salt, pos), negScores, negKeys));
         }
         add(sums, counts, S_MRR, ranks.mrr());
         add(sums, counts, S_NDCG_5, ranks.ndcg5());
@@ -254,7 +320,13 @@ public final class ColdStartEvaluator {
     }
 
     /** {@code n} distinct items, uniformly among those neither seen nor relevant. */
-    static int[] sampleNegatives(boolean[] seen, boolean[] relevant, int numItems, int numCandidates, int n, Random rnd) {
+    static int[] sampleNegatives(
+            boolean[] seen,
+            boolean[] relevant,
+            int numItems,
+            int numCandidates,
+            int n,
+            Random rnd) {
         int[] out = new int[n];
         if (n == numCandidates) {
             int m = 0;
@@ -304,7 +376,8 @@ public final class ColdStartEvaluator {
         return mass;
     }
 
-    private static void add(Map<String, Double> sums, Map<String, Integer> counts, String metric, double v) {
+    private static void add(
+            Map<String, Double> sums, Map<String, Integer> counts, String metric, double v) {
         sums.merge(metric, v, Double::sum);
         counts.merge(metric, 1, Integer::sum);
     }

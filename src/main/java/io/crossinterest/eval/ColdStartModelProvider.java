@@ -1,10 +1,10 @@
 package io.crossinterest.eval;
 
 /**
- * Makes a {@link ColdStartModel} by name, so that {@code evaluate --models a,b,c} finds every model, the baselines and
- * the joint model alike, without the command knowing their classes. Providers are found with
- * {@link java.util.ServiceLoader}: a module lists its providers in
- * {@code META-INF/services/io.crossinterest.eval.ColdStartModelProvider}.
+ * Makes a {@link ColdStartModel} by name, so that {@code evaluate --models a,b,c} finds every
+ * model, the baselines and the joint model alike, without the command knowing their classes.
+ * Providers are found with {@link java.util.ServiceLoader}: a module lists its providers in {@code
+ * META-INF/services/io.crossinterest.eval.ColdStartModelProvider}.
  */
 public interface ColdStartModelProvider {
 
@@ -15,8 +15,8 @@ public interface ColdStartModelProvider {
     ColdStartModel create(ModelSettings settings);
 
     /**
-     * Whether {@code evaluate} runs this model when {@code --models} is not given (true); an ablation of another model
-     * runs only when named.
+     * Whether {@code evaluate} runs this model when {@code --models} is not given (true); an
+     * ablation of another model runs only when named.
      */
     default boolean runsByDefault() {
         return true;

@@ -24,26 +24,30 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
- * Loads the evaluation data sets into a source and a target {@link InteractionBlock}, through the ingest parsers and
- * {@link LocalReader} (the one parsing path of the product). Malformed records are kept as dead letters with their
- * reason ({@link Loaded#deadLetters}), never dropped silently; an interaction of weight 0 is one too (reason
- * {@code weight: 0 is not an interaction}).
+ * Loads the evaluation data sets into a source and a target {@link InteractionBlock}, through the
+ * ingest parsers and {@link LocalReader} (the one parsing path of the product). Malformed records
+ * are kept as dead letters with their reason ({@link Loaded#deadLetters}), never dropped silently;
+ * an interaction of weight 0 is one too (reason {@code weight: 0 is not an interaction}).
  *
  * <ul>
- *   <li>{@code amazon-pair}: a domain folder {@code A_B} as source and its sibling {@code B_A} as target; each block is
- *       the folder's {@code train.txt} and {@code test.txt} (DisenCDR's leave-one-out test rows whose item occurs in
- *       train; {@code test_original.txt} adds rows of items nobody else has, which no model can rank, so it is not
- *       read). Users join by the pair's shared ids.</li>
- *   <li>{@code douban}: one ratings file per block ({@code douban_book_ratings.dat}, {@code douban_music_ratings.dat});
- *       r_ui is the rating 1..5.</li>
- *   <li>{@code movielens}: one folder ({@code u.data}, {@code u.item}); the target block is a set G of genres. An item
- *       is a target item iff at least one of its genres is in G, and its target categories are its genres in G
- *       (K = |G| categories); every other item is a source item with all its genres as categories. Every item is in
- *       exactly one block, and r_ui is the rating wherever the item is.</li>
- *   <li>{@code split}: a block folder each ({@code train.tsv, valid.tsv, test.tsv}, {@code user<TAB>item[<TAB>weight]}):
- *       the split is given, not drawn (see {@link ColdStartSplits#given}).</li>
+ *   <li>{@code amazon-pair}: a domain folder {@code A_B} as source and its sibling {@code B_A} as
+ *       target; each block is the folder's {@code train.txt} and {@code test.txt} (DisenCDR's
+ *       leave-one-out test rows whose item occurs in train; {@code test_original.txt} adds rows of
+ *       items nobody else has, which no model can rank, so it is not read). Users join by the
+ *       pair's shared ids.
+ *   <li>{@code douban}: one ratings file per block ({@code douban_book_ratings.dat}, {@code
+ *       douban_music_ratings.dat}); r_ui is the rating 1..5.
+ *   <li>{@code movielens}: one folder ({@code u.data}, {@code u.item}); the target block is a set G
+ *       of genres. An item is a target item iff at least one of its genres is in G, and its target
+ *       categories are its genres in G (K = |G| categories); every other item is a source item with
+ *       all its genres as categories. Every item is in exactly one block, and r_ui is the rating
+ *       wherever the item is.
+ *   <li>{@code split}: a block folder each ({@code train.tsv, valid.tsv, test.tsv}, {@code
+ *       user<TAB>item[<TAB>weight]}): the split is given, not drawn (see {@link
+ *       ColdStartSplits#given}).
  * </ul>
  */
 public final class EvalDatasets {
@@ -51,21 +55,33 @@ public final class EvalDatasets {
 
     /** The formats {@code evaluate} accepts. */
     public static final List<String> FORMATS =
-            List.of(InputFormats.AMAZON_PAIR, InputFormats.DOUBAN, InputFormats.MOVIELENS, InputFormats.SPLIT);
+            List.of(
+                    InputFormats.AMAZON_PAIR,
+                    InputFormats.DOUBAN,
+                    InputFormats.MOVIELENS,
+                    InputFormats.SPLIT);
 
     /** What was read: the blocks, the dead letters, and how to turn them into a split. */
     public static final class Loaded {
         public final String dataset;
         public final InteractionBlock source;
+
         /** The whole target block (drawn splits), or its train.tsv rows (given split). */
         public final InteractionBlock target;
+
         /** The given split's target valid.tsv and test.tsv rows; null for a drawn split. */
         public final InteractionBlock targetValid;
+
         public final InteractionBlock targetTest;
         public final List<DeadLetter> deadLetters;
 
-        Loaded(String dataset, InteractionBlock source, InteractionBlock target, InteractionBlock targetValid,
-                InteractionBlock targetTest, List<DeadLetter> deadLetters) {
+        Loaded(
+                String dataset,
+                InteractionBlock source,
+                InteractionBlock target,
+                InteractionBlock targetValid,
+                InteractionBlock targetTest,
+                List<DeadLetter> deadLetters) {
             this.dataset = dataset;
             this.source = source;
             this.target = target;
@@ -78,19 +94,36 @@ public final class EvalDatasets {
             return targetTest != null;
         }
 
-        /** The split of this seed: drawn with (β, validFraction, seed), or the given split for every seed. */
+        /**
+         * The split of this seed: drawn with (β, validFraction, seed), or the given split for every
+         * seed.
+         */
         public CrossDomainSplit split(double beta, double validFraction, long seed) {
-            return givenSplit() ? ColdStartSplits.given(dataset, source, target, targetValid, targetTest)
+            return givenSplit()
+                    ? ColdStartSplits.given(dataset, source, target, targetValid, targetTest)
                     : ColdStartSplits.draw(dataset, source, target, beta, validFraction, seed);
         }
 
         public String summary() {
-            return String.format(Locale.ROOT, "%s: source %d users / %d items / %d interactions, target %d users / %d"
-                    + " items / %d interactions%s, %d dead letters", dataset, source.users().size(),
-                    source.itemCategories().size(), source.numInteractions(), target.users().size(),
-                    target.itemCategories().size(), target.numInteractions(),
-                    givenSplit() ? String.format(Locale.ROOT, " (+ %d valid, %d test)", targetValid.numInteractions(),
-                            targetTest.numInteractions()) : "", deadLetters.size());
+            return String.format(
+                    Locale.ROOT,
+                    "%s: source %d users / %d items / %d interactions, target %d users / %d"
+                            + " items / %d interactions%s, %d dead letters",
+                    dataset,
+                    source.users().size(),
+                    source.itemCategories().size(),
+                    source.numInteractions(),
+                    target.users().size(),
+                    target.itemCategories().size(),
+                    target.numInteractions(),
+                    givenSplit()
+                            ? String.format(
+                                    Locale.ROOT,
+                                    " (+ %d valid, %d test)",
+                                    targetValid.numInteractions(),
+                                    targetTest.numInteractions())
+                            : "",
+                    deadLetters.size());
         }
     }
 
@@ -105,8 +138,12 @@ public final class EvalDatasets {
             case InputFormats.SPLIT:
                 return split(source, target);
             default:
-                throw new InputSpecException("evaluate: unsupported format '" + format + "' (supported: "
-                        + String.join(", ", FORMATS) + ")");
+                throw new InputSpecException(
+                        "evaluate: unsupported format '"
+                                + format
+                                + "' (supported: "
+                                + String.join(", ", FORMATS)
+                                + ")");
         }
     }
 
@@ -116,13 +153,30 @@ public final class EvalDatasets {
         String[] sp = AmazonPairParser.domainAndPair(s);
         String[] tp = AmazonPairParser.domainAndPair(t);
         if (!sp[1].equals(tp[1]) || sp[0].equals(tp[0])) {
-            throw new InputSpecException("amazon-pair: " + s + " and " + t + " are not the two domains of one pair"
-                    + " (e.g. sport_cloth and cloth_sport)");
+            throw new InputSpecException(
+                    "amazon-pair: "
+                            + s
+                            + " and "
+                            + t
+                            + " are not the two domains of one pair"
+                            + " (e.g. sport_cloth and cloth_sport)");
         }
         List<DeadLetter> dead = new ArrayList<>();
         RecordParser parser = new AmazonPairParser(ParseLimits.DEFAULTS);
-        InteractionBlock src = read(sp[0], parser, dead, sourceFolder.resolve("train.txt"), sourceFolder.resolve("test.txt"));
-        InteractionBlock tgt = read(tp[0], parser, dead, targetFolder.resolve("train.txt"), targetFolder.resolve("test.txt"));
+        InteractionBlock src =
+                read(
+                        sp[0],
+                        parser,
+                        dead,
+                        sourceFolder.resolve("train.txt"),
+                        sourceFolder.resolve("test.txt"));
+        InteractionBlock tgt =
+                read(
+                        tp[0],
+                        parser,
+                        dead,
+                        targetFolder.resolve("train.txt"),
+                        targetFolder.resolve("test.txt"));
         return new Loaded("amazon " + s + " → " + t, src, tgt, null, null, dead);
     }
 
@@ -132,7 +186,8 @@ public final class EvalDatasets {
         }
         String name = folder.toAbsolutePath().normalize().getFileName().toString();
         if (AmazonPairParser.domainAndPair(name) == null) {
-            throw new InputSpecException("amazon-pair: the folder must be named <domain>_<other domain>: " + folder);
+            throw new InputSpecException(
+                    "amazon-pair: the folder must be named <domain>_<other domain>: " + folder);
         }
         return name;
     }
@@ -147,8 +202,13 @@ public final class EvalDatasets {
         String t = DoubanParser.domainOf(targetFile.getFileName().toString());
         List<DeadLetter> dead = new ArrayList<>();
         RecordParser parser = new DoubanParser(ParseLimits.DEFAULTS);
-        return new Loaded("douban " + s + " → " + t, read(s, parser, dead, sourceFile), read(t, parser, dead, targetFile),
-                null, null, dead);
+        return new Loaded(
+                "douban " + s + " → " + t,
+                read(s, parser, dead, sourceFile),
+                read(t, parser, dead, targetFile),
+                null,
+                null,
+                dead);
     }
 
     public static Loaded movieLens(Path folder, Set<String> targetGenres) {
@@ -161,34 +221,58 @@ public final class EvalDatasets {
         Map<String, Map<String, Double>> ratings = new LinkedHashMap<>();
         Map<String, Set<String>> genres = new LinkedHashMap<>();
         try {
-            LocalReader.read(plan, guarded(plan.files().get(0), e -> {
-                ratings.computeIfAbsent(e.user, u -> new LinkedHashMap<>()).merge(e.item, e.weight, Double::sum);
-                genres.computeIfAbsent(e.item, i -> new LinkedHashSet<>()).add(e.category);
-            }, dead), dead::add);
+            LocalReader.read(
+                    plan,
+                    guarded(
+                            plan.files().get(0),
+                            e -> {
+                                ratings.computeIfAbsent(e.user, u -> new LinkedHashMap<>())
+                                        .merge(e.item, e.weight, Double::sum);
+                                genres.computeIfAbsent(e.item, i -> new LinkedHashSet<>())
+                                        .add(e.category);
+                            },
+                            dead),
+                    dead::add);
         } catch (IOException e) {
-            throw new UncheckedIOException("movielens: cannot read " + folder + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "movielens: cannot read " + folder + ": " + e.getMessage(), e);
         }
         Set<String> known = new TreeSet<>();
         genres.values().forEach(known::addAll);
         for (String g : targetGenres) {
             if (!known.contains(g)) {
-                throw new InputSpecException("movielens: unknown genre '" + g + "' (known: " + String.join(", ", known)
-                        + ")");
+                throw new InputSpecException(
+                        "movielens: unknown genre '"
+                                + g
+                                + "' (known: "
+                                + String.join(", ", known)
+                                + ")");
             }
         }
         InteractionBlock.Builder src = InteractionBlock.builder("movielens-source");
         InteractionBlock.Builder tgt = InteractionBlock.builder("movielens-target");
-        ratings.forEach((user, row) -> row.forEach((item, r) -> {
-            Set<String> own = genres.get(item);
-            List<String> inTarget = own.stream().filter(targetGenres::contains).toList();
-            boolean isTarget = !inTarget.isEmpty();
-            List<String> cats = isTarget ? inTarget : List.copyOf(own);
-            for (String c : cats) { // r spread over the block's categories of the item; the builder sums it back to r
-                (isTarget ? tgt : src).add(user, item, c, r / cats.size());
-            }
-        }));
-        return new Loaded("movielens target genres " + String.join("+", targetGenres), src.build(), tgt.build(), null,
-                null, dead);
+        ratings.forEach(
+                (user, row) ->
+                        row.forEach(
+                                (item, r) -> {
+                                    Set<String> own = genres.get(item);
+                                    List<String> inTarget =
+                                            own.stream().filter(targetGenres::contains).toList();
+                                    boolean isTarget = !inTarget.isEmpty();
+                                    List<String> cats = isTarget ? inTarget : List.copyOf(own);
+                                    for (String c :
+                                            cats) { // r spread over the block's categories of the
+                                        // item; the builder sums it back to r
+                                        (isTarget ? tgt : src).add(user, item, c, r / cats.size());
+                                    }
+                                }));
+        return new Loaded(
+                "movielens target genres " + String.join("+", targetGenres),
+                src.build(),
+                tgt.build(),
+                null,
+                null,
+                dead);
     }
 
     public static Loaded split(Path sourceDir, Path targetDir) {
@@ -199,19 +283,25 @@ public final class EvalDatasets {
         }
         for (String f : new String[] {"valid.tsv", "test.tsv"}) {
             if (!Files.isRegularFile(targetDir.resolve(f))) {
-                throw new InputSpecException("split: the target block needs " + f + ": " + targetDir.resolve(f));
+                throw new InputSpecException(
+                        "split: the target block needs " + f + ": " + targetDir.resolve(f));
             }
         }
         String s = sourceDir.toAbsolutePath().normalize().getFileName().toString();
         String t = targetDir.toAbsolutePath().normalize().getFileName().toString();
         List<DeadLetter> dead = new ArrayList<>();
         RecordParser parser = new SplitParser(ParseLimits.DEFAULTS);
-        return new Loaded("split " + s + " → " + t, read(s, parser, dead, sourceDir.resolve("train.tsv")),
-                read(t, parser, dead, targetDir.resolve("train.tsv")), read(t, parser, dead, targetDir.resolve("valid.tsv")),
-                read(t, parser, dead, targetDir.resolve("test.tsv")), dead);
+        return new Loaded(
+                "split " + s + " → " + t,
+                read(s, parser, dead, sourceDir.resolve("train.tsv")),
+                read(t, parser, dead, targetDir.resolve("train.tsv")),
+                read(t, parser, dead, targetDir.resolve("valid.tsv")),
+                read(t, parser, dead, targetDir.resolve("test.tsv")),
+                dead);
     }
 
-    private static InteractionBlock read(String name, RecordParser parser, List<DeadLetter> dead, Path... files) {
+    private static InteractionBlock read(
+            String name, RecordParser parser, List<DeadLetter> dead, Path... files) {
         InteractionBlock.Builder b = InteractionBlock.builder(name);
         for (Path f : files) {
             if (!Files.isRegularFile(f)) {
@@ -227,18 +317,23 @@ public final class EvalDatasets {
     }
 
     /**
-     * Events of weight ≤ 0 are not interactions: they become dead letters (the parsers accept a rating or weight 0 as a
-     * well-formed value; the event no longer knows its line, so the position is 0 and the raw text is the event), the
-     * others go on.
+     * Events of weight ≤ 0 are not interactions: they become dead letters (the parsers accept a
+     * rating or weight 0 as a well-formed value; the event no longer knows its line, so the
+     * position is 0 and the raw text is the event), the others go on.
      */
-    private static java.util.function.Consumer<BehaviorEvent> guarded(Path file,
-            java.util.function.Consumer<BehaviorEvent> next, List<DeadLetter> dead) {
+    private static Consumer<BehaviorEvent> guarded(
+            Path file, Consumer<BehaviorEvent> next, List<DeadLetter> dead) {
         String source = file.toAbsolutePath().normalize().toString();
         return e -> {
             if (e.weight > 0) {
                 next.accept(e);
             } else {
-                dead.add(new DeadLetter(source, 0, "weight: " + e.weight + " is not an interaction", e.toString()));
+                dead.add(
+                        new DeadLetter(
+                                source,
+                                0,
+                                "weight: " + e.weight + " is not an interaction",
+                                e.toString()));
             }
         };
     }

@@ -6,11 +6,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 
-/** The models the evaluation can run, by name ({@link ColdStartModelProvider}s on the class path). */
+/**
+ * The models the evaluation can run, by name ({@link ColdStartModelProvider}s on the class path).
+ */
 public final class ModelRegistry {
-    /** The comparison order of the report: baselines from simplest to richest, then the joint model. */
-    public static final List<String> PREFERRED_ORDER = List.of("popularity", "target-cf", "cmf", "emcdr", "ptupcdr",
-            "source-knn", "source-items", "joint");
+    /**
+     * The comparison order of the report: baselines from simplest to richest, then the joint model.
+     */
+    public static final List<String> PREFERRED_ORDER =
+            List.of(
+                    "popularity",
+                    "target-cf",
+                    "cmf",
+                    "emcdr",
+                    "ptupcdr",
+                    "source-knn",
+                    "source-items",
+                    "joint");
 
     private final Map<String, ColdStartModelProvider> providers = new LinkedHashMap<>();
 
@@ -26,8 +38,13 @@ public final class ModelRegistry {
     public ModelRegistry register(ColdStartModelProvider p) {
         ColdStartModelProvider old = providers.putIfAbsent(p.name(), p);
         if (old != null && old.getClass() != p.getClass()) {
-            throw new IllegalStateException("two models named '" + p.name() + "': " + old.getClass().getName() + " and "
-                    + p.getClass().getName());
+            throw new IllegalStateException(
+                    "two models named '"
+                            + p.name()
+                            + "': "
+                            + old.getClass().getName()
+                            + " and "
+                            + p.getClass().getName());
         }
         return this;
     }
@@ -36,7 +53,10 @@ public final class ModelRegistry {
         return providers.containsKey(name);
     }
 
-    /** Every registered name, in {@link #PREFERRED_ORDER} first, then the others in registration order. */
+    /**
+     * Every registered name, in {@link #PREFERRED_ORDER} first, then the others in registration
+     * order.
+     */
     public List<String> names() {
         List<String> out = new ArrayList<>();
         for (String n : PREFERRED_ORDER) {
@@ -60,7 +80,8 @@ public final class ModelRegistry {
     public ColdStartModel create(String name, ModelSettings settings) {
         ColdStartModelProvider p = providers.get(name);
         if (p == null) {
-            throw new IllegalArgumentException("unknown model '" + name + "'; known: " + String.join(", ", names()));
+            throw new IllegalArgumentException(
+                    "unknown model '" + name + "'; known: " + String.join(", ", names()));
         }
         return p.create(settings);
     }

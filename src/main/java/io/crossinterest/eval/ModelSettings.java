@@ -3,14 +3,16 @@ package io.crossinterest.eval;
 import io.crossinterest.cf.als.AlsConfig;
 
 /**
- * Settings every model of the evaluation takes from the command line: the seed of the run (initial factors, weights,
- * sampling), the factor rank, the number of ALS iterations, the largest number of training epochs (models with early
- * stopping stop earlier on validation), and worker threads. Models choose their other hyper-parameters themselves, on
- * the validation cold users, except the ALS factorisations, which every model that factorises shares ({@link #als()}).
+ * Settings every model of the evaluation takes from the command line: the seed of the run (initial
+ * factors, weights, sampling), the factor rank, the number of ALS iterations, the largest number of
+ * training epochs (models with early stopping stop earlier on validation), and worker threads.
+ * Models choose their other hyper-parameters themselves, on the validation cold users, except the
+ * ALS factorisations, which every model that factorises shares ({@link #als()}).
  */
 public final class ModelSettings {
     /** λ of every ALS factorisation of the comparison (L2). */
     public static final double ALS_LAMBDA = 0.1;
+
     /** α of every ALS factorisation of the comparison: confidence c_ui = 1 + α·r_ui. */
     public static final double ALS_ALPHA = 10.0;
 
@@ -19,9 +21,11 @@ public final class ModelSettings {
     public final int alsIterations;
     public final int maxEpochs;
     public final int threads;
+
     /**
-     * Where the ALS factorisations train: 1 in this JVM, N &gt; 1 as a bounded Flink job at parallelism N (the
-     * distributed {@code Als}; the same factors for the same seed). CMF's per-iteration validation stays in process.
+     * Where the ALS factorisations train: 1 in this JVM, N &gt; 1 as a bounded Flink job at
+     * parallelism N (the distributed {@code Als}; the same factors for the same seed). CMF's
+     * per-iteration validation stays in process.
      */
     public final int alsParallelism;
 
@@ -29,13 +33,27 @@ public final class ModelSettings {
         this(seed, rank, alsIterations, maxEpochs, threads, 1);
     }
 
-    public ModelSettings(long seed, int rank, int alsIterations, int maxEpochs, int threads, int alsParallelism) {
+    public ModelSettings(
+            long seed,
+            int rank,
+            int alsIterations,
+            int maxEpochs,
+            int threads,
+            int alsParallelism) {
         if (alsParallelism < 1) {
-            throw new IllegalArgumentException("ALS parallelism must be >= 1, got " + alsParallelism);
+            throw new IllegalArgumentException(
+                    "ALS parallelism must be >= 1, got " + alsParallelism);
         }
         if (rank < 1 || alsIterations < 1 || maxEpochs < 1 || threads < 1) {
-            throw new IllegalArgumentException("rank, ALS iterations, epochs and threads must be >= 1, got " + rank
-                    + ", " + alsIterations + ", " + maxEpochs + ", " + threads);
+            throw new IllegalArgumentException(
+                    "rank, ALS iterations, epochs and threads must be >= 1, got "
+                            + rank
+                            + ", "
+                            + alsIterations
+                            + ", "
+                            + maxEpochs
+                            + ", "
+                            + threads);
         }
         this.seed = seed;
         this.rank = rank;
@@ -51,13 +69,20 @@ public final class ModelSettings {
     }
 
     /**
-     * The ALS factorisation every model of the comparison uses (the baselines' and the joint model's, so they see the
-     * same factors): implicit, L2 λ = {@value #ALS_LAMBDA}, α = {@value #ALS_ALPHA}, rank, iterations, seed, threads
-     * and parallelism from these settings, the rest {@link AlsConfig#defaults()}.
+     * The ALS factorisation every model of the comparison uses (the baselines' and the joint
+     * model's, so they see the same factors): implicit, L2 λ = {@value #ALS_LAMBDA}, α = {@value
+     * #ALS_ALPHA}, rank, iterations, seed, threads and parallelism from these settings, the rest
+     * {@link AlsConfig#defaults()}.
      */
     public AlsConfig als() {
-        return AlsConfig.defaults().withRank(rank).withIterations(alsIterations).withLambda(ALS_LAMBDA)
-                .withAlpha(ALS_ALPHA).withSeed(seed).withThreads(threads).withParallelism(alsParallelism);
+        return AlsConfig.defaults()
+                .withRank(rank)
+                .withIterations(alsIterations)
+                .withLambda(ALS_LAMBDA)
+                .withAlpha(ALS_ALPHA)
+                .withSeed(seed)
+                .withThreads(threads)
+                .withParallelism(alsParallelism);
     }
 
     public ModelSettings withSeed(long s) {
@@ -66,7 +91,14 @@ public final class ModelSettings {
 
     @Override
     public String toString() {
-        return "rank=" + rank + ", alsIterations=" + alsIterations + ", maxEpochs=" + maxEpochs + ", threads="
-                + threads + (alsParallelism > 1 ? ", alsParallelism=" + alsParallelism : "");
+        return "rank="
+                + rank
+                + ", alsIterations="
+                + alsIterations
+                + ", maxEpochs="
+                + maxEpochs
+                + ", threads="
+                + threads
+                + (alsParallelism > 1 ? ", alsParallelism=" + alsParallelism : "");
     }
 }

@@ -3,16 +3,21 @@ package io.crossinterest.eval;
 import io.crossinterest.data.Ranking;
 
 /**
- * The ranking metrics of the cold-start protocol (docs/architecture.md §5), as pure functions on one user's scores.
+ * The ranking metrics of the cold-start protocol (docs/architecture.md §5), as pure functions on
+ * one user's scores.
  *
- * <p>Ties between equal scores are broken by a seeded pseudo-random key per (user, item) ({@link Ranking#tieKey}), the
- * expected behaviour of a random tie-break without favouring low or high item indices: a constant-score model ranks
- * like a random one instead of like the item order. The top-K with that tie-break is {@link Ranking#topK}.
+ * <p>Ties between equal scores are broken by a seeded pseudo-random key per (user, item) ({@link
+ * Ranking#tieKey}), the expected behaviour of a random tie-break without favouring low or high item
+ * indices: a constant-score model ranks like a random one instead of like the item order. The top-K
+ * with that tie-break is {@link Ranking#topK}.
  */
 public final class RankingMetrics {
     private RankingMetrics() {}
 
-    /** Recall@k = |top k ∩ relevant| / |relevant| (the denominator is all relevant items, not min(|relevant|, k)). */
+    /**
+     * Recall@k = |top k ∩ relevant| / |relevant| (the denominator is all relevant items, not
+     * min(|relevant|, k)).
+     */
     public static double recallAtK(int[] ranked, boolean[] relevant, int numRelevant, int k) {
         if (numRelevant == 0) {
             throw new IllegalArgumentException("no relevant items");
@@ -53,10 +58,15 @@ public final class RankingMetrics {
     }
 
     /**
-     * The 1-based rank of a positive among sampled negatives: 1 + #(negatives scoring higher) + #(ties broken against
-     * the positive), ties broken by {@link Ranking#tieKey} as in the full ranking.
+     * The 1-based rank of a positive among sampled negatives: 1 + #(negatives scoring higher) +
+     * #(ties broken against the positive), ties broken by {@link Ranking#tieKey} as in the full
+     * ranking.
      */
-    public static int rankAmong(double positiveScore, double positiveKey, double[] negativeScores, double[] negativeKeys) {
+    public static int rankAmong(
+            double positiveScore,
+            double positiveKey,
+            double[] negativeScores,
+            double[] negativeKeys) {
         int rank = 1;
         for (int j = 0; j < negativeScores.length; j++) {
             if (Ranking.before(negativeScores[j], negativeKeys[j], positiveScore, positiveKey)) {
@@ -71,7 +81,10 @@ public final class RankingMetrics {
         return 1.0 / rank;
     }
 
-    /** NDCG@k of one positive at {@code rank} (one relevant item, so the ideal DCG is 1): 1/log2(rank+1) if rank ≤ k. */
+    /**
+     * NDCG@k of one positive at {@code rank} (one relevant item, so the ideal DCG is 1):
+     * 1/log2(rank+1) if rank ≤ k.
+     */
     public static double ndcgOfRank(int rank, int k) {
         return rank <= k ? discount(rank) : 0.0;
     }
@@ -82,8 +95,8 @@ public final class RankingMetrics {
     }
 
     /**
-     * Category-level NDCG@k: categories ranked by {@code interest} (ties by {@link Ranking#tieKey}), binary relevance
-     * {@code used[c]}, ideal DCG over min(|used|, k).
+     * Category-level NDCG@k: categories ranked by {@code interest} (ties by {@link
+     * Ranking#tieKey}), binary relevance {@code used[c]}, ideal DCG over min(|used|, k).
      */
     public static double categoryNdcgAtK(double[] interest, boolean[] used, int k, long salt) {
         int numUsed = 0;
@@ -94,9 +107,9 @@ public final class RankingMetrics {
     }
 
     /**
-     * Category-level AUC: the probability that a used category has higher interest than an unused one, ties counting
-     * one half, = (1/(|P||N|)) Σ_{p∈P, n∈N} ([s_p > s_n] + ½[s_p = s_n]). NaN when all or no categories are used (AUC
-     * is undefined; such users are left out of the mean).
+     * Category-level AUC: the probability that a used category has higher interest than an unused
+     * one, ties counting one half, = (1/(|P||N|)) Σ_{p∈P, n∈N} ([s_p > s_n] + ½[s_p = s_n]). NaN
+     * when all or no categories are used (AUC is undefined; such users are left out of the mean).
      */
     public static double auc(double[] interest, boolean[] used) {
         double sum = 0;
@@ -117,8 +130,8 @@ public final class RankingMetrics {
     }
 
     /**
-     * Means over ranked positives of the one-positive metrics: MRR = 1/r, NDCG@k = [r ≤ k]/log2(r + 1), HR@k = [r ≤ k]
-     * for k in {1, 5, 10} (the sampled protocol and given candidate lists).
+     * Means over ranked positives of the one-positive metrics: MRR = 1/r, NDCG@k = [r ≤ k]/log2(r +
+     * 1), HR@k = [r ≤ k] for k in {1, 5, 10} (the sampled protocol and given candidate lists).
      */
     public static final class PositiveRanks {
         private double mrr;

@@ -1,13 +1,14 @@
 package io.crossinterest.ingest;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.crossinterest.event.BehaviorEvent;
+
+import com.fasterxml.jackson.core.JsonGenerator;
 
 import java.io.IOException;
 
 /**
- * A {@link BehaviorEvent} in the JSON wire format that {@link JsonLinesParser} reads:
- * {@code {"user":..,"item":..,"category":..,"behavior":"pv","weight":1.0,"timestamp":<epoch ms>}}.
+ * A {@link BehaviorEvent} in the JSON wire format that {@link JsonLinesParser} reads: {@code
+ * {"user":..,"item":..,"category":..,"behavior":"pv","weight":1.0,"timestamp":<epoch ms>}}.
  */
 public final class EventJson extends JsonLineEncoder<BehaviorEvent> {
     private static final long serialVersionUID = 1L;
@@ -18,7 +19,8 @@ public final class EventJson extends JsonLineEncoder<BehaviorEvent> {
         g.writeStringField(JsonLinesParser.USER, e.user);
         g.writeStringField(JsonLinesParser.ITEM, e.item);
         g.writeStringField(JsonLinesParser.CATEGORY, e.category);
-        g.writeStringField(JsonLinesParser.BEHAVIOR, e.behavior == null ? null : e.behavior.wireName());
+        g.writeStringField(
+                JsonLinesParser.BEHAVIOR, e.behavior == null ? null : e.behavior.wireName());
         g.writeNumberField(JsonLinesParser.WEIGHT, e.weight);
         g.writeNumberField(JsonLinesParser.TIMESTAMP, e.timestamp);
         g.writeEndObject();

@@ -9,9 +9,9 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * The registry of input formats: given a format name and an input path (a file or a folder), which files to read and
- * with which parser. Every problem with the specification is one {@link InputSpecException} naming the format or the
- * path, raised before anything is read.
+ * The registry of input formats: given a format name and an input path (a file or a folder), which
+ * files to read and with which parser. Every problem with the specification is one {@link
+ * InputSpecException} naming the format or the path, raised before anything is read.
  *
  * <table>
  *   <caption>formats and what a path means</caption>
@@ -29,8 +29,9 @@ import java.util.stream.Stream;
  *       block folder in it</td></tr>
  * </table>
  *
- * Files inside a folder are read in name order, so a run is repeatable. Amazon's {@code test*.txt} files are not part
- * of a backfill; evaluation reads them with the same parser through {@link LocalReader#readFile}.
+ * Files inside a folder are read in name order, so a run is repeatable. Amazon's {@code test*.txt}
+ * files are not part of a backfill; evaluation reads them with the same parser through {@link
+ * LocalReader#readFile}.
  */
 public final class InputFormats {
     public static final String TAOBAO = "taobao";
@@ -41,7 +42,8 @@ public final class InputFormats {
     public static final String SPLIT = "split";
 
     /** All format names, as the command line's {@code --format} accepts them. */
-    public static final List<String> NAMES = List.of(TAOBAO, AMAZON_PAIR, DOUBAN, MOVIELENS, JSONL, SPLIT);
+    public static final List<String> NAMES =
+            List.of(TAOBAO, AMAZON_PAIR, DOUBAN, MOVIELENS, JSONL, SPLIT);
 
     private InputFormats() {}
 
@@ -53,7 +55,8 @@ public final class InputFormats {
     /**
      * The files to read for {@code format} at {@code input}, with the format's parser.
      *
-     * @throws InputSpecException for an unknown format, a missing path, or a path without the files the format needs
+     * @throws InputSpecException for an unknown format, a missing path, or a path without the files
+     *     the format needs
      */
     public static InputPlan resolve(String format, Path input, ParseLimits limits) {
         String f = checkFormat(format);
@@ -65,7 +68,8 @@ public final class InputFormats {
             case TAOBAO:
                 return new InputPlan(f, new TaobaoParser(limits), fileOrChildren(f, in, ".csv"));
             case JSONL:
-                return new InputPlan(f, new JsonLinesParser(limits), fileOrChildren(f, in, ".jsonl", ".json"));
+                return new InputPlan(
+                        f, new JsonLinesParser(limits), fileOrChildren(f, in, ".jsonl", ".json"));
             case DOUBAN:
                 return new InputPlan(f, new DoubanParser(limits), fileOrChildren(f, in, ".dat"));
             case MOVIELENS:
@@ -80,10 +84,11 @@ public final class InputFormats {
     }
 
     /**
-     * The parser of a format that needs nothing but its records, for sources other than files (Kafka: {@code jsonl}).
+     * The parser of a format that needs nothing but its records, for sources other than files
+     * (Kafka: {@code jsonl}).
      *
-     * @throws InputSpecException for an unknown format, or {@code movielens}, whose parser needs its catalogue
-     *     ({@link MovieLensParser#fromFolder})
+     * @throws InputSpecException for an unknown format, or {@code movielens}, whose parser needs
+     *     its catalogue ({@link MovieLensParser#fromFolder})
      */
     public static RecordParser parser(String format, ParseLimits limits) {
         switch (checkFormat(format)) {
@@ -98,14 +103,16 @@ public final class InputFormats {
             case SPLIT:
                 return new SplitParser(limits);
             default:
-                throw new InputSpecException("format movielens needs its catalogue u.item: give an input folder");
+                throw new InputSpecException(
+                        "format movielens needs its catalogue u.item: give an input folder");
         }
     }
 
     private static String checkFormat(String format) {
         String f = format == null ? "" : format.trim().toLowerCase(Locale.ROOT);
         if (!NAMES.contains(f)) {
-            throw new InputSpecException("unknown format '" + format + "' (known: " + String.join(", ", NAMES) + ")");
+            throw new InputSpecException(
+                    "unknown format '" + format + "' (known: " + String.join(", ", NAMES) + ")");
         }
         return f;
     }
@@ -125,7 +132,8 @@ public final class InputFormats {
             }
         }
         if (files.isEmpty()) {
-            throw new InputSpecException(format + ": no " + String.join(" or ", extensions) + " files in " + in);
+            throw new InputSpecException(
+                    format + ": no " + String.join(" or ", extensions) + " files in " + in);
         }
         return files;
     }
@@ -145,17 +153,21 @@ public final class InputFormats {
             return List.of(in);
         }
         String name = in.getFileName() == null ? "" : in.getFileName().toString();
-        if (AmazonPairParser.domainAndPair(name) != null && Files.isRegularFile(in.resolve("train.txt"))) {
+        if (AmazonPairParser.domainAndPair(name) != null
+                && Files.isRegularFile(in.resolve("train.txt"))) {
             int u = name.indexOf('_');
             Path sibling = in.resolveSibling(name.substring(u + 1) + "_" + name.substring(0, u));
             if (!Files.isRegularFile(sibling.resolve("train.txt"))) {
-                throw new InputSpecException("amazon-pair: missing the other domain of the pair: " + sibling.resolve("train.txt"));
+                throw new InputSpecException(
+                        "amazon-pair: missing the other domain of the pair: "
+                                + sibling.resolve("train.txt"));
             }
             return List.of(in.resolve("train.txt"), sibling.resolve("train.txt"));
         }
         List<Path> files = new ArrayList<>();
         for (Path p : list(in)) {
-            if (Files.isDirectory(p) && AmazonPairParser.domainAndPair(p.getFileName().toString()) != null
+            if (Files.isDirectory(p)
+                    && AmazonPairParser.domainAndPair(p.getFileName().toString()) != null
                     && Files.isRegularFile(p.resolve("train.txt"))) {
                 files.add(p.resolve("train.txt"));
             }
@@ -167,15 +179,22 @@ public final class InputFormats {
     }
 
     private static void requirePairFolder(Path folder) {
-        String name = folder == null || folder.getFileName() == null ? "" : folder.getFileName().toString();
+        String name =
+                folder == null || folder.getFileName() == null
+                        ? ""
+                        : folder.getFileName().toString();
         if (AmazonPairParser.domainAndPair(name) == null) {
-            throw new InputSpecException("amazon-pair: the file's folder must be named <domain>_<other domain>: " + folder);
+            throw new InputSpecException(
+                    "amazon-pair: the file's folder must be named <domain>_<other domain>: "
+                            + folder);
         }
     }
 
     private static List<Path> splitFiles(Path in) {
         if (!Files.isDirectory(in)) {
-            throw new InputSpecException("split: needs a folder of block folders (or one block folder), got a file: " + in);
+            throw new InputSpecException(
+                    "split: needs a folder of block folders (or one block folder), got a file: "
+                            + in);
         }
         List<Path> files = new ArrayList<>();
         if (Files.isRegularFile(in.resolve(SplitParser.FILES[0]))) {

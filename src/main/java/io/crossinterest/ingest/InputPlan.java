@@ -4,10 +4,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What to read for one input: the files, in reading order, and the one parser that reads all of them (parsers take
- * what depends on the file, such as a domain or block name, from the record's source path). Made by
- * {@link InputFormats#resolve}; read in process by {@link LocalReader} or in Flink through
- * {@link RawLineFormat#fileSource(InputPlan)} and {@link ParseFunction}.
+ * What to read for one input: the files, in reading order, and the one parser that reads all of
+ * them (parsers take what depends on the file, such as a domain or block name, from the record's
+ * source path). Made by {@link InputFormats#resolve}; read in process by {@link LocalReader} or in
+ * Flink through {@link RawLineFormat#fileSource(InputPlan)} and {@link ParseFunction}.
  */
 public final class InputPlan {
     private final String format;

@@ -13,14 +13,16 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes one value as one line of JSON (UTF-8), with Jackson's streaming generator. Serves both Flink sinks: as an
- * {@link Encoder} for a {@code FileSink} (row format; writes the object and a newline) and as a
- * {@link SerializationSchema} for a Kafka record's value (the object, no newline).
+ * Writes one value as one line of JSON (UTF-8), with Jackson's streaming generator. Serves both
+ * Flink sinks: as an {@link Encoder} for a {@code FileSink} (row format; writes the object and a
+ * newline) and as a {@link SerializationSchema} for a Kafka record's value (the object, no
+ * newline).
  */
 public abstract class JsonLineEncoder<T> implements Encoder<T>, SerializationSchema<T> {
     private static final long serialVersionUID = 1L;
 
-    static final JsonFactory JSON = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
+    static final JsonFactory JSON =
+            JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
 
     /** Writes {@code value} as one JSON object. */
     protected abstract void write(JsonGenerator g, T value) throws IOException;

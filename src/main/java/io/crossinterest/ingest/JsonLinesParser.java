@@ -1,13 +1,14 @@
 package io.crossinterest.ingest;
 
+import io.crossinterest.event.Behavior;
+import io.crossinterest.event.BehaviorEvent;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
-import io.crossinterest.event.Behavior;
-import io.crossinterest.event.BehaviorEvent;
 
 import java.io.IOException;
 import java.util.function.Consumer;
@@ -15,7 +16,9 @@ import java.util.function.Consumer;
 /**
  * JSON lines, the Kafka wire format: one JSON object per line (per Kafka message value), UTF-8.
  *
- * <pre>{"user":"1001","item":"2003","category":"42","behavior":"pv","weight":1.0,"timestamp":1511658000000}</pre>
+ * <pre>
+ * {"user":"1001","item":"2003","category":"42","behavior":"pv","weight":1.0,"timestamp":1511658000000}
+ * </pre>
  *
  * <table>
  *   <caption>fields</caption>
@@ -30,9 +33,9 @@ import java.util.function.Consumer;
  *       later than the reference time + the allowed skew</td></tr>
  * </table>
  *
- * Unknown fields are ignored (producers may add fields without breaking consumers); a field given twice, a value of
- * the wrong JSON type, anything after the object and invalid JSON are rejected. {@link EventJson} writes exactly this
- * format, so what this job emits it can read back.
+ * Unknown fields are ignored (producers may add fields without breaking consumers); a field given
+ * twice, a value of the wrong JSON type, anything after the object and invalid JSON are rejected.
+ * {@link EventJson} writes exactly this format, so what this job emits it can read back.
  */
 public final class JsonLinesParser extends LineParser {
     private static final long serialVersionUID = 1L;
@@ -52,7 +55,8 @@ public final class JsonLinesParser extends LineParser {
     }
 
     @Override
-    protected void parseLine(String source, String text, Consumer<BehaviorEvent> out) throws MalformedRecordException {
+    protected void parseLine(String source, String text, Consumer<BehaviorEvent> out)
+            throws MalformedRecordException {
         String user = null;
         String item = null;
         String category = null;
@@ -85,7 +89,8 @@ public final class JsonLinesParser extends LineParser {
                         break;
                     case BEHAVIOR:
                         if (t != JsonToken.VALUE_STRING) {
-                            throw RejectReason.BAD_JSON.exception("behavior: expected a string, got " + t.asString());
+                            throw RejectReason.BAD_JSON.exception(
+                                    "behavior: expected a string, got " + t.asString());
                         }
                         behaviorText = p.getText();
                         checkValue(behaviorText, BEHAVIOR);
@@ -93,7 +98,8 @@ public final class JsonLinesParser extends LineParser {
                         break;
                     case WEIGHT:
                         if (!t.isNumeric()) {
-                            throw RejectReason.NOT_A_NUMBER.exception("weight: expected a number, got " + describe(p, t));
+                            throw RejectReason.NOT_A_NUMBER.exception(
+                                    "weight: expected a number, got " + describe(p, t));
                         }
                         weight = p.getDoubleValue();
                         hasWeight = true;
@@ -101,7 +107,8 @@ public final class JsonLinesParser extends LineParser {
                     case TIMESTAMP:
                         if (t != JsonToken.VALUE_NUMBER_INT) {
                             throw RejectReason.NOT_A_NUMBER.exception(
-                                    "timestamp: expected an integer (epoch ms), got " + describe(p, t));
+                                    "timestamp: expected an integer (epoch ms), got "
+                                            + describe(p, t));
                         }
                         timestamp = p.getLongValue();
                         hasTimestamp = true;
@@ -112,13 +119,15 @@ public final class JsonLinesParser extends LineParser {
                 }
             }
             if (t != JsonToken.END_OBJECT) {
-                throw RejectReason.BAD_JSON.exception("unexpected " + (t == null ? "end of input" : t.asString()));
+                throw RejectReason.BAD_JSON.exception(
+                        "unexpected " + (t == null ? "end of input" : t.asString()));
             }
             if (p.nextToken() != null) {
                 throw RejectReason.BAD_JSON.exception("content after the JSON object");
             }
         } catch (InputCoercionException e) {
-            throw RejectReason.NOT_A_NUMBER.exception("number out of range: " + e.getOriginalMessage());
+            throw RejectReason.NOT_A_NUMBER.exception(
+                    "number out of range: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             throw RejectReason.BAD_JSON.exception(oneLine(e.getOriginalMessage()));
         } catch (IOException e) {
@@ -134,19 +143,25 @@ public final class JsonLinesParser extends LineParser {
             throw RejectReason.MISSING_FIELD.exception("missing " + missing);
         }
         if (behavior == null) {
-            throw RejectReason.UNKNOWN_BEHAVIOR.exception("behavior: '" + behaviorText + "' is not one of pv, click, fav, cart, buy, rating");
+            throw RejectReason.UNKNOWN_BEHAVIOR.exception(
+                    "behavior: '"
+                            + behaviorText
+                            + "' is not one of pv, click, fav, cart, buy, rating");
         }
         if (behavior == Behavior.RATING && !hasWeight) {
-            throw RejectReason.MISSING_FIELD.exception("missing weight (the rating of a rating event)");
+            throw RejectReason.MISSING_FIELD.exception(
+                    "missing weight (the rating of a rating event)");
         }
         checkWeight(weight, WEIGHT);
         checkTimestamp(timestamp, TIMESTAMP);
         out.accept(new BehaviorEvent(user, item, category, behavior, weight, timestamp));
     }
 
-    private String id(JsonParser p, JsonToken t, String name) throws IOException, MalformedRecordException {
+    private String id(JsonParser p, JsonToken t, String name)
+            throws IOException, MalformedRecordException {
         if (t != JsonToken.VALUE_STRING && t != JsonToken.VALUE_NUMBER_INT) {
-            throw RejectReason.BAD_JSON.exception(name + ": expected a string or an integer, got " + t.asString());
+            throw RejectReason.BAD_JSON.exception(
+                    name + ": expected a string or an integer, got " + t.asString());
         }
         String v = p.getText();
         checkValue(v, name);

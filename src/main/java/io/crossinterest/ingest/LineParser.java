@@ -5,13 +5,13 @@ import io.crossinterest.event.BehaviorEvent;
 import java.util.function.Consumer;
 
 /**
- * Base of the line-oriented parsers: rejects what no format accepts (a line cut by the reader, bad UTF-8, an empty
- * line), then hands the text to {@link #parseLine}. Also holds the field checks every format shares, so that each
- * reason is worded the same way whatever the format.
+ * Base of the line-oriented parsers: rejects what no format accepts (a line cut by the reader, bad
+ * UTF-8, an empty line), then hands the text to {@link #parseLine}. Also holds the field checks
+ * every format shares, so that each reason is worded the same way whatever the format.
  *
- * <p>Parsers are immutable apart from a cache of what they derive from the current source file ({@link FromSource}),
- * which is replaced by one reference write, so a parser may be shared between threads (Flink gives each parallel
- * instance its own copy anyway).
+ * <p>Parsers are immutable apart from a cache of what they derive from the current source file
+ * ({@link FromSource}), which is replaced by one reference write, so a parser may be shared between
+ * threads (Flink gives each parallel instance its own copy anyway).
  */
 public abstract class LineParser implements RecordParser {
     private static final long serialVersionUID = 1L;
@@ -27,10 +27,13 @@ public abstract class LineParser implements RecordParser {
     }
 
     @Override
-    public final void parse(RawRecord record, Consumer<BehaviorEvent> out) throws MalformedRecordException {
+    public final void parse(RawRecord record, Consumer<BehaviorEvent> out)
+            throws MalformedRecordException {
         if (record.truncated) {
-            throw RejectReason.OVERSIZED_RECORD.exception("line longer than the reader's limit; cut at "
-                    + (record.text == null ? 0 : record.text.length()) + " chars");
+            throw RejectReason.OVERSIZED_RECORD.exception(
+                    "line longer than the reader's limit; cut at "
+                            + (record.text == null ? 0 : record.text.length())
+                            + " chars");
         }
         if (record.encodingError) {
             throw RejectReason.BAD_UTF8.exception("bytes are not valid UTF-8");
@@ -42,21 +45,27 @@ public abstract class LineParser implements RecordParser {
         parseLine(record.source, text, out);
     }
 
-    /** Parses a non-empty, correctly decoded line from {@code source}. Must not emit anything if it throws. */
+    /**
+     * Parses a non-empty, correctly decoded line from {@code source}. Must not emit anything if it
+     * throws.
+     */
     protected abstract void parseLine(String source, String text, Consumer<BehaviorEvent> out)
             throws MalformedRecordException;
 
     /**
-     * What a parser derives from a record's source file (the category and the id prefixes), cached for the last
-     * source: a file is read line after line. Immutable, so a cache write publishes it whole.
+     * What a parser derives from a record's source file (the category and the id prefixes), cached
+     * for the last source: a file is read line after line. Immutable, so a cache write publishes it
+     * whole.
      */
-    protected record FromSource(String source, String category, String userPrefix, String itemPrefix) {}
+    protected record FromSource(
+            String source, String category, String userPrefix, String itemPrefix) {}
 
     // ---- shared field checks; [from, to) is the field's range in text ----
 
     /**
-     * Splits {@code text} on {@code sep} into between {@code min} and {@code max} columns. Returns the separator
-     * positions framed by -1 and text.length(): column i is [cuts[i] + 1, cuts[i + 1]); the count is cuts.length - 1.
+     * Splits {@code text} on {@code sep} into between {@code min} and {@code max} columns. Returns
+     * the separator positions framed by -1 and text.length(): column i is [cuts[i] + 1, cuts[i +
+     * 1]); the count is cuts.length - 1.
      */
     protected static int[] columns(String text, char sep, int min, int max, String layout)
             throws MalformedRecordException {
@@ -66,13 +75,15 @@ public abstract class LineParser implements RecordParser {
         int i = text.indexOf(sep);
         while (i >= 0) {
             if (n == max) {
-                throw RejectReason.COLUMN_COUNT.exception("expected " + layout + ", got more than " + max + " columns");
+                throw RejectReason.COLUMN_COUNT.exception(
+                        "expected " + layout + ", got more than " + max + " columns");
             }
             cuts[n++] = i;
             i = text.indexOf(sep, i + 1);
         }
         if (n < min) {
-            throw RejectReason.COLUMN_COUNT.exception("expected " + layout + ", got " + n + " column" + (n == 1 ? "" : "s"));
+            throw RejectReason.COLUMN_COUNT.exception(
+                    "expected " + layout + ", got " + n + " column" + (n == 1 ? "" : "s"));
         }
         cuts[n] = text.length();
         if (n == max) {
@@ -84,29 +95,33 @@ public abstract class LineParser implements RecordParser {
     }
 
     /** A non-empty field of at most maxFieldChars chars, as a String. */
-    protected final String field(String text, int from, int to, String name) throws MalformedRecordException {
+    protected final String field(String text, int from, int to, String name)
+            throws MalformedRecordException {
         checkLength(text, from, to, name);
         return text.substring(from, to);
     }
 
     /**
-     * A non-empty field made of ASCII digits only (a non-negative integer id), as a String. The id is kept verbatim
-     * (no normalisation of leading zeros), as the data sets write their ids.
+     * A non-empty field made of ASCII digits only (a non-negative integer id), as a String. The id
+     * is kept verbatim (no normalisation of leading zeros), as the data sets write their ids.
      */
-    protected final String numericId(String text, int from, int to, String name) throws MalformedRecordException {
+    protected final String numericId(String text, int from, int to, String name)
+            throws MalformedRecordException {
         checkLength(text, from, to, name);
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
             if (c < '0' || c > '9') {
-                throw RejectReason.NOT_A_NUMBER.exception(name + ": not a non-negative integer: " + quote(text, from, to));
+                throw RejectReason.NOT_A_NUMBER.exception(
+                        name + ": not a non-negative integer: " + quote(text, from, to));
             }
         }
         return text.substring(from, to);
     }
 
     /**
-     * Unix seconds in [from, to) as epoch ms, checked: an optional minus sign and digits; negative is
-     * {@code negative_timestamp}; beyond {@link ParseLimits#latestAcceptedTimestamp()} is {@code future_timestamp}.
+     * Unix seconds in [from, to) as epoch ms, checked: an optional minus sign and digits; negative
+     * is {@code negative_timestamp}; beyond {@link ParseLimits#latestAcceptedTimestamp()} is {@code
+     * future_timestamp}.
      */
     protected final long epochSecondsAsMillis(String text, int from, int to, String name)
             throws MalformedRecordException {
@@ -116,7 +131,10 @@ public abstract class LineParser implements RecordParser {
         return checkTimestamp(millis, text, from, to, name);
     }
 
-    /** Epoch ms checked against the limits (see {@link #epochSecondsAsMillis}); the reason shows the value in ms. */
+    /**
+     * Epoch ms checked against the limits (see {@link #epochSecondsAsMillis}); the reason shows the
+     * value in ms.
+     */
     protected final long checkTimestamp(long millis, String name) throws MalformedRecordException {
         if (millis < 0 || millis > limits.latestAcceptedTimestamp()) {
             String shown = Long.toString(millis);
@@ -128,50 +146,64 @@ public abstract class LineParser implements RecordParser {
     private long checkTimestamp(long millis, String text, int from, int to, String name)
             throws MalformedRecordException {
         if (millis < 0) {
-            throw RejectReason.NEGATIVE_TIMESTAMP.exception(name + ": negative: " + quote(text, from, to));
+            throw RejectReason.NEGATIVE_TIMESTAMP.exception(
+                    name + ": negative: " + quote(text, from, to));
         }
         if (millis > limits.latestAcceptedTimestamp()) {
-            throw RejectReason.FUTURE_TIMESTAMP.exception(name + ": " + quote(text, from, to)
-                    + " is later than the reference time + " + limits.maxFutureSkewMillis() + " ms");
+            throw RejectReason.FUTURE_TIMESTAMP.exception(
+                    name
+                            + ": "
+                            + quote(text, from, to)
+                            + " is later than the reference time + "
+                            + limits.maxFutureSkewMillis()
+                            + " ms");
         }
         return millis;
     }
 
     /** A decimal integer with an optional leading minus sign, without allocating. */
-    protected final long signedLong(String text, int from, int to, String name) throws MalformedRecordException {
+    protected final long signedLong(String text, int from, int to, String name)
+            throws MalformedRecordException {
         checkLength(text, from, to, name);
         boolean negative = text.charAt(from) == '-';
         int i = negative ? from + 1 : from;
         if (i == to) {
-            throw RejectReason.NOT_A_NUMBER.exception(name + ": not an integer: " + quote(text, from, to));
+            throw RejectReason.NOT_A_NUMBER.exception(
+                    name + ": not an integer: " + quote(text, from, to));
         }
         long value = 0;
         for (; i < to; i++) {
             char c = text.charAt(i);
             if (c < '0' || c > '9') {
-                throw RejectReason.NOT_A_NUMBER.exception(name + ": not an integer: " + quote(text, from, to));
+                throw RejectReason.NOT_A_NUMBER.exception(
+                        name + ": not an integer: " + quote(text, from, to));
             }
-            // accumulate negatively so that Long.MIN_VALUE fits; overflow when value < (MIN + digit) / 10
+            // accumulate negatively so that Long.MIN_VALUE fits; overflow when value < (MIN +
+            // digit) / 10
             int d = c - '0';
             if (value < (Long.MIN_VALUE + d) / 10) {
-                throw RejectReason.NOT_A_NUMBER.exception(name + ": integer out of range: " + quote(text, from, to));
+                throw RejectReason.NOT_A_NUMBER.exception(
+                        name + ": integer out of range: " + quote(text, from, to));
             }
             value = value * 10 - d;
         }
         if (!negative && value == Long.MIN_VALUE) {
-            throw RejectReason.NOT_A_NUMBER.exception(name + ": integer out of range: " + quote(text, from, to));
+            throw RejectReason.NOT_A_NUMBER.exception(
+                    name + ": integer out of range: " + quote(text, from, to));
         }
         return negative ? value : -value;
     }
 
     /** A finite, non-negative decimal number (weight or rating). */
-    protected final double weight(String text, int from, int to, String name) throws MalformedRecordException {
+    protected final double weight(String text, int from, int to, String name)
+            throws MalformedRecordException {
         checkLength(text, from, to, name);
         double w;
         try {
             w = Double.parseDouble(text.substring(from, to));
         } catch (NumberFormatException e) {
-            throw RejectReason.NOT_A_NUMBER.exception(name + ": not a number: " + quote(text, from, to));
+            throw RejectReason.NOT_A_NUMBER.exception(
+                    name + ": not a number: " + quote(text, from, to));
         }
         return checkWeight(w, name, text, from, to);
     }
@@ -188,7 +220,8 @@ public abstract class LineParser implements RecordParser {
     private static double checkWeight(double w, String name, String text, int from, int to)
             throws MalformedRecordException {
         if (Double.isNaN(w) || Double.isInfinite(w)) {
-            throw RejectReason.BAD_WEIGHT.exception(name + ": not finite: " + quote(text, from, to));
+            throw RejectReason.BAD_WEIGHT.exception(
+                    name + ": not finite: " + quote(text, from, to));
         }
         if (w < 0) {
             throw RejectReason.BAD_WEIGHT.exception(name + ": negative: " + quote(text, from, to));
@@ -201,18 +234,20 @@ public abstract class LineParser implements RecordParser {
             throws MalformedRecordException {
         double r = weight(text, from, to, "rating");
         if (r < lo || r > hi) {
-            throw RejectReason.BAD_WEIGHT.exception("rating: " + quote(text, from, to) + " outside [" + lo + ", " + hi + "]");
+            throw RejectReason.BAD_WEIGHT.exception(
+                    "rating: " + quote(text, from, to) + " outside [" + lo + ", " + hi + "]");
         }
         return r;
     }
 
-    protected final void checkLength(String text, int from, int to, String name) throws MalformedRecordException {
+    protected final void checkLength(String text, int from, int to, String name)
+            throws MalformedRecordException {
         if (to <= from) {
             throw RejectReason.MISSING_FIELD.exception(name + ": empty");
         }
         if (to - from > limits.maxFieldChars()) {
-            throw RejectReason.OVERSIZED_FIELD.exception(name + ": " + (to - from) + " chars, limit "
-                    + limits.maxFieldChars());
+            throw RejectReason.OVERSIZED_FIELD.exception(
+                    name + ": " + (to - from) + " chars, limit " + limits.maxFieldChars());
         }
     }
 
@@ -229,12 +264,18 @@ public abstract class LineParser implements RecordParser {
         return segment(source, 0);
     }
 
-    /** The name of the folder holding a source file, e.g. {@code sport_cloth} for {@code .../sport_cloth/train.txt}. */
+    /**
+     * The name of the folder holding a source file, e.g. {@code sport_cloth} for {@code
+     * .../sport_cloth/train.txt}.
+     */
     protected static String parentName(String source) {
         return segment(source, 1);
     }
 
-    /** Path segment {@code back} steps from the end (0 = the file name), or "" if there are not that many. */
+    /**
+     * Path segment {@code back} steps from the end (0 = the file name), or "" if there are not that
+     * many.
+     */
     private static String segment(String source, int back) {
         if (source == null) {
             return "";
@@ -244,7 +285,8 @@ public abstract class LineParser implements RecordParser {
             end--;
         }
         for (int k = 0; ; k++) {
-            int slash = Math.max(source.lastIndexOf('/', end - 1), source.lastIndexOf('\\', end - 1));
+            int slash =
+                    Math.max(source.lastIndexOf('/', end - 1), source.lastIndexOf('\\', end - 1));
             if (k == back) {
                 return source.substring(slash + 1, end);
             }

@@ -10,9 +10,10 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /**
- * Reads an input in process, without Flink: for evaluation loaders, benchmarks' in-memory ceiling and tests. It uses
- * the same line reader ({@link Utf8LineReader}) and the same parsers as the Flink path, so both give the same events
- * and the same dead letters (source = absolute file path, position = 1-based line number).
+ * Reads an input in process, without Flink: for evaluation loaders, benchmarks' in-memory ceiling
+ * and tests. It uses the same line reader ({@link Utf8LineReader}) and the same parsers as the
+ * Flink path, so both give the same events and the same dead letters (source = absolute file path,
+ * position = 1-based line number).
  */
 public final class LocalReader {
     private final int maxLineBytes;
@@ -45,18 +46,26 @@ public final class LocalReader {
     }
 
     /** Reads every file of {@code plan}, in order. */
-    public static Stats read(InputPlan plan, Consumer<BehaviorEvent> events, Consumer<DeadLetter> deadLetters)
+    public static Stats read(
+            InputPlan plan, Consumer<BehaviorEvent> events, Consumer<DeadLetter> deadLetters)
             throws IOException {
         return new LocalReader().readPlan(plan, events, deadLetters);
     }
 
-    /** Reads one file with {@code parser} (e.g. an Amazon {@code test.txt} with the pair's parser). */
-    public static Stats readFile(Path file, RecordParser parser, Consumer<BehaviorEvent> events,
-            Consumer<DeadLetter> deadLetters) throws IOException {
+    /**
+     * Reads one file with {@code parser} (e.g. an Amazon {@code test.txt} with the pair's parser).
+     */
+    public static Stats readFile(
+            Path file,
+            RecordParser parser,
+            Consumer<BehaviorEvent> events,
+            Consumer<DeadLetter> deadLetters)
+            throws IOException {
         return new LocalReader().read(file, parser, events, deadLetters);
     }
 
-    public Stats readPlan(InputPlan plan, Consumer<BehaviorEvent> events, Consumer<DeadLetter> deadLetters)
+    public Stats readPlan(
+            InputPlan plan, Consumer<BehaviorEvent> events, Consumer<DeadLetter> deadLetters)
             throws IOException {
         Stats total = new Stats();
         for (Path file : plan.files()) {
@@ -65,20 +74,30 @@ public final class LocalReader {
         return total;
     }
 
-    public Stats read(Path file, RecordParser parser, Consumer<BehaviorEvent> events, Consumer<DeadLetter> deadLetters)
+    public Stats read(
+            Path file,
+            RecordParser parser,
+            Consumer<BehaviorEvent> events,
+            Consumer<DeadLetter> deadLetters)
             throws IOException {
         Stats stats = new Stats();
         String source = file.toAbsolutePath().normalize().toString();
-        Consumer<BehaviorEvent> counted = e -> {
-            stats.events++;
-            events.accept(e);
-        };
+        Consumer<BehaviorEvent> counted =
+                e -> {
+                    stats.events++;
+                    events.accept(e);
+                };
         try (InputStream in = Files.newInputStream(file);
                 Utf8LineReader lines = new Utf8LineReader(in, 0, 0, maxLineBytes)) {
             while (lines.next()) {
                 stats.records++;
-                RawRecord r = new RawRecord(source, lines.lineNumber(), lines.text(), lines.encodingError(),
-                        lines.truncated());
+                RawRecord r =
+                        new RawRecord(
+                                source,
+                                lines.lineNumber(),
+                                lines.text(),
+                                lines.encodingError(),
+                                lines.truncated());
                 DeadLetter d = ParseStep.parseOrDeadLetter(parser, r, counted);
                 if (d != null) {
                     stats.deadLetters++;

@@ -2,6 +2,7 @@ package io.crossinterest.ingest;
 
 import io.crossinterest.event.BehaviorEvent;
 import io.crossinterest.event.DeadLetter;
+
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
@@ -14,9 +15,10 @@ import org.apache.flink.util.OutputTag;
 import java.util.function.Consumer;
 
 /**
- * The parse step: raw records in, behaviour events out, every record that cannot be parsed to the side output
- * {@link #DEAD_LETTERS} with its source, position, raw text and reason. Never throws for bad input. Stateless, so
- * it needs no uid for state, but give it one anyway ({@code .uid("parse")}) so savepoints stay readable.
+ * The parse step: raw records in, behaviour events out, every record that cannot be parsed to the
+ * side output {@link #DEAD_LETTERS} with its source, position, raw text and reason. Never throws
+ * for bad input. Stateless, so it needs no uid for state, but give it one anyway ({@code
+ * .uid("parse")}) so savepoints stay readable.
  *
  * <pre>{@code
  * SingleOutputStreamOperator<BehaviorEvent> events = raw.process(new ParseFunction(plan.parser()))
@@ -24,10 +26,10 @@ import java.util.function.Consumer;
  * DataStream<DeadLetter> dead = events.getSideOutput(ParseFunction.DEAD_LETTERS);
  * }</pre>
  *
- * <p>Metrics (operator scope): counters {@code recordsIn}, {@code eventsOut}, {@code deadLetters}, meters
- * {@code eventsOutPerSecond}, {@code deadLettersPerSecond}, and per reason a counter {@code deadLetters} in the
- * group {@code reason=<code>} (codes of {@link RejectReason}; {@code other} for a custom parser's reason without a
- * known code).
+ * <p>Metrics (operator scope): counters {@code recordsIn}, {@code eventsOut}, {@code deadLetters},
+ * meters {@code eventsOutPerSecond}, {@code deadLettersPerSecond}, and per reason a counter {@code
+ * deadLetters} in the group {@code reason=<code>} (codes of {@link RejectReason}; {@code other} for
+ * a custom parser's reason without a known code).
  */
 public class ParseFunction extends ProcessFunction<RawRecord, BehaviorEvent> {
     private static final long serialVersionUID = 1L;
@@ -61,18 +63,22 @@ public class ParseFunction extends ProcessFunction<RawRecord, BehaviorEvent> {
         RejectReason[] reasons = RejectReason.values();
         deadLettersByReason = new Counter[reasons.length];
         for (RejectReason r : reasons) {
-            deadLettersByReason[r.ordinal()] = metrics.addGroup("reason", r.code()).counter("deadLetters");
+            deadLettersByReason[r.ordinal()] =
+                    metrics.addGroup("reason", r.code()).counter("deadLetters");
         }
         deadLettersOther = metrics.addGroup("reason", "other").counter("deadLetters");
         // one consumer for the operator's life: the hot path allocates no lambda per record
-        emit = e -> {
-            eventsOut.inc();
-            collector.collect(e);
-        };
+        emit =
+                e -> {
+                    eventsOut.inc();
+                    collector.collect(e);
+                };
     }
 
     @Override
-    public void processElement(RawRecord record, ProcessFunction<RawRecord, BehaviorEvent>.Context ctx,
+    public void processElement(
+            RawRecord record,
+            ProcessFunction<RawRecord, BehaviorEvent>.Context ctx,
             Collector<BehaviorEvent> out) {
         recordsIn.inc();
         collector = out;

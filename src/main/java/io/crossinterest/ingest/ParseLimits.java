@@ -4,20 +4,24 @@ import java.io.Serializable;
 import java.time.Duration;
 
 /**
- * Validation limits shared by all parsers: the longest field accepted and how far in the future a timestamp may lie
- * relative to a reference clock. Immutable; {@link #DEFAULTS} fits every data set in {@code ../shared/data}.
+ * Validation limits shared by all parsers: the longest field accepted and how far in the future a
+ * timestamp may lie relative to a reference clock. Immutable; {@link #DEFAULTS} fits every data set
+ * in {@code ../shared/data}.
  *
- * <p>The reference clock is the wall clock unless a fixed reference time is given ({@link #withReferenceTime}), which
- * tests and replays of old data use so that "far future" does not depend on when they run.
+ * <p>The reference clock is the wall clock unless a fixed reference time is given ({@link
+ * #withReferenceTime}), which tests and replays of old data use so that "far future" does not
+ * depend on when they run.
  */
 public final class ParseLimits implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Fields up to 256 characters; timestamps up to one day ahead of the wall clock. */
-    public static final ParseLimits DEFAULTS = new ParseLimits(256, Duration.ofDays(1).toMillis(), Long.MIN_VALUE);
+    public static final ParseLimits DEFAULTS =
+            new ParseLimits(256, Duration.ofDays(1).toMillis(), Long.MIN_VALUE);
 
     private final int maxFieldChars;
     private final long maxFutureSkewMillis;
+
     /** Fixed reference time in epoch ms, or Long.MIN_VALUE for the wall clock. */
     private final long referenceTimeMillis;
 
@@ -26,7 +30,8 @@ public final class ParseLimits implements Serializable {
             throw new IllegalArgumentException("maxFieldChars must be positive: " + maxFieldChars);
         }
         if (maxFutureSkewMillis < 0) {
-            throw new IllegalArgumentException("maxFutureSkewMillis must not be negative: " + maxFutureSkewMillis);
+            throw new IllegalArgumentException(
+                    "maxFutureSkewMillis must not be negative: " + maxFutureSkewMillis);
         }
         this.maxFieldChars = maxFieldChars;
         this.maxFutureSkewMillis = maxFutureSkewMillis;
@@ -38,7 +43,10 @@ public final class ParseLimits implements Serializable {
         return maxFieldChars;
     }
 
-    /** A timestamp later than reference time + this many ms is rejected as {@link RejectReason#FUTURE_TIMESTAMP}. */
+    /**
+     * A timestamp later than reference time + this many ms is rejected as {@link
+     * RejectReason#FUTURE_TIMESTAMP}.
+     */
     public long maxFutureSkewMillis() {
         return maxFutureSkewMillis;
     }
@@ -58,14 +66,22 @@ public final class ParseLimits implements Serializable {
 
     /** The latest accepted timestamp (epoch ms) right now: reference time + skew. */
     public long latestAcceptedTimestamp() {
-        long now = referenceTimeMillis == Long.MIN_VALUE ? System.currentTimeMillis() : referenceTimeMillis;
+        long now =
+                referenceTimeMillis == Long.MIN_VALUE
+                        ? System.currentTimeMillis()
+                        : referenceTimeMillis;
         long latest = now + maxFutureSkewMillis;
         return latest < now ? Long.MAX_VALUE : latest; // saturate on overflow
     }
 
     @Override
     public String toString() {
-        return "ParseLimits{maxFieldChars=" + maxFieldChars + ", maxFutureSkewMillis=" + maxFutureSkewMillis
-                + ", reference=" + (referenceTimeMillis == Long.MIN_VALUE ? "wall clock" : referenceTimeMillis) + '}';
+        return "ParseLimits{maxFieldChars="
+                + maxFieldChars
+                + ", maxFutureSkewMillis="
+                + maxFutureSkewMillis
+                + ", reference="
+                + (referenceTimeMillis == Long.MIN_VALUE ? "wall clock" : referenceTimeMillis)
+                + '}';
     }
 }

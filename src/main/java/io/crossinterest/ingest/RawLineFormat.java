@@ -16,19 +16,20 @@ import java.io.IOException;
 import java.net.URI;
 
 /**
- * A {@link FileSource} format that reads text files line by line into {@link RawRecord}s carrying the file path and
- * the 1-based line number, decoding strictly as UTF-8 (malformed bytes give {@code encodingError = true} with the text
- * kept, U+FFFD for the bad bytes). Lines are split and decoded by {@link Utf8LineReader}, the same code
- * {@link LocalReader} uses.
+ * A {@link FileSource} format that reads text files line by line into {@link RawRecord}s carrying
+ * the file path and the 1-based line number, decoding strictly as UTF-8 (malformed bytes give
+ * {@code encodingError = true} with the text kept, U+FFFD for the bad bytes). Lines are split and
+ * decoded by {@link Utf8LineReader}, the same code {@link LocalReader} uses.
  *
- * <p>A {@link BulkFormat} rather than a {@code StreamFormat} because only a bulk reader is told which file it reads
- * ({@link FileSourceSplit#path()}), and the file is the record's source. Files are not split: line numbers need the
- * whole file from its start.
+ * <p>A {@link BulkFormat} rather than a {@code StreamFormat} because only a bulk reader is told
+ * which file it reads ({@link FileSourceSplit#path()}), and the file is the record's source. Files
+ * are not split: line numbers need the whole file from its start.
  *
- * <p><b>Checkpointed position.</b> This format reads its own positions back ({@link #restoreReader}), and encodes
- * them as {@code offset} = the byte offset just past the last emitted line and {@code recordsAfterOffset} = that
- * line's number. A restore seeks to the offset and numbers the next line {@code recordsAfterOffset + 1}: no line is
- * read twice and line numbers stay exact, without re-reading the file's beginning.
+ * <p><b>Checkpointed position.</b> This format reads its own positions back ({@link
+ * #restoreReader}), and encodes them as {@code offset} = the byte offset just past the last emitted
+ * line and {@code recordsAfterOffset} = that line's number. A restore seeks to the offset and
+ * numbers the next line {@code recordsAfterOffset + 1}: no line is read twice and line numbers stay
+ * exact, without re-reading the file's beginning.
  */
 public final class RawLineFormat implements BulkFormat<RawRecord, FileSourceSplit> {
     private static final long serialVersionUID = 1L;
@@ -50,7 +51,10 @@ public final class RawLineFormat implements BulkFormat<RawRecord, FileSourceSpli
         this(Utf8LineReader.DEFAULT_MAX_LINE_BYTES);
     }
 
-    /** A bounded file source over the files of {@code plan}, in this format. Parse with {@code plan.parser()}. */
+    /**
+     * A bounded file source over the files of {@code plan}, in this format. Parse with {@code
+     * plan.parser()}.
+     */
     public static FileSource<RawRecord> fileSource(InputPlan plan) {
         return fileSource(plan, Utf8LineReader.DEFAULT_MAX_LINE_BYTES);
     }
@@ -62,8 +66,8 @@ public final class RawLineFormat implements BulkFormat<RawRecord, FileSourceSpli
     }
 
     /**
-     * The record source name of a file: its local path (as {@link LocalReader} names it) for local files, the full
-     * URI for other file systems.
+     * The record source name of a file: its local path (as {@link LocalReader} names it) for local
+     * files, the full URI for other file systems.
      */
     static String sourceName(Path path) {
         URI uri = path.toUri();
@@ -74,12 +78,14 @@ public final class RawLineFormat implements BulkFormat<RawRecord, FileSourceSpli
     }
 
     @Override
-    public BulkFormat.Reader<RawRecord> createReader(Configuration config, FileSourceSplit split) throws IOException {
+    public BulkFormat.Reader<RawRecord> createReader(Configuration config, FileSourceSplit split)
+            throws IOException {
         return open(split, split.offset(), 0);
     }
 
     @Override
-    public BulkFormat.Reader<RawRecord> restoreReader(Configuration config, FileSourceSplit split) throws IOException {
+    public BulkFormat.Reader<RawRecord> restoreReader(Configuration config, FileSourceSplit split)
+            throws IOException {
         CheckpointedPosition p = split.getReaderPosition().orElse(null);
         if (p == null || p.getOffset() == CheckpointedPosition.NO_OFFSET) {
             return open(split, split.offset(), 0);
@@ -87,7 +93,8 @@ public final class RawLineFormat implements BulkFormat<RawRecord, FileSourceSpli
         return open(split, p.getOffset(), p.getRecordsAfterOffset());
     }
 
-    private LineReader open(FileSourceSplit split, long offset, long linesBefore) throws IOException {
+    private LineReader open(FileSourceSplit split, long offset, long linesBefore)
+            throws IOException {
         FileSystem fs = split.path().getFileSystem();
         FSDataInputStream in = fs.open(split.path());
         try {
@@ -98,7 +105,9 @@ public final class RawLineFormat implements BulkFormat<RawRecord, FileSourceSpli
             in.close();
             throw e;
         }
-        return new LineReader(sourceName(split.path()), new Utf8LineReader(in, offset, linesBefore, maxLineBytes));
+        return new LineReader(
+                sourceName(split.path()),
+                new Utf8LineReader(in, offset, linesBefore, maxLineBytes));
     }
 
     @Override
@@ -126,8 +135,13 @@ public final class RawLineFormat implements BulkFormat<RawRecord, FileSourceSpli
             long[] offsets = new long[BATCH];
             int n = 0;
             while (n < BATCH && lines.next()) {
-                records[n] = new RawRecord(source, lines.lineNumber(), lines.text(), lines.encodingError(),
-                        lines.truncated());
+                records[n] =
+                        new RawRecord(
+                                source,
+                                lines.lineNumber(),
+                                lines.text(),
+                                lines.encodingError(),
+                                lines.truncated());
                 offsets[n] = lines.offsetAfter();
                 n++;
             }
@@ -140,12 +154,16 @@ public final class RawLineFormat implements BulkFormat<RawRecord, FileSourceSpli
         }
     }
 
-    /** One batch; each record's position is (offset after its line, its line number): see the class comment. */
+    /**
+     * One batch; each record's position is (offset after its line, its line number): see the class
+     * comment.
+     */
     private static final class Batch implements BulkFormat.RecordIterator<RawRecord> {
         private final RawRecord[] records;
         private final long[] offsets;
         private final int size;
-        private final MutableRecordAndPosition<RawRecord> current = new MutableRecordAndPosition<>();
+        private final MutableRecordAndPosition<RawRecord> current =
+                new MutableRecordAndPosition<>();
         private int next;
 
         Batch(RawRecord[] records, long[] offsets, int size) {

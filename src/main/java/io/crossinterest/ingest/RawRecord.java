@@ -3,13 +3,15 @@ package io.crossinterest.ingest;
 import java.util.Objects;
 
 /**
- * One raw record exactly as it arrived, before parsing: a line of a file or the value of a Kafka message.
+ * One raw record exactly as it arrived, before parsing: a line of a file or the value of a Kafka
+ * message.
  *
- * <p>{@code source} names where it came from (a file path, or {@code topic-partition}); {@code position} is the
- * 1-based line number in that file or the Kafka offset. {@code encodingError} is set when the bytes were not valid
- * UTF-8 (the text then holds the decodable part with U+FFFD replacements), so the parser can route it to dead letters
- * with that reason instead of guessing. {@code truncated} is set when the line was longer than the reader's limit and
- * {@code text} holds only its beginning (so a cut line is never mistaken for a valid shorter one).
+ * <p>{@code source} names where it came from (a file path, or {@code topic-partition}); {@code
+ * position} is the 1-based line number in that file or the Kafka offset. {@code encodingError} is
+ * set when the bytes were not valid UTF-8 (the text then holds the decodable part with U+FFFD
+ * replacements), so the parser can route it to dead letters with that reason instead of guessing.
+ * {@code truncated} is set when the line was longer than the reader's limit and {@code text} holds
+ * only its beginning (so a cut line is never mistaken for a valid shorter one).
  */
 public class RawRecord {
     public String source;
@@ -31,7 +33,8 @@ public class RawRecord {
         this.encodingError = encodingError;
     }
 
-    public RawRecord(String source, long position, String text, boolean encodingError, boolean truncated) {
+    public RawRecord(
+            String source, long position, String text, boolean encodingError, boolean truncated) {
         this(source, position, text, encodingError);
         this.truncated = truncated;
     }
@@ -42,7 +45,9 @@ public class RawRecord {
             return false;
         }
         RawRecord r = (RawRecord) o;
-        return position == r.position && encodingError == r.encodingError && truncated == r.truncated
+        return position == r.position
+                && encodingError == r.encodingError
+                && truncated == r.truncated
                 && Objects.equals(source, r.source)
                 && Objects.equals(text, r.text);
     }
@@ -54,7 +59,14 @@ public class RawRecord {
 
     @Override
     public String toString() {
-        return "RawRecord{" + source + ':' + position + (encodingError ? " (bad UTF-8)" : "")
-                + (truncated ? " (truncated)" : "") + " '" + text + "'}";
+        return "RawRecord{"
+                + source
+                + ':'
+                + position
+                + (encodingError ? " (bad UTF-8)" : "")
+                + (truncated ? " (truncated)" : "")
+                + " '"
+                + text
+                + "'}";
     }
 }

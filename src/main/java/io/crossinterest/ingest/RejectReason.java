@@ -3,10 +3,11 @@ package io.crossinterest.ingest;
 import java.util.Locale;
 
 /**
- * Why a record went to dead letters. Every {@link MalformedRecordException} thrown by the parsers of this package has
- * the message {@code "<code>: <detail>"}, where {@code <code>} is {@link #code()} of one of these constants, so dead
- * letters can be grouped and counted per reason ({@link ParseFunction} keeps a Flink counter per code) while the
- * detail names the field and the offending value.
+ * Why a record went to dead letters. Every {@link MalformedRecordException} thrown by the parsers
+ * of this package has the message {@code "<code>: <detail>"}, where {@code <code>} is {@link
+ * #code()} of one of these constants, so dead letters can be grouped and counted per reason ({@link
+ * ParseFunction} keeps a Flink counter per code) while the detail names the field and the offending
+ * value.
  */
 public enum RejectReason {
     /** The line is empty or only whitespace. */
@@ -35,11 +36,14 @@ public enum RejectReason {
     BAD_JSON,
     /** The item is not in the format's item catalogue (MovieLens {@code u.item}). */
     UNKNOWN_ITEM,
-    /** The record's source (file path) does not name what the format derives from it (domain, block). */
+    /**
+     * The record's source (file path) does not name what the format derives from it (domain,
+     * block).
+     */
     BAD_SOURCE,
     /**
-     * The parser failed with an unexpected exception: a bug, not bad data, but reported as a dead letter (with the
-     * exception) so that one odd record cannot stop the job.
+     * The parser failed with an unexpected exception: a bug, not bad data, but reported as a dead
+     * letter (with the exception) so that one odd record cannot stop the job.
      */
     PARSER_ERROR;
 
@@ -55,7 +59,10 @@ public enum RejectReason {
         return new MalformedRecordException(code + ": " + detail);
     }
 
-    /** The reason code at the start of a dead-letter reason, or null if it does not start with a known code. */
+    /**
+     * The reason code at the start of a dead-letter reason, or null if it does not start with a
+     * known code.
+     */
     public static RejectReason ofMessage(String reason) {
         if (reason == null) {
             return null;

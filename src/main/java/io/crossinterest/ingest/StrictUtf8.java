@@ -8,17 +8,20 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Strict UTF-8 decoding that keeps the text of bad input: {@link #decode} returns the text, and {@link #failed()} says
- * whether the bytes were malformed (overlong forms, encoded surrogates, truncated sequences, stray continuation bytes,
- * bytes above F4 all count). Malformed input is then decoded again with U+FFFD replacements, so a dead letter still
- * shows what arrived. Pure-ASCII input (all the data sets' ids and numbers) takes a fast path without the decoder.
+ * Strict UTF-8 decoding that keeps the text of bad input: {@link #decode} returns the text, and
+ * {@link #failed()} says whether the bytes were malformed (overlong forms, encoded surrogates,
+ * truncated sequences, stray continuation bytes, bytes above F4 all count). Malformed input is then
+ * decoded again with U+FFFD replacements, so a dead letter still shows what arrived. Pure-ASCII
+ * input (all the data sets' ids and numbers) takes a fast path without the decoder.
  *
  * <p>One instance per reader; not thread-safe.
  */
 final class StrictUtf8 {
-    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final CharsetDecoder decoder =
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
     private boolean failed;
 
     /** Decodes {@code bytes[off, off + len)}. */
@@ -30,7 +33,11 @@ final class StrictUtf8 {
             i++;
         }
         if (i == end) {
-            return new String(bytes, off, len, StandardCharsets.ISO_8859_1); // ASCII: identical in latin-1, and faster
+            return new String(
+                    bytes,
+                    off,
+                    len,
+                    StandardCharsets.ISO_8859_1); // ASCII: identical in latin-1, and faster
         }
         try {
             CharBuffer chars = decoder.reset().decode(ByteBuffer.wrap(bytes, off, len));

@@ -5,17 +5,19 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Splits a byte stream into lines and decodes each strictly as UTF-8 ({@link StrictUtf8}). Shared by the Flink file
- * format ({@link RawLineFormat}) and the in-process {@link LocalReader}, so both see the same records.
+ * Splits a byte stream into lines and decodes each strictly as UTF-8 ({@link StrictUtf8}). Shared
+ * by the Flink file format ({@link RawLineFormat}) and the in-process {@link LocalReader}, so both
+ * see the same records.
  *
- * <p>A line ends at {@code \n}; a {@code \r} before it is dropped (CRLF files), and a UTF-8 byte-order mark at the
- * start of the file is skipped. A last line without a terminator is a line; the empty rest after a final
- * {@code \n} is not. Empty lines in between are lines (the parsers reject them, so they appear in dead letters).
- * A line longer than {@code maxLineBytes} is cut there: its first {@code maxLineBytes} bytes are returned with
- * {@link #truncated()} set and the rest is skipped, so one runaway line cannot exhaust memory.
+ * <p>A line ends at {@code \n}; a {@code \r} before it is dropped (CRLF files), and a UTF-8
+ * byte-order mark at the start of the file is skipped. A last line without a terminator is a line;
+ * the empty rest after a final {@code \n} is not. Empty lines in between are lines (the parsers
+ * reject them, so they appear in dead letters). A line longer than {@code maxLineBytes} is cut
+ * there: its first {@code maxLineBytes} bytes are returned with {@link #truncated()} set and the
+ * rest is skipped, so one runaway line cannot exhaust memory.
  *
- * <p>After each {@link #next()}, {@link #lineNumber()} is the 1-based number of the line and {@link #offsetAfter()}
- * the byte offset just past it (where reading resumes).
+ * <p>After each {@link #next()}, {@link #lineNumber()} is the 1-based number of the line and {@link
+ * #offsetAfter()} the byte offset just past it (where reading resumes).
  */
 final class Utf8LineReader implements Closeable {
     /** Default line limit: 1 MiB, far above any valid record of the supported formats. */
@@ -28,8 +30,10 @@ final class Utf8LineReader implements Closeable {
     private int pos;
     private int limit;
     private boolean eof;
+
     /** File offset of buf[0]. */
     private long bufStart;
+
     private boolean atFileStart;
 
     private long lineNumber;
@@ -41,8 +45,8 @@ final class Utf8LineReader implements Closeable {
     /**
      * @param in the stream, positioned at byte {@code startOffset} of the file
      * @param startOffset the file offset {@code in} is at (0 for the start of the file)
-     * @param linesBefore the number of lines before that offset (0 at the start), so line numbers stay 1-based
-     *     and exact after a restore
+     * @param linesBefore the number of lines before that offset (0 at the start), so line numbers
+     *     stay 1-based and exact after a restore
      */
     Utf8LineReader(InputStream in, long startOffset, long linesBefore, int maxLineBytes) {
         if (maxLineBytes < 1) {
@@ -141,9 +145,9 @@ final class Utf8LineReader implements Closeable {
     }
 
     /**
-     * Reads more bytes, first moving the unread part [pos, limit) to the front (and growing the buffer when a line
-     * fills it, up to maxLineBytes + 2 bytes: enough to see that a line is too long even before a CR LF). Returns
-     * false at the end of the stream.
+     * Reads more bytes, first moving the unread part [pos, limit) to the front (and growing the
+     * buffer when a line fills it, up to maxLineBytes + 2 bytes: enough to see that a line is too
+     * long even before a CR LF). Returns false at the end of the stream.
      */
     private boolean fill() throws IOException {
         if (eof) {
@@ -156,7 +160,8 @@ final class Utf8LineReader implements Closeable {
             pos = 0;
         }
         if (limit == buf.length) {
-            // only reached while buf.length <= maxLineBytes + 1: a longer buffer holding one unfinished line was cut
+            // only reached while buf.length <= maxLineBytes + 1: a longer buffer holding one
+            // unfinished line was cut
             byte[] bigger = new byte[(int) Math.min(2L * buf.length, maxLineBytes + 2L)];
             System.arraycopy(buf, 0, bigger, 0, limit);
             buf = bigger;
@@ -174,12 +179,17 @@ final class Utf8LineReader implements Closeable {
         while (limit - pos < 3 && fill()) {
             // need three bytes to see a BOM
         }
-        if (limit - pos >= 3 && buf[pos] == (byte) 0xEF && buf[pos + 1] == (byte) 0xBB && buf[pos + 2] == (byte) 0xBF) {
+        if (limit - pos >= 3
+                && buf[pos] == (byte) 0xEF
+                && buf[pos + 1] == (byte) 0xBB
+                && buf[pos + 2] == (byte) 0xBF) {
             pos += 3;
         }
     }
 
-    /** The decoded text of the current line (U+FFFD for bad bytes when {@link #encodingError()}). */
+    /**
+     * The decoded text of the current line (U+FFFD for bad bytes when {@link #encodingError()}).
+     */
     public String text() {
         return text;
     }

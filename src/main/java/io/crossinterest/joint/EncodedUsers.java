@@ -1,8 +1,9 @@
 package io.crossinterest.joint;
 
 /**
- * A {@link JointModel} applied to a fixed set of users, e.g. every user of the data it was fitted on: their token
- * sequences encoded once (P̂_u and I_u), then scored on demand. User u is row u of the tokens.
+ * A {@link JointModel} applied to a fixed set of users, e.g. every user of the data it was fitted
+ * on: their token sequences encoded once (P̂_u and I_u), then scored on demand. User u is row u of
+ * the tokens.
  */
 public final class EncodedUsers {
     private final JointScorer scorer;
@@ -15,7 +16,10 @@ public final class EncodedUsers {
         this.encoded = scorer.encodeAll(tokens);
     }
 
-    /** The model's scores of every target item for {@code user}: the deep path, blended with the wide path if any. */
+    /**
+     * The model's scores of every target item for {@code user}: the deep path, blended with the
+     * wide path if any.
+     */
     public void itemScores(int user, double[] out) {
         scorer.itemScores(tokens[user], encoded.phat()[user], interest(user), out);
     }
@@ -25,9 +29,14 @@ public final class EncodedUsers {
         scorer.itemScores(encoded.phat()[user], interest(user), out);
     }
 
-    /** Interest over the K target categories, softmax(I_u); null when the network has no interest layer. */
+    /**
+     * Interest over the K target categories, softmax(I_u); null when the network has no interest
+     * layer.
+     */
     public double[] categoryInterest(int user) {
-        return encoded.interest() == null ? null : JointScorer.interestDistribution(encoded.interest()[user]);
+        return encoded.interest() == null
+                ? null
+                : JointScorer.interestDistribution(encoded.interest()[user]);
     }
 
     /** P̂_u. */

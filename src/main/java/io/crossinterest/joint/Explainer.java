@@ -2,6 +2,7 @@ package io.crossinterest.joint;
 
 import io.crossinterest.encoder.SourceTokenizer;
 import io.crossinterest.encoder.TokenScheme;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -10,33 +11,38 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Explanations by occlusion of the encoder's input (DESIGN §5, issue item 6): for each source item (item tokens) or
- * source category (category tokens) in the user's window, its positions are replaced by padding and the user is
- * scored again; the drop in a target's score is that source's contribution:
+ * Explanations by occlusion of the encoder's input (DESIGN §5, issue item 6): for each source item
+ * (item tokens) or source category (category tokens) in the user's window, its positions are
+ * replaced by padding and the user is scored again; the drop in a target's score is that source's
+ * contribution:
  *
  * <pre>
  *   contribution(g → item v)     = s_v(window) − s_v(window with g's positions padded)
  *   contribution(g → category c) = softmax(I_u)_c − softmax(I_u with g padded)_c
  * </pre>
+ *
  * All occluded variants go through the network in one batch (at most L + 1 rows).
  */
 public final class Explainer {
-    private Explainer() {
-    }
+    private Explainer() {}
 
-    /** A source item or category and how much it raised a target's score (negative: it lowered it). */
-    public record Driver(String source, double contribution) {
-    }
+    /**
+     * A source item or category and how much it raised a target's score (negative: it lowered it).
+     */
+    public record Driver(String source, double contribution) {}
 
     /** One explained target (an item or a category) with its score and its strongest drivers. */
-    public record Target(String target, double score, List<Driver> drivers) {
-    }
+    public record Target(String target, double score, List<Driver> drivers) {}
 
-    /** Explanation of one user's top target items and, when the model has I_u, their target categories. */
-    public record Explanation(String userId, String modelVersion, List<Target> items, List<Target> categories) {
-    }
+    /**
+     * Explanation of one user's top target items and, when the model has I_u, their target
+     * categories.
+     */
+    public record Explanation(
+            String userId, String modelVersion, List<Target> items, List<Target> categories) {}
 
-    public static Explanation explain(JointBundle bundle, SourceHistory history, int topItems, int topDrivers) {
+    public static Explanation explain(
+            JointBundle bundle, SourceHistory history, int topItems, int topDrivers) {
         SourceTokenizer tok = bundle.tokenizer();
         int seqLen = bundle.scorer().seqLen();
         // the window: tokens and the source key (item or category id) that produced each
@@ -44,15 +50,21 @@ public final class Explainer {
         List<String> keys = new ArrayList<>();
         String[] items = history.itemIds == null ? new String[0] : history.itemIds;
         for (int i = 0; i < items.length; i++) {
-            String cat = history.categoryIds == null || i >= history.categoryIds.length ? null
-                    : history.categoryIds[i];
+            String cat =
+                    history.categoryIds == null || i >= history.categoryIds.length
+                            ? null
+                            : history.categoryIds[i];
             for (int t : tok.tokens(items[i], cat == null ? null : new String[] {cat})) {
                 tokens.add(t);
-                keys.add(tok.scheme() == TokenScheme.ITEMS ? items[i] : (cat == null ? "unknown" : cat));
+                keys.add(
+                        tok.scheme() == TokenScheme.ITEMS
+                                ? items[i]
+                                : (cat == null ? "unknown" : cat));
             }
         }
         int start = Math.max(0, tokens.size() - seqLen);
-        int[] window = tokens.subList(start, tokens.size()).stream().mapToInt(Integer::intValue).toArray();
+        int[] window =
+                tokens.subList(start, tokens.size()).stream().mapToInt(Integer::intValue).toArray();
         List<String> windowKeys = keys.subList(start, keys.size());
         Map<String, List<Integer>> groups = new LinkedHashMap<>();
         for (int p = 0; p < windowKeys.size(); p++) {
@@ -72,11 +84,15 @@ public final class Explainer {
         JointScorer.Encoded enc = s.encode(variants);
         double[][] scores = new double[variants.size()][s.numItems()];
         for (int r = 0; r < variants.size(); r++) {
-            s.itemScores(variants.get(r), enc.phat()[r], enc.interest() == null ? null : enc.interest()[r],
+            s.itemScores(
+                    variants.get(r),
+                    enc.phat()[r],
+                    enc.interest() == null ? null : enc.interest()[r],
                     scores[r]);
         }
         double[] ranked = scores[0].clone();
-        bundle.twins().exclude(items, ranked); // twins of the user's own source items are seen items
+        bundle.twins()
+                .exclude(items, ranked); // twins of the user's own source items are seen items
         int[] top = JointModel.topK(ranked, topItems);
         List<Target> itemTargets = new ArrayList<>();
         for (int v : top) {
@@ -84,8 +100,11 @@ public final class Explainer {
             for (int g = 0; g < contrib.length; g++) {
                 contrib[g] = scores[0][v] - scores[g + 1][v];
             }
-            itemTargets.add(new Target(bundle.targetItemIds().get(v), scores[0][v],
-                    drivers(groupKeys, contrib, topDrivers)));
+            itemTargets.add(
+                    new Target(
+                            bundle.targetItemIds().get(v),
+                            scores[0][v],
+                            drivers(groupKeys, contrib, topDrivers)));
         }
         List<Target> catTargets = new ArrayList<>();
         if (enc.interest() != null) {
@@ -103,8 +122,11 @@ public final class Explainer {
                 for (int g = 0; g < contrib.length; g++) {
                     contrib[g] = p[0][c] - p[g + 1][c];
                 }
-                catTargets.add(new Target(bundle.targetCategoryIds().get(c), p[0][c],
-                        drivers(groupKeys, contrib, topDrivers)));
+                catTargets.add(
+                        new Target(
+                                bundle.targetCategoryIds().get(c),
+                                p[0][c],
+                                drivers(groupKeys, contrib, topDrivers)));
             }
         }
         return new Explanation(history.userId, bundle.modelVersion(), itemTargets, catTargets);

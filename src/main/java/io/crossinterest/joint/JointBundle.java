@@ -1,14 +1,18 @@
 package io.crossinterest.joint;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.crossinterest.data.TwinListings;
 import io.crossinterest.encoder.EncoderConfig;
 import io.crossinterest.encoder.SourceTokenizer;
 import io.crossinterest.encoder.TokenScheme;
 import io.crossinterest.neighbours.ItemSetNeighbours;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -21,11 +25,10 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 
 /**
- * A versioned model bundle of the joint model: a directory a stream job loads (docs/architecture.md §3).
+ * A versioned model bundle of the joint model: a directory a stream job loads (docs/architecture.md
+ * §3).
  *
  * <pre>
  *   metadata.json         format version, model version, token scheme, vocabulary, L, categories, rank, scoring path,
@@ -46,6 +49,7 @@ import org.deeplearning4j.util.ModelSerializer;
  *                         user's items in training's encoder input, which the stream job rebuilds from its event
  *                         history ({@link JointScoringFunction#tokens}); a bundle without it is scored in event order
  * </pre>
+ *
  * A bundle written by format version n is read by any build whose {@link #FORMAT_VERSION} is ≥ n.
  */
 public final class JointBundle {
@@ -55,33 +59,67 @@ public final class JointBundle {
     static final String ITEM_FACTORS = "cf-item-factors.bin";
     static final String TARGET_ITEMS = "target-items.txt";
     static final String SOURCE_FOLDING = "source-folding.bin";
-    /** Format 3: the wide path's index, present when the model blends it in ({@code wideWeight} &gt; 0). */
-    static final String ITEM_SET_NEIGHBOURS = "item-set-neighbours.bin";
-    /** Format 4: the twin listings of the training data (empty when the training split kept twins). */
-    static final String TWINS = "twins.tsv";
-    static final String SOURCE_ITEMS = "source-items.txt";
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
-     * The bundle's metadata.json; {@code cfSpace} is the CF space the fit chose ({@link JointFitReport#cfSpace}), null
-     * when it was given one factorizer or for a bundle written before the choice existed.
+     * Format 3: the wide path's index, present when the model blends it in ({@code wideWeight} &gt;
+     * 0).
      */
-    public record Metadata(int formatVersion, String modelVersion, String dataset, String createdAt,
-            TokenScheme tokenScheme, int vocabSize, int seqLen, List<String> sourceCategories,
-            List<String> targetCategories, int rank, int numItems, ScoringPath scoring, JointParams config,
-            int bestEpoch, int epochsRun, String cfSpace, double wideWeight, int wideNeighbours) {
+    static final String ITEM_SET_NEIGHBOURS = "item-set-neighbours.bin";
+
+    /**
+     * Format 4: the twin listings of the training data (empty when the training split kept twins).
+     */
+    static final String TWINS = "twins.tsv";
+
+    static final String SOURCE_ITEMS = "source-items.txt";
+
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /**
+     * The bundle's metadata.json; {@code cfSpace} is the CF space the fit chose ({@link
+     * JointFitReport#cfSpace}), null when it was given one factorizer or for a bundle written
+     * before the choice existed.
+     */
+    public record Metadata(
+            int formatVersion,
+            String modelVersion,
+            String dataset,
+            String createdAt,
+            TokenScheme tokenScheme,
+            int vocabSize,
+            int seqLen,
+            List<String> sourceCategories,
+            List<String> targetCategories,
+            int rank,
+            int numItems,
+            ScoringPath scoring,
+            JointParams config,
+            int bestEpoch,
+            int epochsRun,
+            String cfSpace,
+            double wideWeight,
+            int wideNeighbours) {
         @JsonCreator
-        public Metadata(@JsonProperty("formatVersion") int formatVersion,
-                @JsonProperty("modelVersion") String modelVersion, @JsonProperty("dataset") String dataset,
-                @JsonProperty("createdAt") String createdAt, @JsonProperty("tokenScheme") TokenScheme tokenScheme,
-                @JsonProperty("vocabSize") int vocabSize, @JsonProperty("seqLen") int seqLen,
+        public Metadata(
+                @JsonProperty("formatVersion") int formatVersion,
+                @JsonProperty("modelVersion") String modelVersion,
+                @JsonProperty("dataset") String dataset,
+                @JsonProperty("createdAt") String createdAt,
+                @JsonProperty("tokenScheme") TokenScheme tokenScheme,
+                @JsonProperty("vocabSize") int vocabSize,
+                @JsonProperty("seqLen") int seqLen,
                 @JsonProperty("sourceCategories") List<String> sourceCategories,
-                @JsonProperty("targetCategories") List<String> targetCategories, @JsonProperty("rank") int rank,
-                @JsonProperty("numItems") int numItems, @JsonProperty("scoring") ScoringPath scoring,
-                @JsonProperty("config") JointParams config, @JsonProperty("bestEpoch") int bestEpoch,
-                @JsonProperty("epochsRun") int epochsRun, @JsonProperty("cfSpace") String cfSpace,
-                @JsonProperty("wideWeight") double wideWeight, @JsonProperty("wideNeighbours") int wideNeighbours) {
+                @JsonProperty("targetCategories") List<String> targetCategories,
+                @JsonProperty("rank") int rank,
+                @JsonProperty("numItems") int numItems,
+                @JsonProperty("scoring") ScoringPath scoring,
+                @JsonProperty("config") JointParams config,
+                @JsonProperty("bestEpoch") int bestEpoch,
+                @JsonProperty("epochsRun") int epochsRun,
+                @JsonProperty("cfSpace") String cfSpace,
+                @JsonProperty("wideWeight") double wideWeight,
+                @JsonProperty("wideNeighbours") int wideNeighbours) {
             this.formatVersion = formatVersion;
             this.modelVersion = modelVersion;
             this.dataset = dataset;
@@ -118,7 +156,10 @@ public final class JointBundle {
         return model;
     }
 
-    /** The twins of the training data: what {@link TwinListings#exclude} removes from a user's top-N. */
+    /**
+     * The twins of the training data: what {@link TwinListings#exclude} removes from a user's
+     * top-N.
+     */
     public TwinListings twins() {
         return model.twins();
     }
@@ -140,7 +181,10 @@ public final class JointBundle {
         return model.scorer();
     }
 
-    /** Source item id → its index in training (the order of a user's items in the encoder input); null if absent. */
+    /**
+     * Source item id → its index in training (the order of a user's items in the encoder input);
+     * null if absent.
+     */
     public Map<String, Integer> sourceItemIndex() {
         return sourceItemIndex;
     }
@@ -154,25 +198,44 @@ public final class JointBundle {
     }
 
     /**
-     * Writes a fitted model ({@link JointEstimator#fit}) as a bundle into {@code dir} (created; existing bundle files
-     * are replaced).
+     * Writes a fitted model ({@link JointEstimator#fit}) as a bundle into {@code dir} (created;
+     * existing bundle files are replaced).
      */
-    public static Metadata save(JointModel model, Path dir, String modelVersion) throws IOException {
+    public static Metadata save(JointModel model, Path dir, String modelVersion)
+            throws IOException {
         JointFitReport report = model.report();
         if (report == null) {
-            throw new IllegalArgumentException("the model was read from a bundle: copy that bundle instead");
+            throw new IllegalArgumentException(
+                    "the model was read from a bundle: copy that bundle instead");
         }
         Files.createDirectories(dir);
         JointScorer s = model.scorer();
-        Metadata md = new Metadata(FORMAT_VERSION, modelVersion, model.dataset(), Instant.now().toString(),
-                model.tokenizer().scheme(), model.encoderConfig().vocabSize, model.encoderConfig().seqLen,
-                model.sourceCategoryIds(), model.targetCategoryIds(), s.rank(), s.numItems(), s.path(),
-                model.params(), report.bestEpoch(), report.history().size(), report.cfSpace(), s.wideWeight(),
-                s.wideK());
+        Metadata md =
+                new Metadata(
+                        FORMAT_VERSION,
+                        modelVersion,
+                        model.dataset(),
+                        Instant.now().toString(),
+                        model.tokenizer().scheme(),
+                        model.encoderConfig().vocabSize,
+                        model.encoderConfig().seqLen,
+                        model.sourceCategoryIds(),
+                        model.targetCategoryIds(),
+                        s.rank(),
+                        s.numItems(),
+                        s.path(),
+                        model.params(),
+                        report.bestEpoch(),
+                        report.history().size(),
+                        report.cfSpace(),
+                        s.wideWeight(),
+                        s.wideK());
         ModelSerializer.writeModel(s.graph(), dir.resolve(NETWORK).toFile(), false);
         CfFactors cf = model.cfFactors();
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-                Files.newOutputStream(dir.resolve(ITEM_FACTORS))))) {
+        try (DataOutputStream out =
+                new DataOutputStream(
+                        new BufferedOutputStream(
+                                Files.newOutputStream(dir.resolve(ITEM_FACTORS))))) {
             out.writeInt(cf.numItems());
             out.writeInt(cf.rank());
             for (double x : cf.items()) {
@@ -192,13 +255,15 @@ public final class JointBundle {
         } else {
             Files.deleteIfExists(dir.resolve(ITEM_SET_NEIGHBOURS));
         }
-        JSON.writeValue(dir.resolve(METADATA).toFile(), md); // last: a bundle with metadata is complete
+        JSON.writeValue(
+                dir.resolve(METADATA).toFile(), md); // last: a bundle with metadata is complete
         return md;
     }
 
     /**
-     * The metadata of the bundle in {@code dir}, without the network or the factors (what the stream checks before it
-     * starts); a clear error when there is none or its format is newer than this build.
+     * The metadata of the bundle in {@code dir}, without the network or the factors (what the
+     * stream checks before it starts); a clear error when there is none or its format is newer than
+     * this build.
      */
     public static Metadata readMetadata(Path dir) throws IOException {
         Path mdFile = dir.resolve(METADATA);
@@ -207,21 +272,30 @@ public final class JointBundle {
         }
         Metadata md = JSON.readValue(mdFile.toFile(), Metadata.class);
         if (md.formatVersion() > FORMAT_VERSION || md.formatVersion() < 1) {
-            throw new IOException("bundle " + dir + " has format version " + md.formatVersion()
-                    + "; this build reads versions 1.." + FORMAT_VERSION);
+            throw new IOException(
+                    "bundle "
+                            + dir
+                            + " has format version "
+                            + md.formatVersion()
+                            + "; this build reads versions 1.."
+                            + FORMAT_VERSION);
         }
         return md;
     }
 
-    /** Reads a bundle; a clear error when a file is missing or the format is newer than this build. */
+    /**
+     * Reads a bundle; a clear error when a file is missing or the format is newer than this build.
+     */
     public static JointBundle load(Path dir) throws IOException {
         Metadata md = readMetadata(dir);
-        ComputationGraph graph = ModelSerializer.restoreComputationGraph(dir.resolve(NETWORK).toFile(), false);
+        ComputationGraph graph =
+                ModelSerializer.restoreComputationGraph(dir.resolve(NETWORK).toFile(), false);
         int numItems;
         int rank;
         double[] q;
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-                Files.newInputStream(dir.resolve(ITEM_FACTORS))))) {
+        try (DataInputStream in =
+                new DataInputStream(
+                        new BufferedInputStream(Files.newInputStream(dir.resolve(ITEM_FACTORS))))) {
             numItems = in.readInt();
             rank = in.readInt();
             q = new double[numItems * rank];
@@ -231,36 +305,66 @@ public final class JointBundle {
         }
         List<String> items = Files.readAllLines(dir.resolve(TARGET_ITEMS), StandardCharsets.UTF_8);
         if (items.size() != numItems || numItems != md.numItems()) {
-            throw new IOException("bundle " + dir + " is inconsistent: " + items.size() + " target item ids, "
-                    + numItems + " item factors, metadata says " + md.numItems());
+            throw new IOException(
+                    "bundle "
+                            + dir
+                            + " is inconsistent: "
+                            + items.size()
+                            + " target item ids, "
+                            + numItems
+                            + " item factors, metadata says "
+                            + md.numItems());
         }
-        SourceTokenizer tok = md.tokenScheme() == TokenScheme.ITEMS ? SourceTokenizer.items(md.vocabSize())
-                : SourceTokenizer.categories(md.sourceCategories());
+        SourceTokenizer tok =
+                md.tokenScheme() == TokenScheme.ITEMS
+                        ? SourceTokenizer.items(md.vocabSize())
+                        : SourceTokenizer.categories(md.sourceCategories());
         CfFactors cf = new CfFactors(rank, 0, numItems, new double[0], q);
         SourceFolding folding = null;
         if (md.config().sourceFolding) {
             Path f = dir.resolve(SOURCE_FOLDING);
             if (!Files.isRegularFile(f)) {
-                throw new IOException("bundle " + dir + " is incomplete: the model folds in source factors but "
-                        + SOURCE_FOLDING + " is missing");
+                throw new IOException(
+                        "bundle "
+                                + dir
+                                + " is incomplete: the model folds in source factors but "
+                                + SOURCE_FOLDING
+                                + " is missing");
             }
             folding = SourceFolding.load(f);
         }
-        JointScorer scorer = new JointScorer(graph, md.seqLen(), md.scoring(),
-                Math.max(1, md.targetCategories().size()), cf, folding);
+        JointScorer scorer =
+                new JointScorer(
+                        graph,
+                        md.seqLen(),
+                        md.scoring(),
+                        Math.max(1, md.targetCategories().size()),
+                        cf,
+                        folding);
         if (md.wideWeight() > 0) {
             Path f = dir.resolve(ITEM_SET_NEIGHBOURS);
             if (!Files.isRegularFile(f)) {
-                throw new IOException("bundle " + dir + " is incomplete: the model blends in its wide path but "
-                        + ITEM_SET_NEIGHBOURS + " is missing");
+                throw new IOException(
+                        "bundle "
+                                + dir
+                                + " is incomplete: the model blends in its wide path but "
+                                + ITEM_SET_NEIGHBOURS
+                                + " is missing");
             }
-            scorer = scorer.withWidePath(ItemSetNeighbours.load(f), md.wideNeighbours(), md.wideWeight());
+            scorer =
+                    scorer.withWidePath(
+                            ItemSetNeighbours.load(f), md.wideNeighbours(), md.wideWeight());
         }
         Path twinsFile = dir.resolve(TWINS);
-        TwinListings twins = Files.isRegularFile(twinsFile) ? TwinListings.load(twinsFile, items) : TwinListings.none();
+        TwinListings twins =
+                Files.isRegularFile(twinsFile)
+                        ? TwinListings.load(twinsFile, items)
+                        : TwinListings.none();
         Path sourceItems = dir.resolve(SOURCE_ITEMS);
-        List<String> sourceIds = Files.isRegularFile(sourceItems)
-                ? Files.readAllLines(sourceItems, StandardCharsets.UTF_8) : List.of();
+        List<String> sourceIds =
+                Files.isRegularFile(sourceItems)
+                        ? Files.readAllLines(sourceItems, StandardCharsets.UTF_8)
+                        : List.of();
         Map<String, Integer> sourceIndex = null;
         if (Files.isRegularFile(sourceItems)) {
             sourceIndex = new HashMap<>(sourceIds.size() * 2);
@@ -268,9 +372,22 @@ public final class JointBundle {
                 sourceIndex.put(sourceIds.get(i), i);
             }
         }
-        EncoderConfig encoder = md.config().encoder.withVocabSize(md.vocabSize()).withSeqLen(md.seqLen());
-        JointModel model = new JointModel(md.config(), tok, encoder, scorer, cf, md.dataset(), sourceIds, items,
-                md.sourceCategories(), md.targetCategories(), twins, null);
+        EncoderConfig encoder =
+                md.config().encoder.withVocabSize(md.vocabSize()).withSeqLen(md.seqLen());
+        JointModel model =
+                new JointModel(
+                        md.config(),
+                        tok,
+                        encoder,
+                        scorer,
+                        cf,
+                        md.dataset(),
+                        sourceIds,
+                        items,
+                        md.sourceCategories(),
+                        md.targetCategories(),
+                        twins,
+                        null);
         return new JointBundle(md, model, sourceIndex);
     }
 }

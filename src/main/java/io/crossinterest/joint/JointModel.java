@@ -4,18 +4,21 @@ import io.crossinterest.data.CrossDomainData;
 import io.crossinterest.data.TwinListings;
 import io.crossinterest.encoder.EncoderConfig;
 import io.crossinterest.encoder.SourceTokenizer;
+
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * The fitted joint transfer model (DESIGN §3.4): immutable, made by {@link JointEstimator#fit} or read from a bundle
- * ({@link JointBundle#load}). A user's scores need only their source tokens: tokens → H_u (and s_u) → P̂_u → (I_u,
- * C_u) or P̂_u·Q, blended with the wide path ({@link JointScorer}).
+ * The fitted joint transfer model (DESIGN §3.4): immutable, made by {@link JointEstimator#fit} or
+ * read from a bundle ({@link JointBundle#load}). A user's scores need only their source tokens:
+ * tokens → H_u (and s_u) → P̂_u → (I_u, C_u) or P̂_u·Q, blended with the wide path ({@link
+ * JointScorer}).
  *
- * <p>Model data: the settings it was fitted with, the tokenizer and the encoder's configuration, the scorer (network,
- * ranking head, fold-in, wide path), the target CF space's item factors Q, and the catalogue the scores index (source
- * and target item ids, category ids, the twins that are seen items). A fitted model also carries its
- * {@link JointFitReport}; a model read from a bundle has none (its metadata says what was selected).
+ * <p>Model data: the settings it was fitted with, the tokenizer and the encoder's configuration,
+ * the scorer (network, ranking head, fold-in, wide path), the target CF space's item factors Q, and
+ * the catalogue the scores index (source and target item ids, category ids, the twins that are seen
+ * items). A fitted model also carries its {@link JointFitReport}; a model read from a bundle has
+ * none (its metadata says what was selected).
  */
 public final class JointModel {
     private final JointParams params;
@@ -31,9 +34,19 @@ public final class JointModel {
     private final TwinListings twins;
     private final JointFitReport report;
 
-    JointModel(JointParams params, SourceTokenizer tokenizer, EncoderConfig encoder, JointScorer scorer, CfFactors cf,
-            String dataset, List<String> sourceItemIds, List<String> targetItemIds, List<String> sourceCategoryIds,
-            List<String> targetCategoryIds, TwinListings twins, JointFitReport report) {
+    JointModel(
+            JointParams params,
+            SourceTokenizer tokenizer,
+            EncoderConfig encoder,
+            JointScorer scorer,
+            CfFactors cf,
+            String dataset,
+            List<String> sourceItemIds,
+            List<String> targetItemIds,
+            List<String> sourceCategoryIds,
+            List<String> targetCategoryIds,
+            TwinListings twins,
+            JointFitReport report) {
         this.params = params;
         this.tokenizer = tokenizer;
         this.encoder = encoder;
@@ -52,9 +65,19 @@ public final class JointModel {
     static JointModel fitted(FitInput in, JointScorer scorer, CfFactors cf, JointFitReport report) {
         CrossDomainData data = in.data();
         SourceTokenizer tok = in.tokenizer();
-        return new JointModel(in.params(), tok, in.encoder(), scorer, cf, data.dataset, data.sourceItems.ids(),
-                data.targetItems.ids(), tok.categoryIds().isEmpty() ? data.sourceCategories.ids() : tok.categoryIds(),
-                data.targetCategories.ids(), data.twins, report);
+        return new JointModel(
+                in.params(),
+                tok,
+                in.encoder(),
+                scorer,
+                cf,
+                data.dataset,
+                data.sourceItems.ids(),
+                data.targetItems.ids(),
+                tok.categoryIds().isEmpty() ? data.sourceCategories.ids() : tok.categoryIds(),
+                data.targetCategories.ids(),
+                data.twins,
+                report);
     }
 
     public JointParams params() {
@@ -102,7 +125,10 @@ public final class JointModel {
         return targetCategoryIds;
     }
 
-    /** The twins of the training data: what {@link TwinListings#exclude} removes from a user's top-N. */
+    /**
+     * The twins of the training data: what {@link TwinListings#exclude} removes from a user's
+     * top-N.
+     */
     public TwinListings twins() {
         return twins;
     }
@@ -112,7 +138,10 @@ public final class JointModel {
         return report;
     }
 
-    /** Every user of {@code data} encoded once, to be scored ({@code data}: the fit's, or any with the same blocks). */
+    /**
+     * Every user of {@code data} encoded once, to be scored ({@code data}: the fit's, or any with
+     * the same blocks).
+     */
     public EncodedUsers encodeUsers(CrossDomainData data) {
         return new EncodedUsers(scorer, tokenizer.userTokens(data));
     }

@@ -2,8 +2,7 @@ package io.crossinterest.joint;
 
 import io.crossinterest.encoder.CnnEncoder;
 import io.crossinterest.encoder.EncoderConfig;
-import java.util.ArrayList;
-import java.util.List;
+
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
@@ -22,6 +21,9 @@ import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The joint transfer network of DESIGN §3.4 as one DL4J graph on top of the {@link CnnEncoder}:
  *
@@ -36,7 +38,9 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
  *   I_u ──W4,b4──▶ C_u = σ(·) over target items ("items"), binary cross-entropy [wItems]
  *   H_u ─▶ "dl":       the encoder's softmax head, L_DL                  [wDl]
  * </pre>
- * Heads with weight 0 are left out of the graph. Loss weights are DL4J per-output weight vectors of a constant.
+ *
+ * Heads with weight 0 are left out of the graph. Loss weights are DL4J per-output weight vectors of
+ * a constant.
  */
 public final class JointNetwork {
     public static final String PHAT = "phat";
@@ -49,6 +53,7 @@ public final class JointNetwork {
     public static final String ITEMS = "items";
 
     public final ComputationGraph graph;
+
     /** The graph's outputs in order (labels of a batch come in this order). */
     public final List<String> outputs;
 
@@ -62,14 +67,23 @@ public final class JointNetwork {
     }
 
     /**
-     * A freshly initialised network (seeded); the caller copies the pre-trained encoder in. {@code sourceRank}: the
-     * length of s_u when {@code c.sourceFolding} (ignored otherwise).
+     * A freshly initialised network (seeded); the caller copies the pre-trained encoder in. {@code
+     * sourceRank}: the length of s_u when {@code c.sourceFolding} (ignored otherwise).
      */
-    public static JointNetwork build(JointParams c, EncoderConfig ec, int rank, int numCategories, int numItems,
+    public static JointNetwork build(
+            JointParams c,
+            EncoderConfig ec,
+            int rank,
+            int numCategories,
+            int numItems,
             int sourceRank) {
-        ComputationGraphConfiguration.GraphBuilder b = new NeuralNetConfiguration.Builder().seed(c.seed)
-                .dataType(DataType.FLOAT).updater(new Adam(c.learningRate)).weightInit(WeightInit.XAVIER)
-                .graphBuilder();
+        ComputationGraphConfiguration.GraphBuilder b =
+                new NeuralNetConfiguration.Builder()
+                        .seed(c.seed)
+                        .dataType(DataType.FLOAT)
+                        .updater(new Adam(c.learningRate))
+                        .weightInit(WeightInit.XAVIER)
+                        .graphBuilder();
         if (c.sourceFolding) {
             b.addInputs(CnnEncoder.INPUT, SOURCE_CF);
         } else {
@@ -86,36 +100,72 @@ public final class JointNetwork {
         }
         List<String> outputs = new ArrayList<>();
         if (c.wMse > 0) {
-            b.addLayer(CF, new LossLayer.Builder().activation(Activation.IDENTITY)
-                    .lossFunction(new LossMSE(CnnEncoder.weights(rank, c.wMse))).build(), PHAT);
+            b.addLayer(
+                    CF,
+                    new LossLayer.Builder()
+                            .activation(Activation.IDENTITY)
+                            .lossFunction(new LossMSE(CnnEncoder.weights(rank, c.wMse)))
+                            .build(),
+                    PHAT);
             outputs.add(CF);
         }
         if (c.wRank > 0) {
-            b.addLayer(RANK, new OutputLayer.Builder().nIn(rank).nOut(numItems).hasBias(c.tuneQ).l2(c.tuneQ ? c.l2 : 0)
-                    .updater(c.tuneQ ? new Adam(c.learningRate) : frozen()).activation(Activation.SOFTMAX)
-                    .lossFunction(new LossMCXENT(CnnEncoder.weights(numItems, c.wRank))).build(), PHAT);
+            b.addLayer(
+                    RANK,
+                    new OutputLayer.Builder()
+                            .nIn(rank)
+                            .nOut(numItems)
+                            .hasBias(c.tuneQ)
+                            .l2(c.tuneQ ? c.l2 : 0)
+                            .updater(c.tuneQ ? new Adam(c.learningRate) : frozen())
+                            .activation(Activation.SOFTMAX)
+                            .lossFunction(new LossMCXENT(CnnEncoder.weights(numItems, c.wRank)))
+                            .build(),
+                    PHAT);
             outputs.add(RANK);
         }
         if (hasInterest(c, numCategories)) {
-            b.addLayer(INTEREST, new DenseLayer.Builder().nIn(rank).nOut(numCategories)
-                    .activation(Activation.IDENTITY).build(), PHAT);
+            b.addLayer(
+                    INTEREST,
+                    new DenseLayer.Builder()
+                            .nIn(rank)
+                            .nOut(numCategories)
+                            .activation(Activation.IDENTITY)
+                            .build(),
+                    PHAT);
             if (c.wInterest > 0 && numCategories > 1) {
-                b.addLayer(INTEREST_OUT, new LossLayer.Builder().activation(Activation.SOFTMAX)
-                        .lossFunction(new LossMCXENT(CnnEncoder.weights(numCategories, c.wInterest))).build(),
+                b.addLayer(
+                        INTEREST_OUT,
+                        new LossLayer.Builder()
+                                .activation(Activation.SOFTMAX)
+                                .lossFunction(
+                                        new LossMCXENT(
+                                                CnnEncoder.weights(numCategories, c.wInterest)))
+                                .build(),
                         INTEREST);
                 outputs.add(INTEREST_OUT);
             }
             if (c.wItems > 0) {
-                b.addLayer(ITEMS, new OutputLayer.Builder().nIn(numCategories).nOut(numItems)
-                        .activation(Activation.SIGMOID)
-                        .lossFunction(new LossBinaryXENT(CnnEncoder.weights(numItems, c.wItems))).build(), INTEREST);
+                b.addLayer(
+                        ITEMS,
+                        new OutputLayer.Builder()
+                                .nIn(numCategories)
+                                .nOut(numItems)
+                                .activation(Activation.SIGMOID)
+                                .lossFunction(
+                                        new LossBinaryXENT(CnnEncoder.weights(numItems, c.wItems)))
+                                .build(),
+                        INTEREST);
                 outputs.add(ITEMS);
             }
         }
         if (c.wDl > 0) {
-            OutputLayer.Builder dl = new OutputLayer.Builder().nIn(ec.hidden).nOut(ec.vocabSize)
-                    .activation(Activation.SOFTMAX).lossFunction(new LossMCXENT(CnnEncoder.weights(ec.vocabSize,
-                            c.wDl)));
+            OutputLayer.Builder dl =
+                    new OutputLayer.Builder()
+                            .nIn(ec.hidden)
+                            .nOut(ec.vocabSize)
+                            .activation(Activation.SOFTMAX)
+                            .lossFunction(new LossMCXENT(CnnEncoder.weights(ec.vocabSize, c.wDl)));
             if (c.freezeEncoder) {
                 dl.updater(frozen());
             }
@@ -128,7 +178,10 @@ public final class JointNetwork {
         return new JointNetwork(g, List.copyOf(outputs));
     }
 
-    /** The W2 layer: identity activation; dropout on its input and an L2 penalty on W2 when configured. */
+    /**
+     * The W2 layer: identity activation; dropout on its input and an L2 penalty on W2 when
+     * configured.
+     */
     private static DenseLayer.Builder w2(JointParams c) {
         DenseLayer.Builder d = new DenseLayer.Builder().activation(Activation.IDENTITY).l2(c.l2);
         if (c.dropout > 0) {
@@ -138,16 +191,18 @@ public final class JointNetwork {
     }
 
     /**
-     * Sets the ranking head's weights to Qᵀ ([k, numItems]) and its bias (when Q is tuned) to b_v = log(1 + n_v), n_v
-     * the item's training count: with P̂_u = 0 the head's softmax is then the popularity distribution (the best
-     * user-independent answer), and training only has to learn the personal part P̂_u·Q_v. Without the bias Q is fixed
-     * and the scores are the pure CF reading P̂_u·Q_v.
+     * Sets the ranking head's weights to Qᵀ ([k, numItems]) and its bias (when Q is tuned) to b_v =
+     * log(1 + n_v), n_v the item's training count: with P̂_u = 0 the head's softmax is then the
+     * popularity distribution (the best user-independent answer), and training only has to learn
+     * the personal part P̂_u·Q_v. Without the bias Q is fixed and the scores are the pure CF
+     * reading P̂_u·Q_v.
      */
     public void initRankHead(CfFactors cf, double[] itemCounts) {
         if (!outputs.contains(RANK)) {
             return;
         }
-        INDArray q = Nd4j.createFromArray(toFloat(cf.items())).reshape('c', cf.numItems(), cf.rank());
+        INDArray q =
+                Nd4j.createFromArray(toFloat(cf.items())).reshape('c', cf.numItems(), cf.rank());
         graph.getLayer(RANK).setParam("W", q.transpose().dup('f'));
         if (graph.getLayer(RANK).paramTable().containsKey("b")) {
             float[] b = new float[cf.numItems()];
@@ -159,8 +214,8 @@ public final class JointNetwork {
     }
 
     /**
-     * An updater that leaves parameters unchanged: SGD with learning rate 0. (DL4J's NoOp updater is not that: it
-     * passes the raw gradient through, i.e. plain SGD with rate 1.)
+     * An updater that leaves parameters unchanged: SGD with learning rate 0. (DL4J's NoOp updater
+     * is not that: it passes the raw gradient through, i.e. plain SGD with rate 1.)
      */
     static Sgd frozen() {
         return new Sgd(0.0);

@@ -4,24 +4,27 @@ import io.crossinterest.encoder.CnnEncoder;
 import io.crossinterest.encoder.ProjectedEncoder;
 import io.crossinterest.encoder.SourceTokenizer;
 import io.crossinterest.neighbours.ItemSetNeighbours;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
+
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
 /**
- * Inference of a trained joint model: token windows → H_u by the {@link ProjectedEncoder} (the graph's encoder with
- * the embedding folded into the convolution: the same function, a hundredth of the arithmetic), then the graph's own
- * layers H_u (with s_u) → P̂_u → I_u, then target-item scores by the configured {@link ScoringPath}, blended with the
- * wide path when there is one. Immutable: the scorer of a {@link JointModel}, fitted or loaded from a
- * {@link JointBundle} in a stream job, so both give identical numbers.
+ * Inference of a trained joint model: token windows → H_u by the {@link ProjectedEncoder} (the
+ * graph's encoder with the embedding folded into the convolution: the same function, a hundredth of
+ * the arithmetic), then the graph's own layers H_u (with s_u) → P̂_u → I_u, then target-item scores
+ * by the configured {@link ScoringPath}, blended with the wide path when there is one. Immutable:
+ * the scorer of a {@link JointModel}, fitted or loaded from a {@link JointBundle} in a stream job,
+ * so both give identical numbers.
  *
- * <p>The encoder's weights are read at construction: a scorer sees the graph's parameters of that moment. Not
- * thread-safe (the encoder's scratch buffers, the DL4J layers' inputs): one instance per Flink subtask, created in
- * {@code open()}.
+ * <p>The encoder's weights are read at construction: a scorer sees the graph's parameters of that
+ * moment. Not thread-safe (the encoder's scratch buffers, the DL4J layers' inputs): one instance
+ * per Flink subtask, created in {@code open()}.
  */
 public final class JointScorer {
     private final ComputationGraph graph;
@@ -31,29 +34,52 @@ public final class JointScorer {
     private final int rank;
     private final int numItems;
     private final int numCategories;
+
     /** Item-major [numItems × rank]: the ranking head's Q (tuned) or the ALS Q. */
     private final float[] q;
+
     /** Item bias of the ranking head, or null (fixed Q has none). */
     private final float[] bias;
+
     /** Item-major [numItems × K] W4 and b4 of the seed's path, or null. */
     private final float[] w4;
+
     private final float[] b4;
-    /** The source block's CF reading s_u fed next to H_u, or null when the network has no such input. */
+
+    /**
+     * The source block's CF reading s_u fed next to H_u, or null when the network has no such
+     * input.
+     */
     private final SourceFolding folding;
-    /** The wide path (item-set neighbours of the source tokens), its K and its weight γ; null: the deep path alone. */
+
+    /**
+     * The wide path (item-set neighbours of the source tokens), its K and its weight γ; null: the
+     * deep path alone.
+     */
     private final ItemSetNeighbours wide;
+
     private final int wideK;
     private final double wideWeight;
 
-    /** A P̂_u row and, when the graph has the interest layer, an I_u row for each user of a batch. */
-    public record Encoded(float[][] phat, float[][] interest) {
-    }
+    /**
+     * A P̂_u row and, when the graph has the interest layer, an I_u row for each user of a batch.
+     */
+    public record Encoded(float[][] phat, float[][] interest) {}
 
-    JointScorer(ComputationGraph graph, int seqLen, ScoringPath path, int numCategories, CfFactors cf,
+    JointScorer(
+            ComputationGraph graph,
+            int seqLen,
+            ScoringPath path,
+            int numCategories,
+            CfFactors cf,
             SourceFolding folding) {
         if ((folding != null) != (graph.getConfiguration().getNetworkInputs().size() == 2)) {
-            throw new IllegalArgumentException("the network's inputs " + graph.getConfiguration().getNetworkInputs()
-                    + " do not match " + (folding == null ? "no" : "a") + " source folding");
+            throw new IllegalArgumentException(
+                    "the network's inputs "
+                            + graph.getConfiguration().getNetworkInputs()
+                            + " do not match "
+                            + (folding == null ? "no" : "a")
+                            + " source folding");
         }
         this.graph = graph;
         this.encoder = ProjectedEncoder.of(graph, seqLen);
@@ -61,14 +87,19 @@ public final class JointScorer {
         this.seqLen = seqLen;
         this.path = path;
         this.numCategories = numCategories;
-        Map<String, INDArray> rankParams = graph.getVertex(JointNetwork.RANK) == null ? null
-                : graph.getLayer(JointNetwork.RANK).paramTable();
+        Map<String, INDArray> rankParams =
+                graph.getVertex(JointNetwork.RANK) == null
+                        ? null
+                        : graph.getLayer(JointNetwork.RANK).paramTable();
         if (rankParams != null) {
             INDArray w = rankParams.get("W"); // [k, I]
             this.rank = (int) w.size(0);
             this.numItems = (int) w.size(1);
             this.q = w.transpose().dup('c').data().asFloat();
-            this.bias = rankParams.containsKey("b") ? rankParams.get("b").dup('c').data().asFloat() : null;
+            this.bias =
+                    rankParams.containsKey("b")
+                            ? rankParams.get("b").dup('c').data().asFloat()
+                            : null;
         } else {
             this.rank = cf.rank();
             this.numItems = cf.numItems();
@@ -147,14 +178,21 @@ public final class JointScorer {
         return folding;
     }
 
-    /** The network's inputs for a batch: the token windows and, with source folding, s_u of each sequence. */
+    /**
+     * The network's inputs for a batch: the token windows and, with source folding, s_u of each
+     * sequence.
+     */
     INDArray[] inputs(List<int[]> tokenSeqs) {
         INDArray x = SourceTokenizer.window(tokenSeqs, seqLen);
-        return folding == null ? new INDArray[] {x}
+        return folding == null
+                ? new INDArray[] {x}
                 : new INDArray[] {x, Nd4j.createFromArray(folding.foldIn(tokenSeqs))};
     }
 
-    /** {@link #encode} over many users, in batches of 256 (the same rows whatever the number of users). */
+    /**
+     * {@link #encode} over many users, in batches of 256 (the same rows whatever the number of
+     * users).
+     */
     public Encoded encodeAll(int[][] tokens) {
         int batch = 256;
         float[][] phat = new float[tokens.length][];
@@ -174,45 +212,61 @@ public final class JointScorer {
     }
 
     /**
-     * One forward pass over the users' token sequences (each windowed to the last L tokens): H_u by the projected
-     * encoder, then the graph's {@link JointNetwork#PHAT} layer on H_u (or on [H_u ; s_u], the graph's merge vertex)
-     * and its {@link JointNetwork#INTEREST} layer on P̂_u, in inference mode (no dropout).
+     * One forward pass over the users' token sequences (each windowed to the last L tokens): H_u by
+     * the projected encoder, then the graph's {@link JointNetwork#PHAT} layer on H_u (or on [H_u ;
+     * s_u], the graph's merge vertex) and its {@link JointNetwork#INTEREST} layer on P̂_u, in
+     * inference mode (no dropout).
      */
     public Encoded encode(List<int[]> tokenSeqs) {
         if (tokenSeqs.isEmpty()) {
             return new Encoded(new float[0][], hasInterest() ? new float[0][] : null);
         }
         INDArray h = encoder.encode(tokenSeqs);
-        INDArray in = folding == null ? h : Nd4j.hstack(h, Nd4j.createFromArray(folding.foldIn(tokenSeqs)));
+        INDArray in =
+                folding == null
+                        ? h
+                        : Nd4j.hstack(h, Nd4j.createFromArray(folding.foldIn(tokenSeqs)));
         LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
         INDArray phat = graph.getLayer(JointNetwork.PHAT).activate(in, false, noWorkspaces);
-        float[][] interest = hasInterest()
-                ? graph.getLayer(JointNetwork.INTEREST).activate(phat, false, noWorkspaces).toFloatMatrix() : null;
+        float[][] interest =
+                hasInterest()
+                        ? graph.getLayer(JointNetwork.INTEREST)
+                                .activate(phat, false, noWorkspaces)
+                                .toFloatMatrix()
+                        : null;
         return new Encoded(phat.toFloatMatrix(), interest);
     }
 
-    /** {@link #encode} by the DL4J graph's own forward pass (the reference the projected encoder is checked against). */
+    /**
+     * {@link #encode} by the DL4J graph's own forward pass (the reference the projected encoder is
+     * checked against).
+     */
     Encoded encodeByGraph(List<int[]> tokenSeqs) {
         INDArray[] x = inputs(tokenSeqs);
-        Map<String, INDArray> acts = hasInterest()
-                ? CnnEncoder.forwardUntil(graph, x, JointNetwork.PHAT, JointNetwork.INTEREST)
-                : CnnEncoder.forwardUntil(graph, x, JointNetwork.PHAT);
+        Map<String, INDArray> acts =
+                hasInterest()
+                        ? CnnEncoder.forwardUntil(
+                                graph, x, JointNetwork.PHAT, JointNetwork.INTEREST)
+                        : CnnEncoder.forwardUntil(graph, x, JointNetwork.PHAT);
         float[][] interest = hasInterest() ? acts.get(JointNetwork.INTEREST).toFloatMatrix() : null;
         return new Encoded(acts.get(JointNetwork.PHAT).toFloatMatrix(), interest);
     }
 
     /**
-     * This scorer with the wide path blended into {@link #itemScores(int[], float[], float[], double[])} with weight
-     * {@code weight} over {@code k} neighbours (the network is shared); {@code index} null or weight 0: the deep path
-     * alone.
+     * This scorer with the wide path blended into {@link #itemScores(int[], float[], float[],
+     * double[])} with weight {@code weight} over {@code k} neighbours (the network is shared);
+     * {@code index} null or weight 0: the deep path alone.
      */
     JointScorer withWidePath(ItemSetNeighbours index, int k, double weight) {
         if (!(weight >= 0 && weight < 1)) {
             throw new IllegalArgumentException("wide-path weight must be in [0, 1), got " + weight);
         }
         if (index != null && index.numItems() != numItems) {
-            throw new IllegalArgumentException("wide path over " + index.numItems() + " target items, the scorer has "
-                    + numItems);
+            throw new IllegalArgumentException(
+                    "wide path over "
+                            + index.numItems()
+                            + " target items, the scorer has "
+                            + numItems);
         }
         ItemSetNeighbours kept = weight == 0 ? null : index;
         return new JointScorer(this, kept, kept == null ? 0 : k, kept == null ? 0 : weight);
@@ -233,13 +287,15 @@ public final class JointScorer {
     }
 
     /**
-     * Target-item scores of one user with source tokens {@code tokens}: the deep path's {@link #itemScores(float[],
-     * float[], double[])}, and with a wide path of weight γ &gt; 0
+     * Target-item scores of one user with source tokens {@code tokens}: the deep path's {@link
+     * #itemScores(float[], float[], double[])}, and with a wide path of weight γ &gt; 0
+     *
      * <pre>
      *   s_v = (1 − γ)·d_v + γ·w_u(v),   d = softmax(deep scores) (PQ) or the deep scores over their sum (W4)
      * </pre>
-     * w_u the item-set neighbours' distribution ({@link ItemSetNeighbours}); a user who
-     * shares no token with a warm user keeps the deep scores.
+     *
+     * w_u the item-set neighbours' distribution ({@link ItemSetNeighbours}); a user who shares no
+     * token with a warm user keeps the deep scores.
      */
     public void itemScores(int[] tokens, float[] phat, float[] interest, double[] out) {
         itemScores(phat, interest, out);
@@ -267,7 +323,8 @@ public final class JointScorer {
     }
 
     /**
-     * Target-item scores of the deep path alone. PQ: s_v = P̂_u·Q_v + b_v. W4: s_v = σ(W4_v·I_u + b4_v).
+     * Target-item scores of the deep path alone. PQ: s_v = P̂_u·Q_v + b_v. W4: s_v = σ(W4_v·I_u +
+     * b4_v).
      */
     public void itemScores(float[] phat, float[] interest, double[] out) {
         if (path == ScoringPath.PQ) {

@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * "Encode (CNN) → joint scorer" over a batch of histories, as the stream's scoring operator calls it on each
- * micro-batch ({@code io.crossinterest.serving.ModelServingOperator}, through its {@code ServingModel}): {@link #open}
- * loads the bundle (network, Q, tokenizer); each {@link #apply} is one forward pass. Every output names the bundle's
- * model version. Not thread-safe (the DL4J graph is not): one caller thread at a time.
+ * "Encode (CNN) → joint scorer" over a batch of histories, as the stream's scoring operator calls
+ * it on each micro-batch ({@code io.crossinterest.serving.ModelServingOperator}, through its {@code
+ * ServingModel}): {@link #open} loads the bundle (network, Q, tokenizer); each {@link #apply} is
+ * one forward pass. Every output names the bundle's model version. Not thread-safe (the DL4J graph
+ * is not): one caller thread at a time.
  */
 public final class JointScoringFunction {
     private final String bundleDir;
@@ -35,7 +36,10 @@ public final class JointScoringFunction {
         scores = new double[bundle.scorer().numItems()];
     }
 
-    /** The bundle loaded by {@link #open} (null before): its metadata names the model's version and blocks. */
+    /**
+     * The bundle loaded by {@link #open} (null before): its metadata names the model's version and
+     * blocks.
+     */
     public JointBundle bundle() {
         return bundle;
     }
@@ -53,7 +57,10 @@ public final class JointScoringFunction {
         for (int r = 0; r < batch.size(); r++) {
             float[] interest = enc.interest() == null ? null : enc.interest()[r];
             s.itemScores(tokens.get(r), enc.phat()[r], interest, scores);
-            bundle.twins().exclude(batch.get(r).itemIds, scores); // a twin of a held source item is a seen item
+            bundle.twins()
+                    .exclude(
+                            batch.get(r).itemIds,
+                            scores); // a twin of a held source item is a seen item
             int[] top = JointModel.topK(scores, topN);
             String[] ids = new String[top.length];
             double[] sc = new double[top.length];
@@ -61,21 +68,28 @@ public final class JointScoringFunction {
                 ids[i] = bundle.targetItemIds().get(top[i]);
                 sc[i] = scores[top[i]];
             }
-            out.add(new UserScores(batch.get(r).userId, bundle.modelVersion(), ids, sc, cats,
-                    JointScorer.interestDistribution(interest)));
+            out.add(
+                    new UserScores(
+                            batch.get(r).userId,
+                            bundle.modelVersion(),
+                            ids,
+                            sc,
+                            cats,
+                            JointScorer.interestDistribution(interest)));
         }
         return out;
     }
 
     /**
-     * The token sequence of a history under the bundle's tokenizer, in the representation training used: the encoder
-     * learnt from each user's row of the source interaction matrix ({@code SourceTokenizer.userTokens}), i.e. every
-     * distinct item once (repeated behaviour is summed into one entry), in the split's item index order. So the
-     * history's events are reduced to their distinct items (the category of an item's first event), ordered by the
-     * bundle's {@link JointBundle#sourceItemIndex}; items training never saw follow in event order. Fed the same
-     * behaviour, the stream and {@code train}/{@code evaluate} then score the same tokens (issue #14: time-ordered
-     * events with repeats moved scores by ~2 % and reordered top-10s). A bundle without the index is scored in
-     * event order, one entry per event, as before.
+     * The token sequence of a history under the bundle's tokenizer, in the representation training
+     * used: the encoder learnt from each user's row of the source interaction matrix ({@code
+     * SourceTokenizer.userTokens}), i.e. every distinct item once (repeated behaviour is summed
+     * into one entry), in the split's item index order. So the history's events are reduced to
+     * their distinct items (the category of an item's first event), ordered by the bundle's {@link
+     * JointBundle#sourceItemIndex}; items training never saw follow in event order. Fed the same
+     * behaviour, the stream and {@code train}/{@code evaluate} then score the same tokens (issue
+     * #14: time-ordered events with repeats moved scores by ~2 % and reordered top-10s). A bundle
+     * without the index is scored in event order, one entry per event, as before.
      */
     public static int[] tokens(JointBundle bundle, SourceHistory h) {
         if (h.itemIds == null) {
@@ -88,18 +102,26 @@ public final class JointScoringFunction {
         }
         Map<String, Integer> index = bundle.sourceItemIndex();
         if (index != null) {
-            Map<String, Integer> first = new LinkedHashMap<>(); // distinct items, each at its first event
+            Map<String, Integer> first =
+                    new LinkedHashMap<>(); // distinct items, each at its first event
             for (int i = 0; i < n; i++) {
                 first.putIfAbsent(h.itemIds[i], i);
             }
             order = first.values().toArray(Integer[]::new);
-            // known items by training index; unknown ones (index ∞) after them, in event order (the sort is stable)
-            Arrays.sort(order, Comparator.comparingInt(i -> index.getOrDefault(h.itemIds[i], Integer.MAX_VALUE)));
+            // known items by training index; unknown ones (index ∞) after them, in event order (the
+            // sort is stable)
+            Arrays.sort(
+                    order,
+                    Comparator.comparingInt(
+                            i -> index.getOrDefault(h.itemIds[i], Integer.MAX_VALUE)));
         }
         List<Integer> t = new ArrayList<>(order.length);
         for (int i : order) {
-            String cat = h.categoryIds == null || i >= h.categoryIds.length ? null : h.categoryIds[i];
-            for (int tok : bundle.tokenizer().tokens(h.itemIds[i], cat == null ? null : new String[] {cat})) {
+            String cat =
+                    h.categoryIds == null || i >= h.categoryIds.length ? null : h.categoryIds[i];
+            for (int tok :
+                    bundle.tokenizer()
+                            .tokens(h.itemIds[i], cat == null ? null : new String[] {cat})) {
                 t.add(tok);
             }
         }

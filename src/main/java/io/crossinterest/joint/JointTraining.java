@@ -6,9 +6,7 @@ import io.crossinterest.encoder.CnnEncoder;
 import io.crossinterest.encoder.EncoderConfig;
 import io.crossinterest.encoder.MaskedBatch;
 import io.crossinterest.encoder.SourceTokenizer;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
+
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
@@ -16,21 +14,31 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
 /**
- * The training loop of the joint network in one CF space, with early stopping: Adam on mini-batches of the warm
- * training users against the losses of {@link JointParams}, each epoch's users in a seeded order; after each epoch the
- * selection criterion (NDCG@10 of the validation cold users, or minus the warm validation slice's loss) is offered to
- * {@link EarlyStopping}, and the best point of the path (the start counts as epoch -1) is kept. With the bridge start
- * and the popularity prior, the bridge alone (the start with the ranking head's bias at 0) is one more candidate,
+ * The training loop of the joint network in one CF space, with early stopping: Adam on mini-batches
+ * of the warm training users against the losses of {@link JointParams}, each epoch's users in a
+ * seeded order; after each epoch the selection criterion (NDCG@10 of the validation cold users, or
+ * minus the warm validation slice's loss) is offered to {@link EarlyStopping}, and the best point
+ * of the path (the start counts as epoch -1) is kept. With the bridge start and the popularity
+ * prior, the bridge alone (the start with the ranking head's bias at 0) is one more candidate,
  * compared with the path's best at the end only (docs/joint-model.md, changes 11–12).
  */
 final class JointTraining {
     private static final Logger LOG = LoggerFactory.getLogger(JointTraining.class);
 
     /** The kept weights are in {@code net}'s graph; the rest says how they were selected. */
-    record Result(List<JointFitReport.Epoch> history, int bestEpoch, boolean keptBridgeAlone, double startValidation,
-            double bridgeAloneValidation, double bestCriterion, boolean selectedByNdcg) {
-    }
+    record Result(
+            List<JointFitReport.Epoch> history,
+            int bestEpoch,
+            boolean keptBridgeAlone,
+            double startValidation,
+            double bridgeAloneValidation,
+            double bestCriterion,
+            boolean selectedByNdcg) {}
 
     private final FitInput in;
     private final JointParams p;
@@ -43,11 +51,18 @@ final class JointTraining {
     private final NeighbourTeacher teacher;
 
     /**
-     * @param net the network at its start (encoder pre-trained, ranking head at Q, W2 at the bridge or at random)
-     * @param folding the fold-in s_u fed next to H_u, and {@code userSourceCf} every user's s_u; null without
+     * @param net the network at its start (encoder pre-trained, ranking head at Q, W2 at the bridge
+     *     or at random)
+     * @param folding the fold-in s_u fed next to H_u, and {@code userSourceCf} every user's s_u;
+     *     null without
      * @param teacher the ranking loss's teacher, or null
      */
-    JointTraining(FitInput in, JointNetwork net, CfFactors cf, SourceFolding folding, float[][] userSourceCf,
+    JointTraining(
+            FitInput in,
+            JointNetwork net,
+            CfFactors cf,
+            SourceFolding folding,
+            float[][] userSourceCf,
             NeighbourTeacher teacher) {
         this.in = in;
         this.p = in.params();
@@ -65,20 +80,31 @@ final class JointTraining {
         int[] validCold = in.users().validCold();
         int[] validWarm = in.users().validWarm();
         boolean byNdcg = validCold.length > 0;
-        // the starting point (pre-trained encoder, Q, popularity bias) is itself a candidate: epoch -1
+        // the starting point (pre-trained encoder, Q, popularity bias) is itself a candidate: epoch
+        // -1
         double best = byNdcg ? validNdcg(net.graph, validCold) : -validLoss(validWarm);
         INDArray bestParams = net.graph.params().dup();
         double startValidation = best;
-        LOG.info("joint: before training, validation {} {}", byNdcg ? "cold NDCG@10" : "loss", Math.abs(best));
-        // the bridge alone, s_v = P̂_u·Q_v with the ridge map's P̂_u and no popularity bias, is one more candidate:
-        // where the CF space is good the popularity prior drowns the map's ranking, and the epochs climbing back from
-        // it may stop below (docs/joint-model.md, change 11). It is compared only at the end: early stopping counts
-        // patience against the trained path (the start with the prior, then the epochs), so a high bridge-alone
+        LOG.info(
+                "joint: before training, validation {} {}",
+                byNdcg ? "cold NDCG@10" : "loss",
+                Math.abs(best));
+        // the bridge alone, s_v = P̂_u·Q_v with the ridge map's P̂_u and no popularity bias, is one
+        // more candidate:
+        // where the CF space is good the popularity prior drowns the map's ranking, and the epochs
+        // climbing back from
+        // it may stop below (docs/joint-model.md, change 11). It is compared only at the end: early
+        // stopping counts
+        // patience against the trained path (the start with the prior, then the epochs), so a high
+        // bridge-alone
         // score cannot end training early (change 12)
         double bare = Double.NEGATIVE_INFINITY;
         INDArray bareParams = null;
         double bridgeAloneValidation = Double.NaN;
-        if (p.bridgeRidge > 0 && byNdcg && p.popularityPrior && net.outputs.contains(JointNetwork.RANK)
+        if (p.bridgeRidge > 0
+                && byNdcg
+                && p.popularityPrior
+                && net.outputs.contains(JointNetwork.RANK)
                 && net.graph.getLayer(JointNetwork.RANK).paramTable().containsKey("b")) {
             INDArray b = net.graph.getLayer(JointNetwork.RANK).getParam("b");
             INDArray prior = b.dup();
@@ -86,12 +112,17 @@ final class JointTraining {
             bare = validNdcg(net.graph, validCold);
             bareParams = net.graph.params().dup();
             bridgeAloneValidation = bare;
-            LOG.info("joint: the bridge alone (no popularity bias), validation cold NDCG@10 {}", bare);
+            LOG.info(
+                    "joint: the bridge alone (no popularity bias), validation cold NDCG@10 {}",
+                    bare);
             b.assign(prior);
         }
         List<JointFitReport.Epoch> history = new ArrayList<>();
         EarlyStopping stopping = new EarlyStopping(best, p.patience);
-        int[] train = in.users().train().clone(); // shuffled per epoch: every space starts from the same order
+        int[] train =
+                in.users()
+                        .train()
+                        .clone(); // shuffled per epoch: every space starts from the same order
         for (int epoch = 0; epoch < p.maxEpochs; epoch++) {
             Random er = new Random(p.seed * 1_000_003L + epoch);
             FitInput.shuffle(train, er);
@@ -107,8 +138,12 @@ final class JointTraining {
             double validLoss = validLoss(validWarm);
             double ndcg = byNdcg ? validNdcg(net.graph, validCold) : Double.NaN;
             history.add(new JointFitReport.Epoch(epoch, trainLoss, validLoss, ndcg));
-            LOG.info("joint: epoch {} train loss {} valid loss {} valid-cold NDCG@10 {}", epoch + 1, trainLoss,
-                    validLoss, ndcg);
+            LOG.info(
+                    "joint: epoch {} train loss {} valid loss {} valid-cold NDCG@10 {}",
+                    epoch + 1,
+                    trainLoss,
+                    validLoss,
+                    ndcg);
             if (stopping.offer(epoch, byNdcg ? ndcg : -validLoss)) {
                 bestParams = net.graph.params().dup();
             } else if (stopping.stop()) {
@@ -119,24 +154,45 @@ final class JointTraining {
         int bestEpoch = stopping.bestEpoch();
         boolean keptBridgeAlone = bareParams != null && stopping.prefers(bare);
         if (keptBridgeAlone) {
-            LOG.info("joint: the bridge alone ({}) beats the trained path's best ({}): kept", bare, best);
+            LOG.info(
+                    "joint: the bridge alone ({}) beats the trained path's best ({}): kept",
+                    bare,
+                    best);
             best = bare;
             bestParams = bareParams;
             bestEpoch = -1;
         }
         net.graph.setParams(bestParams);
-        return new Result(history, bestEpoch, keptBridgeAlone, startValidation, bridgeAloneValidation, best, byNdcg);
+        return new Result(
+                history,
+                bestEpoch,
+                keptBridgeAlone,
+                startValidation,
+                bridgeAloneValidation,
+                best,
+                byNdcg);
     }
 
     /** Features and labels of one batch, in the order of the network's outputs. */
     private MultiDataSet batch(int[] users, int from, int to, Random rnd) {
         int n = to - from;
         int[][] userTokens = in.userTokens();
-        MaskedBatch mb = net.outputs.contains(CnnEncoder.DL_HEAD)
-                ? MaskedBatch.of(userTokens, users, from, to, encoder.seqLen, encoder.vocabSize,
-                        encoder.maskFraction, rnd)
-                : null;
-        INDArray input = mb != null ? mb.input : SourceTokenizer.window(tokensOf(users, from, to), encoder.seqLen);
+        MaskedBatch mb =
+                net.outputs.contains(CnnEncoder.DL_HEAD)
+                        ? MaskedBatch.of(
+                                userTokens,
+                                users,
+                                from,
+                                to,
+                                encoder.seqLen,
+                                encoder.vocabSize,
+                                encoder.maskFraction,
+                                rnd)
+                        : null;
+        INDArray input =
+                mb != null
+                        ? mb.input
+                        : SourceTokenizer.window(tokensOf(users, from, to), encoder.seqLen);
         InteractionMatrix t = data.targetTrain;
         INDArray[] labels = new INDArray[net.outputs.size()];
         for (int o = 0; o < labels.length; o++) {
@@ -152,7 +208,8 @@ final class JointTraining {
                     labels[o] = Nd4j.createFromArray(pu);
                 }
                 case JointNetwork.RANK -> {
-                    // y_u = (1 − η)·own_u + η·n_u: own_uv = 1/|items of u| on the user's target items, n_u the
+                    // y_u = (1 − η)·own_u + η·n_u: own_uv = 1/|items of u| on the user's target
+                    // items, n_u the
                     // neighbourhood teacher (η = 0, or no similar warm user: own_u alone)
                     float[][] y = new float[n][data.numTargetItems()];
                     double[] nu = teacher == null ? null : new double[data.numTargetItems()];
@@ -222,7 +279,8 @@ final class JointTraining {
 
     /** NDCG@10 of the validation cold users against their hidden rows in targetValid. */
     private double validNdcg(ComputationGraph graph, int[] users) {
-        JointScorer s = new JointScorer(graph, encoder.seqLen, p.scoring, in.numCategories(), cf, folding);
+        JointScorer s =
+                new JointScorer(graph, encoder.seqLen, p.scoring, in.numCategories(), cf, folding);
         int[][] tokens = new int[users.length][];
         for (int r = 0; r < users.length; r++) {
             tokens[r] = in.userTokens()[users[r]];
@@ -238,11 +296,12 @@ final class JointTraining {
     }
 
     /**
-     * NDCG@k with binary relevance over the items that are prediction targets for the user (not seen in training, not
-     * a twin of the user's source items: {@link CrossDomainData#markSeen}):
+     * NDCG@k with binary relevance over the items that are prediction targets for the user (not
+     * seen in training, not a twin of the user's source items: {@link CrossDomainData#markSeen}):
      * DCG = Σ_{i≤k, item_i relevant} 1/log2(i+1), IDCG = Σ_{i≤min(|rel|,k)} 1/log2(i+1).
      */
-    static double ndcgAt(double[] scores, CrossDomainData data, InteractionMatrix truth, int user, int k) {
+    static double ndcgAt(
+            double[] scores, CrossDomainData data, InteractionMatrix truth, int user, int k) {
         boolean[] seen = new boolean[scores.length];
         data.markSeen(user, seen, true);
         int nRel = 0;
@@ -272,7 +331,10 @@ final class JointTraining {
         return dcg / idcg;
     }
 
-    /** z_uc: the share of user u's target training items in target category c (uniform without items). */
+    /**
+     * z_uc: the share of user u's target training items in target category c (uniform without
+     * items).
+     */
     static float[] categoryShares(CrossDomainData data, int u) {
         InteractionMatrix t = data.targetTrain;
         int k = data.targetCategories.size();

@@ -5,6 +5,7 @@ import io.crossinterest.cf.als.ImplicitAls;
 import io.crossinterest.data.CrossDomainData;
 import io.crossinterest.data.InteractionMatrix;
 import io.crossinterest.encoder.SourceTokenizer;
+
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -15,20 +16,24 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The source block's collaborative-filtering reading of a user, computed from the same token sequence the CNN encoder
- * reads: the implicit-ALS fold-in of the user's source tokens against the source block's item factors (from the source
- * block's own ALS, or the source columns of a collective factorisation: {@link CfSpace}, change 11).
+ * The source block's collaborative-filtering reading of a user, computed from the same token
+ * sequence the CNN encoder reads: the implicit-ALS fold-in of the user's source tokens against the
+ * source block's item factors (from the source block's own ALS, or the source columns of a
+ * collective factorisation: {@link CfSpace}, change 11).
  *
- * <p>Token t stands for the source items hashed to it ({@link SourceTokenizer#hashItem}); its factor is their mean ALS
- * item factor, y_t = mean_{i: h(i) = t} Y_i (zero for a token no training item hashes to). A user with token counts
- * r_ut over their last L tokens gets
+ * <p>Token t stands for the source items hashed to it ({@link SourceTokenizer#hashItem}); its
+ * factor is their mean ALS item factor, y_t = mean_{i: h(i) = t} Y_i (zero for a token no training
+ * item hashes to). A user with token counts r_ut over their last L tokens gets
+ *
  * <pre>
  *   s_u = (G + Σ_t (c_ut − 1) y_t y_tᵀ + λ_u I)⁻¹ Σ_t c_ut y_t,   c_ut = 1 + α r_ut,   G = YᵀY over the items
  * </pre>
- * ({@link ImplicitAls#foldIn}): the factor implicit ALS gives a user with exactly those interactions. It needs nothing
- * but the tokens, so a stream job computes it per event from the profile's token history, and a user unseen in
- * training (cold, or new since) gets the same reading as one who was. EMCDR's input is this factor; the joint model
- * feeds it next to the CNN's H_u into W2 (docs/joint-model.md, change 7).
+ *
+ * ({@link ImplicitAls#foldIn}): the factor implicit ALS gives a user with exactly those
+ * interactions. It needs nothing but the tokens, so a stream job computes it per event from the
+ * profile's token history, and a user unseen in training (cold, or new since) gets the same reading
+ * as one who was. EMCDR's input is this factor; the joint model feeds it next to the CNN's H_u into
+ * W2 (docs/joint-model.md, change 7).
  */
 public final class SourceFolding {
     private static final int MAGIC = 0x53524346; // "SRCF"
@@ -36,15 +41,19 @@ public final class SourceFolding {
     private final AlsConfig als;
     private final int vocabSize;
     private final int seqLen;
+
     /** Token-major [V × k] token factors. */
     private final double[] tokenFactors;
+
     /** Row-major k × k Gram matrix of the item factors. */
     private final double[] gram;
 
-    private SourceFolding(AlsConfig als, int vocabSize, int seqLen, double[] tokenFactors, double[] gram) {
-        if (tokenFactors.length != (long) vocabSize * als.rank || gram.length != als.rank * als.rank) {
-            throw new IllegalArgumentException("token factors / Gram matrix do not match V=" + vocabSize + ", k="
-                    + als.rank);
+    private SourceFolding(
+            AlsConfig als, int vocabSize, int seqLen, double[] tokenFactors, double[] gram) {
+        if (tokenFactors.length != (long) vocabSize * als.rank
+                || gram.length != als.rank * als.rank) {
+            throw new IllegalArgumentException(
+                    "token factors / Gram matrix do not match V=" + vocabSize + ", k=" + als.rank);
         }
         this.als = als;
         this.vocabSize = vocabSize;
@@ -54,29 +63,47 @@ public final class SourceFolding {
     }
 
     /**
-     * From the source block's ALS item factors ({@code source.items()}, indexed like {@code split.sourceItems}), the
-     * ALS settings that produced them (λ, α, regularisation, rank) and the encoder's tokenizer.
+     * From the source block's ALS item factors ({@code source.items()}, indexed like {@code
+     * split.sourceItems}), the ALS settings that produced them (λ, α, regularisation, rank) and the
+     * encoder's tokenizer.
      */
-    public static SourceFolding of(CrossDomainData split, CfFactors source, AlsConfig als, SourceTokenizer tokenizer,
+    public static SourceFolding of(
+            CrossDomainData split,
+            CfFactors source,
+            AlsConfig als,
+            SourceTokenizer tokenizer,
             int seqLen) {
         int k = source.rank();
         if (k != als.rank || source.numItems() != split.numSourceItems()) {
-            throw new IllegalArgumentException("source factors: rank " + k + " (ALS " + als.rank + "), "
-                    + source.numItems() + " items (source block " + split.numSourceItems() + ")");
+            throw new IllegalArgumentException(
+                    "source factors: rank "
+                            + k
+                            + " (ALS "
+                            + als.rank
+                            + "), "
+                            + source.numItems()
+                            + " items (source block "
+                            + split.numSourceItems()
+                            + ")");
         }
         int vocab = tokenizer.vocabSize();
         double[] tokens = tokenFactors(split, source, tokenizer, new int[vocab]);
-        return new SourceFolding(als, vocab, seqLen, tokens, ImplicitAls.gram(source.items(), source.numItems(), k));
+        return new SourceFolding(
+                als, vocab, seqLen, tokens, ImplicitAls.gram(source.items(), source.numItems(), k));
     }
 
     /**
-     * y_t = mean source ALS item factor of the items behind token t, row-major V × k (zero for a token no item is
-     * behind), rounded to float precision: a bundle stores it as float, so a loaded bundle folds in exactly as training
-     * did. Item tokens: the items hashed to t. Category tokens: the items of that category (an item of several
-     * categories counts in each), so a category token reads as its items' mean taste. {@code itemsPerToken[t]}
-     * receives the number of items behind token t.
+     * y_t = mean source ALS item factor of the items behind token t, row-major V × k (zero for a
+     * token no item is behind), rounded to float precision: a bundle stores it as float, so a
+     * loaded bundle folds in exactly as training did. Item tokens: the items hashed to t. Category
+     * tokens: the items of that category (an item of several categories counts in each), so a
+     * category token reads as its items' mean taste. {@code itemsPerToken[t]} receives the number
+     * of items behind token t.
      */
-    static double[] tokenFactors(CrossDomainData split, CfFactors source, SourceTokenizer tokenizer,
+    static double[] tokenFactors(
+            CrossDomainData split,
+            CfFactors source,
+            SourceTokenizer tokenizer,
             int[] itemsPerToken) {
         int k = source.rank();
         int vocab = tokenizer.vocabSize();
@@ -126,9 +153,13 @@ public final class SourceFolding {
         return out;
     }
 
-    /** Binary form: magic, V, L, k, λ, α, regularisation, G (k·k doubles), token factors (V·k floats); big-endian. */
+    /**
+     * Binary form: magic, V, L, k, λ, α, regularisation, G (k·k doubles), token factors (V·k
+     * floats); big-endian.
+     */
     void save(Path file) throws IOException {
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
+        try (DataOutputStream out =
+                new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
             out.writeInt(MAGIC);
             out.writeInt(vocabSize);
             out.writeInt(seqLen);
@@ -146,15 +177,21 @@ public final class SourceFolding {
     }
 
     static SourceFolding load(Path file) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+        try (DataInputStream in =
+                new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             if (in.readInt() != MAGIC) {
                 throw new IOException("not a source-folding file: " + file);
             }
             int v = in.readInt();
             int l = in.readInt();
             int k = in.readInt();
-            AlsConfig als = AlsConfig.defaults().withRank(k).withLambda(in.readDouble()).withAlpha(in.readDouble())
-                    .withRegularization(AlsConfig.Regularization.valueOf(in.readUTF())).withThreads(1);
+            AlsConfig als =
+                    AlsConfig.defaults()
+                            .withRank(k)
+                            .withLambda(in.readDouble())
+                            .withAlpha(in.readDouble())
+                            .withRegularization(AlsConfig.Regularization.valueOf(in.readUTF()))
+                            .withThreads(1);
             double[] g = new double[k * k];
             for (int i = 0; i < g.length; i++) {
                 g[i] = in.readDouble();

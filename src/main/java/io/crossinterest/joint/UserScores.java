@@ -3,25 +3,35 @@ package io.crossinterest.joint;
 import java.util.Arrays;
 
 /**
- * The joint model's output for one user: the top-N target items with scores, the interest over the target categories
- * (softmax of I_u; null when the model has no category layer) and the version of the model that produced it. A Flink
- * POJO.
+ * The joint model's output for one user: the top-N target items with scores, the interest over the
+ * target categories (softmax of I_u; null when the model has no category layer) and the version of
+ * the model that produced it. A Flink POJO.
  */
 public class UserScores {
     public String userId;
+
     /** The model's label (its bundle's {@code modelVersion}, e.g. {@code joint-7}). */
     public String modelVersion;
-    /** The announced version serving it in the stream job (the {@code modelVersion} metric); −1 elsewhere. */
+
+    /**
+     * The announced version serving it in the stream job (the {@code modelVersion} metric); −1
+     * elsewhere.
+     */
     public long version = -1;
+
     public String[] topItems;
     public double[] topScores;
     public String[] categories;
     public double[] interest;
 
-    public UserScores() {
-    }
+    public UserScores() {}
 
-    public UserScores(String userId, String modelVersion, String[] topItems, double[] topScores, String[] categories,
+    public UserScores(
+            String userId,
+            String modelVersion,
+            String[] topItems,
+            double[] topScores,
+            String[] categories,
             double[] interest) {
         this.userId = userId;
         this.modelVersion = modelVersion;
@@ -33,6 +43,12 @@ public class UserScores {
 
     @Override
     public String toString() {
-        return "UserScores{" + userId + ", model " + modelVersion + ", top " + Arrays.toString(topItems) + "}";
+        return "UserScores{"
+                + userId
+                + ", model "
+                + modelVersion
+                + ", top "
+                + Arrays.toString(topItems)
+                + "}";
     }
 }

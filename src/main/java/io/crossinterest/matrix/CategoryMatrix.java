@@ -17,13 +17,15 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * The user × category matrix O of the seed: row u is user u's profile (behaviour-weighted, decayed count per category),
- * sparse. Users and categories are numbered in order of first appearance ({@link IdIndex}); the values are the profile
- * scores as emitted (each row decayed to its user's newest event).
+ * The user × category matrix O of the seed: row u is user u's profile (behaviour-weighted, decayed
+ * count per category), sparse. Users and categories are numbered in order of first appearance
+ * ({@link IdIndex}); the values are the profile scores as emitted (each row decayed to its user's
+ * newest event).
  */
 public final class CategoryMatrix {
     public final IdIndex users;
     public final IdIndex categories;
+
     /** O in CSR form: rows users, columns categories, only observed entries stored. */
     public final InteractionMatrix values;
 
@@ -33,7 +35,10 @@ public final class CategoryMatrix {
         this.values = values;
     }
 
-    /** O from profiles; a user appearing twice keeps the later profile (profile updates supersede earlier ones). */
+    /**
+     * O from profiles; a user appearing twice keeps the later profile (profile updates supersede
+     * earlier ones).
+     */
     public static CategoryMatrix fromProfiles(Iterable<UserProfile> profiles) {
         IdIndex users = new IdIndex();
         IdIndex cats = new IdIndex();
@@ -55,13 +60,16 @@ public final class CategoryMatrix {
         }
         InteractionMatrix m = b.build();
         // the builder grows to the largest index seen; fix the shape to the dictionaries
-        return new CategoryMatrix(users, cats, new InteractionMatrix(users.size(), cats.size(), m.rowPtr(), m.cols(),
-                m.values()));
+        return new CategoryMatrix(
+                users,
+                cats,
+                new InteractionMatrix(users.size(), cats.size(), m.rowPtr(), m.cols(), m.values()));
     }
 
     /**
-     * Reads profiles written as JSON lines: {@code input} is one file, or a folder whose regular files are read in name
-     * order (recursively), skipping hidden files and files whose names contain {@code dead} (dead letters).
+     * Reads profiles written as JSON lines: {@code input} is one file, or a folder whose regular
+     * files are read in name order (recursively), skipping hidden files and files whose names
+     * contain {@code dead} (dead letters).
      *
      * @throws IllegalArgumentException naming the file and line of a line that is not a profile
      */
@@ -69,11 +77,18 @@ public final class CategoryMatrix {
         List<Path> files = new ArrayList<>();
         if (Files.isDirectory(input)) {
             try (Stream<Path> s = Files.walk(input)) {
-                s.filter(Files::isRegularFile).filter(p -> {
-                    String name = p.getFileName().toString();
-                    return !name.startsWith(".") && !name.toLowerCase(Locale.ROOT).contains("dead")
-                            && !p.toString().toLowerCase(Locale.ROOT).contains("dead-letters");
-                }).sorted().forEach(files::add);
+                s.filter(Files::isRegularFile)
+                        .filter(
+                                p -> {
+                                    String name = p.getFileName().toString();
+                                    return !name.startsWith(".")
+                                            && !name.toLowerCase(Locale.ROOT).contains("dead")
+                                            && !p.toString()
+                                                    .toLowerCase(Locale.ROOT)
+                                                    .contains("dead-letters");
+                                })
+                        .sorted()
+                        .forEach(files::add);
             }
         } else {
             files.add(input);
@@ -92,7 +107,7 @@ public final class CategoryMatrix {
                     } catch (IllegalArgumentException e) {
                         throw new IllegalArgumentException(f + ":" + n + ": " + e.getMessage());
                     }
-                } 
+                }
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }

@@ -5,17 +5,20 @@ import io.crossinterest.data.InteractionMatrix;
 import java.util.Arrays;
 
 /**
- * Fills missing entries of the user × category matrix O before training (the seed's preprocessing step). Observed
- * entries are never changed; a method writes an estimate for a missing (u, c) or leaves it missing.
+ * Fills missing entries of the user × category matrix O before training (the seed's preprocessing
+ * step). Observed entries are never changed; a method writes an estimate for a missing (u, c) or
+ * leaves it missing.
  *
  * <ul>
- *   <li><b>mean</b>: x̂_uc = the mean of column c over its observed entries, μ_c = Σ_{v ∈ obs(c)} x_vc / |obs(c)|.
- *       Every missing entry gets a value (the output is dense: |users| × |categories| entries).
- *   <li><b>knn</b>: the k nearest users by cosine similarity over the observed categories (missing entries count as 0),
- *       s_uv = Σ_c x_uc x_vc / (‖x_u‖ ‖x_v‖), keeping only s_uv &gt; 0 and the k largest (ties: lower user index);
- *       then x̂_uc = Σ_{v ∈ N_k(u) ∩ obs(c)} s_uv x_vc / Σ_{v ∈ N_k(u) ∩ obs(c)} s_uv, the similarity-weighted mean
- *       of the neighbours that observed c. An entry no neighbour observed stays missing. Cost: similarities through
- *       the category → users index, Σ_c |obs(c)|² in total, and O(|N_k(u)| · row length) per user to impute.
+ *   <li><b>mean</b>: x̂_uc = the mean of column c over its observed entries, μ_c = Σ_{v ∈ obs(c)}
+ *       x_vc / |obs(c)|. Every missing entry gets a value (the output is dense: |users| ×
+ *       |categories| entries).
+ *   <li><b>knn</b>: the k nearest users by cosine similarity over the observed categories (missing
+ *       entries count as 0), s_uv = Σ_c x_uc x_vc / (‖x_u‖ ‖x_v‖), keeping only s_uv &gt; 0 and the
+ *       k largest (ties: lower user index); then x̂_uc = Σ_{v ∈ N_k(u) ∩ obs(c)} s_uv x_vc / Σ_{v ∈
+ *       N_k(u) ∩ obs(c)} s_uv, the similarity-weighted mean of the neighbours that observed c. An
+ *       entry no neighbour observed stays missing. Cost: similarities through the category → users
+ *       index, Σ_c |obs(c)|² in total, and O(|N_k(u)| · row length) per user to impute.
  * </ul>
  */
 public final class Imputation {
@@ -67,7 +70,10 @@ public final class Imputation {
         }
     }
 
-    /** Observed entries and the k-nearest-neighbour estimate of every missing entry some neighbour observed. */
+    /**
+     * Observed entries and the k-nearest-neighbour estimate of every missing entry some neighbour
+     * observed.
+     */
     public static void knn(InteractionMatrix o, int k, EntrySink out) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1: " + k);
@@ -115,7 +121,8 @@ public final class Imputation {
                 dot[touched[i]] = 0;
                 seen[touched[i]] = false;
             }
-            // similarity-weighted mean over the neighbours that observed each category (only those columns)
+            // similarity-weighted mean over the neighbours that observed each category (only those
+            // columns)
             int nc = 0;
             for (int i = 0; i < nbrs.length; i++) {
                 int v = nbrs[i];
@@ -131,7 +138,9 @@ public final class Imputation {
             Arrays.sort(cols, 0, nc);
             int p = o.rowStart(u);
             int q = 0;
-            while (p < o.rowEnd(u) || q < nc) { // merge the observed row and the neighbours' columns, in column order
+            while (p < o.rowEnd(u)
+                    || q < nc) { // merge the observed row and the neighbours' columns, in column
+                // order
                 int observed = p < o.rowEnd(u) ? o.col(p) : Integer.MAX_VALUE;
                 int candidate = q < nc ? cols[q] : Integer.MAX_VALUE;
                 if (observed <= candidate) {
@@ -163,12 +172,14 @@ public final class Imputation {
             }
         }
         Integer[] pos = Arrays.copyOf(order, m);
-        Arrays.sort(pos, (a, b) -> {
-            double sa = dot[a] / norm[a];
-            double sb = dot[b] / norm[b];
-            int cmp = Double.compare(sb, sa);
-            return cmp != 0 ? cmp : Integer.compare(a, b);
-        });
+        Arrays.sort(
+                pos,
+                (a, b) -> {
+                    double sa = dot[a] / norm[a];
+                    double sb = dot[b] / norm[b];
+                    int cmp = Double.compare(sb, sa);
+                    return cmp != 0 ? cmp : Integer.compare(a, b);
+                });
         int take = Math.min(k, m);
         int[] out = new int[take];
         for (int i = 0; i < take; i++) {

@@ -2,6 +2,7 @@ package io.crossinterest.neighbours;
 
 import io.crossinterest.data.InteractionMatrix;
 import io.crossinterest.data.Ranking;
+
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -12,40 +13,57 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * What a user's nearest warm users did in the target block, with "near" measured on the source items themselves
- * rather than in a factor space:
+ * What a user's nearest warm users did in the target block, with "near" measured on the source
+ * items themselves rather than in a factor space:
+ *
  * <pre>
  *   X_u       = the distinct tokens among the user's last L source tokens (hashed source items; padding ignored)
  *   sim(u, w) = |X_u ∩ X_w| / sqrt(|X_u|·|X_w|)                 (cosine of the binary token sets)
  *   w_u(v)    = Σ_{w ∈ N_K(u)} sim(u, w)·[v ∈ T_w] / Σ_{w ∈ N_K(u)} sim(u, w)·|T_w|
  * </pre>
- * N_K(u) the K warm users of largest sim &gt; 0, T_w their target training rows; w_u is a distribution over target
- * items (all zeros when no warm user shares a token). It keeps the item-level evidence that a rank-k factorisation
- * squeezes out: on some Amazon pairs (electronic ↔ phone, sport ↔ cloth) it ranks cold users' target
- * items about twice as well as neighbours in the source ALS space ({@link NeighbourEvidence}); on others
- * (sport ↔ phone) it is weaker (docs/joint-model.md, round 7). The joint model's wide path and, alone, the model
- * {@code baselines.SourceItemNeighbours} (source-items).
  *
- * <p>Built once from the warm users' tokens (an inverted index token → users); a query touches only the warm users that
- * share a token with it, so a stream job scores a new user from its token window without a factorisation. Queries are
- * read-only and may run concurrently.
+ * N_K(u) the K warm users of largest sim &gt; 0, T_w their target training rows; w_u is a
+ * distribution over target items (all zeros when no warm user shares a token). It keeps the
+ * item-level evidence that a rank-k factorisation squeezes out: on some Amazon pairs (electronic ↔
+ * phone, sport ↔ cloth) it ranks cold users' target items about twice as well as neighbours in the
+ * source ALS space ({@link NeighbourEvidence}); on others (sport ↔ phone) it is weaker
+ * (docs/joint-model.md, round 7). The joint model's wide path and, alone, the model {@code
+ * baselines.SourceItemNeighbours} (source-items).
+ *
+ * <p>Built once from the warm users' tokens (an inverted index token → users); a query touches only
+ * the warm users that share a token with it, so a stream job scores a new user from its token
+ * window without a factorisation. Queries are read-only and may run concurrently.
  */
 public final class ItemSetNeighbours {
     private static final int MAGIC = 0x49534e31; // "ISN1"
 
     private final int numItems;
     private final int seqLen;
-    /** Postings: the warm users (0..n-1) holding token t are postingUsers[postingStart[t] .. postingStart[t+1]). */
+
+    /**
+     * Postings: the warm users (0..n-1) holding token t are postingUsers[postingStart[t] ..
+     * postingStart[t+1]).
+     */
     private final int[] postingStart;
+
     private final int[] postingUsers;
+
     /** 1/sqrt(|X_w|) per warm user. */
     private final float[] invNorm;
+
     /** Target rows T_w per warm user (CSR over the warm users). */
     private final int[] targetStart;
+
     private final int[] targetItems;
 
-    private ItemSetNeighbours(int numItems, int seqLen, int[] postingStart, int[] postingUsers, float[] invNorm,
-            int[] targetStart, int[] targetItems) {
+    private ItemSetNeighbours(
+            int numItems,
+            int seqLen,
+            int[] postingStart,
+            int[] postingUsers,
+            float[] invNorm,
+            int[] targetStart,
+            int[] targetItems) {
         this.numItems = numItems;
         this.seqLen = seqLen;
         this.postingStart = postingStart;
@@ -56,12 +74,16 @@ public final class ItemSetNeighbours {
     }
 
     /**
-     * The index over the {@code warm} users (those with target rows are kept): their tokens {@code userTokens[u]}
-     * (values in [0, vocabSize)), of which the last {@code seqLen} count, and their rows of {@code target}.
+     * The index over the {@code warm} users (those with target rows are kept): their tokens {@code
+     * userTokens[u]} (values in [0, vocabSize)), of which the last {@code seqLen} count, and their
+     * rows of {@code target}.
      */
-    public static ItemSetNeighbours build(int[][] userTokens, InteractionMatrix target, int[] warm, int vocabSize,
-            int seqLen) {
-        int[] kept = Arrays.stream(warm).filter(u -> u < target.numRows() && target.rowLength(u) > 0).toArray();
+    public static ItemSetNeighbours build(
+            int[][] userTokens, InteractionMatrix target, int[] warm, int vocabSize, int seqLen) {
+        int[] kept =
+                Arrays.stream(warm)
+                        .filter(u -> u < target.numRows() && target.rowLength(u) > 0)
+                        .toArray();
         int n = kept.length;
         int[][] sets = new int[n][];
         int[] count = new int[vocabSize + 1];
@@ -71,7 +93,8 @@ public final class ItemSetNeighbours {
             sets[i] = distinctWindow(userTokens[kept[i]], seqLen);
             for (int t : sets[i]) {
                 if (t < 0 || t >= vocabSize) {
-                    throw new IllegalArgumentException("token " + t + " outside the vocabulary of " + vocabSize);
+                    throw new IllegalArgumentException(
+                            "token " + t + " outside the vocabulary of " + vocabSize);
                 }
                 count[t + 1]++;
             }
@@ -94,14 +117,27 @@ public final class ItemSetNeighbours {
                 targetItems[j] = target.col(e);
             }
         }
-        return new ItemSetNeighbours(target.numCols(), seqLen, postingStart, postingUsers, invNorm, targetStart,
+        return new ItemSetNeighbours(
+                target.numCols(),
+                seqLen,
+                postingStart,
+                postingUsers,
+                invNorm,
+                targetStart,
                 targetItems);
     }
 
-    /** The distinct tokens among the last {@code seqLen} of {@code tokens}, sorted, without padding (token 0). */
+    /**
+     * The distinct tokens among the last {@code seqLen} of {@code tokens}, sorted, without padding
+     * (token 0).
+     */
     static int[] distinctWindow(int[] tokens, int seqLen) {
         int from = Math.max(0, tokens.length - seqLen);
-        return Arrays.stream(tokens, from, tokens.length).filter(t -> t != 0).distinct().sorted().toArray();
+        return Arrays.stream(tokens, from, tokens.length)
+                .filter(t -> t != 0)
+                .distinct()
+                .sorted()
+                .toArray();
     }
 
     public int numItems() {
@@ -113,8 +149,9 @@ public final class ItemSetNeighbours {
     }
 
     /**
-     * Writes w_u of a user with source tokens {@code tokens} into {@code out} (length {@link #numItems()}); false,
-     * and all zeros, when no warm user shares a token with it. Tokens outside the vocabulary are ignored.
+     * Writes w_u of a user with source tokens {@code tokens} into {@code out} (length {@link
+     * #numItems()}); false, and all zeros, when no warm user shares a token with it. Tokens outside
+     * the vocabulary are ignored.
      */
     public boolean distribution(int[] tokens, int k, double[] out) {
         Arrays.fill(out, 0.0);
@@ -163,7 +200,8 @@ public final class ItemSetNeighbours {
 
     /** Writes the index (the warm users' token postings and target rows). */
     public void save(Path file) throws IOException {
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
+        try (DataOutputStream out =
+                new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
             out.writeInt(MAGIC);
             out.writeInt(numItems);
             out.writeInt(seqLen);
@@ -180,7 +218,8 @@ public final class ItemSetNeighbours {
 
     /** Reads what {@link #save} wrote; a clear error for anything else. */
     public static ItemSetNeighbours load(Path file) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+        try (DataInputStream in =
+                new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             if (in.readInt() != MAGIC) {
                 throw new IOException("not an item-set neighbour index: " + file);
             }
@@ -194,11 +233,18 @@ public final class ItemSetNeighbours {
             }
             int[] targetStart = readInts(in);
             int[] targetItems = readInts(in);
-            if (targetStart.length != invNorm.length + 1 || postingStart[postingStart.length - 1] != postingUsers.length
+            if (targetStart.length != invNorm.length + 1
+                    || postingStart[postingStart.length - 1] != postingUsers.length
                     || targetStart[invNorm.length] != targetItems.length) {
                 throw new IOException("item-set neighbour index " + file + " is inconsistent");
             }
-            return new ItemSetNeighbours(numItems, seqLen, postingStart, postingUsers, invNorm, targetStart,
+            return new ItemSetNeighbours(
+                    numItems,
+                    seqLen,
+                    postingStart,
+                    postingUsers,
+                    invNorm,
+                    targetStart,
                     targetItems);
         }
     }

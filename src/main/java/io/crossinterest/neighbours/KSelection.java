@@ -1,17 +1,19 @@
 package io.crossinterest.neighbours;
 
 import io.crossinterest.data.CrossDomainData;
+
 import java.util.Arrays;
 import java.util.function.IntFunction;
 
 /**
- * The K of a neighbour model, selected on the validation cold users: the candidate of {@link #CANDIDATE_K} whose scorer
- * ranks their hidden target items best (NDCG@10, {@link CrossDomainData#validationNdcg}; ties to the smaller K). The
- * rule of source-knn and source-items, and of the joint model's teacher when its K is selected.
+ * The K of a neighbour model, selected on the validation cold users: the candidate of {@link
+ * #CANDIDATE_K} whose scorer ranks their hidden target items best (NDCG@10, {@link
+ * CrossDomainData#validationNdcg}; ties to the smaller K). The rule of source-knn and source-items,
+ * and of the joint model's teacher when its K is selected.
  *
  * @param k the selected K, {@code CANDIDATE_K[index]}
- * @param validationNdcg the validation NDCG@10 of every candidate, in the order of {@link #CANDIDATE_K} (NaN for a K
- *     that was not tried)
+ * @param validationNdcg the validation NDCG@10 of every candidate, in the order of {@link
+ *     #CANDIDATE_K} (NaN for a K that was not tried)
  */
 public record KSelection(int k, int index, double[] validationNdcg) {
     /** The candidate K. */
@@ -27,10 +29,13 @@ public record KSelection(int k, int index, double[] validationNdcg) {
     }
 
     /**
-     * The K whose {@code scorerForK.apply(K)} ranks the validation cold users best. A K larger than {@code
-     * numCandidates} (the warm users a neighbour can be drawn from) is not tried, after the first.
+     * The K whose {@code scorerForK.apply(K)} ranks the validation cold users best. A K larger than
+     * {@code numCandidates} (the warm users a neighbour can be drawn from) is not tried, after the
+     * first.
      */
-    public static KSelection select(CrossDomainData data, int numCandidates,
+    public static KSelection select(
+            CrossDomainData data,
+            int numCandidates,
             IntFunction<CrossDomainData.UserScorer> scorerForK) {
         double[] ndcg = new double[CANDIDATE_K.length];
         Arrays.fill(ndcg, Double.NaN);
@@ -48,10 +53,14 @@ public record KSelection(int k, int index, double[] validationNdcg) {
     }
 
     /**
-     * The K of source-knn's score n_u + 1e-9·popularity ({@link NeighbourEvidence#score}); {@code popularity}: the
-     * training user counts of the target items ({@link PopularityCounts}).
+     * The K of source-knn's score n_u + 1e-9·popularity ({@link NeighbourEvidence#score}); {@code
+     * popularity}: the training user counts of the target items ({@link PopularityCounts}).
      */
-    public static KSelection select(CrossDomainData data, NeighbourEvidence evidence, double[] popularity) {
-        return select(data, evidence.numCandidates(), kc -> (u, out) -> evidence.score(u, kc, popularity, out));
+    public static KSelection select(
+            CrossDomainData data, NeighbourEvidence evidence, double[] popularity) {
+        return select(
+                data,
+                evidence.numCandidates(),
+                kc -> (u, out) -> evidence.score(u, kc, popularity, out));
     }
 }

@@ -2,6 +2,7 @@ package io.crossinterest.pipeline;
 
 import io.crossinterest.event.Behavior;
 import io.crossinterest.event.BehaviorEvent;
+
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
@@ -12,9 +13,10 @@ import org.apache.flink.types.StringValue;
 import java.io.IOException;
 
 /**
- * The wire format of a {@link BehaviorEvent} between operators (the keyBy(user) shuffle of every event): user, item,
- * category as nullable Flink strings, the behaviour as one byte (its ordinal, -1 for none), weight, timestamp. Used for
- * records in flight only, never for state; the snapshot is that of a fixed format.
+ * The wire format of a {@link BehaviorEvent} between operators (the keyBy(user) shuffle of every
+ * event): user, item, category as nullable Flink strings, the behaviour as one byte (its ordinal,
+ * -1 for none), weight, timestamp. Used for records in flight only, never for state; the snapshot
+ * is that of a fixed format.
  */
 public final class BehaviorEventSerializer extends TypeSerializerSingleton<BehaviorEvent> {
     private static final long serialVersionUID = 1L;
@@ -66,7 +68,8 @@ public final class BehaviorEventSerializer extends TypeSerializerSingleton<Behav
         String item = StringValue.readString(in);
         String category = StringValue.readString(in);
         byte b = in.readByte();
-        return new BehaviorEvent(user, item, category, b < 0 ? null : BEHAVIORS[b], in.readDouble(), in.readLong());
+        return new BehaviorEvent(
+                user, item, category, b < 0 ? null : BEHAVIORS[b], in.readDouble(), in.readLong());
     }
 
     @Override

@@ -6,21 +6,25 @@ import java.io.Serializable;
 import java.util.Properties;
 
 /**
- * How the stream job writes its Kafka topics (profiles, dead letters, scores, control errors, CF recommendations):
+ * How the stream job writes its Kafka topics (profiles, dead letters, scores, control errors, CF
+ * recommendations):
  *
  * <ul>
- *   <li>{@code delivery}: {@link DeliveryGuarantee#EXACTLY_ONCE} (transactions committed with each checkpoint: a
- *       read_committed consumer sees outputs at checkpoints, and never twice) or {@link DeliveryGuarantee#AT_LEAST_ONCE}
- *       (records visible at once; after a failure the outputs since the last checkpoint are written again);
- *   <li>{@code timestamps}: the Kafka timestamp of an output record. {@link Timestamps#PRODUCED} (default): the time it
- *       is written, so retention ({@code retention.ms}, 7 days by default) counts from when the job wrote it; a replay
- *       of 2017 events with {@link Timestamps#EVENT} would write records the broker deletes at its next retention check.
- *       The event time stays in the payload either way;
- *   <li>{@code maxRecordBytes}: the largest record (key + value + overhead) the job sends; a bigger one is counted,
- *       logged and skipped ({@link KafkaRecords}), never a reason to fail the job;
- *   <li>{@code client}: extra Kafka client properties (security: {@code security.protocol}, {@code sasl.*},
- *       {@code ssl.*}, or any other client setting) every producer gets; the settings a sink needs for its contract are
- *       applied over them, except that a {@code transaction.timeout.ms} given there is kept.
+ *   <li>{@code delivery}: {@link DeliveryGuarantee#EXACTLY_ONCE} (transactions committed with each
+ *       checkpoint: a read_committed consumer sees outputs at checkpoints, and never twice) or
+ *       {@link DeliveryGuarantee#AT_LEAST_ONCE} (records visible at once; after a failure the
+ *       outputs since the last checkpoint are written again);
+ *   <li>{@code timestamps}: the Kafka timestamp of an output record. {@link Timestamps#PRODUCED}
+ *       (default): the time it is written, so retention ({@code retention.ms}, 7 days by default)
+ *       counts from when the job wrote it; a replay of 2017 events with {@link Timestamps#EVENT}
+ *       would write records the broker deletes at its next retention check. The event time stays in
+ *       the payload either way;
+ *   <li>{@code maxRecordBytes}: the largest record (key + value + overhead) the job sends; a bigger
+ *       one is counted, logged and skipped ({@link KafkaRecords}), never a reason to fail the job;
+ *   <li>{@code client}: extra Kafka client properties (security: {@code security.protocol}, {@code
+ *       sasl.*}, {@code ssl.*}, or any other client setting) every producer gets; the settings a
+ *       sink needs for its contract are applied over them, except that a {@code
+ *       transaction.timeout.ms} given there is kept.
  * </ul>
  */
 public final class KafkaOutput implements Serializable {
@@ -34,11 +38,15 @@ public final class KafkaOutput implements Serializable {
         EVENT
     }
 
-    /** The producer's default {@code max.request.size} (1 MiB), below the broker's default message.max.bytes. */
+    /**
+     * The producer's default {@code max.request.size} (1 MiB), below the broker's default
+     * message.max.bytes.
+     */
     public static final int DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
 
     public static final KafkaOutput DEFAULTS =
-            new KafkaOutput(DeliveryGuarantee.EXACTLY_ONCE, Timestamps.PRODUCED, DEFAULT_MAX_RECORD_BYTES);
+            new KafkaOutput(
+                    DeliveryGuarantee.EXACTLY_ONCE, Timestamps.PRODUCED, DEFAULT_MAX_RECORD_BYTES);
 
     public final DeliveryGuarantee delivery;
     public final Timestamps timestamps;
@@ -49,7 +57,11 @@ public final class KafkaOutput implements Serializable {
         this(delivery, timestamps, maxRecordBytes, new Properties());
     }
 
-    public KafkaOutput(DeliveryGuarantee delivery, Timestamps timestamps, int maxRecordBytes, Properties client) {
+    public KafkaOutput(
+            DeliveryGuarantee delivery,
+            Timestamps timestamps,
+            int maxRecordBytes,
+            Properties client) {
         if (delivery == DeliveryGuarantee.NONE) {
             throw new IllegalArgumentException("delivery must be exactly-once or at-least-once");
         }
@@ -82,7 +94,11 @@ public final class KafkaOutput implements Serializable {
 
     @Override
     public String toString() {
-        return delivery.toString().toLowerCase().replace('_', '-') + ", " + timestamps.toString().toLowerCase()
-                + " timestamps, records up to " + maxRecordBytes + " bytes";
+        return delivery.toString().toLowerCase().replace('_', '-')
+                + ", "
+                + timestamps.toString().toLowerCase()
+                + " timestamps, records up to "
+                + maxRecordBytes
+                + " bytes";
     }
 }

@@ -7,12 +7,12 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 import java.util.Objects;
 
 /**
- * The type information of a class with a hand-written serializer, for the records of the hot path between operators
- * (behaviour events over the keyBy shuffle, profile updates to the sinks and the scoring stage): fields in a fixed
- * order, no reflection, no per-field null bitmap, and a copy without reflection for chained operators (Flink copies
- * every record between chained operators unless object reuse is on: BATCH jobs leave it off, STREAMING jobs turn it on,
- * see {@link Environments}). Not a key type; the
- * graph keys by a field (the user id, a String).
+ * The type information of a class with a hand-written serializer, for the records of the hot path
+ * between operators (behaviour events over the keyBy shuffle, profile updates to the sinks and the
+ * scoring stage): fields in a fixed order, no reflection, no per-field null bitmap, and a copy
+ * without reflection for chained operators (Flink copies every record between chained operators
+ * unless object reuse is on: BATCH jobs leave it off, STREAMING jobs turn it on, see {@link
+ * Environments}). Not a key type; the graph keys by a field (the user id, a String).
  */
 public final class SerializerTypeInfo<T> extends TypeInformation<T> {
     private static final long serialVersionUID = 1L;
@@ -68,8 +68,10 @@ public final class SerializerTypeInfo<T> extends TypeInformation<T> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SerializerTypeInfo && ((SerializerTypeInfo<?>) o).canEqual(this)
-                && type == ((SerializerTypeInfo<?>) o).type && serializer.equals(((SerializerTypeInfo<?>) o).serializer);
+        return o instanceof SerializerTypeInfo
+                && ((SerializerTypeInfo<?>) o).canEqual(this)
+                && type == ((SerializerTypeInfo<?>) o).type
+                && serializer.equals(((SerializerTypeInfo<?>) o).serializer);
     }
 
     @Override

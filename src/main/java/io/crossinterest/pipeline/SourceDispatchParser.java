@@ -8,9 +8,10 @@ import io.crossinterest.ingest.RecordParser;
 import java.util.function.Consumer;
 
 /**
- * One parser for a HybridSource whose parts have different formats (history files in a data set's format, then JSON
- * from Kafka): records whose source is a partition of {@code topic} ({@code <topic>-<partition>}, as the Kafka
- * deserializer names them) go to {@code live}, all others (file paths) to {@code history}.
+ * One parser for a HybridSource whose parts have different formats (history files in a data set's
+ * format, then JSON from Kafka): records whose source is a partition of {@code topic} ({@code
+ * <topic>-<partition>}, as the Kafka deserializer names them) go to {@code live}, all others (file
+ * paths) to {@code history}.
  */
 public final class SourceDispatchParser implements RecordParser {
     private static final long serialVersionUID = 1L;
@@ -26,12 +27,15 @@ public final class SourceDispatchParser implements RecordParser {
     }
 
     @Override
-    public void parse(RawRecord record, Consumer<BehaviorEvent> out) throws MalformedRecordException {
+    public void parse(RawRecord record, Consumer<BehaviorEvent> out)
+            throws MalformedRecordException {
         (isLive(record.source) ? live : history).parse(record, out);
     }
 
     private boolean isLive(String source) {
-        if (source == null || !source.startsWith(topicPrefix) || source.length() == topicPrefix.length()) {
+        if (source == null
+                || !source.startsWith(topicPrefix)
+                || source.length() == topicPrefix.length()) {
             return false;
         }
         for (int i = topicPrefix.length(); i < source.length(); i++) {

@@ -10,9 +10,9 @@ import java.util.Locale;
 /**
  * How much one event of each behaviour counts towards a user's interest in the event's category.
  *
- * <p>An implicit event (pv, click, fav, cart, buy) counts {@code weight(behavior) · event.weight} (the event weight is
- * 1 for a plain implicit event); a {@link Behavior#RATING} counts its value, {@code event.weight}. Defaults: pv 1,
- * click 1, fav 2, cart 3, buy 4.
+ * <p>An implicit event (pv, click, fav, cart, buy) counts {@code weight(behavior) · event.weight}
+ * (the event weight is 1 for a plain implicit event); a {@link Behavior#RATING} counts its value,
+ * {@code event.weight}. Defaults: pv 1, click 1, fav 2, cart 3, buy 4.
  */
 public final class BehaviorWeights implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -34,13 +34,18 @@ public final class BehaviorWeights implements Serializable {
         return new BehaviorWeights(w);
     }
 
-    /** A copy with the weight of an implicit behaviour replaced (the weight of RATING cannot be changed). */
+    /**
+     * A copy with the weight of an implicit behaviour replaced (the weight of RATING cannot be
+     * changed).
+     */
     public BehaviorWeights with(Behavior behavior, double weight) {
         if (behavior == Behavior.RATING) {
-            throw new IllegalArgumentException("a rating counts as its value; its weight is not configurable");
+            throw new IllegalArgumentException(
+                    "a rating counts as its value; its weight is not configurable");
         }
         if (!(weight >= 0) || Double.isInfinite(weight)) {
-            throw new IllegalArgumentException("weight of " + behavior.wireName() + " must be finite and >= 0: " + weight);
+            throw new IllegalArgumentException(
+                    "weight of " + behavior.wireName() + " must be finite and >= 0: " + weight);
         }
         double[] w = byOrdinal.clone();
         w[behavior.ordinal()] = weight;
@@ -60,17 +65,20 @@ public final class BehaviorWeights implements Serializable {
         for (String part : spec.split(",")) {
             String[] kv = part.split("=", -1);
             if (kv.length != 2) {
-                throw new IllegalArgumentException("behaviour weight '" + part.trim() + "' is not name=value");
+                throw new IllegalArgumentException(
+                        "behaviour weight '" + part.trim() + "' is not name=value");
             }
             Behavior b = Behavior.parse(kv[0]);
             if (b == null) {
-                throw new IllegalArgumentException("unknown behaviour '" + kv[0].trim() + "' in weights");
+                throw new IllegalArgumentException(
+                        "unknown behaviour '" + kv[0].trim() + "' in weights");
             }
             double v;
             try {
                 v = Double.parseDouble(kv[1].trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("weight of " + b.wireName() + " is not a number: '" + kv[1].trim() + "'");
+                throw new IllegalArgumentException(
+                        "weight of " + b.wireName() + " is not a number: '" + kv[1].trim() + "'");
             }
             w = w.with(b, v);
         }
@@ -81,14 +89,18 @@ public final class BehaviorWeights implements Serializable {
         return byOrdinal[behavior.ordinal()];
     }
 
-    /** The contribution of one event before decay: weight(behavior) · event.weight (a rating: its value). */
+    /**
+     * The contribution of one event before decay: weight(behavior) · event.weight (a rating: its
+     * value).
+     */
     public double of(BehaviorEvent e) {
         return byOrdinal[e.behavior.ordinal()] * e.weight;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof BehaviorWeights && Arrays.equals(byOrdinal, ((BehaviorWeights) o).byOrdinal);
+        return o instanceof BehaviorWeights
+                && Arrays.equals(byOrdinal, ((BehaviorWeights) o).byOrdinal);
     }
 
     @Override
@@ -101,7 +113,9 @@ public final class BehaviorWeights implements Serializable {
         StringBuilder sb = new StringBuilder();
         for (Behavior b : Behavior.values()) {
             if (b != Behavior.RATING) {
-                sb.append(sb.length() == 0 ? "" : ",").append(b.name().toLowerCase(Locale.ROOT)).append('=')
+                sb.append(sb.length() == 0 ? "" : ",")
+                        .append(b.name().toLowerCase(Locale.ROOT))
+                        .append('=')
                         .append(byOrdinal[b.ordinal()]);
             }
         }

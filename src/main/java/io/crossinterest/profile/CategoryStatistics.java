@@ -8,9 +8,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Per-category statistics over a set of user profiles: the column view of the user × category matrix O. For category
- * c: {@code users} = |{u : O[u][c] > 0}|, {@code mass} = Σ_u O[u][c], {@code meanPerUser} = mass / users, and
- * {@code share} = mass / Σ_c mass (the category's part of all interest).
+ * Per-category statistics over a set of user profiles: the column view of the user × category
+ * matrix O. For category c: {@code users} = |{u : O[u][c] > 0}|, {@code mass} = Σ_u O[u][c], {@code
+ * meanPerUser} = mass / users, and {@code share} = mass / Σ_c mass (the category's part of all
+ * interest).
  */
 public final class CategoryStatistics {
 
@@ -52,15 +53,30 @@ public final class CategoryStatistics {
     /** A fixed-width table of the first {@code limit} rows (most users first). */
     public String table(int limit) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "  %-24s %10s %14s %12s %7s%n", "category", "users", "mass", "mean/user",
-                "share"));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "  %-24s %10s %14s %12s %7s%n",
+                        "category",
+                        "users",
+                        "mass",
+                        "mean/user",
+                        "share"));
         List<Row> rows = rows();
         for (Row r : rows.subList(0, Math.min(limit, rows.size()))) {
-            sb.append(String.format(Locale.ROOT, "  %-24s %10d %14.1f %12.2f %6.1f%%%n", r.category(), r.users(),
-                    r.mass(), r.meanPerUser(), 100 * r.share()));
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "  %-24s %10d %14.1f %12.2f %6.1f%%%n",
+                            r.category(),
+                            r.users(),
+                            r.mass(),
+                            r.meanPerUser(),
+                            100 * r.share()));
         }
         if (rows.size() > limit) {
-            sb.append(String.format(Locale.ROOT, "  ... %d more categories%n", rows.size() - limit));
+            sb.append(
+                    String.format(Locale.ROOT, "  ... %d more categories%n", rows.size() - limit));
         }
         return sb.toString();
     }

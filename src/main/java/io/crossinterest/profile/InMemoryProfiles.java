@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The same aggregation as {@link ProfileAggregator} in a plain single-threaded loop over a heap hash map: the
- * reference the Flink graph is tested against, and the ceiling of the streaming benchmark (no Flink, no RocksDB, no
- * serialisation).
+ * The same aggregation as {@link ProfileAggregator} in a plain single-threaded loop over a heap
+ * hash map: the reference the Flink graph is tested against, and the ceiling of the streaming
+ * benchmark (no Flink, no RocksDB, no serialisation).
  */
 public final class InMemoryProfiles {
     private final ProfileConfig config;

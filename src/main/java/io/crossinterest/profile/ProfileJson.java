@@ -1,11 +1,12 @@
 package io.crossinterest.profile;
 
+import io.crossinterest.event.Behavior;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.crossinterest.event.Behavior;
 
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -23,8 +24,8 @@ import java.util.Map;
  *  "recentItems":["1715","2244074"],"recentCategories":["1464116","965809"]}
  * </pre>
  *
- * {@code counts} lists the behaviours with a non-zero count; {@code categories} is the user's row of O (scores decayed
- * to {@code lastEventTime}); the recent arrays are oldest first.
+ * {@code counts} lists the behaviours with a non-zero count; {@code categories} is the user's row
+ * of O (scores decayed to {@code lastEventTime}); the recent arrays are oldest first.
  */
 public final class ProfileJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -104,7 +105,8 @@ public final class ProfileJson {
         }
         List<String> cs = new ArrayList<>();
         List<Double> ss = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = n.path("categories").fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.path("categories").fields();
+                it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             cs.add(e.getKey());
             ss.add(e.getValue().asDouble());

@@ -7,10 +7,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * A {@link UserProfile} as one JSON line ({@link ProfileJson}): an {@link Encoder} for a row-format {@code FileSink}
- * (the object and a newline) and a {@link SerializationSchema} for a Kafka record's value (the object alone).
+ * A {@link UserProfile} as one JSON line ({@link ProfileJson}): an {@link Encoder} for a row-format
+ * {@code FileSink} (the object and a newline) and a {@link SerializationSchema} for a Kafka
+ * record's value (the object alone).
  */
-public final class ProfileJsonEncoder implements Encoder<UserProfile>, SerializationSchema<UserProfile> {
+public final class ProfileJsonEncoder
+        implements Encoder<UserProfile>, SerializationSchema<UserProfile> {
     private static final long serialVersionUID = 1L;
 
     @Override

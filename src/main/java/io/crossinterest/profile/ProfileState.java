@@ -6,32 +6,34 @@ import io.crossinterest.event.BehaviorEvent;
 import java.util.Arrays;
 
 /**
- * The keyed state of one user: one row of the user × category matrix O as decayed scores, behaviour counts, the
- * newest event time, the newest L behaviour tokens and the pending emission.
+ * The keyed state of one user: one row of the user × category matrix O as decayed scores, behaviour
+ * counts, the newest event time, the newest L behaviour tokens and the pending emission.
  *
  * <h2>Decay, independent of arrival order</h2>
  *
- * With half-life h, an event of weight w at time t_i is worth w·2^(−(T−t_i)/h) at time T. The state keeps, per category
- * c, the score referred to the newest event time a = max_i t_i:
+ * With half-life h, an event of weight w at time t_i is worth w·2^(−(T−t_i)/h) at time T. The state
+ * keeps, per category c, the score referred to the newest event time a = max_i t_i:
  *
  * <pre>
  *   S_c = Σ_{i ∈ c} w_i · 2^(−(a − t_i)/h)
  * </pre>
  *
  * An event (w, t) updates it in O(#categories): if t &gt; a, every S is first carried forward to t,
- * S ← S · 2^(−(t − a)/h), and a ← t; then S_c(event) += w · 2^(−(a − t)/h) (factor 1 when t = a). Both branches keep the
- * invariant, so the state after a set of events is the same sum whatever order they came in (up to floating-point
- * rounding, ~1e-15 relative per step), which is why a BATCH backfill and a STREAMING run agree. A reader wanting the
- * scores at a later time T multiplies all of them by 2^(−(T − a)/h): the ratios between categories do not change.
- * With h = 0 there is no decay (plain weighted counts). All factors are ≤ 1, so nothing overflows; a category whose
- * events are many half-lives old underflows towards 0, which is what decay means.
+ * S ← S · 2^(−(t − a)/h), and a ← t; then S_c(event) += w · 2^(−(a − t)/h) (factor 1 when t = a).
+ * Both branches keep the invariant, so the state after a set of events is the same sum whatever
+ * order they came in (up to floating-point rounding, ~1e-15 relative per step), which is why a
+ * BATCH backfill and a STREAMING run agree. A reader wanting the scores at a later time T
+ * multiplies all of them by 2^(−(T − a)/h): the ratios between categories do not change. With h = 0
+ * there is no decay (plain weighted counts). All factors are ≤ 1, so nothing overflows; a category
+ * whose events are many half-lives old underflows towards 0, which is what decay means.
  *
  * <h2>Schema versions</h2>
  *
- * In keyed state it is written by {@link ProfileStateSerializer} (a fixed binary layout with a versioned snapshot);
- * the first release wrote it with Flink's PojoSerializer, and restoring such a savepoint migrates every value once.
- * A new field means a new format version of that serializer, with a reader for the older ones. The public fields and
- * the no-arg constructor remain so that the POJO state of the first release can still be read.
+ * In keyed state it is written by {@link ProfileStateSerializer} (a fixed binary layout with a
+ * versioned snapshot); the first release wrote it with Flink's PojoSerializer, and restoring such a
+ * savepoint migrates every value once. A new field means a new format version of that serializer,
+ * with a reader for the older ones. The public fields and the no-arg constructor remain so that the
+ * POJO state of the first release can still be read.
  */
 public class ProfileState {
     /** No emission pending. */
@@ -42,29 +44,39 @@ public class ProfileState {
 
     /** Category ids, sorted (binary search); parallel to {@link #scores}. */
     public String[] categories = NO_CATEGORIES;
+
     /** S_c referred to {@link #lastEventTime} (see the class comment). */
     public double[] scores = NO_SCORES;
+
     /** Events per behaviour, indexed by {@link Behavior#ordinal()}. */
     public long[] behaviorCounts = new long[Behavior.values().length];
+
     public long events;
+
     /** a = the newest event time seen (epoch ms); {@link Long#MIN_VALUE} before the first event. */
     public long lastEventTime = Long.MIN_VALUE;
+
     /**
-     * The newest L behaviour tokens, sorted by (event time, item, category, behaviour ordinal), oldest first (ties in
-     * time, frequent in the second-resolution Taobao data, are ordered by content, not by arrival); four parallel arrays (items, categories, behaviour ordinals, event times) so the state stays a POJO of
-     * arrays. Keeping them sorted and cut to L on insertion makes them the same set whatever the arrival order.
+     * The newest L behaviour tokens, sorted by (event time, item, category, behaviour ordinal),
+     * oldest first (ties in time, frequent in the second-resolution Taobao data, are ordered by
+     * content, not by arrival); four parallel arrays (items, categories, behaviour ordinals, event
+     * times) so the state stays a POJO of arrays. Keeping them sorted and cut to L on insertion
+     * makes them the same set whatever the arrival order.
      */
     public String[] tokenItems = NO_CATEGORIES;
+
     public String[] tokenCategories = NO_CATEGORIES;
     public byte[] tokenBehaviors = new byte[0];
     public long[] tokenTimes = new long[0];
+
     /** Event time of the registered emission timer, or {@link #NONE} (cleared when it fires). */
     public long pendingEmit = NONE;
 
     public ProfileState() {}
 
     /**
-     * Folds one event into the state: the decay update of the class comment, the behaviour count and the newest time.
+     * Folds one event into the state: the decay update of the class comment, the behaviour count
+     * and the newest time.
      *
      * @param w the event's weight before decay ({@link BehaviorWeights#of})
      * @param halfLifeMs h in ms; 0 = no decay
@@ -106,8 +118,9 @@ public class ProfileState {
     }
 
     /**
-     * Inserts the token of {@code e} into the sorted newest-L tokens: binary search for its place in that order; if the list is full, the oldest token (or the new one, if it is older than all) drops out.
-     * O(L) copying, O(log L) comparisons.
+     * Inserts the token of {@code e} into the sorted newest-L tokens: binary search for its place
+     * in that order; if the list is full, the oldest token (or the new one, if it is older than
+     * all) drops out. O(L) copying, O(log L) comparisons.
      */
     public void addToken(BehaviorEvent e, int l) {
         int n = tokenTimes.length;

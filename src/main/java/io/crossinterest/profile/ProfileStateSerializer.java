@@ -12,11 +12,11 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * The serializer of {@link ProfileState} in keyed state (one RocksDB value per user, read and written once per user
- * per emission): the fields in a fixed order, no reflection, no per-field null flags, and each token's category
- * written as its index in the user's sorted category list (every token category is one of them), so a user with L
- * tokens in a few categories stores L small integers instead of L strings and the restored tokens share the category
- * strings.
+ * The serializer of {@link ProfileState} in keyed state (one RocksDB value per user, read and
+ * written once per user per emission): the fields in a fixed order, no reflection, no per-field
+ * null flags, and each token's category written as its index in the user's sorted category list
+ * (every token category is one of them), so a user with L tokens in a few categories stores L small
+ * integers instead of L strings and the restored tokens share the category strings.
  *
  * <h2>Format (version {@value #FORMAT_VERSION})</h2>
  *
@@ -31,16 +31,19 @@ import java.util.Arrays;
  *
  * <h2>Evolution</h2>
  *
- * The snapshot records the format version. {@link Snapshot#resolveSchemaCompatibility} accepts the same version as is
- * and asks Flink to migrate (read every value with the old serializer, write it with this one) from the first
- * release's state, which was the POJO serializer of {@link ProfileState}. A later format bumps
- * {@link #FORMAT_VERSION}, keeps a reader for the older ones ({@link Snapshot#restoreSerializer}) and answers
- * "after migration" for them.
+ * The snapshot records the format version. {@link Snapshot#resolveSchemaCompatibility} accepts the
+ * same version as is and asks Flink to migrate (read every value with the old serializer, write it
+ * with this one) from the first release's state, which was the POJO serializer of {@link
+ * ProfileState}. A later format bumps {@link #FORMAT_VERSION}, keeps a reader for the older ones
+ * ({@link Snapshot#restoreSerializer}) and answers "after migration" for them.
  */
 public final class ProfileStateSerializer extends TypeSerializer<ProfileState> {
     private static final long serialVersionUID = 1L;
 
-    /** Version of the binary format above (1 was the POJO layout of the first release, written by Flink). */
+    /**
+     * Version of the binary format above (1 was the POJO layout of the first release, written by
+     * Flink).
+     */
     public static final int FORMAT_VERSION = 2;
 
     public static final ProfileStateSerializer INSTANCE = new ProfileStateSerializer();
@@ -196,7 +199,10 @@ public final class ProfileStateSerializer extends TypeSerializer<ProfileState> {
         return new Snapshot(FORMAT_VERSION);
     }
 
-    /** The serializer's snapshot in checkpoints and savepoints: the format version of the values written. */
+    /**
+     * The serializer's snapshot in checkpoints and savepoints: the format version of the values
+     * written.
+     */
     public static final class Snapshot implements TypeSerializerSnapshot<ProfileState> {
         private static final int SNAPSHOT_VERSION = 1;
 
@@ -222,14 +228,19 @@ public final class ProfileStateSerializer extends TypeSerializer<ProfileState> {
         }
 
         @Override
-        public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) throws IOException {
+        public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader)
+                throws IOException {
             if (readVersion != SNAPSHOT_VERSION) {
-                throw new IOException("unknown snapshot version " + readVersion + " of " + getClass().getName());
+                throw new IOException(
+                        "unknown snapshot version " + readVersion + " of " + getClass().getName());
             }
             formatVersion = in.readInt();
             if (formatVersion != FORMAT_VERSION) {
-                throw new IOException("profile state format " + formatVersion + " is newer than this release's "
-                        + FORMAT_VERSION);
+                throw new IOException(
+                        "profile state format "
+                                + formatVersion
+                                + " is newer than this release's "
+                                + FORMAT_VERSION);
             }
         }
 
@@ -239,9 +250,10 @@ public final class ProfileStateSerializer extends TypeSerializer<ProfileState> {
         }
 
         /**
-         * Called on the new serializer's snapshot with the one found in a checkpoint or savepoint: the same format as
-         * is; the first release's POJO state after migration (Flink reads it with the restored POJO serializer and
-         * rewrites it with this one); anything else is not a profile state.
+         * Called on the new serializer's snapshot with the one found in a checkpoint or savepoint:
+         * the same format as is; the first release's POJO state after migration (Flink reads it
+         * with the restored POJO serializer and rewrites it with this one); anything else is not a
+         * profile state.
          */
         @Override
         public TypeSerializerSchemaCompatibility<ProfileState> resolveSchemaCompatibility(

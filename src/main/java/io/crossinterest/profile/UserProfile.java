@@ -6,14 +6,16 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A profile update: the state of one user after the events seen so far. Emitted by {@link ProfileAggregator};
- * written as JSON lines ({@link ProfileJson}) with a {@code user} field.
+ * A profile update: the state of one user after the events seen so far. Emitted by {@link
+ * ProfileAggregator}; written as JSON lines ({@link ProfileJson}) with a {@code user} field.
  *
  * <ul>
- *   <li>{@code categories} / {@code scores}: the user's row of O, sorted by category; the behaviour-weighted count of
- *       each category decayed to {@code lastEventTime} (see {@link ProfileState});
+ *   <li>{@code categories} / {@code scores}: the user's row of O, sorted by category; the
+ *       behaviour-weighted count of each category decayed to {@code lastEventTime} (see {@link
+ *       ProfileState});
  *   <li>{@code behaviorCounts}: events per behaviour, indexed by {@link Behavior#ordinal()};
- *   <li>{@code recentItems} / {@code recentCategories}: the newest L behaviour tokens, oldest first.
+ *   <li>{@code recentItems} / {@code recentCategories}: the newest L behaviour tokens, oldest
+ *       first.
  * </ul>
  *
  * A Flink POJO (no Kryo on the wire).
@@ -54,13 +56,17 @@ public class UserProfile {
     }
 
     /**
-     * Equal up to a relative tolerance on the scores (they are sums of floating-point terms whose rounding depends on
-     * the order of summation); everything else exactly.
+     * Equal up to a relative tolerance on the scores (they are sums of floating-point terms whose
+     * rounding depends on the order of summation); everything else exactly.
      */
     public boolean equalsWithin(UserProfile o, double relTol) {
-        if (!Objects.equals(user, o.user) || events != o.events || lastEventTime != o.lastEventTime
-                || !Arrays.equals(categories, o.categories) || !Arrays.equals(behaviorCounts, o.behaviorCounts)
-                || !Arrays.equals(recentItems, o.recentItems) || !Arrays.equals(recentCategories, o.recentCategories)) {
+        if (!Objects.equals(user, o.user)
+                || events != o.events
+                || lastEventTime != o.lastEventTime
+                || !Arrays.equals(categories, o.categories)
+                || !Arrays.equals(behaviorCounts, o.behaviorCounts)
+                || !Arrays.equals(recentItems, o.recentItems)
+                || !Arrays.equals(recentCategories, o.recentCategories)) {
             return false;
         }
         for (int i = 0; i < scores.length; i++) {

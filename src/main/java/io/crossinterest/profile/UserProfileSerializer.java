@@ -10,10 +10,11 @@ import org.apache.flink.types.StringValue;
 import java.io.IOException;
 
 /**
- * The format of a {@link UserProfile} between operators (profile updates to the sinks and the scoring stage): user,
- * events, lastEventTime, then the arrays, each as its length (-1 for null) and its elements. Its copy, which Flink makes
- * for every update handed to a chained sink, clones the arrays without reflection. Used for records in flight only,
- * never for state; the snapshot is that of a fixed format.
+ * The format of a {@link UserProfile} between operators (profile updates to the sinks and the
+ * scoring stage): user, events, lastEventTime, then the arrays, each as its length (-1 for null)
+ * and its elements. Its copy, which Flink makes for every update handed to a chained sink, clones
+ * the arrays without reflection. Used for records in flight only, never for state; the snapshot is
+ * that of a fixed format.
  */
 public final class UserProfileSerializer extends TypeSerializerSingleton<UserProfile> {
     private static final long serialVersionUID = 1L;

@@ -1,28 +1,44 @@
 package io.crossinterest.report;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Where a result file came from: the command that wrote it, the commit it ran (with {@code -dirty} when the work tree
- * had uncommitted changes), when it started, the machine and its load average at the start. Every result file the
- * README's tables are made from carries one ({@code "run": {...}}).
+ * Where a result file came from: the command that wrote it, the commit it ran (with {@code -dirty}
+ * when the work tree had uncommitted changes), when it started, the machine and its load average at
+ * the start. Every result file the README's tables are made from carries one ({@code "run":
+ * {...}}).
  */
-public record RunInfo(String command, String commit, String started, int cores, String cpu, String java,
+public record RunInfo(
+        String command,
+        String commit,
+        String started,
+        int cores,
+        String cpu,
+        String java,
         double loadAverageAtStart) {
 
-    /** Captures the run's provenance now, with the commit of the git work tree at {@code repoDir}. */
+    /**
+     * Captures the run's provenance now, with the commit of the git work tree at {@code repoDir}.
+     */
     public static RunInfo capture(String command, Path repoDir) {
-        return new RunInfo(command, commit(repoDir), Instant.now().toString(),
-                Runtime.getRuntime().availableProcessors(), readCpuModel(), System.getProperty("java.version"),
+        return new RunInfo(
+                command,
+                commit(repoDir),
+                Instant.now().toString(),
+                Runtime.getRuntime().availableProcessors(),
+                readCpuModel(),
+                System.getProperty("java.version"),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
@@ -48,7 +64,7 @@ public record RunInfo(String command, String commit, String started, int cores, 
 
     private static String git(Path dir, String... args) {
         try {
-            List<String> cmd = new java.util.ArrayList<>(List.of("git", "-C", dir.toString()));
+            List<String> cmd = new ArrayList<>(List.of("git", "-C", dir.toString()));
             cmd.addAll(List.of(args));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
             p.getOutputStream().close();

@@ -3,11 +3,12 @@ package io.crossinterest.serving;
 import java.util.Objects;
 
 /**
- * A control message the scoring operator did not act on, the control stream's dead letter: a malformed announcement
- * ({@code version} −1, the text in {@code raw}), a version not newer than the one served or queued, or a bundle that
- * failed to load (the previous model keeps serving); also, with {@code version} −1, updates left unscored at the end of
- * a bounded run because no model ever loaded. {@code subtask} is the scoring subtask that reported it (−1: the
- * control parser); an announcement is reported once, by scoring subtask 0 (the others count and log it), updates left
+ * A control message the scoring operator did not act on, the control stream's dead letter: a
+ * malformed announcement ({@code version} −1, the text in {@code raw}), a version not newer than
+ * the one served or queued, or a bundle that failed to load (the previous model keeps serving);
+ * also, with {@code version} −1, updates left unscored at the end of a bounded run because no model
+ * ever loaded. {@code subtask} is the scoring subtask that reported it (−1: the control parser); an
+ * announcement is reported once, by scoring subtask 0 (the others count and log it), updates left
  * unscored by each subtask. A Flink POJO.
  */
 public class ControlError {
@@ -16,13 +17,14 @@ public class ControlError {
     public String reason;
     public String raw;
     public int subtask;
+
     /** Processing time of the report, epoch ms. */
     public long time;
 
-    public ControlError() {
-    }
+    public ControlError() {}
 
-    public ControlError(long version, String bundle, String reason, String raw, int subtask, long time) {
+    public ControlError(
+            long version, String bundle, String reason, String raw, int subtask, long time) {
         this.version = version;
         this.bundle = bundle;
         this.reason = reason;
@@ -33,8 +35,13 @@ public class ControlError {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ControlError e && version == e.version && subtask == e.subtask && time == e.time
-                && Objects.equals(bundle, e.bundle) && Objects.equals(reason, e.reason) && Objects.equals(raw, e.raw);
+        return o instanceof ControlError e
+                && version == e.version
+                && subtask == e.subtask
+                && time == e.time
+                && Objects.equals(bundle, e.bundle)
+                && Objects.equals(reason, e.reason)
+                && Objects.equals(raw, e.raw);
     }
 
     @Override

@@ -1,10 +1,15 @@
 package io.crossinterest.serving;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.crossinterest.ingest.JsonLineEncoder;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+
 import java.io.IOException;
 
-/** A {@link ControlError} as one JSON line: version, bundle, reason, raw text, reporting subtask, time. */
+/**
+ * A {@link ControlError} as one JSON line: version, bundle, reason, raw text, reporting subtask,
+ * time.
+ */
 public final class ControlErrorJson extends JsonLineEncoder<ControlError> {
     private static final long serialVersionUID = 1L;
 

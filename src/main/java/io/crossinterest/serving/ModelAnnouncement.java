@@ -4,15 +4,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.util.Objects;
 
 /**
- * A message of the model control stream: "serve the bundle at {@code bundle} as version {@code version}".
+ * A message of the model control stream: "serve the bundle at {@code bundle} as version {@code
+ * version}".
  *
- * <p>Wire format (one JSON object per Kafka record on the control topic): {@code {"version": 7, "bundle":
- * "/models/joint-7"}}; other fields are ignored. {@code version} orders the models: a scoring operator switches only to
- * a version greater than the one it serves or has queued; {@code bundle} is a {@link io.crossinterest.joint.JointBundle}
- * directory every task manager can read (shared storage on a cluster). A Flink POJO (it lives in broadcast state).
+ * <p>Wire format (one JSON object per Kafka record on the control topic): {@code {"version": 7,
+ * "bundle": "/models/joint-7"}}; other fields are ignored. {@code version} orders the models: a
+ * scoring operator switches only to a version greater than the one it serves or has queued; {@code
+ * bundle} is a {@link io.crossinterest.joint.JointBundle} directory every task manager can read
+ * (shared storage on a cluster). A Flink POJO (it lives in broadcast state).
  */
 public class ModelAnnouncement {
     static final String VERSION = "version";
@@ -22,8 +25,7 @@ public class ModelAnnouncement {
     public long version;
     public String bundle;
 
-    public ModelAnnouncement() {
-    }
+    public ModelAnnouncement() {}
 
     public ModelAnnouncement(long version, String bundle) {
         this.version = version;
@@ -33,8 +35,8 @@ public class ModelAnnouncement {
     /**
      * Reads one control message.
      *
-     * @throws IllegalArgumentException naming what is wrong: not JSON, not an object, a missing or non-integral
-     *     {@code version}, a negative version, a missing or empty {@code bundle}
+     * @throws IllegalArgumentException naming what is wrong: not JSON, not an object, a missing or
+     *     non-integral {@code version}, a negative version, a missing or empty {@code bundle}
      */
     public static ModelAnnouncement parse(String text) {
         JsonNode n;
@@ -70,7 +72,9 @@ public class ModelAnnouncement {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ModelAnnouncement a && version == a.version && Objects.equals(bundle, a.bundle);
+        return o instanceof ModelAnnouncement a
+                && version == a.version
+                && Objects.equals(bundle, a.bundle);
     }
 
     @Override

@@ -3,16 +3,7 @@ package io.crossinterest.serving;
 import io.crossinterest.bundle.AbstractMapBundleOperator;
 import io.crossinterest.joint.SourceHistory;
 import io.crossinterest.joint.UserScores;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledFuture;
+
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -29,58 +20,78 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+
 /**
- * Encode (CNN) + joint scoring of users' source-block histories, micro-batched, with the model hot-swapped from a
- * broadcast control stream (docs/architecture.md §2: the operator {@code model-scoring}).
+ * Encode (CNN) + joint scoring of users' source-block histories, micro-batched, with the model
+ * hot-swapped from a broadcast control stream (docs/architecture.md §2: the operator {@code
+ * model-scoring}).
  *
- * <p><b>Input 1</b>: {@link SourceHistory} updates (a user's recent behaviour), micro-batched by the project's bundle
- * operator ({@link AbstractMapBundleOperator}, keyed by user) with {@link ScoringBundleFunction}: a newer update of a
- * user replaces the buffered one (only the newest history matters), and a batch is scored when it holds
- * {@code maxBatchSize} users, when its oldest update has waited {@code maxDelayMillis}, before a watermark is
- * forwarded, before a checkpoint barrier, and at end of input. A batch is scored by exactly one model, so an output
- * never mixes two versions; each output names the announced version that made it ({@link UserScores#version}, the
- * number of the {@code modelVersion} metric) and the bundle's label ({@link UserScores#modelVersion}). When the batch
- * is full while no model has loaded yet, the operator waits for the first one (back-pressure instead of an unbounded
- * buffer).
+ * <p><b>Input 1</b>: {@link SourceHistory} updates (a user's recent behaviour), micro-batched by
+ * the project's bundle operator ({@link AbstractMapBundleOperator}, keyed by user) with {@link
+ * ScoringBundleFunction}: a newer update of a user replaces the buffered one (only the newest
+ * history matters), and a batch is scored when it holds {@code maxBatchSize} users, when its oldest
+ * update has waited {@code maxDelayMillis}, before a watermark is forwarded, before a checkpoint
+ * barrier, and at end of input. A batch is scored by exactly one model, so an output never mixes
+ * two versions; each output names the announced version that made it ({@link UserScores#version},
+ * the number of the {@code modelVersion} metric) and the bundle's label ({@link
+ * UserScores#modelVersion}). When the batch is full while no model has loaded yet, the operator
+ * waits for the first one (back-pressure instead of an unbounded buffer).
  *
- * <p><b>Input 2</b> (broadcast): {@link ModelAnnouncement}s. An announcement whose version is not greater than the
- * newest one served or queued is ignored (reported). Otherwise the bundle is read on this operator's loader thread,
- * off the task thread, while the current model keeps serving; the task thread checks the load at each batch boundary
- * and every {@code pollMillis}, and switches to the new model between two batches (one reference assignment on the task
- * thread: atomic with respect to scoring). A bundle that fails to load is reported (counter, log, a
- * {@link ControlError} on {@link #CONTROL_ERRORS}) and the current model keeps serving. Announcements are applied in
- * arrival order.
+ * <p><b>Input 2</b> (broadcast): {@link ModelAnnouncement}s. An announcement whose version is not
+ * greater than the newest one served or queued is ignored (reported). Otherwise the bundle is read
+ * on this operator's loader thread, off the task thread, while the current model keeps serving; the
+ * task thread checks the load at each batch boundary and every {@code pollMillis}, and switches to
+ * the new model between two batches (one reference assignment on the task thread: atomic with
+ * respect to scoring). A bundle that fails to load is reported (counter, log, a {@link
+ * ControlError} on {@link #CONTROL_ERRORS}) and the current model keeps serving. Announcements are
+ * applied in arrival order.
  *
- * <p><b>State</b> (operator state, so it needs no key): broadcast state {@code models} holds the announcement being
- * served ({@code active}) and those still loading ({@code queued/<version>}): a restored job loads the model it served
- * (not the initial one of its configuration; that one only if the restored bundle can no longer be read, or if its
- * version is greater than the restored one's: a resubmission with a new model is an upgrade) and resumes
- * the loads it had not finished, so no announcement is lost with the control source's offsets. List state {@code awaiting-model} holds buffered updates only while no model has
- * loaded yet; otherwise the buffer is scored before the barrier and is empty in every snapshot. (While no model has
- * loaded, watermarks are forwarded and the waiting updates are scored later, behind them: the scores are sinks'
- * input, nothing downstream windows on their event time.)
+ * <p><b>State</b> (operator state, so it needs no key): broadcast state {@code models} holds the
+ * announcement being served ({@code active}) and those still loading ({@code queued/<version>}): a
+ * restored job loads the model it served (not the initial one of its configuration; that one only
+ * if the restored bundle can no longer be read, or if its version is greater than the restored
+ * one's: a resubmission with a new model is an upgrade) and resumes the loads it had not finished,
+ * so no announcement is lost with the control source's offsets. List state {@code awaiting-model}
+ * holds buffered updates only while no model has loaded yet; otherwise the buffer is scored before
+ * the barrier and is empty in every snapshot. (While no model has loaded, watermarks are forwarded
+ * and the waiting updates are scored later, behind them: the scores are sinks' input, nothing
+ * downstream windows on their event time.)
  *
- * <p>The control stream carries no event time: its watermarks are ignored, and the operator's watermark is that of
- * input 1, so an idle control topic never holds back event time downstream.
+ * <p>The control stream carries no event time: its watermarks are ignored, and the operator's
+ * watermark is that of input 1, so an idle control topic never holds back event time downstream.
  *
- * <p><b>Metrics</b>: {@code modelVersion} (the served announcement's version, −1 before the first), {@code modelSwaps},
- * {@code modelLoadFailures}, {@code controlMessagesIgnored}, {@code modelLoadMillis}, {@code usersScored} (and
- * {@code usersScoredPerSecond}), {@code skippedNoSourceHistory}, {@code awaitingModel}, {@code scoringLatencyMillis}
- * (per output: arrival of the update to emission of its scores, micro-batch wait included),
- * {@code endToEndLatencyMillis} (per output: wall clock at emission minus the event timestamp of the profile update
- * that caused it, which is the end of the emit interval its events fell in: for producers that stamp events when they
- * happen, the time from that instant to the recommendation, the watermark's out-of-orderness delay, the operators and
- * the micro-batch wait included; an event waited up to one emit interval more, by design, before that instant; on a
- * replay of history it is the age of the data; clock skew below zero counts as 0), {@code modelSwappedAtMillis}
- * (wall-clock of the last swap, epoch ms, 0 before the first) and {@code modelAgeSeconds} (now − that swap, −1 before
- * the first), {@code scoringBatchMillis}
- * (forward pass and top-N of one batch), and per target category (group {@code category}) {@code interestMass}: Σ over
- * scored users of their interest share in the category (a rate of it over a rate of {@code usersScored} is the mean
+ * <p><b>Metrics</b>: {@code modelVersion} (the served announcement's version, −1 before the first),
+ * {@code modelSwaps}, {@code modelLoadFailures}, {@code controlMessagesIgnored}, {@code
+ * modelLoadMillis}, {@code usersScored} (and {@code usersScoredPerSecond}), {@code
+ * skippedNoSourceHistory}, {@code awaitingModel}, {@code scoringLatencyMillis} (per output: arrival
+ * of the update to emission of its scores, micro-batch wait included), {@code
+ * endToEndLatencyMillis} (per output: wall clock at emission minus the event timestamp of the
+ * profile update that caused it, which is the end of the emit interval its events fell in: for
+ * producers that stamp events when they happen, the time from that instant to the recommendation,
+ * the watermark's out-of-orderness delay, the operators and the micro-batch wait included; an event
+ * waited up to one emit interval more, by design, before that instant; on a replay of history it is
+ * the age of the data; clock skew below zero counts as 0), {@code modelSwappedAtMillis} (wall-clock
+ * of the last swap, epoch ms, 0 before the first) and {@code modelAgeSeconds} (now − that swap, −1
+ * before the first), {@code scoringBatchMillis} (forward pass and top-N of one batch), and per
+ * target category (group {@code category}) {@code interestMass}: Σ over scored users of their
+ * interest share in the category (a rate of it over a rate of {@code usersScored} is the mean
  * share).
  */
 public final class ModelServingOperator
-        extends AbstractMapBundleOperator<String, ScoringBundleFunction.Pending, SourceHistory, UserScores>
-        implements TwoInputStreamOperator<SourceHistory, ModelAnnouncement, UserScores>, BoundedMultiInput {
+        extends AbstractMapBundleOperator<
+                String, ScoringBundleFunction.Pending, SourceHistory, UserScores>
+        implements TwoInputStreamOperator<SourceHistory, ModelAnnouncement, UserScores>,
+                BoundedMultiInput {
     private static final long serialVersionUID = 1L;
 
     /** Control messages not acted on. */
@@ -90,7 +101,8 @@ public final class ModelServingOperator
     static final String ACTIVE = "active";
     static final String QUEUED = "queued/";
     static final MapStateDescriptor<String, ModelAnnouncement> MODELS =
-            new MapStateDescriptor<>("models", Types.STRING, TypeInformation.of(ModelAnnouncement.class));
+            new MapStateDescriptor<>(
+                    "models", Types.STRING, TypeInformation.of(ModelAnnouncement.class));
     static final ListStateDescriptor<SourceHistory> AWAITING =
             new ListStateDescriptor<>("awaiting-model", TypeInformation.of(SourceHistory.class));
 
@@ -110,8 +122,7 @@ public final class ModelServingOperator
     private transient volatile long swappedAtMillis;
 
     /** A model being read on the loader thread. */
-    private record Load(ModelAnnouncement announcement, Future<ServingModel> model) {
-    }
+    private record Load(ModelAnnouncement announcement, Future<ServingModel> model) {}
 
     public ModelServingOperator(ScoringConfig config) {
         this(config, new ScoringBundleFunction());
@@ -147,24 +158,38 @@ public final class ModelServingOperator
         loadFailures = metrics.counter("modelLoadFailures");
         ignored = metrics.counter("controlMessagesIgnored");
         metrics.gauge("modelSwappedAtMillis", () -> swappedAtMillis);
-        metrics.gauge("modelAgeSeconds",
-                () -> swappedAtMillis == 0 ? -1L : (System.currentTimeMillis() - swappedAtMillis) / 1000);
+        metrics.gauge(
+                "modelAgeSeconds",
+                () ->
+                        swappedAtMillis == 0
+                                ? -1L
+                                : (System.currentTimeMillis() - swappedAtMillis) / 1000);
         metrics.gauge("modelVersion", this::servedVersion);
-        metrics.gauge("modelLoadMillis", () -> scoring.model() == null ? 0L : scoring.model().loadMillis);
+        metrics.gauge(
+                "modelLoadMillis", () -> scoring.model() == null ? 0L : scoring.model().loadMillis);
         metrics.gauge("awaitingModel", () -> scoring.model() == null ? bundle().size() : 0);
 
         loads = new ArrayDeque<>();
-        loader = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "model-loader-" + getOperatorName() + "-" + subtask);
-            t.setDaemon(true);
-            return t;
-        });
-        // what to serve first: the model this job served before a restore, else the configured one; then the
+        loader =
+                Executors.newSingleThreadExecutor(
+                        r -> {
+                            Thread t =
+                                    new Thread(
+                                            r, "model-loader-" + getOperatorName() + "-" + subtask);
+                            t.setDaemon(true);
+                            return t;
+                        });
+        // what to serve first: the model this job served before a restore, else the configured one;
+        // then the
         // announcements that were still loading when the snapshot was taken, in version order
         ModelAnnouncement restored = models.get(ACTIVE);
-        if (restored != null && config.initialBundle != null && config.initialVersion > restored.version) {
-            // an upgrade: the job was resubmitted from a savepoint with a newer configured model, which supersedes
-            // the restored one (a configured version not above the restored one is a plain restart: no effect)
+        if (restored != null
+                && config.initialBundle != null
+                && config.initialVersion > restored.version) {
+            // an upgrade: the job was resubmitted from a savepoint with a newer configured model,
+            // which supersedes
+            // the restored one (a configured version not above the restored one is a plain restart:
+            // no effect)
             models.remove(ACTIVE);
             restored = null;
         }
@@ -201,7 +226,10 @@ public final class ModelServingOperator
         finishBundle();
     }
 
-    /** The batch boundary: a model that has finished loading takes over here, then the batch is scored. */
+    /**
+     * The batch boundary: a model that has finished loading takes over here, then the batch is
+     * scored.
+     */
     @Override
     protected void finishBundle() throws Exception {
         resolveLoads(false);
@@ -215,7 +243,13 @@ public final class ModelServingOperator
         if (a.version <= newest) {
             ignored.inc();
             LOG.info("subtask {}: ignoring {}: not newer than version {}", subtask, a, newest);
-            report(a, "version " + a.version + " is not newer than version " + newest + " (served or loading)");
+            report(
+                    a,
+                    "version "
+                            + a.version
+                            + " is not newer than version "
+                            + newest
+                            + " (served or loading)");
             return;
         }
         models.put(QUEUED + a.version, a);
@@ -224,8 +258,7 @@ public final class ModelServingOperator
 
     /** Ignored: announcements carry no event time (see the class comment). */
     @Override
-    public void processWatermark2(Watermark mark) {
-    }
+    public void processWatermark2(Watermark mark) {}
 
     /** The watermark of input 1 is the operator's: the batch is scored before it is forwarded. */
     @Override
@@ -237,7 +270,8 @@ public final class ModelServingOperator
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         List<SourceHistory> pending = new ArrayList<>(bundle().size());
-        for (ScoringBundleFunction.Pending p : bundle().values()) { // non-empty only while no model has loaded
+        for (ScoringBundleFunction.Pending p :
+                bundle().values()) { // non-empty only while no model has loaded
             pending.add(p.history());
         }
         awaiting.update(pending);
@@ -256,9 +290,13 @@ public final class ModelServingOperator
         resolveLoads(true); // a bounded run ends serving the newest model that loads
         finishBundle();
         if (!bundle().isEmpty()) {
-            String reason = "no model could be loaded: " + bundle().size() + " profile updates left unscored";
+            String reason =
+                    "no model could be loaded: "
+                            + bundle().size()
+                            + " profile updates left unscored";
             LOG.error("subtask {}: {}", subtask, reason);
-            reportFromThisSubtask(new ModelAnnouncement(-1, null), reason); // each subtask's own updates
+            reportFromThisSubtask(
+                    new ModelAnnouncement(-1, null), reason); // each subtask's own updates
         }
         super.finish();
     }
@@ -275,7 +313,10 @@ public final class ModelServingOperator
         }
     }
 
-    /** The version served by this subtask, −1 before the first model (for tests; the metric is {@code modelVersion}). */
+    /**
+     * The version served by this subtask, −1 before the first model (for tests; the metric is
+     * {@code modelVersion}).
+     */
     long servedVersion() {
         return scoring.model() == null ? -1 : scoring.model().version();
     }
@@ -299,14 +340,18 @@ public final class ModelServingOperator
             return;
         }
         long at = getProcessingTimeService().getCurrentProcessingTime() + config.pollMillis;
-        pollTimer = getProcessingTimeService().registerTimer(at, t -> {
-            pollTimer = null;
-            boolean first = scoring.model() == null;
-            resolveLoads(false);
-            if (first && scoring.model() != null && !bundle().isEmpty()) {
-                finishBundle(); // updates that waited for the first model
-            }
-        });
+        pollTimer =
+                getProcessingTimeService()
+                        .registerTimer(
+                                at,
+                                t -> {
+                                    pollTimer = null;
+                                    boolean first = scoring.model() == null;
+                                    resolveLoads(false);
+                                    if (first && scoring.model() != null && !bundle().isEmpty()) {
+                                        finishBundle(); // updates that waited for the first model
+                                    }
+                                });
     }
 
     /** Blocks until a model serves or every queued load has failed. */
@@ -338,12 +383,19 @@ public final class ModelServingOperator
             ServingModel active = scoring.model();
             if (active == null && l.announcement.equals(models.get(ACTIVE))) {
                 models.remove(ACTIVE); // the restored model is gone: do not restore it again
-                if (config.initialBundle != null && loads.isEmpty()) { // fall back to the configured model
+                if (config.initialBundle != null
+                        && loads.isEmpty()) { // fall back to the configured model
                     submit(new ModelAnnouncement(config.initialVersion, config.initialBundle));
                 }
             }
-            String serving = active == null ? "no model serves yet" : "still serving version " + active.version()
-                    + " (" + active.label + ")";
+            String serving =
+                    active == null
+                            ? "no model serves yet"
+                            : "still serving version "
+                                    + active.version()
+                                    + " ("
+                                    + active.label
+                                    + ")";
             LOG.warn("subtask {}: {} failed to load; {}", subtask, l.announcement, serving, cause);
             report(l.announcement, "bundle failed to load: " + cause + "; " + serving);
             return;
@@ -353,10 +405,18 @@ public final class ModelServingOperator
         models.put(ACTIVE, m.announcement);
         swaps.inc();
         swappedAtMillis = System.currentTimeMillis();
-        // one INFO line per swap (subtask 0; every subtask swaps at its next batch boundary), the others at DEBUG
-        String line = "subtask {}: serving model version {} ({}) from {}, loaded in {} ms off the task thread; was {}";
-        Object[] args = {subtask, m.version(), m.label, m.announcement.bundle, m.loadMillis,
-            before == null ? "none" : before.version() + " (" + before.label + ")"};
+        // one INFO line per swap (subtask 0; every subtask swaps at its next batch boundary), the
+        // others at DEBUG
+        String line =
+                "subtask {}: serving model version {} ({}) from {}, loaded in {} ms off the task thread; was {}";
+        Object[] args = {
+            subtask,
+            m.version(),
+            m.label,
+            m.announcement.bundle,
+            m.loadMillis,
+            before == null ? "none" : before.version() + " (" + before.label + ")"
+        };
         if (subtask == 0) {
             LOG.info(line, args);
         } else {
@@ -365,10 +425,10 @@ public final class ModelServingOperator
     }
 
     /**
-     * A control error of an announcement: every subtask sees each announcement (broadcast) and judges it the same way,
-     * so subtask 0 writes it and the others only count and log it: one record per announcement, not one per subtask.
-     * (A bundle that loads on subtask 0 but not on another is then in that subtask's log and
-     * {@code modelLoadFailures} only.)
+     * A control error of an announcement: every subtask sees each announcement (broadcast) and
+     * judges it the same way, so subtask 0 writes it and the others only count and log it: one
+     * record per announcement, not one per subtask. (A bundle that loads on subtask 0 but not on
+     * another is then in that subtask's log and {@code modelLoadFailures} only.)
      */
     private void report(ModelAnnouncement a, String reason) {
         if (subtask == 0) {
@@ -377,8 +437,16 @@ public final class ModelServingOperator
     }
 
     private void reportFromThisSubtask(ModelAnnouncement a, String reason) {
-        output.collect(CONTROL_ERRORS, new StreamRecord<>(new ControlError(a.version, a.bundle, reason, a.toJson(),
-                subtask, System.currentTimeMillis())));
+        output.collect(
+                CONTROL_ERRORS,
+                new StreamRecord<>(
+                        new ControlError(
+                                a.version,
+                                a.bundle,
+                                reason,
+                                a.toJson(),
+                                subtask,
+                                System.currentTimeMillis())));
     }
 
     private static void cancel(ScheduledFuture<?> timer) {

@@ -6,9 +6,10 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Reads control messages ({@link ModelAnnouncement#parse}); a malformed one becomes a {@link ControlError} (version
- * −1, the reason, the raw text) on {@link ModelServingOperator#CONTROL_ERRORS} and is counted
- * ({@code malformedControlMessages}): it never stops the job and is never dropped silently.
+ * Reads control messages ({@link ModelAnnouncement#parse}); a malformed one becomes a {@link
+ * ControlError} (version −1, the reason, the raw text) on {@link
+ * ModelServingOperator#CONTROL_ERRORS} and is counted ({@code malformedControlMessages}): it never
+ * stops the job and is never dropped silently.
  */
 public final class ParseAnnouncements extends ProcessFunction<String, ModelAnnouncement> {
     private static final long serialVersionUID = 1L;
@@ -27,8 +28,15 @@ public final class ParseAnnouncements extends ProcessFunction<String, ModelAnnou
             a = ModelAnnouncement.parse(text);
         } catch (IllegalArgumentException e) {
             malformed.inc();
-            ctx.output(ModelServingOperator.CONTROL_ERRORS, new ControlError(-1, null,
-                    "malformed control message: " + e.getMessage(), text, -1, System.currentTimeMillis()));
+            ctx.output(
+                    ModelServingOperator.CONTROL_ERRORS,
+                    new ControlError(
+                            -1,
+                            null,
+                            "malformed control message: " + e.getMessage(),
+                            text,
+                            -1,
+                            System.currentTimeMillis()));
             return;
         }
         out.collect(a);

@@ -1,17 +1,19 @@
 package io.crossinterest.serving;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.crossinterest.ingest.JsonLineEncoder;
 import io.crossinterest.joint.UserScores;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+
 import java.io.IOException;
 
 /**
- * A scoring output as one JSON line (file sink or Kafka value):
- * {@code {"user":"u1","modelVersion":3,"modelLabel":"joint-7","interests":{"cat":0.62,...},"top":[{"item":"i9",
- * "score":3.1},...]}}. {@code modelVersion} is the announced version that served it (the one the {@code modelVersion}
- * metric, the logs and the start-up line name; absent outside the stream job), {@code modelLabel} the bundle's own
- * label. {@code interests} (softmax of I_u over the K target categories) is absent when the model has no category
- * layer.
+ * A scoring output as one JSON line (file sink or Kafka value): {@code
+ * {"user":"u1","modelVersion":3,"modelLabel":"joint-7","interests":{"cat":0.62,...},"top":[{"item":"i9",
+ * "score":3.1},...]}}. {@code modelVersion} is the announced version that served it (the one the
+ * {@code modelVersion} metric, the logs and the start-up line name; absent outside the stream job),
+ * {@code modelLabel} the bundle's own label. {@code interests} (softmax of I_u over the K target
+ * categories) is absent when the model has no category layer.
  */
 public final class ScoresJson extends JsonLineEncoder<UserScores> {
     private static final long serialVersionUID = 1L;

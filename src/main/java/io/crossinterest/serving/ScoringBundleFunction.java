@@ -3,10 +3,7 @@ package io.crossinterest.serving;
 import io.crossinterest.bundle.MapBundleFunction;
 import io.crossinterest.joint.SourceHistory;
 import io.crossinterest.joint.UserScores;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MeterView;
@@ -14,24 +11,33 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
- * What {@link ModelServingOperator} does with a bundle of users: the newest {@link SourceHistory} of each user takes
- * the place of a buffered one (only the newest history matters), and a finished bundle is scored by exactly one model,
- * the one the operator serves at that batch boundary ({@link #serve}): its source-block tokens
- * ({@link ServingModel#sourceBlock}), one forward pass and the top-N, one {@link UserScores} per user with the update's
- * timestamp and the announced version. While no model has loaded, the bundle is left as it is.
+ * What {@link ModelServingOperator} does with a bundle of users: the newest {@link SourceHistory}
+ * of each user takes the place of a buffered one (only the newest history matters), and a finished
+ * bundle is scored by exactly one model, the one the operator serves at that batch boundary ({@link
+ * #serve}): its source-block tokens ({@link ServingModel#sourceBlock}), one forward pass and the
+ * top-N, one {@link UserScores} per user with the update's timestamp and the announced version.
+ * While no model has loaded, the bundle is left as it is.
  *
- * <p>Metrics (on the operator's group): {@code usersScored}, {@code usersScoredPerSecond},
- * {@code skippedNoSourceHistory}, {@code scoringLatencyMillis}, {@code endToEndLatencyMillis},
- * {@code scoringBatchMillis} and {@code category.<c>.interestMass}; see {@link ModelServingOperator}.
+ * <p>Metrics (on the operator's group): {@code usersScored}, {@code usersScoredPerSecond}, {@code
+ * skippedNoSourceHistory}, {@code scoringLatencyMillis}, {@code endToEndLatencyMillis}, {@code
+ * scoringBatchMillis} and {@code category.<c>.interestMass}; see {@link ModelServingOperator}.
  */
-final class ScoringBundleFunction implements MapBundleFunction<String, ScoringBundleFunction.Pending, SourceHistory,
-        UserScores> {
+final class ScoringBundleFunction
+        implements MapBundleFunction<
+                String, ScoringBundleFunction.Pending, SourceHistory, UserScores> {
     private static final long serialVersionUID = 1L;
 
-    /** A buffered update: the history, its record timestamp (or null) and its arrival (processing time, ms). */
-    record Pending(SourceHistory history, Long timestamp, long arrivedMs) {
-    }
+    /**
+     * A buffered update: the history, its record timestamp (or null) and its arrival (processing
+     * time, ms).
+     */
+    record Pending(SourceHistory history, Long timestamp, long arrivedMs) {}
 
     private transient Context context;
     private transient ServingModel model;
@@ -50,13 +56,20 @@ final class ScoringBundleFunction implements MapBundleFunction<String, ScoringBu
         scored = metrics.counter("usersScored");
         metrics.meter("usersScoredPerSecond", new MeterView(scored));
         skippedNoSource = metrics.counter("skippedNoSourceHistory");
-        latencyMillis = metrics.histogram("scoringLatencyMillis", new DescriptiveStatisticsHistogram(1000));
-        batchMillis = metrics.histogram("scoringBatchMillis", new DescriptiveStatisticsHistogram(1000));
-        endToEndMillis = metrics.histogram("endToEndLatencyMillis", new DescriptiveStatisticsHistogram(1000));
+        latencyMillis =
+                metrics.histogram("scoringLatencyMillis", new DescriptiveStatisticsHistogram(1000));
+        batchMillis =
+                metrics.histogram("scoringBatchMillis", new DescriptiveStatisticsHistogram(1000));
+        endToEndMillis =
+                metrics.histogram(
+                        "endToEndLatencyMillis", new DescriptiveStatisticsHistogram(1000));
         interestMass = new HashMap<>();
     }
 
-    /** The model that scores the following bundles (set by the operator on the task thread, between two bundles). */
+    /**
+     * The model that scores the following bundles (set by the operator on the task thread, between
+     * two bundles).
+     */
     void serve(ServingModel m) {
         model = m;
     }
@@ -100,15 +113,22 @@ final class ScoringBundleFunction implements MapBundleFunction<String, ScoringBu
         long t0 = System.nanoTime();
         List<UserScores> outs = m.score(in);
         if (outs.size() != in.size()) {
-            throw new IllegalStateException("model " + m.label + " returned " + outs.size() + " outputs for "
-                    + in.size() + " users");
+            throw new IllegalStateException(
+                    "model "
+                            + m.label
+                            + " returned "
+                            + outs.size()
+                            + " outputs for "
+                            + in.size()
+                            + " users");
         }
         batchMillis.update((System.nanoTime() - t0) / 1_000_000);
         long now = context.currentProcessingTime();
         long wallClock = System.currentTimeMillis();
         for (int i = 0; i < outs.size(); i++) {
             UserScores s = outs.get(i);
-            s.version = m.version(); // the announced version: what the metric, the logs and the banner name
+            s.version = m.version(); // the announced version: what the metric, the logs and the
+            // banner name
             Pending p = meta.get(i);
             if (p.timestamp == null) {
                 out.eraseTimestamp();

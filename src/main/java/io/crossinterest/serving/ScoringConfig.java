@@ -1,21 +1,24 @@
 package io.crossinterest.serving;
 
 import io.crossinterest.joint.JointBundle;
+
 import java.io.Serializable;
 
 /**
  * Settings of the scoring stage.
  *
  * <ul>
- *   <li>{@code initialBundle} / {@code initialVersion}: the model served from the start (e.g. {@code --model DIR});
- *       null: none until the first announcement (profile updates wait, in state, for it). A restored job serves the
- *       model recorded in its state instead.
+ *   <li>{@code initialBundle} / {@code initialVersion}: the model served from the start (e.g.
+ *       {@code --model DIR}); null: none until the first announcement (profile updates wait, in
+ *       state, for it). A restored job serves the model recorded in its state instead.
  *   <li>{@code topN}: target items per output;
- *   <li>{@code maxBatchSize} / {@code maxDelayMillis}: a micro-batch is scored when it holds this many users or its
- *       oldest update has waited this long (processing time);
- *   <li>{@code pollMillis}: how often a pending model load is checked for completion when no batch boundary comes;
- *   <li>{@code historyLength}: L, the tokens the profiles keep per user ({@code --sequence-length}); a bundle whose
- *       encoder reads more ({@link #refusal}) is refused. 0: not known, nothing refused.
+ *   <li>{@code maxBatchSize} / {@code maxDelayMillis}: a micro-batch is scored when it holds this
+ *       many users or its oldest update has waited this long (processing time);
+ *   <li>{@code pollMillis}: how often a pending model load is checked for completion when no batch
+ *       boundary comes;
+ *   <li>{@code historyLength}: L, the tokens the profiles keep per user ({@code
+ *       --sequence-length}); a bundle whose encoder reads more ({@link #refusal}) is refused. 0:
+ *       not known, nothing refused.
  * </ul>
  */
 public final class ScoringConfig implements Serializable {
@@ -34,13 +37,24 @@ public final class ScoringConfig implements Serializable {
     public final long pollMillis;
     public final int historyLength;
 
-    public ScoringConfig(String initialBundle, long initialVersion, int topN, int maxBatchSize, long maxDelayMillis,
+    public ScoringConfig(
+            String initialBundle,
+            long initialVersion,
+            int topN,
+            int maxBatchSize,
+            long maxDelayMillis,
             long pollMillis) {
         this(initialBundle, initialVersion, topN, maxBatchSize, maxDelayMillis, pollMillis, 0);
     }
 
-    public ScoringConfig(String initialBundle, long initialVersion, int topN, int maxBatchSize, long maxDelayMillis,
-            long pollMillis, int historyLength) {
+    public ScoringConfig(
+            String initialBundle,
+            long initialVersion,
+            int topN,
+            int maxBatchSize,
+            long maxDelayMillis,
+            long pollMillis,
+            int historyLength) {
         require(initialVersion >= 0, "initial model version must be >= 0: " + initialVersion);
         require(topN >= 1, "top-N must be >= 1: " + topN);
         require(maxBatchSize >= 1, "max batch size must be >= 1: " + maxBatchSize);
@@ -58,35 +72,56 @@ public final class ScoringConfig implements Serializable {
 
     /** No initial model, defaults otherwise. */
     public static ScoringConfig defaults() {
-        return new ScoringConfig(null, 0, DEFAULT_TOP_N, DEFAULT_MAX_BATCH, DEFAULT_MAX_DELAY_MS, DEFAULT_POLL_MS);
+        return new ScoringConfig(
+                null, 0, DEFAULT_TOP_N, DEFAULT_MAX_BATCH, DEFAULT_MAX_DELAY_MS, DEFAULT_POLL_MS);
     }
 
     public ScoringConfig withInitialModel(String bundle, long version) {
-        return new ScoringConfig(bundle, version, topN, maxBatchSize, maxDelayMillis, pollMillis, historyLength);
+        return new ScoringConfig(
+                bundle, version, topN, maxBatchSize, maxDelayMillis, pollMillis, historyLength);
     }
 
     public ScoringConfig withTopN(int n) {
-        return new ScoringConfig(initialBundle, initialVersion, n, maxBatchSize, maxDelayMillis, pollMillis,
+        return new ScoringConfig(
+                initialBundle,
+                initialVersion,
+                n,
+                maxBatchSize,
+                maxDelayMillis,
+                pollMillis,
                 historyLength);
     }
 
     public ScoringConfig withBatching(int maxBatch, long maxDelayMs) {
-        return new ScoringConfig(initialBundle, initialVersion, topN, maxBatch, maxDelayMs, pollMillis, historyLength);
+        return new ScoringConfig(
+                initialBundle,
+                initialVersion,
+                topN,
+                maxBatch,
+                maxDelayMs,
+                pollMillis,
+                historyLength);
     }
 
     /** For profiles that keep {@code l} tokens per user (0: not known). */
     public ScoringConfig withHistoryLength(int l) {
-        return new ScoringConfig(initialBundle, initialVersion, topN, maxBatchSize, maxDelayMillis, pollMillis, l);
+        return new ScoringConfig(
+                initialBundle, initialVersion, topN, maxBatchSize, maxDelayMillis, pollMillis, l);
     }
 
     /**
-     * Why the bundle of {@code md} cannot be served here, or null: its encoder windows the last {@code seqLen} source
-     * tokens, and profiles that keep fewer (L) would always give it shorter histories than training did.
+     * Why the bundle of {@code md} cannot be served here, or null: its encoder windows the last
+     * {@code seqLen} source tokens, and profiles that keep fewer (L) would always give it shorter
+     * histories than training did.
      */
     public String refusal(JointBundle.Metadata md) {
         if (historyLength > 0 && md.seqLen() > historyLength) {
-            return "the bundle's encoder reads the last " + md.seqLen() + " source tokens, more than the profiles keep"
-                    + " per user (sequence length L = " + historyLength + ")";
+            return "the bundle's encoder reads the last "
+                    + md.seqLen()
+                    + " source tokens, more than the profiles keep"
+                    + " per user (sequence length L = "
+                    + historyLength
+                    + ")";
         }
         return null;
     }
@@ -99,8 +134,20 @@ public final class ScoringConfig implements Serializable {
 
     @Override
     public String toString() {
-        return "ScoringConfig{initial=" + initialBundle + "@" + initialVersion + ", topN=" + topN + ", batch="
-                + maxBatchSize + ", delayMs=" + maxDelayMillis + ", pollMs=" + pollMillis + ", historyLength="
-                + historyLength + "}";
+        return "ScoringConfig{initial="
+                + initialBundle
+                + "@"
+                + initialVersion
+                + ", topN="
+                + topN
+                + ", batch="
+                + maxBatchSize
+                + ", delayMs="
+                + maxDelayMillis
+                + ", pollMs="
+                + pollMillis
+                + ", historyLength="
+                + historyLength
+                + "}";
     }
 }

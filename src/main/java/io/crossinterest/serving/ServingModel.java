@@ -4,6 +4,7 @@ import io.crossinterest.joint.JointBundle;
 import io.crossinterest.joint.JointScoringFunction;
 import io.crossinterest.joint.SourceHistory;
 import io.crossinterest.joint.UserScores;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,9 +13,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A loaded model as the scoring operator serves it: the bundle's {@link JointScoringFunction} (network, Q, tokenizer),
- * its announced version and the source block it was trained on. Built on the operator's loader thread, then handed to
- * the task thread, which alone calls {@link #score} (the DL4J graph is not thread-safe).
+ * A loaded model as the scoring operator serves it: the bundle's {@link JointScoringFunction}
+ * (network, Q, tokenizer), its announced version and the source block it was trained on. Built on
+ * the operator's loader thread, then handed to the task thread, which alone calls {@link #score}
+ * (the DL4J graph is not thread-safe).
  */
 final class ServingModel {
     final ModelAnnouncement announcement;
@@ -24,19 +26,23 @@ final class ServingModel {
     final long loadMillis;
     private final JointScoringFunction function;
 
-    private ServingModel(ModelAnnouncement announcement, JointScoringFunction function, long loadMillis) {
+    private ServingModel(
+            ModelAnnouncement announcement, JointScoringFunction function, long loadMillis) {
         JointBundle.Metadata md = function.bundle().metadata();
         this.announcement = announcement;
         this.function = function;
         this.label = md.modelVersion();
-        this.sourceCategories = md.sourceCategories() == null ? Set.of() : new HashSet<>(md.sourceCategories());
-        this.targetCategories = md.targetCategories() == null ? List.of() : List.copyOf(md.targetCategories());
+        this.sourceCategories =
+                md.sourceCategories() == null ? Set.of() : new HashSet<>(md.sourceCategories());
+        this.targetCategories =
+                md.targetCategories() == null ? List.of() : List.copyOf(md.targetCategories());
         this.loadMillis = loadMillis;
     }
 
     /**
-     * Reads the announced bundle (blocking: seconds for a large network; never on the task thread's hot path); refuses
-     * one that {@code config} cannot serve ({@link ScoringConfig#refusal}) before reading its network.
+     * Reads the announced bundle (blocking: seconds for a large network; never on the task thread's
+     * hot path); refuses one that {@code config} cannot serve ({@link ScoringConfig#refusal})
+     * before reading its network.
      */
     static ServingModel load(ModelAnnouncement a, ScoringConfig config) throws Exception {
         long t0 = System.nanoTime();
@@ -54,8 +60,9 @@ final class ServingModel {
     }
 
     /**
-     * The part of a user's recent behaviour in this model's source block (tokens of other categories are not the
-     * encoder's input), or null when nothing is left: such a user has no source-side evidence to transfer from.
+     * The part of a user's recent behaviour in this model's source block (tokens of other
+     * categories are not the encoder's input), or null when nothing is left: such a user has no
+     * source-side evidence to transfer from.
      */
     SourceHistory sourceBlock(SourceHistory h) {
         if (h.itemIds == null || h.itemIds.length == 0) {
@@ -76,8 +83,10 @@ final class ServingModel {
         if (items.isEmpty()) {
             return null;
         }
-        return items.size() == h.itemIds.length ? h
-                : new SourceHistory(h.userId, items.toArray(String[]::new), cats.toArray(String[]::new));
+        return items.size() == h.itemIds.length
+                ? h
+                : new SourceHistory(
+                        h.userId, items.toArray(String[]::new), cats.toArray(String[]::new));
     }
 
     /** One forward pass over a batch of source-block histories: one output per input, in order. */

@@ -1,13 +1,5 @@
 package io.crossinterest.bundle;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -17,14 +9,25 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /** When the bundle operator finishes its bundle; the function decides what the bundle becomes. */
 class AbstractMapBundleOperatorTest {
 
     /** A word's count in the bundle and the timestamp of its newest occurrence. */
-    record Count(int n, Long timestamp) {
-    }
+    record Count(int n, Long timestamp) {}
 
-    /** Counts words per bundle: "word=count" with the newest occurrence's timestamp; leaves words starting "hold". */
+    /**
+     * Counts words per bundle: "word=count" with the newest occurrence's timestamp; leaves words
+     * starting "hold".
+     */
     static final class CountWords implements MapBundleFunction<String, Count, String, String> {
         @Override
         public Count addInput(Count value, String input, Long timestamp) {
@@ -77,13 +80,18 @@ class AbstractMapBundleOperatorTest {
         }
     }
 
-    private static OneInputStreamOperatorTestHarness<String, String> open(WordBundles op) throws Exception {
-        OneInputStreamOperatorTestHarness<String, String> h = new OneInputStreamOperatorTestHarness<>(op);
+    private static OneInputStreamOperatorTestHarness<String, String> open(WordBundles op)
+            throws Exception {
+        OneInputStreamOperatorTestHarness<String, String> h =
+                new OneInputStreamOperatorTestHarness<>(op);
         h.open();
         return h;
     }
 
-    /** The harness's output in order: records as "value@timestamp" (or "value@-"), watermarks as "W(t)". */
+    /**
+     * The harness's output in order: records as "value@timestamp" (or "value@-"), watermarks as
+     * "W(t)".
+     */
     private static List<String> output(OneInputStreamOperatorTestHarness<String, String> h) {
         List<String> out = new ArrayList<>();
         for (Object o : h.getOutput()) {
@@ -91,7 +99,10 @@ class AbstractMapBundleOperatorTest {
                 out.add("W(" + w.getTimestamp() + ")");
             } else {
                 StreamRecord<?> r = (StreamRecord<?>) o;
-                out.add(r.getValue() + "@" + (r.hasTimestamp() ? String.valueOf(r.getTimestamp()) : "-"));
+                out.add(
+                        r.getValue()
+                                + "@"
+                                + (r.hasTimestamp() ? String.valueOf(r.getTimestamp()) : "-"));
             }
         }
         h.getOutput().clear();
@@ -99,7 +110,8 @@ class AbstractMapBundleOperatorTest {
     }
 
     @Test
-    void aFullBundleIsFinishedInTheOrderOfEachKeysFirstInputAndTheRestAtTheEndOfInput() throws Exception {
+    void aFullBundleIsFinishedInTheOrderOfEachKeysFirstInputAndTheRestAtTheEndOfInput()
+            throws Exception {
         WordBundles op = new WordBundles(3, 3_600_000L);
         try (OneInputStreamOperatorTestHarness<String, String> h = open(op)) {
             h.processElement("a", 1);
@@ -136,7 +148,8 @@ class AbstractMapBundleOperatorTest {
 
     @Test
     void aWatermarkIsForwardedAfterTheBundleIsFinished() throws Exception {
-        try (OneInputStreamOperatorTestHarness<String, String> h = open(new WordBundles(100, 3_600_000L))) {
+        try (OneInputStreamOperatorTestHarness<String, String> h =
+                open(new WordBundles(100, 3_600_000L))) {
             h.processElement("a", 5);
             h.processWatermark(new Watermark(7));
             assertEquals(List.of("a=1@5", "W(7)"), output(h));
@@ -144,16 +157,19 @@ class AbstractMapBundleOperatorTest {
     }
 
     @Test
-    void theBundleIsFinishedBeforeEveryCheckpointBarrierSoASnapshotHoldsNothingOfIt() throws Exception {
+    void theBundleIsFinishedBeforeEveryCheckpointBarrierSoASnapshotHoldsNothingOfIt()
+            throws Exception {
         OperatorSubtaskState snapshot;
-        try (OneInputStreamOperatorTestHarness<String, String> h = open(new WordBundles(100, 3_600_000L))) {
+        try (OneInputStreamOperatorTestHarness<String, String> h =
+                open(new WordBundles(100, 3_600_000L))) {
             h.processElement("a", 5);
             h.prepareSnapshotPreBarrier(1);
             assertEquals(List.of("a=1@5"), output(h));
             snapshot = h.snapshot(1, 10);
         }
         WordBundles restored = new WordBundles(100, 3_600_000L);
-        try (OneInputStreamOperatorTestHarness<String, String> h = new OneInputStreamOperatorTestHarness<>(restored)) {
+        try (OneInputStreamOperatorTestHarness<String, String> h =
+                new OneInputStreamOperatorTestHarness<>(restored)) {
             h.initializeState(snapshot);
             h.open();
             assertEquals(0, restored.buffered());

@@ -1,20 +1,24 @@
 package io.crossinterest.encoder;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 class ProjectedEncoderTest {
-    /** Users of every length: empty, shorter than the conv width, shorter and longer than the window. */
+    /**
+     * Users of every length: empty, shorter than the conv width, shorter and longer than the
+     * window.
+     */
     static List<int[]> users(int n, int vocab, int seqLen, long seed) {
         Random rnd = new Random(seed);
         List<int[]> out = new ArrayList<>();
@@ -51,8 +55,10 @@ class ProjectedEncoderTest {
 
     @Test
     void givesTheGraphsOutputsAtTheSeedsWindowWithLargeWeights() {
-        // the seed's L = 100, width 5, pool 4 at a smaller vocabulary; weights ~ N(0, 0.5), so that many units are
-        // active and the pre-activations reach the tens: float rounding of sums of hundreds of such terms is ~1e-5 of
+        // the seed's L = 100, width 5, pool 4 at a smaller vocabulary; weights ~ N(0, 0.5), so that
+        // many units are
+        // active and the pre-activations reach the tens: float rounding of sums of hundreds of such
+        // terms is ~1e-5 of
         // the largest output, hence a tolerance relative to that scale
         EncoderConfig c = EncoderConfig.defaults().withVocabSize(2000).withSizes(64, 32, 48);
         ComputationGraph g = CnnEncoder.newPretrainGraph(c);
@@ -75,6 +81,8 @@ class ProjectedEncoderTest {
     @Test
     void rejectsAGraphWithoutTheEncoder() {
         ComputationGraph g = CnnEncoder.newPretrainGraph(CnnEncoderTest.TINY);
-        assertThrows(IllegalArgumentException.class, () -> ProjectedEncoder.of(g, 4)); // shorter than the conv width
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ProjectedEncoder.of(g, 4)); // shorter than the conv width
     }
 }

@@ -2,6 +2,9 @@ package io.crossinterest.eval;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +33,7 @@ class ColdStartSplitsTest {
         assertEquals(10, s.validColdUsers.length);
         Set<Integer> valid = set(s.validColdUsers);
         Set<Integer> test = set(s.testColdUsers);
-        assertTrue(java.util.Collections.disjoint(valid, test));
+        assertTrue(Collections.disjoint(valid, test));
         for (int u : s.validColdUsers) {
             assertEquals(0, s.targetTrain.rowLength(u));
             assertEquals(0, s.targetTest.rowLength(u));
@@ -48,13 +51,15 @@ class ColdStartSplitsTest {
             }
         }
         // nothing lost: every target row is in exactly one of train / valid / test
-        assertEquals(b[1].numInteractions(), s.targetTrain.nnz() + s.targetValid.nnz() + s.targetTest.nnz());
+        assertEquals(
+                b[1].numInteractions(),
+                s.targetTrain.nnz() + s.targetValid.nnz() + s.targetTest.nnz());
         assertEquals(500 - 100, s.warmUsers.length);
         // same seed, same split; other seed, other split
         CrossDomainSplit again = ColdStartSplits.draw("planted", src.build(), b[1], 0.2, 0.1, 7);
         assertArrayEquals(s.testColdUsers, again.testColdUsers);
         CrossDomainSplit other = ColdStartSplits.draw("planted", src.build(), b[1], 0.2, 0.1, 8);
-        assertTrue(!java.util.Arrays.equals(s.testColdUsers, other.testColdUsers));
+        assertTrue(!Arrays.equals(s.testColdUsers, other.testColdUsers));
     }
 
     @Test
@@ -65,12 +70,15 @@ class ColdStartSplitsTest {
             assertEquals(Math.round(beta * 400), s.validColdUsers.length + s.testColdUsers.length);
             assertEquals(Math.round(0.15 * Math.round(beta * 400)), s.validColdUsers.length);
         }
-        assertThrows(IllegalArgumentException.class, () -> ColdStartSplits.draw("p", b[0], b[1], 1.0, 0.1, 1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ColdStartSplits.draw("p", b[0], b[1], 1.0, 0.1, 1));
     }
 
     @Test
     void givenSplitKeepsTheGivenRoles() {
-        InteractionBlock src = block("s", new String[][] {{"a", "x"}, {"b", "y"}, {"c", "x"}, {"d", "z"}});
+        InteractionBlock src =
+                block("s", new String[][] {{"a", "x"}, {"b", "y"}, {"c", "x"}, {"d", "z"}});
         InteractionBlock train = block("t", new String[][] {{"a", "1"}, {"a", "2"}, {"d", "3"}});
         InteractionBlock valid = block("t", new String[][] {{"b", "2"}});
         InteractionBlock test = block("t", new String[][] {{"c", "1"}, {"c", "4"}});
@@ -78,14 +86,18 @@ class ColdStartSplitsTest {
         assertEquals(List.of("b"), ids(s, s.validColdUsers));
         assertEquals(List.of("c"), ids(s, s.testColdUsers));
         assertEquals(List.of("a", "d"), ids(s, s.warmUsers));
-        assertEquals(4, s.numTargetItems()); // 1, 2, 3 and 4 (only in test) are all in the catalogue
+        assertEquals(
+                4, s.numTargetItems()); // 1, 2, 3 and 4 (only in test) are all in the catalogue
         assertEquals(-1, s.seed);
-        // the literature's layout: a user may be a validation and a test user (TwinsProtocolTest has the metrics)
+        // the literature's layout: a user may be a validation and a test user (TwinsProtocolTest
+        // has the metrics)
         CrossDomainSplit both = ColdStartSplits.given("g", src, train, test, test);
         assertEquals(List.of("c"), ids(both, both.validColdUsers));
         assertEquals(List.of("c"), ids(both, both.testColdUsers));
         InteractionBlock empty = block("t", new String[0][]);
-        assertThrows(IllegalArgumentException.class, () -> ColdStartSplits.given("g", src, train, empty, test));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ColdStartSplits.given("g", src, train, empty, test));
     }
 
     @Test
@@ -96,17 +108,23 @@ class ColdStartSplitsTest {
             CrossDomainSplit r = ColdStartSplits.draw("planted", b[0], b[1], 0.2, 0.1, seed);
             reported.addAll(ids(r, r.testColdUsers));
         }
-        assertTrue(reported.size() > 100, "the reporting seeds test different users: " + reported.size());
+        assertTrue(
+                reported.size() > 100,
+                "the reporting seeds test different users: " + reported.size());
         for (long seed : ColdStartSplits.DEVELOPMENT_SEEDS) {
-            CrossDomainSplit d = ColdStartSplits.drawDevelopment("planted", b[0], b[1], 0.2, 0.1, seed);
-            List<String> held = new java.util.ArrayList<>(ids(d, d.validColdUsers));
+            CrossDomainSplit d =
+                    ColdStartSplits.drawDevelopment("planted", b[0], b[1], 0.2, 0.1, seed);
+            List<String> held = new ArrayList<>(ids(d, d.validColdUsers));
             held.addAll(ids(d, d.testColdUsers));
             assertTrue(held.size() > 20, "seed " + seed + " holds out users: " + held.size());
             for (String u : held) {
-                assertTrue(!reported.contains(u), "development seed " + seed + " holds out reported test user " + u);
+                assertTrue(
+                        !reported.contains(u),
+                        "development seed " + seed + " holds out reported test user " + u);
             }
         }
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> ColdStartSplits.drawDevelopment("planted", b[0], b[1], 0.2, 0.1, 11));
     }
 
@@ -125,7 +143,8 @@ class ColdStartSplitsTest {
     @Test
     void ratingsOfMultiGenreItemsSumBackToOneInteraction() {
         InteractionBlock.Builder b = InteractionBlock.builder("ml");
-        b.add("u", "m1", "Action", 4.0 / 2).add("u", "m1", "Comedy", 4.0 / 2); // a rating 4 over two genres
+        b.add("u", "m1", "Action", 4.0 / 2)
+                .add("u", "m1", "Comedy", 4.0 / 2); // a rating 4 over two genres
         InteractionBlock block = b.build();
         assertEquals(Map.of("m1", 4.0), block.rows().get("u"));
         assertEquals(Set.of("Action", "Comedy"), block.itemCategories().get("m1"));
@@ -150,5 +169,4 @@ class ColdStartSplitsTest {
         }
         return s;
     }
-
 }

@@ -2,6 +2,7 @@ package io.crossinterest.eval;
 
 import io.crossinterest.baselines.Popularity;
 import io.crossinterest.ingest.InputSpecException;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The loaders on the real data sets of ../shared/data, checked against the counts of their READMEs. */
+/**
+ * The loaders on the real data sets of ../shared/data, checked against the counts of their READMEs.
+ */
 class EvalDatasetsTest {
     static Path data;
 
@@ -29,23 +32,31 @@ class EvalDatasetsTest {
     @Test
     void amazonPairJoinsTheUsersOfBothFolders() {
         Path d = data.resolve("amazon-cdr-disencdr");
-        EvalDatasets.Loaded l = EvalDatasets.amazonPair(d.resolve("phone_electronic"), d.resolve("electronic_phone"));
+        EvalDatasets.Loaded l =
+                EvalDatasets.amazonPair(
+                        d.resolve("phone_electronic"), d.resolve("electronic_phone"));
         assertEquals(List.of(), l.deadLetters);
         assertEquals(3325, l.source.users().size());
         assertEquals(3325, l.target.users().size());
         assertEquals(l.source.users(), l.target.users()); // README: every user is in both domains
-        assertEquals(50407 + 2559, l.source.numInteractions()); // train.txt + test.txt (no duplicates in the data)
+        assertEquals(
+                50407 + 2559,
+                l.source.numInteractions()); // train.txt + test.txt (no duplicates in the data)
         assertEquals(17709, l.source.itemCategories().size());
-        assertEquals(Set.of("phone"), Set.copyOf(l.source.itemCategories().values().iterator().next()));
-        assertThrows(InputSpecException.class,
+        assertEquals(
+                Set.of("phone"), Set.copyOf(l.source.itemCategories().values().iterator().next()));
+        assertThrows(
+                InputSpecException.class,
                 () -> EvalDatasets.amazonPair(d.resolve("sport_cloth"), d.resolve("phone_sport")));
     }
 
     @Test
     void doubanOverlapMatchesTheReadme() {
         Path d = data.resolve("douban-book-music");
-        EvalDatasets.Loaded l = EvalDatasets.douban(d.resolve("douban_book_ratings.dat"),
-                d.resolve("douban_music_ratings.dat"));
+        EvalDatasets.Loaded l =
+                EvalDatasets.douban(
+                        d.resolve("douban_book_ratings.dat"),
+                        d.resolve("douban_music_ratings.dat"));
         Set<String> both = new LinkedHashSet<>(l.source.users());
         both.retainAll(l.target.users());
         assertEquals(1566, both.size());
@@ -56,7 +67,8 @@ class EvalDatasetsTest {
 
     @Test
     void movieLensGenresFormTheTargetBlockAndGiveInterestMetrics() {
-        Set<String> genres = new LinkedHashSet<>(List.of("Comedy", "Drama", "Action", "Thriller", "Romance"));
+        Set<String> genres =
+                new LinkedHashSet<>(List.of("Comedy", "Drama", "Action", "Thriller", "Romance"));
         EvalDatasets.Loaded l = EvalDatasets.movieLens(data.resolve("movielens-100k"), genres);
         assertEquals(100000, l.source.numInteractions() + l.target.numInteractions());
         for (Map.Entry<String, Set<String>> e : l.target.itemCategories().entrySet()) {
@@ -66,15 +78,23 @@ class EvalDatasetsTest {
             assertTrue(cats.stream().noneMatch(genres::contains), cats.toString());
         }
         // ratings are r_ui whatever the number of genres (the parser's r/g shares sum back to r)
-        l.target.rows().values().forEach(row -> row.values().forEach(r -> assertEquals(Math.rint(r), r, 1e-9)));
+        l.target
+                .rows()
+                .values()
+                .forEach(row -> row.values().forEach(r -> assertEquals(Math.rint(r), r, 1e-9)));
         CrossDomainSplit s = l.split(0.2, 0.1, 1);
         assertEquals(5, s.targetCategories.size());
         Popularity pop = new Popularity();
         pop.fit(s.withoutTest());
         Map<String, Double> m = ColdStartEvaluator.evaluateTest(s, pop, 1, null);
-        assertTrue(m.get(ColdStartEvaluator.I_NDCG_5) > 0 && m.get(ColdStartEvaluator.I_NDCG_5) <= 1, m.toString());
+        assertTrue(
+                m.get(ColdStartEvaluator.I_NDCG_5) > 0 && m.get(ColdStartEvaluator.I_NDCG_5) <= 1,
+                m.toString());
         assertTrue(m.containsKey(ColdStartEvaluator.I_AUC), m.toString());
-        assertThrows(InputSpecException.class,
-                () -> EvalDatasets.movieLens(data.resolve("movielens-100k"), Set.of("NoSuchGenre")));
+        assertThrows(
+                InputSpecException.class,
+                () ->
+                        EvalDatasets.movieLens(
+                                data.resolve("movielens-100k"), Set.of("NoSuchGenre")));
     }
 }

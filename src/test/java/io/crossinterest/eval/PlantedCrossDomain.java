@@ -3,16 +3,22 @@ package io.crossinterest.eval;
 import java.util.Random;
 
 /**
- * A synthetic cross-domain data set with a planted structure that only transfer can find: each user belongs to one of
- * {@code groups} taste groups; source and target items are split among the groups; a user interacts with items of their
- * own group in both blocks (item popularity Zipf-like within a group) plus a little noise. Popularity cannot see the
- * groups; a cold user's source items reveal theirs.
+ * A synthetic cross-domain data set with a planted structure that only transfer can find: each user
+ * belongs to one of {@code groups} taste groups; source and target items are split among the
+ * groups; a user interacts with items of their own group in both blocks (item popularity Zipf-like
+ * within a group) plus a little noise. Popularity cannot see the groups; a cold user's source items
+ * reveal theirs.
  */
 public final class PlantedCrossDomain {
     private PlantedCrossDomain() {}
 
-    public static InteractionBlock[] blocks(int users, int groups, int itemsPerGroup, int sourcePerUser,
-            int targetPerUser, long seed) {
+    public static InteractionBlock[] blocks(
+            int users,
+            int groups,
+            int itemsPerGroup,
+            int sourcePerUser,
+            int targetPerUser,
+            long seed) {
         Random rnd = new Random(seed);
         InteractionBlock.Builder s = InteractionBlock.builder("src");
         InteractionBlock.Builder t = InteractionBlock.builder("tgt");
@@ -34,7 +40,11 @@ public final class PlantedCrossDomain {
         if (rnd.nextDouble() < 0.1) {
             return rnd.nextInt(groups * itemsPerGroup);
         }
-        int rank = (int) Math.floor(itemsPerGroup * Math.pow(rnd.nextDouble(), 2)); // small ranks more likely
+        int rank =
+                (int)
+                        Math.floor(
+                                itemsPerGroup
+                                        * Math.pow(rnd.nextDouble(), 2)); // small ranks more likely
         return g * itemsPerGroup + rank;
     }
 }

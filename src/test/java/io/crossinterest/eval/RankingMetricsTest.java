@@ -4,6 +4,8 @@ import io.crossinterest.data.Ranking;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,8 +40,8 @@ class RankingMetricsTest {
         int[] b = Ranking.topK(s, null, 10, 1);
         int[] c = Ranking.topK(s, null, 10, 2);
         assertArrayEquals(a, b);
-        assertTrue(!java.util.Arrays.equals(a, c));
-        assertTrue(java.util.Arrays.stream(a).anyMatch(i -> i >= 10), "ties must not favour low indices");
+        assertTrue(!Arrays.equals(a, c));
+        assertTrue(Arrays.stream(a).anyMatch(i -> i >= 10), "ties must not favour low indices");
     }
 
     @Test
@@ -55,7 +57,8 @@ class RankingMetricsTest {
         double idcg = 1 + 1 / LOG2_3 + 1 / LOG2_4;
         assertEquals(dcg / idcg, RankingMetrics.ndcgAtK(ranked, rel, 3, 10), EPS);
         // at k=2 the ideal is over min(3,2)=2 ranks
-        assertEquals((1 / LOG2_3) / (1 + 1 / LOG2_3), RankingMetrics.ndcgAtK(ranked, rel, 3, 2), EPS);
+        assertEquals(
+                (1 / LOG2_3) / (1 + 1 / LOG2_3), RankingMetrics.ndcgAtK(ranked, rel, 3, 2), EPS);
         // a perfect ranking has NDCG 1
         assertEquals(1.0, RankingMetrics.ndcgAtK(new int[] {2, 0, 9, 4}, rel, 3, 10), EPS);
     }
@@ -81,7 +84,8 @@ class RankingMetricsTest {
         boolean[] used = {true, false, true, false};
         // pairs (used, unused): (0,1)=1 (0,3)=1 (2,1)=1 (2,3)=0.5 -> 3.5/4
         assertEquals(3.5 / 4, RankingMetrics.auc(interest, used), EPS);
-        assertTrue(Double.isNaN(RankingMetrics.auc(interest, new boolean[] {true, true, true, true})));
+        assertTrue(
+                Double.isNaN(RankingMetrics.auc(interest, new boolean[] {true, true, true, true})));
         // order: 0, then 2/3 tie (broken by key), then 1. used {0,2}
         double n = RankingMetrics.categoryNdcgAtK(interest, used, 5, 3);
         double best = 1.0;

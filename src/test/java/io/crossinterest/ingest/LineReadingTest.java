@@ -25,10 +25,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Line splitting and strict decoding, the Flink file format's positions and restore, the Kafka deserializer. */
+/**
+ * Line splitting and strict decoding, the Flink file format's positions and restore, the Kafka
+ * deserializer.
+ */
 class LineReadingTest {
 
-    /** A stream that returns at most one byte per read, to exercise refills and buffer growth at every byte. */
+    /**
+     * A stream that returns at most one byte per read, to exercise refills and buffer growth at
+     * every byte.
+     */
     static InputStream trickle(byte[] bytes) {
         return new FilterInputStream(new ByteArrayInputStream(bytes)) {
             @Override
@@ -42,30 +48,47 @@ class LineReadingTest {
         List<RawRecord> out = new ArrayList<>();
         try (Utf8LineReader r = new Utf8LineReader(in, 0, 0, maxLineBytes)) {
             while (r.next()) {
-                out.add(new RawRecord("s", r.lineNumber(), r.text(), r.encodingError(), r.truncated()));
+                out.add(
+                        new RawRecord(
+                                "s", r.lineNumber(), r.text(), r.encodingError(), r.truncated()));
             }
         }
         return out;
     }
 
     static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.ISO_8859_1); // each char one byte, so tests can write raw bytes as latin-1 escapes
+        return s.getBytes(
+                StandardCharsets
+                        .ISO_8859_1); // each char one byte, so tests can write raw bytes as latin-1
+        // escapes
     }
 
     @Test
     void splitsLinesLikeAFileIsWritten() throws IOException {
         byte[] in = bytes("\u00ef\u00bb\u00bfa,b\r\n\nc\n\u00e4\u00b8\u00ad\nlast");
         for (InputStream s : List.of(new ByteArrayInputStream(in), trickle(in))) {
-            assertEquals(List.of(new RawRecord("s", 1, "a,b"), new RawRecord("s", 2, ""), new RawRecord("s", 3, "c"),
-                    new RawRecord("s", 4, "\u4e2d"), new RawRecord("s", 5, "last")), lines(s, 100));
+            assertEquals(
+                    List.of(
+                            new RawRecord("s", 1, "a,b"),
+                            new RawRecord("s", 2, ""),
+                            new RawRecord("s", 3, "c"),
+                            new RawRecord("s", 4, "\u4e2d"),
+                            new RawRecord("s", 5, "last")),
+                    lines(s, 100));
         }
-        assertEquals(List.of(new RawRecord("s", 1, "x")), lines(new ByteArrayInputStream(bytes("x\n")), 100));
+        assertEquals(
+                List.of(new RawRecord("s", 1, "x")),
+                lines(new ByteArrayInputStream(bytes("x\n")), 100));
         assertEquals(List.of(), lines(new ByteArrayInputStream(new byte[0]), 100));
     }
 
     @Test
     void badUtf8KeepsTheTextWithReplacements() throws IOException {
-        List<RawRecord> r = lines(new ByteArrayInputStream(bytes("ok\nb\u00ffd\n\u00c0\u00af\n\u00e2\u0082\n")), 100);
+        List<RawRecord> r =
+                lines(
+                        new ByteArrayInputStream(
+                                bytes("ok\nb\u00ffd\n\u00c0\u00af\n\u00e2\u0082\n")),
+                        100);
         assertEquals(new RawRecord("s", 1, "ok"), r.get(0));
         assertEquals(new RawRecord("s", 2, "b\ufffdd", true), r.get(1));
         assertTrue(r.get(2).encodingError, "overlong encoding");
@@ -79,18 +102,34 @@ class LineReadingTest {
         byte[] in = bytes("a\n" + longLine + "\nb\n" + longLine);
         for (InputStream s : List.of(new ByteArrayInputStream(in), trickle(in))) {
             List<RawRecord> r = lines(s, 10);
-            assertEquals(List.of(new RawRecord("s", 1, "a"), new RawRecord("s", 2, "x".repeat(10), false, true),
-                    new RawRecord("s", 3, "b"), new RawRecord("s", 4, "x".repeat(10), false, true)), r);
+            assertEquals(
+                    List.of(
+                            new RawRecord("s", 1, "a"),
+                            new RawRecord("s", 2, "x".repeat(10), false, true),
+                            new RawRecord("s", 3, "b"),
+                            new RawRecord("s", 4, "x".repeat(10), false, true)),
+                    r);
         }
-        // exactly at the limit is fine (a CR LF ending does not count), one byte over is cut, with or without an end
-        for (String ok : List.of("x".repeat(10), "x".repeat(10) + "\n", "x".repeat(10) + "\r\n", "x".repeat(10) + "\r")) {
+        // exactly at the limit is fine (a CR LF ending does not count), one byte over is cut, with
+        // or without an end
+        for (String ok :
+                List.of(
+                        "x".repeat(10),
+                        "x".repeat(10) + "\n",
+                        "x".repeat(10) + "\r\n",
+                        "x".repeat(10) + "\r")) {
             for (InputStream s : List.of(new ByteArrayInputStream(bytes(ok)), trickle(bytes(ok)))) {
                 assertEquals(List.of(new RawRecord("s", 1, "x".repeat(10))), lines(s, 10), ok);
             }
         }
-        for (String over : List.of("x".repeat(11), "x".repeat(11) + "\n", "x".repeat(11) + "\r\n")) {
-            for (InputStream s : List.of(new ByteArrayInputStream(bytes(over)), trickle(bytes(over)))) {
-                assertEquals(List.of(new RawRecord("s", 1, "x".repeat(10), false, true)), lines(s, 10), over);
+        for (String over :
+                List.of("x".repeat(11), "x".repeat(11) + "\n", "x".repeat(11) + "\r\n")) {
+            for (InputStream s :
+                    List.of(new ByteArrayInputStream(bytes(over)), trickle(bytes(over)))) {
+                assertEquals(
+                        List.of(new RawRecord("s", 1, "x".repeat(10), false, true)),
+                        lines(s, 10),
+                        over);
             }
         }
     }
@@ -98,7 +137,10 @@ class LineReadingTest {
     @Test
     void growsItsBufferForLongValidLines() throws IOException {
         String big = "y".repeat(200_000); // beyond the 64 KiB initial buffer, under the limit
-        List<RawRecord> r = lines(new ByteArrayInputStream(bytes("a\n" + big + "\nb\n")), Utf8LineReader.DEFAULT_MAX_LINE_BYTES);
+        List<RawRecord> r =
+                lines(
+                        new ByteArrayInputStream(bytes("a\n" + big + "\nb\n")),
+                        Utf8LineReader.DEFAULT_MAX_LINE_BYTES);
         assertEquals(3, r.size());
         assertEquals(big, r.get(1).text);
         assertFalse(r.get(1).truncated);
@@ -114,12 +156,19 @@ class LineReadingTest {
         }
         Files.writeString(file, sb);
         RawLineFormat format = new RawLineFormat();
-        FileSourceSplit split = new FileSourceSplit("0", new org.apache.flink.core.fs.Path(file.toUri()), 0,
-                Files.size(file), 0, Files.size(file));
+        FileSourceSplit split =
+                new FileSourceSplit(
+                        "0",
+                        new org.apache.flink.core.fs.Path(file.toUri()),
+                        0,
+                        Files.size(file),
+                        0,
+                        Files.size(file));
         List<RawRecord> all = new ArrayList<>();
         RecordAndPosition<RawRecord> at1500 = null;
         CheckpointedPosition mark = null;
-        try (BulkFormat.Reader<RawRecord> reader = format.createReader(new Configuration(), split)) {
+        try (BulkFormat.Reader<RawRecord> reader =
+                format.createReader(new Configuration(), split)) {
             BulkFormat.RecordIterator<RawRecord> batch;
             while ((batch = reader.readBatch()) != null) {
                 RecordAndPosition<RawRecord> rp;
@@ -140,7 +189,8 @@ class LineReadingTest {
         assertTrue(at1500 != null);
         // resume after line 1500: the next record is line 1501, at its own number
         FileSourceSplit restored = split.updateWithCheckpointedPosition(mark);
-        try (BulkFormat.Reader<RawRecord> reader = format.restoreReader(new Configuration(), restored)) {
+        try (BulkFormat.Reader<RawRecord> reader =
+                format.restoreReader(new Configuration(), restored)) {
             RecordAndPosition<RawRecord> first = reader.readBatch().next();
             assertEquals(new RawRecord(file.toString(), 1501, "line 1501"), first.getRecord());
         }
@@ -151,17 +201,26 @@ class LineReadingTest {
         RawRecordKafkaDeserializer d = new RawRecordKafkaDeserializer();
         List<RawRecord> out = new ArrayList<>();
         ListCollector<RawRecord> c = new ListCollector<>(out);
-        String json = "{\"user\":\"u\",\"item\":\"i\",\"category\":\"c\",\"behavior\":\"pv\",\"timestamp\":5}";
-        d.deserialize(new ConsumerRecord<>("events", 3, 41L, null, json.getBytes(StandardCharsets.UTF_8)), c);
-        d.deserialize(new ConsumerRecord<>("events", 3, 42L, null, new byte[] {'{', (byte) 0xff, (byte) 0xfe, '}'}), c);
-        d.deserialize(new ConsumerRecord<>("events", 0, 7L, "k".getBytes(StandardCharsets.UTF_8), null), c);
+        String json =
+                "{\"user\":\"u\",\"item\":\"i\",\"category\":\"c\",\"behavior\":\"pv\",\"timestamp\":5}";
+        d.deserialize(
+                new ConsumerRecord<>("events", 3, 41L, null, json.getBytes(StandardCharsets.UTF_8)),
+                c);
+        d.deserialize(
+                new ConsumerRecord<>(
+                        "events", 3, 42L, null, new byte[] {'{', (byte) 0xff, (byte) 0xfe, '}'}),
+                c);
+        d.deserialize(
+                new ConsumerRecord<>("events", 0, 7L, "k".getBytes(StandardCharsets.UTF_8), null),
+                c);
         d.deserialize(new ConsumerRecord<>("events", 1, 8L, null, new byte[] {(byte) 0xc3}), c);
         assertEquals(new RawRecord("events-3", 41, json), out.get(0));
         assertEquals(new RawRecord("events-3", 42, "{\ufffd\ufffd}", true), out.get(1));
         assertEquals(new RawRecord("events-0", 7, ""), out.get(2));
         assertEquals(new RawRecord("events-1", 8, "\ufffd", true), out.get(3));
 
-        // and through the JSON parser: one event, three dead letters with their reasons and Kafka positions
+        // and through the JSON parser: one event, three dead letters with their reasons and Kafka
+        // positions
         JsonLinesParser parser = new JsonLinesParser(ParseLimits.DEFAULTS);
         List<String> reasons = new ArrayList<>();
         int events = 0;

@@ -3,6 +3,7 @@ package io.crossinterest.ingest;
 import io.crossinterest.event.Behavior;
 import io.crossinterest.event.BehaviorEvent;
 import io.crossinterest.event.DeadLetter;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,13 +22,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every adapter on the real files of {@code ../shared/data}, against the counts their READMEs give. Read in process
- * ({@link LocalReader}), with the same parsers the Flink job uses; no record of the real data may be rejected.
+ * Every adapter on the real files of {@code ../shared/data}, against the counts their READMEs give.
+ * Read in process ({@link LocalReader}), with the same parsers the Flink job uses; no record of the
+ * real data may be rejected.
  */
 class RealDataAdaptersTest {
     static Path data;
@@ -42,11 +45,14 @@ class RealDataAdaptersTest {
         List<BehaviorEvent> events = new ArrayList<>();
         List<DeadLetter> dead = new ArrayList<>();
         LocalReader.read(InputFormats.resolve(format, input), events::add, dead::add);
-        assertEquals(List.of(), dead.subList(0, Math.min(5, dead.size())), "real data gave dead letters");
+        assertEquals(
+                List.of(),
+                dead.subList(0, Math.min(5, dead.size())),
+                "real data gave dead letters");
         return events;
     }
 
-    static long distinct(List<BehaviorEvent> events, java.util.function.Function<BehaviorEvent, String> key) {
+    static long distinct(List<BehaviorEvent> events, Function<BehaviorEvent, String> key) {
         Set<String> s = new HashSet<>();
         for (BehaviorEvent e : events) {
             s.add(key.apply(e));
@@ -56,7 +62,10 @@ class RealDataAdaptersTest {
 
     @Test
     void taobaoTimeSlice() throws IOException {
-        List<BehaviorEvent> ev = readAll("taobao", data.resolve("taobao-userbehavior/UserBehavior_timeslice_110k.csv"));
+        List<BehaviorEvent> ev =
+                readAll(
+                        "taobao",
+                        data.resolve("taobao-userbehavior/UserBehavior_timeslice_110k.csv"));
         assertEquals(110_300, ev.size());
         assertEquals(66_454, distinct(ev, e -> e.user));
         assertEquals(84_793, distinct(ev, e -> e.item));
@@ -70,7 +79,16 @@ class RealDataAdaptersTest {
             maxTs = Math.max(maxTs, e.timestamp);
             assertEquals(1.0, e.weight);
         }
-        assertEquals(Map.of(Behavior.PV, 98_361, Behavior.CART, 6_063, Behavior.FAV, 3_383, Behavior.BUY, 2_493),
+        assertEquals(
+                Map.of(
+                        Behavior.PV,
+                        98_361,
+                        Behavior.CART,
+                        6_063,
+                        Behavior.FAV,
+                        3_383,
+                        Behavior.BUY,
+                        2_493),
                 byBehavior);
         assertEquals(1_511_658_000_000L, minTs);
         assertEquals(1_511_665_811_000L, maxTs);
@@ -84,7 +102,10 @@ class RealDataAdaptersTest {
 
     @Test
     void taobaoWholeUsersFolderReadsBothFiles() throws IOException {
-        List<BehaviorEvent> whole = readAll("taobao", data.resolve("taobao-userbehavior/UserBehavior_wholeusers_113u.csv"));
+        List<BehaviorEvent> whole =
+                readAll(
+                        "taobao",
+                        data.resolve("taobao-userbehavior/UserBehavior_wholeusers_113u.csv"));
         assertEquals(9_938, whole.size());
         assertEquals(113, distinct(whole, e -> e.user));
         assertEquals(7_572, distinct(whole, e -> e.item));
@@ -103,15 +124,16 @@ class RealDataAdaptersTest {
             String pair = e.user.substring(0, e.user.indexOf(':'));
             byFolder.computeIfAbsent(pair + "/" + e.category, k -> new ArrayList<>()).add(e);
         }
-        Map<String, long[]> expected = Map.of(
-                "cloth-sport/sport", new long[] {92_612, 9_928, 30_796},
-                "cloth-sport/cloth", new long[] {87_829, 9_928, 39_008},
-                "phone-sport/sport", new long[] {50_558, 4_998, 20_845},
-                "phone-sport/phone", new long[] {42_446, 4_998, 13_655},
-                "electronic-phone/phone", new long[] {50_407, 3_325, 17_709},
-                "electronic-phone/electronic", new long[] {115_554, 3_325, 38_706},
-                "cloth-electronic/electronic", new long[] {210_865, 15_761, 51_447},
-                "cloth-electronic/cloth", new long[] {121_083, 15_761, 48_781});
+        Map<String, long[]> expected =
+                Map.of(
+                        "cloth-sport/sport", new long[] {92_612, 9_928, 30_796},
+                        "cloth-sport/cloth", new long[] {87_829, 9_928, 39_008},
+                        "phone-sport/sport", new long[] {50_558, 4_998, 20_845},
+                        "phone-sport/phone", new long[] {42_446, 4_998, 13_655},
+                        "electronic-phone/phone", new long[] {50_407, 3_325, 17_709},
+                        "electronic-phone/electronic", new long[] {115_554, 3_325, 38_706},
+                        "cloth-electronic/electronic", new long[] {210_865, 15_761, 51_447},
+                        "cloth-electronic/cloth", new long[] {121_083, 15_761, 48_781});
         assertEquals(expected.keySet(), byFolder.keySet());
         for (var x : expected.entrySet()) {
             List<BehaviorEvent> rows = byFolder.get(x.getKey());
@@ -119,10 +141,16 @@ class RealDataAdaptersTest {
             assertEquals(x.getValue()[1], distinct(rows, e -> e.user), x.getKey() + " users");
             assertEquals(x.getValue()[2], distinct(rows, e -> e.item), x.getKey() + " items");
             String domain = x.getKey().substring(x.getKey().indexOf('/') + 1);
-            assertTrue(rows.stream().allMatch(e -> e.item.startsWith(domain + ":") && e.behavior == Behavior.BUY));
+            assertTrue(
+                    rows.stream()
+                            .allMatch(
+                                    e ->
+                                            e.item.startsWith(domain + ":")
+                                                    && e.behavior == Behavior.BUY));
         }
         // all users of a pair are in both of its domains: the same ids on both sides
-        for (String pair : List.of("cloth-sport", "phone-sport", "electronic-phone", "cloth-electronic")) {
+        for (String pair :
+                List.of("cloth-sport", "phone-sport", "electronic-phone", "cloth-electronic")) {
             String[] d = pair.split("-");
             Set<String> a = new HashSet<>();
             Set<String> b = new HashSet<>();
@@ -134,16 +162,25 @@ class RealDataAdaptersTest {
 
     @Test
     void amazonOnePairFromOneDomainFolder() throws IOException {
-        InputPlan plan = InputFormats.resolve("amazon-pair", data.resolve("amazon-cdr-disencdr/sport_phone"));
-        assertEquals(List.of("sport_phone", "phone_sport"),
+        InputPlan plan =
+                InputFormats.resolve(
+                        "amazon-pair", data.resolve("amazon-cdr-disencdr/sport_phone"));
+        assertEquals(
+                List.of("sport_phone", "phone_sport"),
                 plan.files().stream().map(p -> p.getParent().getFileName().toString()).toList());
-        List<BehaviorEvent> ev = readAll("amazon-pair", data.resolve("amazon-cdr-disencdr/sport_phone"));
+        List<BehaviorEvent> ev =
+                readAll("amazon-pair", data.resolve("amazon-cdr-disencdr/sport_phone"));
         assertEquals(50_558 + 42_446, ev.size());
         assertEquals(4_998, distinct(ev, e -> e.user));
         // the held-out file reads with the same parser and the same ids
         List<BehaviorEvent> test = new ArrayList<>();
-        LocalReader.readFile(data.resolve("amazon-cdr-disencdr/sport_phone/test_original.txt"), plan.parser(),
-                test::add, d -> { throw new AssertionError(d.toString()); });
+        LocalReader.readFile(
+                data.resolve("amazon-cdr-disencdr/sport_phone/test_original.txt"),
+                plan.parser(),
+                test::add,
+                d -> {
+                    throw new AssertionError(d.toString());
+                });
         assertEquals(4_998, test.size());
         Set<String> users = new HashSet<>();
         ev.forEach(e -> users.add(e.user));
@@ -201,7 +238,9 @@ class RealDataAdaptersTest {
         }
         assertEquals(849, multi);
         assertEquals(2, onlyUnknown);
-        assertEquals(List.of("Animation", "Children's", "Comedy"), List.of(parser.genresOf(1))); // Toy Story
+        assertEquals(
+                List.of("Animation", "Children's", "Comedy"),
+                List.of(parser.genresOf(1))); // Toy Story
 
         List<BehaviorEvent> ev = readAll("movielens", ml);
         // one rating = one (user, item); its events' weights sum back to the rating
@@ -213,7 +252,8 @@ class RealDataAdaptersTest {
         }
         assertEquals(100_000, ratingOf.size());
         for (String key : ratingOf.keySet()) {
-            expectedEvents += parser.genresOf(Integer.parseInt(key.substring(key.indexOf('/') + 1))).length;
+            expectedEvents +=
+                    parser.genresOf(Integer.parseInt(key.substring(key.indexOf('/') + 1))).length;
         }
         assertEquals(expectedEvents, ev.size());
         long[] h = new long[5];
@@ -222,19 +262,28 @@ class RealDataAdaptersTest {
             assertEquals(rounded, r, 1e-9, "weights of a rating must sum to the rating");
             h[(int) rounded - 1]++;
         }
-        assertEquals(List.of(6_110L, 11_370L, 27_145L, 34_174L, 21_201L), List.of(h[0], h[1], h[2], h[3], h[4]));
+        assertEquals(
+                List.of(6_110L, 11_370L, 27_145L, 34_174L, 21_201L),
+                List.of(h[0], h[1], h[2], h[3], h[4]));
         assertEquals(943, genresOfUser.size());
         assertEquals(1_682, distinct(ev, e -> e.item));
         assertEquals(19, distinct(ev, e -> e.category));
         assertEquals(6, genresOfUser.values().stream().mapToInt(Set::size).min().orElseThrow());
         assertEquals(933, genresOfUser.values().stream().filter(s -> s.size() >= 10).count());
-        assertEquals(874_724_710_000L, ev.stream().mapToLong(e -> e.timestamp).min().orElseThrow()); // 1997-09-20 03:05:10
-        assertEquals(893_286_638_000L, ev.stream().mapToLong(e -> e.timestamp).max().orElseThrow()); // 1998-04-22 23:10:38
+        assertEquals(
+                874_724_710_000L,
+                ev.stream().mapToLong(e -> e.timestamp).min().orElseThrow()); // 1997-09-20 03:05:10
+        assertEquals(
+                893_286_638_000L,
+                ev.stream().mapToLong(e -> e.timestamp).max().orElseThrow()); // 1998-04-22 23:10:38
     }
 
     @Test
     void jsonLinesRoundTripOfRealEvents(@TempDir Path dir) throws IOException {
-        List<BehaviorEvent> ev = readAll("taobao", data.resolve("taobao-userbehavior/UserBehavior_wholeusers_113u.csv"));
+        List<BehaviorEvent> ev =
+                readAll(
+                        "taobao",
+                        data.resolve("taobao-userbehavior/UserBehavior_wholeusers_113u.csv"));
         Path file = dir.resolve("events.jsonl");
         EventJson json = new EventJson();
         try (OutputStream out = Files.newOutputStream(file)) {
@@ -247,13 +296,22 @@ class RealDataAdaptersTest {
 
     @Test
     void splitLayoutJoinsUsersAcrossBlocks(@TempDir Path dir) throws IOException {
-        // the Douban files rewritten as a split layout: block = domain, rows i % 10 == 8 valid, == 9 test
+        // the Douban files rewritten as a split layout: block = domain, rows i % 10 == 8 valid, ==
+        // 9 test
         for (String domain : List.of("book", "music")) {
             Path block = Files.createDirectories(dir.resolve(domain));
-            List<String> rows = Files.readAllLines(data.resolve("douban-book-music/douban_" + domain + "_ratings.dat"));
-            try (BufferedWriter train = Files.newBufferedWriter(block.resolve("train.tsv"), StandardCharsets.UTF_8);
-                    BufferedWriter valid = Files.newBufferedWriter(block.resolve("valid.tsv"), StandardCharsets.UTF_8);
-                    BufferedWriter test = Files.newBufferedWriter(block.resolve("test.tsv"), StandardCharsets.UTF_8)) {
+            List<String> rows =
+                    Files.readAllLines(
+                            data.resolve("douban-book-music/douban_" + domain + "_ratings.dat"));
+            try (BufferedWriter train =
+                            Files.newBufferedWriter(
+                                    block.resolve("train.tsv"), StandardCharsets.UTF_8);
+                    BufferedWriter valid =
+                            Files.newBufferedWriter(
+                                    block.resolve("valid.tsv"), StandardCharsets.UTF_8);
+                    BufferedWriter test =
+                            Files.newBufferedWriter(
+                                    block.resolve("test.tsv"), StandardCharsets.UTF_8)) {
                 for (int i = 0; i < rows.size(); i++) {
                     BufferedWriter w = i % 10 == 9 ? test : i % 10 == 8 ? valid : train;
                     w.write(rows.get(i));
@@ -269,7 +327,12 @@ class RealDataAdaptersTest {
         ev.forEach(e -> blocksOfUser.computeIfAbsent(e.user, u -> new HashSet<>()).add(e.category));
         assertEquals(2_216, blocksOfUser.size());
         assertEquals(1_566, blocksOfUser.values().stream().filter(s -> s.size() == 2).count());
-        assertTrue(ev.stream().allMatch(e -> e.behavior == Behavior.RATING && e.item.startsWith(e.category + ":")));
+        assertTrue(
+                ev.stream()
+                        .allMatch(
+                                e ->
+                                        e.behavior == Behavior.RATING
+                                                && e.item.startsWith(e.category + ":")));
         // one block folder alone
         assertEquals(3, InputFormats.resolve("split", dir.resolve("book")).files().size());
     }

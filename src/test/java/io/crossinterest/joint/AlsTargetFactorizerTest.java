@@ -1,18 +1,20 @@
 package io.crossinterest.joint;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.crossinterest.cf.als.AlsConfig;
 import io.crossinterest.eval.CrossDomainSplit;
+
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AlsTargetFactorizerTest {
 
     @Test
     void factorizesTheTargetTrainingRowsAndTheSourceBlock() {
         CrossDomainSplit s = Planted.split(21L);
-        AlsConfig als = AlsConfig.defaults().withRank(4).withIterations(3).withSeed(1L).withThreads(1);
+        AlsConfig als =
+                AlsConfig.defaults().withRank(4).withIterations(3).withSeed(1L).withThreads(1);
         CfFactors target = new AlsTargetFactorizer(als).factorize(s);
         assertEquals(4, target.rank());
         assertEquals(s.numTargetItems(), target.numItems());

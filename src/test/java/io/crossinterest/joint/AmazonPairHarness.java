@@ -1,40 +1,78 @@
 package io.crossinterest.joint;
 
 import io.crossinterest.cf.als.AlsConfig;
+import io.crossinterest.encoder.CnnEncoder;
+import io.crossinterest.encoder.EncoderConfig;
+import io.crossinterest.encoder.SourceTokenizer;
 import io.crossinterest.encoder.TokenScheme;
+import io.crossinterest.eval.ColdStartModel;
+import io.crossinterest.eval.ColdStartSplits;
 import io.crossinterest.eval.CrossDomainSplit;
+import io.crossinterest.eval.EvalDatasets;
+import io.crossinterest.eval.ModelRegistry;
 import io.crossinterest.eval.ModelSettings;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
 /**
- * Measuring harness (not a test): fits joint-model variants on one Amazon pair and prints cold-user NDCG@10 and
- * Recall@10 next to popularity, on a development split ({@link io.crossinterest.eval.ColdStartSplits#drawDevelopment}):
- * none of its held-out users is a test user of the seeds the README reports. Usage: AmazonPairHarness DATA_DIR SOURCE TARGET BETA SEED VARIANT...
+ * Measuring harness (not a test): fits joint-model variants on one Amazon pair and prints cold-user
+ * NDCG@10 and Recall@10 next to popularity, on a development split ({@link
+ * io.crossinterest.eval.ColdStartSplits#drawDevelopment}): none of its held-out users is a test
+ * user of the seeds the README reports. Usage: AmazonPairHarness DATA_DIR SOURCE TARGET BETA SEED
+ * VARIANT...
  */
 public final class AmazonPairHarness {
     public static void main(String[] a) throws Exception {
         Path data = Path.of(a[0]);
         double beta = Double.parseDouble(a[3]);
         long seed = Long.parseLong(a[4]);
-        // a development split: its held-out users are never test users of a reporting seed (ColdStartSplits)
-        io.crossinterest.eval.EvalDatasets.Loaded pair = io.crossinterest.eval.EvalDatasets.amazonPair(
-                data.resolve(a[1]), data.resolve(a[2]));
-        CrossDomainSplit s = io.crossinterest.eval.ColdStartSplits.drawDevelopment(pair.dataset, pair.source,
-                pair.target, beta, io.crossinterest.eval.ColdStartSplits.DEFAULT_VALID_FRACTION, seed);
-        System.out.printf("split %s users %d src items %d tgt items %d warm %d valid %d test %d%n", s.dataset,
-                s.numUsers(), s.numSourceItems(), s.numTargetItems(), s.warmUsers.length, s.validColdUsers.length,
+        // a development split: its held-out users are never test users of a reporting seed
+        // (ColdStartSplits)
+        EvalDatasets.Loaded pair = EvalDatasets.amazonPair(data.resolve(a[1]), data.resolve(a[2]));
+        CrossDomainSplit s =
+                ColdStartSplits.drawDevelopment(
+                        pair.dataset,
+                        pair.source,
+                        pair.target,
+                        beta,
+                        ColdStartSplits.DEFAULT_VALID_FRACTION,
+                        seed);
+        System.out.printf(
+                "split %s users %d src items %d tgt items %d warm %d valid %d test %d%n",
+                s.dataset,
+                s.numUsers(),
+                s.numSourceItems(),
+                s.numTargetItems(),
+                s.warmUsers.length,
+                s.validColdUsers.length,
                 s.testColdUsers.length);
         double[] pop = Splits.popularity(s);
         report("popularity", s, (u, out) -> System.arraycopy(pop, 0, out, 0, pop.length), 0);
         int rank = Integer.getInteger("rank", 32);
         long t0 = System.nanoTime();
-        java.util.Map<String, org.deeplearning4j.nn.graph.ComputationGraph> encoders = new java.util.HashMap<>();
-        // the source block's ALS (the baselines' settings), factorised once for every variant that needs it
-        AlsConfig als = AlsConfig.defaults().withRank(rank).withIterations(10).withLambda(ModelSettings.ALS_LAMBDA)
-                .withAlpha(ModelSettings.ALS_ALPHA).withSeed(seed).withThreads(1);
+        Map<String, ComputationGraph> encoders = new HashMap<>();
+        // the source block's ALS (the baselines' settings), factorised once for every variant that
+        // needs it
+        AlsConfig als =
+                AlsConfig.defaults()
+                        .withRank(rank)
+                        .withIterations(10)
+                        .withLambda(ModelSettings.ALS_LAMBDA)
+                        .withAlpha(ModelSettings.ALS_ALPHA)
+                        .withSeed(seed)
+                        .withThreads(1);
         CfFactors[] srcF = new CfFactors[1];
         CfFactors cf;
-        String collective = System.getProperty("collective"); // -Dcollective=w: both CF spaces from [w·S | T]
+        String collective =
+                System.getProperty("collective"); // -Dcollective=w: both CF spaces from [w·S | T]
         if (collective != null) {
             CollectiveFactorizer f = new CollectiveFactorizer(als, Double.parseDouble(collective));
             cf = f.target().factorize(s);
@@ -43,24 +81,32 @@ public final class AmazonPairHarness {
             cf = QuickAls.fit(s.targetTrain, rank, 10, 1.0, 10.0, seed);
         }
         System.out.printf("cf rank %d %.1f s%n", rank, (System.nanoTime() - t0) / 1e9);
-        java.util.function.IntFunction<double[]> srcRow = w -> {
-            if (srcF[0] == null) {
-                srcF[0] = AlsTargetFactorizer.sourceBlock(als).factorize(s);
-            }
-            return java.util.Arrays.copyOfRange(srcF[0].users(), w * rank, (w + 1) * rank);
-        };
-        int[] warmT = java.util.Arrays.stream(s.warmUsers).filter(u -> s.targetTrain.rowLength(u) > 0).toArray();
-        io.crossinterest.eval.ModelRegistry registry = io.crossinterest.eval.ModelRegistry.fromClassPath();
+        IntFunction<double[]> srcRow =
+                w -> {
+                    if (srcF[0] == null) {
+                        srcF[0] = AlsTargetFactorizer.sourceBlock(als).factorize(s);
+                    }
+                    return Arrays.copyOfRange(srcF[0].users(), w * rank, (w + 1) * rank);
+                };
+        int[] warmT =
+                Arrays.stream(s.warmUsers).filter(u -> s.targetTrain.rowLength(u) > 0).toArray();
+        ModelRegistry registry = ModelRegistry.fromClassPath();
         for (int i = 5; i < a.length; i++) {
-            if (registry.contains(a[i])) { // a model of `evaluate --models`, with its settings (1 thread)
-                io.crossinterest.eval.ColdStartModel cm = registry.create(a[i], new io.crossinterest.eval.ModelSettings(
-                        seed, rank, 10, Integer.getInteger("maxEpochs", 50), 1));
+            if (registry.contains(
+                    a[i])) { // a model of `evaluate --models`, with its settings (1 thread)
+                ColdStartModel cm =
+                        registry.create(
+                                a[i],
+                                new ModelSettings(
+                                        seed, rank, 10, Integer.getInteger("maxEpochs", 50), 1));
                 long t = System.nanoTime();
                 cm.fit(s);
                 report(a[i], s, cm::scoreItems, (System.nanoTime() - t) / 1e9);
                 continue;
             }
-            if (a[i].startsWith("uknn")) { // uknnK[-pP][-qQ]: user-kNN over source factors, K neighbours, sim^P,
+            if (a[i].startsWith(
+                    "uknn")) { // uknnK[-pP][-qQ]: user-kNN over source factors, K neighbours,
+                // sim^P,
                 // each neighbour's items weighted by 1/|T_w|^Q
                 String[] parts = a[i].substring(4).split("-");
                 int kn = Integer.parseInt(parts[0]);
@@ -75,27 +121,37 @@ public final class AmazonPairHarness {
                 report(a[i], s, knn(s, warmT, kn, pop, srcRow, srcRow, pw, qn), 0);
                 continue;
             }
-            if (a[i].startsWith("iknn")) { // iknnK: user-kNN by the cosine of the source item sets, K neighbours
+            if (a[i].startsWith(
+                    "iknn")) { // iknnK: user-kNN by the cosine of the source item sets, K
+                // neighbours
                 int kn = Integer.parseInt(a[i].substring(4));
                 double[][] kx = kernelFeatures(s, "items", null);
-                report(a[i], s, (u, out) -> {
-                    double[] sim = new double[warmT.length];
-                    for (int w = 0; w < warmT.length; w++) {
-                        sim[w] = warmT[w] == u ? 0 : kernel("items", kx[u], kx[warmT[w]]);
-                    }
-                    java.util.Arrays.fill(out, 0);
-                    for (int w : JointModel.topK(sim, kn)) {
-                        for (int e = s.targetTrain.rowStart(warmT[w]); e < s.targetTrain.rowEnd(warmT[w]); e++) {
-                            out[s.targetTrain.col(e)] += sim[w];
-                        }
-                    }
-                    for (int v = 0; v < out.length; v++) {
-                        out[v] += 1e-9 * pop[v];
-                    }
-                }, 0);
+                report(
+                        a[i],
+                        s,
+                        (u, out) -> {
+                            double[] sim = new double[warmT.length];
+                            for (int w = 0; w < warmT.length; w++) {
+                                sim[w] = warmT[w] == u ? 0 : kernel("items", kx[u], kx[warmT[w]]);
+                            }
+                            Arrays.fill(out, 0);
+                            for (int w : JointModel.topK(sim, kn)) {
+                                for (int e = s.targetTrain.rowStart(warmT[w]);
+                                        e < s.targetTrain.rowEnd(warmT[w]);
+                                        e++) {
+                                    out[s.targetTrain.col(e)] += sim[w];
+                                }
+                            }
+                            for (int v = 0; v < out.length; v++) {
+                                out[v] += 1e-9 * pop[v];
+                            }
+                        },
+                        0);
                 continue;
             }
-            if (a[i].startsWith("krr")) { // krr-items|expT: kernel ridge from the source block to the target rows
+            if (a[i].startsWith(
+                    "krr")) { // krr-items|expT: kernel ridge from the source block to the target
+                // rows
                 String kind = a[i].substring(4);
                 if (!kind.equals("items")) {
                     srcRow.apply(0);
@@ -112,8 +168,11 @@ public final class AmazonPairHarness {
                 for (int x = 0; x < n; x++) {
                     tr += kk[x][x] / n;
                 }
-                int[] cold = java.util.stream.IntStream.concat(java.util.Arrays.stream(s.validColdUsers),
-                        java.util.Arrays.stream(s.testColdUsers)).toArray();
+                int[] cold =
+                        IntStream.concat(
+                                        Arrays.stream(s.validColdUsers),
+                                        Arrays.stream(s.testColdUsers))
+                                .toArray();
                 int[] col = new int[s.numUsers()];
                 for (int c = 0; c < cold.length; c++) {
                     col[cold[c]] = c;
@@ -132,127 +191,193 @@ public final class AmazonPairHarness {
                             rhs[c * n + y] = kernel(kind, kx[cold[c]], kx[warmT[y]]);
                         }
                     }
-                    int info = org.bytedeco.openblas.global.openblas.LAPACKE_dposv(
-                            org.bytedeco.openblas.global.openblas.LAPACK_COL_MAJOR, (byte) 'L', n, cold.length, reg, n,
-                            rhs, n);
+                    int info =
+                            org.bytedeco.openblas.global.openblas.LAPACKE_dposv(
+                                    org.bytedeco.openblas.global.openblas.LAPACK_COL_MAJOR,
+                                    (byte) 'L',
+                                    n,
+                                    cold.length,
+                                    reg,
+                                    n,
+                                    rhs,
+                                    n);
                     if (info != 0) {
                         throw new IllegalStateException("dposv " + info);
                     }
-                    report(a[i] + "@" + lam, s, (u, out) -> {
-                        java.util.Arrays.fill(out, 0);
-                        int c = col[u];
-                        for (int x = 0; x < n; x++) {
-                            double al = rhs[c * n + x];
-                            for (int e = s.targetTrain.rowStart(warmT[x]); e < s.targetTrain.rowEnd(warmT[x]); e++) {
-                                out[s.targetTrain.col(e)] += al;
-                            }
-                        }
-                        for (int v = 0; v < out.length; v++) {
-                            out[v] += 1e-9 * pop[v];
-                        }
-                    }, 0);
+                    report(
+                            a[i] + "@" + lam,
+                            s,
+                            (u, out) -> {
+                                Arrays.fill(out, 0);
+                                int c = col[u];
+                                for (int x = 0; x < n; x++) {
+                                    double al = rhs[c * n + x];
+                                    for (int e = s.targetTrain.rowStart(warmT[x]);
+                                            e < s.targetTrain.rowEnd(warmT[x]);
+                                            e++) {
+                                        out[s.targetTrain.col(e)] += al;
+                                    }
+                                }
+                                for (int v = 0; v < out.length; v++) {
+                                    out[v] += 1e-9 * pop[v];
+                                }
+                            },
+                            0);
                 }
                 continue;
             }
-            if (a[i].startsWith("ridge")) { // ridgeS / ridgeA: the ridge map to P_u from the fold-in s_u (S) or
-                // from the source ALS factor (A), scored P̂·Q; -Dvocab and -DseqLen shape the fold-in's tokens
+            if (a[i].startsWith(
+                    "ridge")) { // ridgeS / ridgeA: the ridge map to P_u from the fold-in s_u (S) or
+                // from the source ALS factor (A), scored P̂·Q; -Dvocab and -DseqLen shape the
+                // fold-in's tokens
                 JointParams c = variant("fold").withSeed(seed);
-                io.crossinterest.encoder.SourceTokenizer tok = io.crossinterest.encoder.SourceTokenizer.forSplit(s,
-                        c.encoder);
+                SourceTokenizer tok = SourceTokenizer.forSplit(s, c.encoder);
                 srcRow.apply(0);
                 float[][] x;
                 if (a[i].equals("ridgeS")) {
                     SourceFolding f = SourceFolding.of(s, srcF[0], als, tok, c.encoder.seqLen);
-                    x = f.foldIn(java.util.Arrays.asList(tok.userTokens(s)));
+                    x = f.foldIn(Arrays.asList(tok.userTokens(s)));
                 } else {
                     x = new float[s.numUsers()][];
                     for (int u = 0; u < x.length; u++) {
                         x[u] = JointNetwork.toFloat(srcRow.apply(u));
                     }
                 }
-                int[] rows = java.util.Arrays.stream(warmT).filter(u -> s.source.rowLength(u) > 0).toArray();
+                int[] rows = Arrays.stream(warmT).filter(u -> s.source.rowLength(u) > 0).toArray();
                 for (double lam : new double[] {1e-3, 1e-2, 1e-1}) {
                     double[][] map = BridgeStart.ridgeMap(x, cf.users(), rank, rows, lam);
-                    report(a[i] + "@" + lam, s, (u, out) -> {
-                        float[] p = BridgeStart.applyMap(map, x[u]);
-                        for (int v = 0; v < out.length; v++) {
-                            double d = 0;
-                            for (int j = 0; j < rank; j++) {
-                                d += p[j] * cf.items()[v * rank + j];
-                            }
-                            out[v] = d;
-                        }
-                    }, 0);
+                    report(
+                            a[i] + "@" + lam,
+                            s,
+                            (u, out) -> {
+                                float[] p = BridgeStart.applyMap(map, x[u]);
+                                for (int v = 0; v < out.length; v++) {
+                                    double d = 0;
+                                    for (int j = 0; j < rank; j++) {
+                                        d += p[j] * cf.items()[v * rank + j];
+                                    }
+                                    out[v] = d;
+                                }
+                            },
+                            0);
                 }
                 continue;
             }
             JointParams c = variant(a[i]).withSeed(seed);
-            io.crossinterest.encoder.SourceTokenizer tok = io.crossinterest.encoder.SourceTokenizer.forSplit(s,
-                    c.encoder);
-            io.crossinterest.encoder.EncoderConfig ec = c.encoder.withVocabSize(tok.vocabSize());
-            boolean ownEncoder = a[i].endsWith("-srcinit") || a[i].startsWith("fold") || a[i].startsWith("teach");
-            org.deeplearning4j.nn.graph.ComputationGraph pre = ownEncoder ? null
-                    : encoders.computeIfAbsent(ec.toString(), k -> {
-                org.deeplearning4j.nn.graph.ComputationGraph g =
-                        io.crossinterest.encoder.CnnEncoder.newPretrainGraph(ec);
-                long tp = System.nanoTime();
-                double[] l = io.crossinterest.encoder.CnnEncoder.pretrain(g, tok.userTokens(s), ec, null);
-                System.out.printf("pretrain %s: losses %s, %.0f s%n", ec, java.util.Arrays.toString(l),
-                        (System.nanoTime() - tp) / 1e9);
-                return g;
-            });
-            JointParams p = c.withPopularityPrior(Boolean.parseBoolean(System.getProperty("popPrior", "true")));
-            if (Double.parseDouble(System.getProperty("bridge", "0")) > 0) { // -Dbridge=λ: W2 from the ridge map
+            SourceTokenizer tok = SourceTokenizer.forSplit(s, c.encoder);
+            EncoderConfig ec = c.encoder.withVocabSize(tok.vocabSize());
+            boolean ownEncoder =
+                    a[i].endsWith("-srcinit")
+                            || a[i].startsWith("fold")
+                            || a[i].startsWith("teach");
+            ComputationGraph pre =
+                    ownEncoder
+                            ? null
+                            : encoders.computeIfAbsent(
+                                    ec.toString(),
+                                    k -> {
+                                        ComputationGraph g = CnnEncoder.newPretrainGraph(ec);
+                                        long tp = System.nanoTime();
+                                        double[] l =
+                                                CnnEncoder.pretrain(g, tok.userTokens(s), ec, null);
+                                        System.out.printf(
+                                                "pretrain %s: losses %s, %.0f s%n",
+                                                ec,
+                                                Arrays.toString(l),
+                                                (System.nanoTime() - tp) / 1e9);
+                                        return g;
+                                    });
+            JointParams p =
+                    c.withPopularityPrior(
+                            Boolean.parseBoolean(System.getProperty("popPrior", "true")));
+            if (Double.parseDouble(System.getProperty("bridge", "0"))
+                    > 0) { // -Dbridge=λ: W2 from the ridge map
                 p = p.withBridgeRidge(Double.parseDouble(System.getProperty("bridge")));
             }
             System.out.println("variant " + a[i] + ": " + p);
             CfSpace space;
             if (a[i].startsWith("fold") || a[i].startsWith("teach")) {
-                space = CfSpace.given(split -> cf, split -> { // the factorisation cached above (same settings and seed)
-                    srcRow.apply(0);
-                    return srcF[0];
-                }, als);
+                space =
+                        CfSpace.given(
+                                split -> cf,
+                                split -> { // the factorisation cached above (same settings and
+                                    // seed)
+                                    srcRow.apply(0);
+                                    return srcF[0];
+                                },
+                                als);
             } else if (a[i].endsWith("-srcinit")) {
-                space = CfSpace.given(split -> cf, split -> QuickAls.fit(split.source, rank, 10, 1.0, 10.0, seed),
-                        null);
+                space =
+                        CfSpace.given(
+                                split -> cf,
+                                split -> QuickAls.fit(split.source, rank, 10, 1.0, 10.0, seed),
+                                null);
             } else {
                 space = CfSpace.given(split -> cf, null, null);
             }
             long t = System.nanoTime();
-            JointModel fitted = new JointEstimator(p, space).fit(s, pre == null ? null : pre.clone());
+            JointModel fitted =
+                    new JointEstimator(p, space).fit(s, pre == null ? null : pre.clone());
             Fitted m = new Fitted(fitted, fitted.encodeUsers(s));
             double secs = (System.nanoTime() - t) / 1e9;
-            System.out.printf("variant %s: best epoch %d of %d, %.0f s, pretrain %s%n  %s%n", a[i],
-                    m.bestEpoch() + 1, m.history().size(), secs, java.util.Arrays.toString(m.pretrainLosses()),
+            System.out.printf(
+                    "variant %s: best epoch %d of %d, %.0f s, pretrain %s%n  %s%n",
+                    a[i],
+                    m.bestEpoch() + 1,
+                    m.history().size(),
+                    secs,
+                    Arrays.toString(m.pretrainLosses()),
                     m.history());
             report(a[i], s, m::scoreItems, secs);
             for (int kn : new int[] {300}) {
-                java.util.function.BiConsumer<Integer, double[]> byS = knn(s, warmT, kn, pop, srcRow, srcRow, 1, 0);
+                BiConsumer<Integer, double[]> byS = knn(s, warmT, kn, pop, srcRow, srcRow, 1, 0);
                 report(a[i] + "+knnS" + kn, s, byS, 0);
                 for (double g : new double[] {0.25, 0.5, 0.75, 0.9}) {
                     report(a[i] + "+mixS" + kn + "@" + g, s, mix(m::scoreItems, byS, g), 0);
                 }
                 for (double g : new double[] {0.5, 1, 2, 4}) {
                     for (double eps : new double[] {1e-4, 1e-3}) {
-                        report(a[i] + "+poeS" + kn + "@" + g + "/" + eps, s, (u, out) -> {
-                            double[] l = new double[out.length];
-                            m.scoreItems(u, l);
-                            byS.accept(u, out);
-                            for (int v = 0; v < out.length; v++) {
-                                out[v] = l[v] + g * Math.log(eps + out[v]);
-                            }
-                        }, 0);
+                        report(
+                                a[i] + "+poeS" + kn + "@" + g + "/" + eps,
+                                s,
+                                (u, out) -> {
+                                    double[] l = new double[out.length];
+                                    m.scoreItems(u, l);
+                                    byS.accept(u, out);
+                                    for (int v = 0; v < out.length; v++) {
+                                        out[v] = l[v] + g * Math.log(eps + out[v]);
+                                    }
+                                },
+                                0);
                     }
                 }
             }
-            Integer byPhatK = Integer.getInteger("knnByPhat"); // -DknnByPhat=K: the docs' "kNN by P̂" rows
+            Integer byPhatK =
+                    Integer.getInteger("knnByPhat"); // -DknnByPhat=K: the docs' "kNN by P̂" rows
             for (int kn : byPhatK == null ? new int[0] : new int[] {byPhatK}) {
                 // neighbours by P̂_u against the warm users' ALS P_w, and against their P̂_w
-                java.util.function.BiConsumer<Integer, double[]> byP = knn(s, warmT, kn, pop,
-                        u -> toDouble(m.predictedFactors(u)), w -> java.util.Arrays.copyOfRange(cf.users(),
-                                w * cf.rank(), (w + 1) * cf.rank()), 1, 0);
-                java.util.function.BiConsumer<Integer, double[]> byPhat = knn(s, warmT, kn, pop,
-                        u -> toDouble(m.predictedFactors(u)), w -> toDouble(m.predictedFactors(w)), 1, 0);
+                BiConsumer<Integer, double[]> byP =
+                        knn(
+                                s,
+                                warmT,
+                                kn,
+                                pop,
+                                u -> toDouble(m.predictedFactors(u)),
+                                w ->
+                                        Arrays.copyOfRange(
+                                                cf.users(), w * cf.rank(), (w + 1) * cf.rank()),
+                                1,
+                                0);
+                BiConsumer<Integer, double[]> byPhat =
+                        knn(
+                                s,
+                                warmT,
+                                kn,
+                                pop,
+                                u -> toDouble(m.predictedFactors(u)),
+                                w -> toDouble(m.predictedFactors(w)),
+                                1,
+                                0);
                 report(a[i] + "+knnP" + kn, s, byP, 0);
                 report(a[i] + "+knnPh" + kn, s, byPhat, 0);
                 for (double g : new double[] {0.25, 0.5, 0.75}) {
@@ -262,7 +387,10 @@ public final class AmazonPairHarness {
         }
     }
 
-    /** Per-user features of a kernel: "items" the L2-normalised source row (dense), "expT" unit source factors. */
+    /**
+     * Per-user features of a kernel: "items" the L2-normalised source row (dense), "expT" unit
+     * source factors.
+     */
     static double[][] kernelFeatures(CrossDomainSplit s, String kind, CfFactors src) {
         double[][] f = new double[s.numUsers()][];
         for (int u = 0; u < f.length; u++) {
@@ -275,7 +403,7 @@ public final class AmazonPairHarness {
                 }
             } else {
                 int r = src.rank();
-                f[u] = java.util.Arrays.copyOfRange(src.users(), u * r, (u + 1) * r);
+                f[u] = Arrays.copyOfRange(src.users(), u * r, (u + 1) * r);
                 double n = 0;
                 for (double v : f[u]) {
                     n += v * v;
@@ -324,11 +452,17 @@ public final class AmazonPairHarness {
     }
 
     /**
-     * score_v = Σ_{w in the K nearest warm users by cosine} max(0, cos)^p [v ∈ T_w] / |T_w|^q, normalised to sum 1
-     * (popularity breaks ties).
+     * score_v = Σ_{w in the K nearest warm users by cosine} max(0, cos)^p [v ∈ T_w] / |T_w|^q,
+     * normalised to sum 1 (popularity breaks ties).
      */
-    static java.util.function.BiConsumer<Integer, double[]> knn(CrossDomainSplit s, int[] warm, int k, double[] pop,
-            java.util.function.IntFunction<double[]> query, java.util.function.IntFunction<double[]> key, double simPower,
+    static BiConsumer<Integer, double[]> knn(
+            CrossDomainSplit s,
+            int[] warm,
+            int k,
+            double[] pop,
+            IntFunction<double[]> query,
+            IntFunction<double[]> key,
+            double simPower,
             double lengthPower) {
         double[][] keys = new double[warm.length][];
         for (int w = 0; w < warm.length; w++) {
@@ -347,10 +481,14 @@ public final class AmazonPairHarness {
                 sim[w] = nq == 0 || nk == 0 ? 0 : Math.max(0, dot / Math.sqrt(nq * nk));
             }
             double total = 0;
-            java.util.Arrays.fill(out, 0);
+            Arrays.fill(out, 0);
             for (int w : JointModel.topK(sim, k)) {
-                double wt = Math.pow(sim[w], simPower) / Math.pow(s.targetTrain.rowLength(warm[w]), lengthPower);
-                for (int e = s.targetTrain.rowStart(warm[w]); e < s.targetTrain.rowEnd(warm[w]); e++) {
+                double wt =
+                        Math.pow(sim[w], simPower)
+                                / Math.pow(s.targetTrain.rowLength(warm[w]), lengthPower);
+                for (int e = s.targetTrain.rowStart(warm[w]);
+                        e < s.targetTrain.rowEnd(warm[w]);
+                        e++) {
                     out[s.targetTrain.col(e)] += wt;
                     total += wt;
                 }
@@ -362,12 +500,12 @@ public final class AmazonPairHarness {
     }
 
     /** (1 − γ)·softmax(joint logits) + γ·kNN distribution. */
-    static java.util.function.BiConsumer<Integer, double[]> mix(java.util.function.BiConsumer<Integer, double[]> joint,
-            java.util.function.BiConsumer<Integer, double[]> knn, double g) {
+    static BiConsumer<Integer, double[]> mix(
+            BiConsumer<Integer, double[]> joint, BiConsumer<Integer, double[]> knn, double g) {
         return (u, out) -> {
             double[] l = new double[out.length];
             joint.accept(u, l);
-            double max = java.util.Arrays.stream(l).max().orElse(0);
+            double max = Arrays.stream(l).max().orElse(0);
             double z = 0;
             for (int v = 0; v < l.length; v++) {
                 l[v] = Math.exp(l[v] - max);
@@ -381,42 +519,63 @@ public final class AmazonPairHarness {
     }
 
     static JointParams variant(String name) {
-        int colon = name.indexOf(':'); // NAME:mod:mod…, mods fixq (Q not tuned), frozen (encoder), nomse (no L_CF MSE)
+        int colon =
+                name.indexOf(
+                        ':'); // NAME:mod:mod…, mods fixq (Q not tuned), frozen (encoder), nomse (no
+        // L_CF MSE)
         if (colon >= 0) {
             JointParams c = variant(name.substring(0, colon));
             for (String mod : name.substring(colon + 1).split(":")) {
-                c = switch (mod) {
-                    case "fixq" -> c.withTuneQ(false);
-                    case "frozen" -> c.withFreezeEncoder(true);
-                    case "nomse" -> c.withWeights(0, c.wRank, c.wItems, c.wInterest, c.wDl);
-                    default -> throw new IllegalArgumentException("unknown variant modifier " + mod);
-                };
+                c =
+                        switch (mod) {
+                            case "fixq" -> c.withTuneQ(false);
+                            case "frozen" -> c.withFreezeEncoder(true);
+                            case "nomse" -> c.withWeights(0, c.wRank, c.wItems, c.wInterest, c.wDl);
+                            default ->
+                                    throw new IllegalArgumentException(
+                                            "unknown variant modifier " + mod);
+                        };
             }
             return c;
         }
-        io.crossinterest.encoder.EncoderConfig e = JointParams.revisedFormulation().encoder;
-        // -Dvocab=V (hashed item tokens) and -DseqLen=L (the last L tokens) for the tokenisation rows
-        e = e.withVocabSize(Integer.getInteger("vocab", e.vocabSize)).withSeqLen(Integer.getInteger("seqLen", e.seqLen));
-        JointParams d = JointParams.revisedFormulation().withEncoder(e
-                .withTraining(1e-3, 128, Integer.getInteger("pretrain", 3)))
-                .withTraining(Double.parseDouble(System.getProperty("lr", "2e-3")), 128,
-                        Integer.getInteger("epochs", 12), Integer.getInteger("patience", 2));
+        EncoderConfig e = JointParams.revisedFormulation().encoder;
+        // -Dvocab=V (hashed item tokens) and -DseqLen=L (the last L tokens) for the tokenisation
+        // rows
+        e =
+                e.withVocabSize(Integer.getInteger("vocab", e.vocabSize))
+                        .withSeqLen(Integer.getInteger("seqLen", e.seqLen));
+        JointParams d =
+                JointParams.revisedFormulation()
+                        .withEncoder(e.withTraining(1e-3, 128, Integer.getInteger("pretrain", 3)))
+                        .withTraining(
+                                Double.parseDouble(System.getProperty("lr", "2e-3")),
+                                128,
+                                Integer.getInteger("epochs", 12),
+                                Integer.getInteger("patience", 2));
         if (name.startsWith("fold-l2")) { // fold-l2X: source folding, L2 penalty X
-            return d.withSourceFolding(true).withRegularization(Double.parseDouble(name.substring(7)), 0);
+            return d.withSourceFolding(true)
+                    .withRegularization(Double.parseDouble(name.substring(7)), 0);
         }
         if (name.startsWith("fold-drop")) { // fold-dropX: source folding, dropout X on W2's input
-            return d.withSourceFolding(true).withRegularization(0, Double.parseDouble(name.substring(9)));
+            return d.withSourceFolding(true)
+                    .withRegularization(0, Double.parseDouble(name.substring(9)));
         }
-        if (name.startsWith("teach")) { // teachE-K: neighbourhood teacher weight E over K neighbours (+ folding)
+        if (name.startsWith(
+                "teach")) { // teachE-K: neighbourhood teacher weight E over K neighbours (+
+            // folding)
             String[] p = name.substring(5).split("-");
-            return d.withSourceFolding(true).withNeighbourTeacher(Double.parseDouble(p[0]), Integer.parseInt(p[1]));
+            return d.withSourceFolding(true)
+                    .withNeighbourTeacher(Double.parseDouble(p[0]), Integer.parseInt(p[1]));
         }
         if (name.startsWith("fold-mse")) { // fold-mseW: source folding with MSE weight W
-            return d.withSourceFolding(true).withWeights(Double.parseDouble(name.substring(8)), 1, 0, 1, 0);
+            return d.withSourceFolding(true)
+                    .withWeights(Double.parseDouble(name.substring(8)), 1, 0, 1, 0);
         }
         return switch (name) {
-            case "seed" -> JointParams.seedFormulation().withEncoder(d.encoder).withTraining(1e-3, 128,
-                    d.maxEpochs, 2);
+            case "seed" ->
+                    JointParams.seedFormulation()
+                            .withEncoder(d.encoder)
+                            .withTraining(1e-3, 128, d.maxEpochs, 2);
             case "seed-nodl" -> variant("seed").withWeights(1, 0, 1, 1, 0);
             case "pq-dl" -> d.withWeights(1, 1, 0, 1, 0.1);
             case "seed-frozen" -> variant("seed").withFreezeEncoder(true);
@@ -434,9 +593,11 @@ public final class AmazonPairHarness {
         };
     }
 
-    static void report(String name, CrossDomainSplit s, java.util.function.BiConsumer<Integer, double[]> scorer,
-            double secs) {
-        System.out.printf("RESULT %-12s test NDCG@10 %.4f Recall@10 %.4f | valid NDCG@10 %.4f%n", name,
+    static void report(
+            String name, CrossDomainSplit s, BiConsumer<Integer, double[]> scorer, double secs) {
+        System.out.printf(
+                "RESULT %-12s test NDCG@10 %.4f Recall@10 %.4f | valid NDCG@10 %.4f%n",
+                name,
                 Splits.meanNdcg(s, s.testColdUsers, s.targetTest, scorer, 10),
                 Splits.meanRecall(s, s.testColdUsers, s.targetTest, scorer, 10),
                 Splits.meanNdcg(s, s.validColdUsers, s.targetValid, scorer, 10));

@@ -1,17 +1,22 @@
 package io.crossinterest.joint;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.crossinterest.cf.als.AlsConfig;
+import io.crossinterest.data.IdIndex;
 import io.crossinterest.encoder.SourceTokenizer;
 import io.crossinterest.eval.CrossDomainSplit;
+
+import org.junit.jupiter.api.Test;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** W2's start at the ridge map s_u → P_u (docs/joint-model.md change 10). */
 class BridgeInitTest {
@@ -52,7 +57,8 @@ class BridgeInitTest {
         for (int e = n / 2 * k; e < corrupted.length; e++) {
             corrupted[e] = 100;
         }
-        double[][] half = BridgeStart.ridgeMap(x, corrupted, k, IntStream.range(0, n / 2).toArray(), 1e-9);
+        double[][] half =
+                BridgeStart.ridgeMap(x, corrupted, k, IntStream.range(0, n / 2).toArray(), 1e-9);
         assertEquals(w[2][1], half[2][1], 1e-4);
     }
 
@@ -60,14 +66,28 @@ class BridgeInitTest {
     void w2StartsAtTheRidgeMapFromTheSourceReading() {
         CrossDomainSplit s = Planted.split(11L);
         // a learning rate of 1e-9: the kept weights are (to 1e-6) the starting point
-        Fitted m = Fitted.fit(Planted.tinyJoint().withSourceFolding(true).withBridgeRidge(0.01)
-                .withTraining(1e-9, 32, 1, 1), Planted::als, AlsTargetFactorizer.sourceBlock(ALS), ALS, s);
+        Fitted m =
+                Fitted.fit(
+                        Planted.tinyJoint()
+                                .withSourceFolding(true)
+                                .withBridgeRidge(0.01)
+                                .withTraining(1e-9, 32, 1, 1),
+                        Planted::als,
+                        AlsTargetFactorizer.sourceBlock(ALS),
+                        ALS,
+                        s);
         double[][] map = m.report().bridgeMap();
         int r = ALS.rank;
         assertEquals(r + 1, map.length);
         SourceTokenizer tok = SourceTokenizer.forSplit(s, m.encoderConfig());
-        float[][] su = SourceFolding.of(s, AlsTargetFactorizer.sourceBlock(ALS).factorize(s), ALS, tok,
-                m.encoderConfig().seqLen).foldIn(Arrays.asList(tok.userTokens(s)));
+        float[][] su =
+                SourceFolding.of(
+                                s,
+                                AlsTargetFactorizer.sourceBlock(ALS).factorize(s),
+                                ALS,
+                                tok,
+                                m.encoderConfig().seqLen)
+                        .foldIn(Arrays.asList(tok.userTokens(s)));
         CfFactors p = Planted.als(s);
         int k = p.rank();
         double fitted = 0;
@@ -78,8 +98,10 @@ class BridgeInitTest {
                 meanP[j] += p.users()[u * k + j] / s.warmUsers.length;
             }
         }
-        java.util.Set<Integer> warm = Arrays.stream(s.warmUsers).boxed().collect(java.util.stream.Collectors.toSet());
-        for (int u : IntStream.concat(Arrays.stream(s.testColdUsers), Arrays.stream(s.warmUsers)).toArray()) {
+        Set<Integer> warm = Arrays.stream(s.warmUsers).boxed().collect(Collectors.toSet());
+        for (int u :
+                IntStream.concat(Arrays.stream(s.testColdUsers), Arrays.stream(s.warmUsers))
+                        .toArray()) {
             float[] phat = m.predictedFactors(u);
             for (int j = 0; j < k; j++) {
                 double expected = map[r][j];
@@ -95,26 +117,54 @@ class BridgeInitTest {
             }
         }
         // on the planted groups the source reading explains most of P_u
-        assertTrue(fitted < 0.5 * constant, "residual " + fitted + " vs around the mean " + constant);
+        assertTrue(
+                fitted < 0.5 * constant, "residual " + fitted + " vs around the mean " + constant);
     }
 
     @Test
     void theInterestHeadStartsAtTheRidgeMapToCategoryShares() {
-        // target categories = the planted groups: a cold user's top category must be their group from the start
+        // target categories = the planted groups: a cold user's top category must be their group
+        // from the start
         CrossDomainSplit p = Planted.split(11L);
-        io.crossinterest.data.IdIndex cats = new io.crossinterest.data.IdIndex();
+        IdIndex cats = new IdIndex();
         for (int g = 0; g < Planted.GROUPS; g++) {
             cats.add("g" + g);
         }
         int[][] itemCats = new int[p.numTargetItems()][];
         for (int i = 0; i < itemCats.length; i++) {
-            itemCats[i] = new int[] {Integer.parseInt(p.targetItems.id(i).substring(1)) / Planted.ITEMS_PER_GROUP};
+            itemCats[i] =
+                    new int[] {
+                        Integer.parseInt(p.targetItems.id(i).substring(1)) / Planted.ITEMS_PER_GROUP
+                    };
         }
-        CrossDomainSplit s = new CrossDomainSplit(p.dataset, p.users, p.sourceItems, p.targetItems, p.source,
-                p.targetTrain, p.targetValid, p.targetTest, p.warmUsers, p.validColdUsers, p.testColdUsers,
-                p.sourceCategories, cats, p.sourceItemCategories, itemCats, p.seed);
-        Fitted m = Fitted.fit(Planted.tinyJoint().withSourceFolding(true).withBridgeRidge(0.01)
-                .withTraining(1e-9, 32, 1, 1), Planted::als, AlsTargetFactorizer.sourceBlock(ALS), ALS, s);
+        CrossDomainSplit s =
+                new CrossDomainSplit(
+                        p.dataset,
+                        p.users,
+                        p.sourceItems,
+                        p.targetItems,
+                        p.source,
+                        p.targetTrain,
+                        p.targetValid,
+                        p.targetTest,
+                        p.warmUsers,
+                        p.validColdUsers,
+                        p.testColdUsers,
+                        p.sourceCategories,
+                        cats,
+                        p.sourceItemCategories,
+                        itemCats,
+                        p.seed);
+        Fitted m =
+                Fitted.fit(
+                        Planted.tinyJoint()
+                                .withSourceFolding(true)
+                                .withBridgeRidge(0.01)
+                                .withTraining(1e-9, 32, 1, 1),
+                        Planted::als,
+                        AlsTargetFactorizer.sourceBlock(ALS),
+                        ALS,
+                        s);
         int right = 0;
         for (int u : s.testColdUsers) {
             double[] interest = m.categoryInterest(u);
@@ -131,11 +181,24 @@ class BridgeInitTest {
     @Test
     void earlyStoppingCountsPatienceAgainstTheTrainedPathAndTheBridgeAloneCompetesOnlyAtTheEnd() {
         CrossDomainSplit s = Planted.split(11L);
-        for (double lr : new double[] {5e-4, 2e-4}) { // the path passes the bridge alone; it never reaches it
-            Fitted m = Fitted.fit(Planted.tinyJoint().withSourceFolding(true).withBridgeRidge(0.01)
-                    .withTraining(lr, 32, 15, 2), Planted::als, AlsTargetFactorizer.sourceBlock(ALS), ALS, s);
+        for (double lr :
+                new double[] {
+                    5e-4, 2e-4
+                }) { // the path passes the bridge alone; it never reaches it
+            Fitted m =
+                    Fitted.fit(
+                            Planted.tinyJoint()
+                                    .withSourceFolding(true)
+                                    .withBridgeRidge(0.01)
+                                    .withTraining(lr, 32, 15, 2),
+                            Planted::als,
+                            AlsTargetFactorizer.sourceBlock(ALS),
+                            ALS,
+                            s);
             double bare = m.bridgeAloneValidation();
-            assertTrue(bare > m.startValidation(), "the planted case has the bridge alone above the start");
+            assertTrue(
+                    bare > m.startValidation(),
+                    "the planted case has the bridge alone above the start");
             // replay the path: patience counts only against the start and the epochs
             List<JointFitReport.Epoch> h = m.history();
             double pathBest = m.startValidation();
@@ -147,22 +210,31 @@ class BridgeInitTest {
                 }
             }
             int patience = m.params().patience;
-            assertEquals(Math.min(m.params().maxEpochs, lastImprovement + 1 + patience), h.size(), "lr " + lr);
+            assertEquals(
+                    Math.min(m.params().maxEpochs, lastImprovement + 1 + patience),
+                    h.size(),
+                    "lr " + lr);
             // the kept weights are the better of the path's best and the bridge alone
             assertEquals(bare > pathBest, m.keptBridgeAlone(), "lr " + lr);
             assertEquals(Math.max(bare, pathBest), m.bestCriterion(), 0.0, "lr " + lr);
             assertEquals(m.keptBridgeAlone() ? -1 : lastImprovement, m.bestEpoch(), "lr " + lr);
-            String kept = m.keptBridgeAlone() ? "epoch=0 (bridge alone) of " : "epoch=" + (lastImprovement + 1) + " of ";
+            String kept =
+                    m.keptBridgeAlone()
+                            ? "epoch=0 (bridge alone) of "
+                            : "epoch=" + (lastImprovement + 1) + " of ";
             assertTrue(m.selection().startsWith(kept + h.size()), m.selection());
         }
     }
 
     @Test
     void theBridgeNeedsTheSourceReading() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Planted.tinyJoint().withBridgeRidge(0.01));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Planted.tinyJoint().withBridgeRidge(0.01));
         assertTrue(e.getMessage().contains("source folding"), e.getMessage());
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> Planted.tinyJoint().withSourceFolding(true).withBridgeRidge(-1));
     }
 

@@ -3,12 +3,14 @@ package io.crossinterest.joint;
 import io.crossinterest.cf.als.AlsConfig;
 import io.crossinterest.encoder.EncoderConfig;
 import io.crossinterest.eval.CrossDomainSplit;
+
 import java.util.List;
 import java.util.Map;
 
 /**
- * A joint model fitted on a planted split with the split's users encoded: what the tests score and inspect. Each
- * accessor reads the {@link JointModel}, its {@link JointFitReport} or the {@link EncodedUsers}.
+ * A joint model fitted on a planted split with the split's users encoded: what the tests score and
+ * inspect. Each accessor reads the {@link JointModel}, its {@link JointFitReport} or the {@link
+ * EncodedUsers}.
  */
 record Fitted(JointModel model, EncodedUsers users) {
 
@@ -23,7 +25,11 @@ record Fitted(JointModel model, EncodedUsers users) {
     }
 
     /** Fitted in the given target CF space and source-block CF with its ALS settings. */
-    static Fitted fit(JointParams params, TargetFactorizer target, TargetFactorizer source, AlsConfig als,
+    static Fitted fit(
+            JointParams params,
+            TargetFactorizer target,
+            TargetFactorizer source,
+            AlsConfig als,
             CrossDomainSplit split) {
         return fit(new JointEstimator(params, CfSpace.given(target, source, als)), split);
     }

@@ -1,29 +1,37 @@
 package io.crossinterest.joint;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.crossinterest.encoder.CnnEncoder;
 import io.crossinterest.encoder.EncoderConfig;
+import io.crossinterest.encoder.SourceTokenizer;
 import io.crossinterest.eval.CrossDomainSplit;
 import io.crossinterest.pipeline.ScoringStage;
 import io.crossinterest.profile.UserProfile;
 import io.crossinterest.serving.ModelAnnouncement;
 import io.crossinterest.serving.ScoringConfig;
+
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import java.util.Locale;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JointModelTest {
     static CrossDomainSplit split;
@@ -37,11 +45,19 @@ class JointModelTest {
 
     @Test
     void plantedTransferRanksTheColdUsersGroupFarAbovePopularity() {
-        double joint = Splits.meanNdcg(split, split.testColdUsers, split.targetTest, model::scoreItems, 10);
+        double joint =
+                Splits.meanNdcg(
+                        split, split.testColdUsers, split.targetTest, model::scoreItems, 10);
         double[] pop = Splits.popularity(split);
-        double popularity = Splits.meanNdcg(split, split.testColdUsers, split.targetTest,
-                (u, out) -> System.arraycopy(pop, 0, out, 0, pop.length), 10);
-        // 4 of the group's 10 items are relevant; ranking the group first gives NDCG@10 ≈ 0.6-1, chance ≈ 0.25
+        double popularity =
+                Splits.meanNdcg(
+                        split,
+                        split.testColdUsers,
+                        split.targetTest,
+                        (u, out) -> System.arraycopy(pop, 0, out, 0, pop.length),
+                        10);
+        // 4 of the group's 10 items are relevant; ranking the group first gives NDCG@10 ≈ 0.6-1,
+        // chance ≈ 0.25
         assertTrue(joint > 0.5, "joint NDCG@10 " + joint);
         assertTrue(joint > 2 * popularity, "joint " + joint + " vs popularity " + popularity);
     }
@@ -50,7 +66,9 @@ class JointModelTest {
     void trainingLowersTheLossAndStopsEarlyOnValidation() {
         List<JointFitReport.Epoch> h = model.history();
         assertTrue(h.get(h.size() - 1).trainLoss() < h.get(0).trainLoss(), h.toString());
-        assertTrue(h.get(model.bestEpoch()).validLoss() < h.get(0).validLoss() || model.bestEpoch() == 0,
+        assertTrue(
+                h.get(model.bestEpoch()).validLoss() < h.get(0).validLoss()
+                        || model.bestEpoch() == 0,
                 h.toString());
         // stopped by patience before maxEpochs, keeping the best validation epoch
         assertTrue(h.size() < model.params().maxEpochs, "ran all " + h.size() + " epochs");
@@ -58,19 +76,36 @@ class JointModelTest {
         assertTrue(model.bestEpoch() >= 0, "training improved on the starting point");
         double best = h.stream().mapToDouble(JointFitReport.Epoch::validNdcg10).max().orElseThrow();
         assertEquals(best, h.get(model.bestEpoch()).validNdcg10());
-        assertEquals(String.format(java.util.Locale.ROOT, "epoch=%d of %d, validation ndcg@10=%.4f",
-                model.bestEpoch() + 1, h.size(), best), model.selection()); // the report's selection column
+        assertEquals(
+                String.format(
+                        Locale.ROOT,
+                        "epoch=%d of %d, validation ndcg@10=%.4f",
+                        model.bestEpoch() + 1,
+                        h.size(),
+                        best),
+                model.selection()); // the report's selection column
         double[] pre = model.pretrainLosses();
         assertTrue(pre[pre.length - 1] < pre[0], Arrays.toString(pre));
     }
 
-    /** The scorer's projected encoder + P̂/I layers give the graph's forward pass, with and without source folding. */
+    /**
+     * The scorer's projected encoder + P̂/I layers give the graph's forward pass, with and without
+     * source folding.
+     */
     @Test
     void theScorerGivesTheGraphsForwardPass() {
-        // folding s_u in, and the I_u layer (the W4 head's input): the merge vertex and the second layer
-        Fitted folded = Fitted.fit(Planted.tinyJoint().withSourceFolding(true).withWeights(1, 1, 1, 1, 0)
-                .withTraining(5e-3, 32, 1, 1), Planted::als,
-                AlsTargetFactorizer.sourceBlock(SourceFoldingTest.ALS), SourceFoldingTest.ALS, Planted.split(11L));
+        // folding s_u in, and the I_u layer (the W4 head's input): the merge vertex and the second
+        // layer
+        Fitted folded =
+                Fitted.fit(
+                        Planted.tinyJoint()
+                                .withSourceFolding(true)
+                                .withWeights(1, 1, 1, 1, 0)
+                                .withTraining(5e-3, 32, 1, 1),
+                        Planted::als,
+                        AlsTargetFactorizer.sourceBlock(SourceFoldingTest.ALS),
+                        SourceFoldingTest.ALS,
+                        Planted.split(11L));
         for (Fitted m : List.of(model, folded)) {
             List<int[]> tokens = new ArrayList<>();
             for (int u = 0; u < split.numUsers(); u++) {
@@ -82,7 +117,8 @@ class JointModelTest {
             for (int u = 0; u < tokens.size(); u++) {
                 assertArrayEquals(graph.phat()[u], fast.phat()[u], 1e-5f, "P̂ of user " + u);
                 if (graph.interest() != null) {
-                    assertArrayEquals(graph.interest()[u], fast.interest()[u], 1e-5f, "I of user " + u);
+                    assertArrayEquals(
+                            graph.interest()[u], fast.interest()[u], 1e-5f, "I of user " + u);
                 }
             }
         }
@@ -106,7 +142,11 @@ class JointModelTest {
         double[] actual = new double[split.numTargetItems()];
         for (int u : split.testColdUsers) {
             model.scoreItems(u, expected);
-            b.scorer().itemScores(enc.phat()[u], enc.interest() == null ? null : enc.interest()[u], actual);
+            b.scorer()
+                    .itemScores(
+                            enc.phat()[u],
+                            enc.interest() == null ? null : enc.interest()[u],
+                            actual);
             assertArrayEquals(expected, actual, 0.0, "user " + u);
         }
         // the stream function tokenizes raw ids: same scores as the model for a cold user
@@ -124,58 +164,81 @@ class JointModelTest {
         assertEquals("planted-v1", out.modelVersion);
     }
 
-    /** A target item that is the twin of an item in the user's source history is never in the stream's top-N. */
+    /**
+     * A target item that is the twin of an item in the user's source history is never in the
+     * stream's top-N.
+     */
     @Test
-    void theStreamScorerNeverRecommendsATwinOfTheUsersOwnSourceItems(@TempDir Path dir) throws Exception {
+    void theStreamScorerNeverRecommendsATwinOfTheUsersOwnSourceItems(@TempDir Path dir)
+            throws Exception {
         JointBundle.save(model.model(), dir, "planted-twins");
         int u = split.testColdUsers[0];
         String[] items = Arrays.stream(sourceItemsOf(u)).toArray(String[]::new);
         double[] expected = new double[split.numTargetItems()];
         model.scoreItems(u, expected);
         int[] top = JointModel.topK(expected, 6);
-        // the user's best two target items become twins of one of their source items, and of an item they lack
-        java.nio.file.Files.writeString(dir.resolve(JointBundle.TWINS), items[0] + "\t" + split.targetItems.id(top[0])
-                + "\n" + items[0] + "\t" + split.targetItems.id(top[1]) + "\nnot-in-history\t"
-                + split.targetItems.id(top[2]) + "\n");
+        // the user's best two target items become twins of one of their source items, and of an
+        // item they lack
+        Files.writeString(
+                dir.resolve(JointBundle.TWINS),
+                items[0]
+                        + "\t"
+                        + split.targetItems.id(top[0])
+                        + "\n"
+                        + items[0]
+                        + "\t"
+                        + split.targetItems.id(top[1])
+                        + "\nnot-in-history\t"
+                        + split.targetItems.id(top[2])
+                        + "\n");
         JointScoringFunction fn = new JointScoringFunction(dir.toString(), 4);
         fn.open();
         assertEquals(3, fn.bundle().twins().numPairs());
         UserScores out = fn.apply(List.of(new SourceHistory("u", items, null))).get(0);
-        String[] want = {split.targetItems.id(top[2]), split.targetItems.id(top[3]), split.targetItems.id(top[4]),
-                split.targetItems.id(top[5])};
+        String[] want = {
+            split.targetItems.id(top[2]),
+            split.targetItems.id(top[3]),
+            split.targetItems.id(top[4]),
+            split.targetItems.id(top[5])
+        };
         assertArrayEquals(want, out.topItems, "the two twins drop out, the rest moves up");
         // explain ranks the same items
-        Explainer.Explanation e = Explainer.explain(fn.bundle(), new SourceHistory("u", items, null), 4, 1);
+        Explainer.Explanation e =
+                Explainer.explain(fn.bundle(), new SourceHistory("u", items, null), 4, 1);
         assertEquals(want[0], e.items().get(0).target());
         // a twin map naming an item outside the bundle's catalogue is refused with the line
-        java.nio.file.Files.writeString(dir.resolve(JointBundle.TWINS), items[0] + "\tno-such-item\n");
-        java.io.IOException bad = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
-                () -> JointBundle.load(dir));
+        Files.writeString(dir.resolve(JointBundle.TWINS), items[0] + "\tno-such-item\n");
+        IOException bad = Assertions.assertThrows(IOException.class, () -> JointBundle.load(dir));
         assertTrue(bad.getMessage().contains("twins.tsv:1"), bad.getMessage());
     }
 
     /**
-     * Issue #14: the stream job's history is the user's events in time order, with repeats; training's input is the
-     * distinct items in index order. With the bundle's source-item order the stream scores a cold user's events exactly
-     * as {@code train} scores the user (same top 10, same scores); without it (a bundle from before), the same events
-     * in another order give other scores.
+     * Issue #14: the stream job's history is the user's events in time order, with repeats;
+     * training's input is the distinct items in index order. With the bundle's source-item order
+     * the stream scores a cold user's events exactly as {@code train} scores the user (same top 10,
+     * same scores); without it (a bundle from before), the same events in another order give other
+     * scores.
      */
     @Test
-    void streamScoringOfEventsInTimeOrderWithRepeatsMatchesOffline(@TempDir Path dir) throws Exception {
+    void streamScoringOfEventsInTimeOrderWithRepeatsMatchesOffline(@TempDir Path dir)
+            throws Exception {
         JointBundle.save(model.model(), dir, "planted-v1");
         JointScoringFunction fn = new JointScoringFunction(dir.toString(), 10);
         fn.open();
-        java.util.Random rnd = new java.util.Random(5);
+        Random rnd = new Random(5);
         double[] expected = new double[split.numTargetItems()];
         List<SourceHistory> histories = new ArrayList<>();
         for (int u : split.testColdUsers) {
             List<String> events = new ArrayList<>(Arrays.asList(sourceItemsOf(u)));
             int distinct = events.size();
-            for (int r = 0; r < distinct; r++) { // repeated behaviour on some items (a view, then a cart, ...)
+            for (int r = 0;
+                    r < distinct;
+                    r++) { // repeated behaviour on some items (a view, then a cart, ...)
                 events.add(events.get(rnd.nextInt(distinct)));
             }
-            java.util.Collections.shuffle(events, rnd); // arrival order is not training's item order
-            histories.add(new SourceHistory(split.users.id(u), events.toArray(String[]::new), null));
+            Collections.shuffle(events, rnd); // arrival order is not training's item order
+            histories.add(
+                    new SourceHistory(split.users.id(u), events.toArray(String[]::new), null));
         }
         List<UserScores> out = fn.apply(histories);
         for (int r = 0; r < histories.size(); r++) {
@@ -183,12 +246,22 @@ class JointModelTest {
             model.scoreItems(u, expected);
             int[] top = JointModel.topK(expected, 10);
             for (int i = 0; i < top.length; i++) {
-                assertEquals(split.targetItems.id(top[i]), out.get(r).topItems[i], "user " + u + " rank " + i);
-                assertEquals(expected[top[i]], out.get(r).topScores[i], 1e-6, "user " + u + " rank " + i);
+                assertEquals(
+                        split.targetItems.id(top[i]),
+                        out.get(r).topItems[i],
+                        "user " + u + " rank " + i);
+                assertEquals(
+                        expected[top[i]],
+                        out.get(r).topScores[i],
+                        1e-6,
+                        "user " + u + " rank " + i);
             }
         }
 
-        Files.delete(dir.resolve(JointBundle.SOURCE_ITEMS)); // a bundle without the order: scored in event order
+        Files.delete(
+                dir.resolve(
+                        JointBundle.SOURCE_ITEMS)); // a bundle without the order: scored in event
+        // order
         JointScoringFunction eventOrder = new JointScoringFunction(dir.toString(), 10);
         eventOrder.open();
         List<UserScores> skewed = eventOrder.apply(histories);
@@ -196,11 +269,13 @@ class JointModelTest {
         for (int r = 0; r < histories.size(); r++) {
             differ += Arrays.equals(out.get(r).topScores, skewed.get(r).topScores) ? 0 : 1;
         }
-        assertTrue(differ > 0, "event order and repeats change the encoder's input, hence the scores");
+        assertTrue(
+                differ > 0, "event order and repeats change the encoder's input, hence the scores");
     }
 
     @Test
-    void streamScoringLoadsTheBundlePerSubtaskAndEmitsOneResultPerUser(@TempDir Path dir) throws Exception {
+    void streamScoringLoadsTheBundlePerSubtaskAndEmitsOneResultPerUser(@TempDir Path dir)
+            throws Exception {
         JointBundle.save(model.model(), dir, "stream-v1");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
@@ -211,10 +286,13 @@ class JointModelTest {
             p.recentItems = sourceItemsOf(u);
             in.add(p);
         }
-        // the stream's scoring stage (micro-batches of at most 16 users), the bundle announced on the control input
-        ScoringStage.Outputs stage = ScoringStage.build(env.fromData(in).rebalance(),
-                env.fromData(new ModelAnnouncement(1, dir.toString()).toJson()),
-                ScoringConfig.defaults().withTopN(3).withBatching(16, 50L));
+        // the stream's scoring stage (micro-batches of at most 16 users), the bundle announced on
+        // the control input
+        ScoringStage.Outputs stage =
+                ScoringStage.build(
+                        env.fromData(in).rebalance(),
+                        env.fromData(new ModelAnnouncement(1, dir.toString()).toJson()),
+                        ScoringConfig.defaults().withTopN(3).withBatching(16, 50L));
         List<UserScores> out = new ArrayList<>();
         stage.scores.executeAndCollect().forEachRemaining(out::add);
         assertEquals(in.size(), out.size());
@@ -222,7 +300,8 @@ class JointModelTest {
         for (UserScores r : out) {
             assertEquals("stream-v1", r.modelVersion);
             model.scoreItems(split.users.indexOf(r.userId), expected);
-            assertEquals(split.targetItems.id(JointModel.topK(expected, 1)[0]), r.topItems[0], r.userId);
+            assertEquals(
+                    split.targetItems.id(JointModel.topK(expected, 1)[0]), r.topItems[0], r.userId);
         }
         assertEquals(in.size(), out.stream().map(r -> r.userId).distinct().count());
     }
@@ -232,7 +311,12 @@ class JointModelTest {
         assertThrows(IOException.class, () -> JointBundle.load(dir));
         JointBundle.save(model.model(), dir, "v");
         Path md = dir.resolve(JointBundle.METADATA);
-        Files.writeString(md, Files.readString(md).replace("\"formatVersion\" : " + JointBundle.FORMAT_VERSION, "\"formatVersion\" : 99"));
+        Files.writeString(
+                md,
+                Files.readString(md)
+                        .replace(
+                                "\"formatVersion\" : " + JointBundle.FORMAT_VERSION,
+                                "\"formatVersion\" : 99"));
         IOException e = assertThrows(IOException.class, () -> JointBundle.load(dir));
         assertTrue(e.getMessage().contains("format version 99"), e.getMessage());
     }
@@ -260,8 +344,11 @@ class JointModelTest {
     @Test
     void frozenEncoderKeepsThePretrainedWeights() {
         CrossDomainSplit s = Planted.split(12L);
-        JointParams c = Planted.tinyJoint().withFreezeEncoder(true).withTraining(5e-3, 32, 1, 1)
-                .withEncoder(Planted.tinyEncoder().withTraining(5e-3, 32, 1));
+        JointParams c =
+                Planted.tinyJoint()
+                        .withFreezeEncoder(true)
+                        .withTraining(5e-3, 32, 1, 1)
+                        .withEncoder(Planted.tinyEncoder().withTraining(5e-3, 32, 1));
         Fitted frozen = Fitted.fit(c, Planted::als, s);
         EncoderConfig ec = frozen.encoderConfig();
         ComputationGraph pre = CnnEncoder.newPretrainGraph(ec);
@@ -271,7 +358,10 @@ class JointModelTest {
         }
         CnnEncoder.pretrain(pre, tokens, ec, null);
         for (String layer : CnnEncoder.ENCODER_LAYERS) {
-            assertEquals(pre.getLayer(layer).params(), frozen.scorer().graph().getLayer(layer).params(), layer);
+            assertEquals(
+                    pre.getLayer(layer).params(),
+                    frozen.scorer().graph().getLayer(layer).params(),
+                    layer);
         }
         assertNotNull(frozen.predictedFactors(s.testColdUsers[0]));
     }
@@ -280,15 +370,18 @@ class JointModelTest {
     void sourceCfInitialisationPutsMeanSourceFactorsIntoTheTokenEmbeddings() {
         CrossDomainSplit s = Planted.split(13L);
         CfFactors src = QuickAls.fit(s.source, 4, 4, 0.1, 10.0, 5L);
-        JointParams c = Planted.tinyJoint().withFreezeEncoder(true).withTraining(5e-3, 32, 1, 1)
-                .withEncoder(Planted.tinyEncoder().withTraining(5e-3, 32, 0));
+        JointParams c =
+                Planted.tinyJoint()
+                        .withFreezeEncoder(true)
+                        .withTraining(5e-3, 32, 1, 1)
+                        .withEncoder(Planted.tinyEncoder().withTraining(5e-3, 32, 0));
         Fitted m = Fitted.fit(c, Planted::als, split -> src, null, s);
-        org.nd4j.linalg.api.ndarray.INDArray emb = m.scorer().graph().getLayer(CnnEncoder.EMBEDDING).getParam("W");
+        INDArray emb = m.scorer().graph().getLayer(CnnEncoder.EMBEDDING).getParam("W");
         int vocab = m.encoderConfig().vocabSize;
         double[][] sum = new double[vocab][4];
         int[] n = new int[vocab];
         for (int i = 0; i < s.numSourceItems(); i++) {
-            int t = io.crossinterest.encoder.SourceTokenizer.hashItem(s.sourceItems.id(i), vocab);
+            int t = SourceTokenizer.hashItem(s.sourceItems.id(i), vocab);
             n[t]++;
             for (int j = 0; j < 4; j++) {
                 sum[t][j] += src.items()[i * 4 + j];
@@ -296,7 +389,8 @@ class JointModelTest {
         }
         for (int t = 0; t < vocab; t++) {
             for (int j = 0; j < 4 && n[t] > 0; j++) {
-                assertEquals(sum[t][j] / n[t], emb.getDouble(t, j), 1e-6, "token " + t + " dim " + j);
+                assertEquals(
+                        sum[t][j] / n[t], emb.getDouble(t, j), 1e-6, "token " + t + " dim " + j);
             }
         }
     }

@@ -1,18 +1,20 @@
 package io.crossinterest.joint;
 
 import io.crossinterest.data.InteractionMatrix;
+
+import java.util.Arrays;
 import java.util.Random;
 
 /**
- * Test-only implicit ALS (Hu, Koren, Volinsky 2008) with dense Cholesky solves, to give the joint model's tests and
- * the measuring harness CF factors of a target block: for each row, (YᵀY + Yᵀ(C_u − I)Y + λI) x_u = Yᵀ C_u p_u with
- * c_ui = 1 + α r_ui, p_ui = 1.
+ * Test-only implicit ALS (Hu, Koren, Volinsky 2008) with dense Cholesky solves, to give the joint
+ * model's tests and the measuring harness CF factors of a target block: for each row, (YᵀY + Yᵀ(C_u
+ * − I)Y + λI) x_u = Yᵀ C_u p_u with c_ui = 1 + α r_ui, p_ui = 1.
  */
 final class QuickAls {
-    private QuickAls() {
-    }
+    private QuickAls() {}
 
-    static CfFactors fit(InteractionMatrix r, int rank, int iterations, double lambda, double alpha, long seed) {
+    static CfFactors fit(
+            InteractionMatrix r, int rank, int iterations, double lambda, double alpha, long seed) {
         Random rnd = new Random(seed);
         double[] x = new double[r.numRows() * rank];
         double[] y = new double[r.numCols() * rank];
@@ -27,8 +29,8 @@ final class QuickAls {
         return new CfFactors(rank, r.numRows(), r.numCols(), x, y);
     }
 
-    private static void halfStep(InteractionMatrix r, double[] fixed, double[] out, int k, double lambda,
-            double alpha) {
+    private static void halfStep(
+            InteractionMatrix r, double[] fixed, double[] out, int k, double lambda, double alpha) {
         int nFixed = fixed.length / k;
         double[] yty = new double[k * k];
         for (int v = 0; v < nFixed; v++) {
@@ -42,7 +44,7 @@ final class QuickAls {
         double[] rhs = new double[k];
         for (int u = 0; u < r.numRows(); u++) {
             System.arraycopy(yty, 0, m, 0, k * k);
-            java.util.Arrays.fill(rhs, 0);
+            Arrays.fill(rhs, 0);
             for (int e = r.rowStart(u); e < r.rowEnd(u); e++) {
                 int v = r.col(e);
                 double c = 1 + alpha * r.value(e);

@@ -3,6 +3,7 @@ package io.crossinterest.joint;
 import io.crossinterest.data.IdIndex;
 import io.crossinterest.data.InteractionMatrix;
 import io.crossinterest.eval.CrossDomainSplit;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,25 +11,27 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.BiConsumer;
+import java.util.stream.IntStream;
 
 /** Test helpers: cold-start splits of an Amazon pair and of planted synthetic data. */
 final class Splits {
-    private Splits() {
-    }
+    private Splits() {}
 
     /**
-     * The pair {@code sourceDir} (e.g. sport_phone) → {@code targetDir} (phone_sport) from their train.txt files: a
-     * share {@code beta} of the users is cold (target rows hidden); a quarter of the cold users validates, the rest
-     * test.
+     * The pair {@code sourceDir} (e.g. sport_phone) → {@code targetDir} (phone_sport) from their
+     * train.txt files: a share {@code beta} of the users is cold (target rows hidden); a quarter of
+     * the cold users validates, the rest test.
      */
-    static CrossDomainSplit amazon(Path sourceDir, Path targetDir, double beta, long seed) throws IOException {
+    static CrossDomainSplit amazon(Path sourceDir, Path targetDir, double beta, long seed)
+            throws IOException {
         IdIndex users = new IdIndex();
         IdIndex srcItems = new IdIndex();
         IdIndex tgtItems = new IdIndex();
         List<int[]> src = read(sourceDir.resolve("train.txt"), users, srcItems);
         List<int[]> tgt = read(targetDir.resolve("train.txt"), users, tgtItems);
         int n = users.size();
-        int[] order = java.util.stream.IntStream.range(0, n).toArray();
+        int[] order = IntStream.range(0, n).toArray();
         Random rnd = new Random(seed);
         for (int i = n - 1; i > 0; i--) {
             int j = rnd.nextInt(i + 1);
@@ -50,12 +53,29 @@ final class Splits {
         for (int[] e : tgt) {
             (role[e[0]] == 0 ? tr : role[e[0]] == 1 ? va : te).add(e[0], e[1], 1.0);
         }
-        return split(sourceDir.getFileName() + "->" + targetDir.getFileName(), users, srcItems, tgtItems, s.build(),
-                tr.build(), va.build(), te.build(), role, seed);
+        return split(
+                sourceDir.getFileName() + "->" + targetDir.getFileName(),
+                users,
+                srcItems,
+                tgtItems,
+                s.build(),
+                tr.build(),
+                va.build(),
+                te.build(),
+                role,
+                seed);
     }
 
-    static CrossDomainSplit split(String name, IdIndex users, IdIndex srcItems, IdIndex tgtItems,
-            InteractionMatrix s, InteractionMatrix tr, InteractionMatrix va, InteractionMatrix te, int[] role,
+    static CrossDomainSplit split(
+            String name,
+            IdIndex users,
+            IdIndex srcItems,
+            IdIndex tgtItems,
+            InteractionMatrix s,
+            InteractionMatrix tr,
+            InteractionMatrix va,
+            InteractionMatrix te,
+            int[] role,
             long seed) {
         int n = users.size();
         IdIndex sc = new IdIndex();
@@ -66,11 +86,12 @@ final class Splits {
         Arrays.fill(sic, new int[] {0});
         int[][] tic = new int[tgtItems.size()][];
         Arrays.fill(tic, new int[] {0});
-        int[] warm = java.util.stream.IntStream.range(0, n).filter(u -> role[u] == 0).toArray();
-        int[] valid = java.util.stream.IntStream.range(0, n).filter(u -> role[u] == 1).toArray();
-        int[] test = java.util.stream.IntStream.range(0, n).filter(u -> role[u] == 2).toArray();
-        return new CrossDomainSplit(name, users, srcItems, tgtItems, s, tr, va, te, warm, valid, test, sc, tc, sic,
-                tic, seed);
+        int[] warm = IntStream.range(0, n).filter(u -> role[u] == 0).toArray();
+        int[] valid = IntStream.range(0, n).filter(u -> role[u] == 1).toArray();
+        int[] test = IntStream.range(0, n).filter(u -> role[u] == 2).toArray();
+        return new CrossDomainSplit(
+                name, users, srcItems, tgtItems, s, tr, va, te, warm, valid, test, sc, tc, sic, tic,
+                seed);
     }
 
     /** The ids of a user's source items, in row order (a stream history of the user). */
@@ -105,8 +126,12 @@ final class Splits {
     }
 
     /** Mean NDCG@k over users of their rows in {@code truth}, scores from {@code scorer}. */
-    static double meanNdcg(CrossDomainSplit s, int[] users, InteractionMatrix truth,
-            java.util.function.BiConsumer<Integer, double[]> scorer, int k) {
+    static double meanNdcg(
+            CrossDomainSplit s,
+            int[] users,
+            InteractionMatrix truth,
+            BiConsumer<Integer, double[]> scorer,
+            int k) {
         double[] out = new double[s.numTargetItems()];
         double sum = 0;
         int n = 0;
@@ -122,8 +147,12 @@ final class Splits {
     }
 
     /** Mean Recall@k (hits / |test items|). */
-    static double meanRecall(CrossDomainSplit s, int[] users, InteractionMatrix truth,
-            java.util.function.BiConsumer<Integer, double[]> scorer, int k) {
+    static double meanRecall(
+            CrossDomainSplit s,
+            int[] users,
+            InteractionMatrix truth,
+            BiConsumer<Integer, double[]> scorer,
+            int k) {
         double[] out = new double[s.numTargetItems()];
         double sum = 0;
         int n = 0;

@@ -1,29 +1,42 @@
 package io.crossinterest.joint;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.crossinterest.eval.CrossDomainSplit;
 import io.crossinterest.neighbours.ItemSetNeighbours;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The joint model's wide path (change 13): selection of its weight, the blend, and the bundle and stream paths. */
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The joint model's wide path (change 13): selection of its weight, the blend, and the bundle and
+ * stream paths.
+ */
 class WidePathTest {
     static CrossDomainSplit split;
-    /** A deep path that has not learnt the transfer (one epoch at a negligible learning rate, no bridge start). */
+
+    /**
+     * A deep path that has not learnt the transfer (one epoch at a negligible learning rate, no
+     * bridge start).
+     */
     static Fitted untrained;
 
     @BeforeAll
     static void fit() {
         split = Planted.split(11L);
-        untrained = Fitted.fit(Planted.tinyJoint().withTraining(1e-7, 32, 1, 1).withWidePath(50), Planted::als, split);
+        untrained =
+                Fitted.fit(
+                        Planted.tinyJoint().withTraining(1e-7, 32, 1, 1).withWidePath(50),
+                        Planted::als,
+                        split);
     }
 
     static double testNdcg(Fitted m) {
@@ -36,12 +49,14 @@ class WidePathTest {
         assertEquals(JointParams.WIDE_WEIGHTS.length, v.size());
         double deepAlone = v.get(0.0);
         double best = v.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-        assertEquals(best, v.get(untrained.wideWeight()), "the kept weight is the best on validation");
+        assertEquals(
+                best, v.get(untrained.wideWeight()), "the kept weight is the best on validation");
         assertTrue(untrained.wideWeight() > 0, v.toString());
         // the planted groups share source items, so the neighbours rank the user's own group first
         assertTrue(best > deepAlone + 0.2, v.toString());
         assertTrue(testNdcg(untrained) > 0.5, "test NDCG@10 " + testNdcg(untrained));
-        assertTrue(untrained.selection().contains("wide path k=50 weight=" + untrained.wideWeight()),
+        assertTrue(
+                untrained.selection().contains("wide path k=50 weight=" + untrained.wideWeight()),
                 untrained.selection());
     }
 
@@ -62,16 +77,23 @@ class WidePathTest {
         double[] w = new double[split.numTargetItems()];
         assertTrue(idx.distribution(tokens, s.wideK(), w));
         for (int v = 0; v < w.length; v++) {
-            assertEquals((1 - g) * Math.exp(deep[v] - max) / z + g * w[v], blended[v], 1e-12, "item " + v);
+            assertEquals(
+                    (1 - g) * Math.exp(deep[v] - max) / z + g * w[v],
+                    blended[v],
+                    1e-12,
+                    "item " + v);
         }
     }
 
     @Test
     void aModelWithoutTheWidePathScoresByTheDeepPathAlone() {
-        Fitted deepOnly = Fitted.fit(Planted.tinyJoint().withTraining(1e-7, 32, 1, 1), Planted::als, split);
+        Fitted deepOnly =
+                Fitted.fit(Planted.tinyJoint().withTraining(1e-7, 32, 1, 1), Planted::als, split);
         assertEquals(0.0, deepOnly.wideWeight());
         assertTrue(deepOnly.wideValidation().isEmpty());
-        assertTrue(testNdcg(deepOnly) + 0.2 < testNdcg(untrained), testNdcg(deepOnly) + " vs " + testNdcg(untrained));
+        assertTrue(
+                testNdcg(deepOnly) + 0.2 < testNdcg(untrained),
+                testNdcg(deepOnly) + " vs " + testNdcg(untrained));
     }
 
     @Test
@@ -96,7 +118,9 @@ class WidePathTest {
         int u = split.testColdUsers[0];
         JointScoringFunction fn = new JointScoringFunction(dir.toString(), 5);
         fn.open();
-        UserScores out = fn.apply(List.of(new SourceHistory("u", Splits.sourceItemIds(split, u), null))).get(0);
+        UserScores out =
+                fn.apply(List.of(new SourceHistory("u", Splits.sourceItemIds(split, u), null)))
+                        .get(0);
         untrained.scoreItems(u, expected);
         int[] top = JointModel.topK(expected, 5);
         for (int i = 0; i < 5; i++) {

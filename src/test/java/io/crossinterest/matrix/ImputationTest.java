@@ -6,6 +6,7 @@ import io.crossinterest.profile.InMemoryProfiles;
 import io.crossinterest.profile.ProfileConfig;
 import io.crossinterest.profile.ProfileJson;
 import io.crossinterest.profile.UserProfile;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,8 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   u3:             D=5
  * </pre>
  *
- * Column means: A 1.5, B 2.5, C 2.5, D 5. Norms: ‖u0‖ = √5, ‖u1‖ = √20, ‖u2‖ = √10, ‖u3‖ = 5. Cosines:
- * s01 = 2/(√5·√20) = 0.2, s02 = 6/(√5·√10) = 0.8485, s12 = 4/(√20·√10) = 0.2828; u3 shares nothing.
+ * Column means: A 1.5, B 2.5, C 2.5, D 5. Norms: ‖u0‖ = √5, ‖u1‖ = √20, ‖u2‖ = √10, ‖u3‖ = 5.
+ * Cosines: s01 = 2/(√5·√20) = 0.2, s02 = 6/(√5·√10) = 0.8485, s12 = 4/(√20·√10) = 0.2828; u3 shares
+ * nothing.
  */
 class ImputationTest {
     private static final double S01 = 2 / (Math.sqrt(5) * Math.sqrt(20));
@@ -62,7 +64,8 @@ class ImputationTest {
     }
 
     /** (user, category) → value, imputed entries prefixed with '~' in the key. */
-    private static Map<String, Double> run(CategoryMatrix m, MatrixExport.Method method, int k) throws Exception {
+    private static Map<String, Double> run(CategoryMatrix m, MatrixExport.Method method, int k)
+            throws Exception {
         StringWriter w = new StringWriter();
         MatrixExport.write(m, method, k, w);
         String[] lines = w.toString().split("\n");
@@ -102,7 +105,8 @@ class ImputationTest {
         assertEquals(1.0, e.get("~u0,C"), 1e-12);
         assertEquals(3.0, e.get("~u1,B"), 1e-12);
         assertEquals(1.0, e.get("~u2,A"), 1e-12);
-        assertFalse(e.keySet().stream().anyMatch(key -> key.contains("u3,") && key.startsWith("~")));
+        assertFalse(
+                e.keySet().stream().anyMatch(key -> key.contains("u3,") && key.startsWith("~")));
         assertFalse(e.containsKey("~u0,D"));
         assertEquals(7 + 3, e.size());
     }
@@ -114,12 +118,14 @@ class ImputationTest {
         assertEquals((S12 * 3 + S01 * 2) / (S12 + S01), e.get("~u1,B"), 1e-12); // 2.5858
         assertEquals((S02 * 1 + S12 * 2) / (S02 + S12), e.get("~u2,A"), 1e-12); // 1.25
         assertEquals(1.25, e.get("~u2,A"), 1e-12);
-        assertThrows(IllegalArgumentException.class, () -> run(example(), MatrixExport.Method.KNN, 0));
+        assertThrows(
+                IllegalArgumentException.class, () -> run(example(), MatrixExport.Method.KNN, 0));
     }
 
     @Test
     void readsProfilesFromJsonLinesSkippingDeadLetters(@TempDir Path dir) throws Exception {
-        InMemoryProfiles m = new InMemoryProfiles(ProfileConfig.defaults().withHalfLife(Duration.ZERO));
+        InMemoryProfiles m =
+                new InMemoryProfiles(ProfileConfig.defaults().withHalfLife(Duration.ZERO));
         m.add(new BehaviorEvent("7", "i1", "A", Behavior.BUY, 1, 1000));
         m.add(new BehaviorEvent("7", "i2", "B", Behavior.PV, 1, 2000));
         m.add(new BehaviorEvent("8", "i2", "B", Behavior.CART, 1, 2000));
@@ -130,7 +136,8 @@ class ImputationTest {
             lines.add(ProfileJson.write(p));
         }
         Files.write(dir.resolve("profiles/part-0"), lines);
-        Files.writeString(dir.resolve("dead-letters/dead-letters-0"), "{\"source\":\"x\",\"raw\":\"bad\"}\n");
+        Files.writeString(
+                dir.resolve("dead-letters/dead-letters-0"), "{\"source\":\"x\",\"raw\":\"bad\"}\n");
         CategoryMatrix o = CategoryMatrix.readProfiles(dir);
         assertEquals(2, o.users.size());
         assertEquals(2, o.categories.size());
@@ -138,8 +145,9 @@ class ImputationTest {
         assertEquals(Map.of("7,A", 4.0, "7,B", 1.0, "8,B", 3.0), e);
 
         Files.writeString(dir.resolve("profiles/part-1"), "{\"user\":\"9\"}\nnot json\n");
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                () -> CategoryMatrix.readProfiles(dir));
+        IllegalArgumentException bad =
+                assertThrows(
+                        IllegalArgumentException.class, () -> CategoryMatrix.readProfiles(dir));
         assertTrue(bad.getMessage().contains("part-1:2"), bad.getMessage());
     }
 }

@@ -1,26 +1,34 @@
 package io.crossinterest.neighbours;
 
+import io.crossinterest.data.InteractionMatrix;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.crossinterest.data.InteractionMatrix;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 class ItemSetNeighboursTest {
     /**
-     * Warm users 0, 1, 2 (target rows {0, 1}, {1}, {2}); user 3 is cold. Tokens (vocabulary 10): user 0 {1, 2, 3},
-     * user 1 {2, 3}, user 2 {7}, user 3 has no target row and is not indexed.
+     * Warm users 0, 1, 2 (target rows {0, 1}, {1}, {2}); user 3 is cold. Tokens (vocabulary 10):
+     * user 0 {1, 2, 3}, user 1 {2, 3}, user 2 {7}, user 3 has no target row and is not indexed.
      */
     static final int[][] TOKENS = {{1, 2, 3}, {2, 3, 3}, {7}, {1, 2}};
-    static final InteractionMatrix TARGET = new InteractionMatrix.Builder(4, 3).add(0, 0, 1).add(0, 1, 1).add(1, 1, 1)
-            .add(2, 2, 1).build();
+
+    static final InteractionMatrix TARGET =
+            new InteractionMatrix.Builder(4, 3)
+                    .add(0, 0, 1)
+                    .add(0, 1, 1)
+                    .add(1, 1, 1)
+                    .add(2, 2, 1)
+                    .build();
 
     static ItemSetNeighbours index() {
         return ItemSetNeighbours.build(TOKENS, TARGET, new int[] {0, 1, 2, 3}, 10, 100);
@@ -32,7 +40,8 @@ class ItemSetNeighboursTest {
         assertEquals(3, idx.numWarmUsers(), "user 3 has no target row");
         double[] out = new double[3];
         assertTrue(idx.distribution(new int[] {1, 2}, 10, out));
-        // sim(q, 0) = |{1,2}| / sqrt(2·3) = 2/√6; sim(q, 1) = |{2}| / sqrt(2·2) = 1/2; user 2 shares nothing
+        // sim(q, 0) = |{1,2}| / sqrt(2·3) = 2/√6; sim(q, 1) = |{2}| / sqrt(2·2) = 1/2; user 2
+        // shares nothing
         double s0 = 2 / Math.sqrt(6);
         double s1 = 0.5;
         double total = s0 * 2 + s1 * 1;
@@ -44,17 +53,21 @@ class ItemSetNeighboursTest {
     void kKeepsTheMostSimilarNeighboursOnly() {
         double[] out = new double[3];
         assertTrue(index().distribution(new int[] {1, 2}, 1, out));
-        assertArrayEquals(new double[] {0.5, 0.5, 0}, out, 1e-6); // user 0 alone: its two target items
+        assertArrayEquals(
+                new double[] {0.5, 0.5, 0}, out, 1e-6); // user 0 alone: its two target items
     }
 
     @Test
     void theWindowKeepsTheLastTokensAndIgnoresPaddingAndUnknownTokens() {
         ItemSetNeighbours idx = ItemSetNeighbours.build(TOKENS, TARGET, new int[] {0, 1, 2}, 10, 1);
         double[] out = new double[3];
-        // window 1: the query {… 1, 7} reads {7}, the warm users read {3}, {3}, {7}: only user 2 is similar
+        // window 1: the query {… 1, 7} reads {7}, the warm users read {3}, {3}, {7}: only user 2 is
+        // similar
         assertTrue(idx.distribution(new int[] {1, 7}, 10, out));
         assertArrayEquals(new double[] {0, 0, 1}, out, 1e-9);
-        assertFalse(index().distribution(new int[] {0, 0, 42, -1}, 10, out), "padding and unknown tokens match no one");
+        assertFalse(
+                index().distribution(new int[] {0, 0, 42, -1}, 10, out),
+                "padding and unknown tokens match no one");
         assertArrayEquals(new double[3], out);
         assertFalse(index().distribution(new int[0], 10, out));
     }
@@ -78,7 +91,14 @@ class ItemSetNeighboursTest {
 
     @Test
     void aTokenOutsideTheVocabularyIsRejectedAtBuild() {
-        assertThrows(IllegalArgumentException.class, () -> ItemSetNeighbours.build(new int[][] {{12}},
-                new InteractionMatrix.Builder(1, 1).add(0, 0, 1).build(), new int[] {0}, 10, 100));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        ItemSetNeighbours.build(
+                                new int[][] {{12}},
+                                new InteractionMatrix.Builder(1, 1).add(0, 0, 1).build(),
+                                new int[] {0},
+                                10,
+                                100));
     }
 }

@@ -1,7 +1,5 @@
 package io.crossinterest.pipeline;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crossinterest.event.BehaviorEvent;
 import io.crossinterest.ingest.DeadLetterJson;
 import io.crossinterest.ingest.EventJson;
@@ -14,16 +12,9 @@ import io.crossinterest.serving.PlantedModels;
 import io.crossinterest.serving.ScoringConfig;
 import io.crossinterest.serving.StreamFixtures;
 import io.crossinterest.testing.EmbeddedKafka;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.Random;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.core.execution.JobClient;
@@ -35,27 +26,54 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The stream job with the scoring stage ({@link ScoringJobs#stream}, as the {@code stream} command wires it) against a
- * real KRaft broker: events and a model announcement (plus a malformed one) from topics, recommendations and control
- * errors into exactly-once topics, read back with read_committed. The Kafka sources are bounded at the offsets of the
- * job's start, so the job ends by itself and its final checkpoint commits the transactions.
+ * The stream job with the scoring stage ({@link ScoringJobs#stream}, as the {@code stream} command
+ * wires it) against a real KRaft broker: events and a model announcement (plus a malformed one)
+ * from topics, recommendations and control errors into exactly-once topics, read back with
+ * read_committed. The Kafka sources are bounded at the offsets of the job's start, so the job ends
+ * by itself and its final checkpoint commits the transactions.
  */
 class KafkaScoringJobTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The announced version of the planted bundle labelled "planted-1" (issue #14: the two used to disagree). */
+    /**
+     * The announced version of the planted bundle labelled "planted-1" (issue #14: the two used to
+     * disagree).
+     */
     private static final long ANNOUNCED = 3;
 
     @Test
     void recommendationsAndControlErrorsGoToKafkaExactlyOnce(@TempDir Path tmp) throws Exception {
         Path bundle = PlantedModels.v1();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            kafka.createTopics(Map.of("scoring-events", 2, "profiles", 2, "dead", 1, "models", 1, "recs", 2,
-                    "models-errors", 1));
+            kafka.createTopics(
+                    Map.of(
+                            "scoring-events",
+                            2,
+                            "profiles",
+                            2,
+                            "dead",
+                            1,
+                            "models",
+                            1,
+                            "recs",
+                            2,
+                            "models-errors",
+                            1));
             Random rnd = new Random(3);
             List<BehaviorEvent> events = new ArrayList<>();
             long t = StreamFixtures.phaseStart(1);
@@ -68,29 +86,47 @@ class KafkaScoringJobTest {
             Properties p = new Properties();
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
             EventJson json = new EventJson();
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
-                    new StringSerializer())) {
+            try (KafkaProducer<String, String> producer =
+                    new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
                 for (BehaviorEvent e : events) {
                     producer.send(new ProducerRecord<>("scoring-events", e.user, json.toJson(e)));
                 }
-                producer.send(new ProducerRecord<>("models", new ModelAnnouncement(ANNOUNCED, bundle.toString()).toJson()));
+                producer.send(
+                        new ProducerRecord<>(
+                                "models",
+                                new ModelAnnouncement(ANNOUNCED, bundle.toString()).toJson()));
                 producer.send(new ProducerRecord<>("models", "{\"version\": \"three\"}"));
                 producer.flush();
             }
 
             String servers = kafka.bootstrapServers();
-            StreamExecutionEnvironment env = Environments.create(
-                    Environments.streaming(2, tmp.resolve("checkpoints"), Duration.ofMillis(500)));
-            JobClient job = ScoringJobs.stream(env,
-                    KafkaIo.boundedSource(servers, "scoring-events", "scoring", new RawRecordKafkaDeserializer()),
-                    InputFormats.parser(InputFormats.JSONL, ParseLimits.DEFAULTS), StreamFixtures.PROFILES,
-                    KafkaIo.profileSink(servers, "profiles", "test-profiles"),
-                    KafkaIo.deadLetterSink(servers, "dead", "test-dead", new DeadLetterJson()),
-                    KafkaIo.boundedSource(servers, "models", "scoring-control",
-                            KafkaRecordDeserializationSchema.valueOnly(new SimpleStringSchema())),
-                    ScoringConfig.defaults().withTopN(5),
-                    ScoringJobs.scoresSink(servers, "recs", "test-recs"),
-                    ScoringJobs.controlErrorSink(servers, "models-errors", "test-models-errors"));
+            StreamExecutionEnvironment env =
+                    Environments.create(
+                            Environments.streaming(
+                                    2, tmp.resolve("checkpoints"), Duration.ofMillis(500)));
+            JobClient job =
+                    ScoringJobs.stream(
+                            env,
+                            KafkaIo.boundedSource(
+                                    servers,
+                                    "scoring-events",
+                                    "scoring",
+                                    new RawRecordKafkaDeserializer()),
+                            InputFormats.parser(InputFormats.JSONL, ParseLimits.DEFAULTS),
+                            StreamFixtures.PROFILES,
+                            KafkaIo.profileSink(servers, "profiles", "test-profiles"),
+                            KafkaIo.deadLetterSink(
+                                    servers, "dead", "test-dead", new DeadLetterJson()),
+                            KafkaIo.boundedSource(
+                                    servers,
+                                    "models",
+                                    "scoring-control",
+                                    KafkaRecordDeserializationSchema.valueOnly(
+                                            new SimpleStringSchema())),
+                            ScoringConfig.defaults().withTopN(5),
+                            ScoringJobs.scoresSink(servers, "recs", "test-recs"),
+                            ScoringJobs.controlErrorSink(
+                                    servers, "models-errors", "test-models-errors"));
             job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
 
             List<String> recs = kafka.readCommitted("recs", users.size());
@@ -100,7 +136,10 @@ class KafkaScoringJobTest {
             for (String r : recs) {
                 UserScores s = read(r);
                 assertEquals("planted-1", s.modelVersion, r);
-                assertEquals(ANNOUNCED, s.version, "the announced version, as the metric and the logs name it: " + r);
+                assertEquals(
+                        ANNOUNCED,
+                        s.version,
+                        "the announced version, as the metric and the logs name it: " + r);
                 reference.assertMadeBy(s, PlantedModels.history(s.userId, events));
                 scored.add(s.userId);
             }
@@ -110,7 +149,9 @@ class KafkaScoringJobTest {
             assertEquals(1, errors.size(), errors.toString());
             JsonNode e = JSON.readTree(errors.get(0));
             assertEquals("{\"version\": \"three\"}", e.get("raw").asText());
-            assertTrue(e.get("reason").asText().startsWith("malformed control message"), errors.toString());
+            assertTrue(
+                    e.get("reason").asText().startsWith("malformed control message"),
+                    errors.toString());
         }
     }
 
@@ -119,19 +160,29 @@ class KafkaScoringJobTest {
         JsonNode n = JSON.readTree(text);
         List<String> items = new ArrayList<>();
         List<Double> scores = new ArrayList<>();
-        n.get("top").forEach(x -> {
-            items.add(x.get("item").asText());
-            scores.add(x.get("score").asDouble());
-        });
+        n.get("top")
+                .forEach(
+                        x -> {
+                            items.add(x.get("item").asText());
+                            scores.add(x.get("score").asDouble());
+                        });
         List<String> cats = new ArrayList<>();
         List<Double> interest = new ArrayList<>();
-        n.get("interests").fields().forEachRemaining(x -> {
-            cats.add(x.getKey());
-            interest.add(x.getValue().asDouble());
-        });
-        UserScores s = new UserScores(n.get("user").asText(), n.get("modelLabel").asText(),
-                items.toArray(String[]::new), scores.stream().mapToDouble(Double::doubleValue).toArray(),
-                cats.toArray(String[]::new), interest.stream().mapToDouble(Double::doubleValue).toArray());
+        n.get("interests")
+                .fields()
+                .forEachRemaining(
+                        x -> {
+                            cats.add(x.getKey());
+                            interest.add(x.getValue().asDouble());
+                        });
+        UserScores s =
+                new UserScores(
+                        n.get("user").asText(),
+                        n.get("modelLabel").asText(),
+                        items.toArray(String[]::new),
+                        scores.stream().mapToDouble(Double::doubleValue).toArray(),
+                        cats.toArray(String[]::new),
+                        interest.stream().mapToDouble(Double::doubleValue).toArray());
         s.version = n.get("modelVersion").asLong();
         return s;
     }

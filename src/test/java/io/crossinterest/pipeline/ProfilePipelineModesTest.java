@@ -1,6 +1,5 @@
 package io.crossinterest.pipeline;
 
-import io.crossinterest.event.BehaviorEvent;
 import io.crossinterest.event.DeadLetter;
 import io.crossinterest.ingest.InputFormats;
 import io.crossinterest.ingest.ParseLimits;
@@ -11,6 +10,7 @@ import io.crossinterest.profile.InMemoryProfiles;
 import io.crossinterest.profile.ProfileConfig;
 import io.crossinterest.profile.UserProfile;
 import io.crossinterest.testing.TestData;
+
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -33,12 +33,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The same input through the same graph in BATCH mode and in STREAMING mode (RocksDB, checkpoints): the final profile
- * of every user is the same, and equal to the plain in-memory aggregation.
+ * The same input through the same graph in BATCH mode and in STREAMING mode (RocksDB, checkpoints):
+ * the final profile of every user is the same, and equal to the plain in-memory aggregation.
  */
 class ProfilePipelineModesTest {
     private static final ProfileConfig CONFIG = ProfileConfig.defaults().withSequenceLength(20);
-    private static final RecordParser TAOBAO = InputFormats.parser(InputFormats.TAOBAO, ParseLimits.DEFAULTS);
+    private static final RecordParser TAOBAO =
+            InputFormats.parser(InputFormats.TAOBAO, ParseLimits.DEFAULTS);
 
     private static List<RawRecord> input;
     private static Map<String, UserProfile> expected;
@@ -48,7 +49,8 @@ class ProfilePipelineModesTest {
     static void readInput() throws Exception {
         input = new ArrayList<>();
         malformed = new ArrayList<>();
-        // whole histories (long sequences: exercises compaction to L) and a slice of many short users
+        // whole histories (long sequences: exercises compaction to L) and a slice of many short
+        // users
         Path whole = TestData.require("taobao-userbehavior/UserBehavior_wholeusers_113u.csv");
         Path slice = TestData.require("taobao-userbehavior/UserBehavior_timeslice_110k.csv");
         List<String> lines = new ArrayList<>(Files.readAllLines(whole));
@@ -64,15 +66,18 @@ class ProfilePipelineModesTest {
         }
         InMemoryProfiles ref = new InMemoryProfiles(CONFIG);
         for (RawRecord r : input) {
-            ParseStep.parseOrDeadLetter(TAOBAO, r, ref::add); // dead letters: checked through the graph below
+            ParseStep.parseOrDeadLetter(
+                    TAOBAO, r, ref::add); // dead letters: checked through the graph below
         }
         expected = ref.profiles();
     }
 
-    private static Map<String, UserProfile> run(Configuration conf, List<DeadLetter> dead,
-            Map<String, Long> updatesPerUser) throws Exception {
+    private static Map<String, UserProfile> run(
+            Configuration conf, List<DeadLetter> dead, Map<String, Long> updatesPerUser)
+            throws Exception {
         StreamExecutionEnvironment env = Environments.create(conf);
-        DataStream<RawRecord> raw = env.fromData(Types.POJO(RawRecord.class), input.toArray(new RawRecord[0]));
+        DataStream<RawRecord> raw =
+                env.fromData(Types.POJO(RawRecord.class), input.toArray(new RawRecord[0]));
         ProfilePipeline.Outputs out = ProfileJobs.graph(raw, TAOBAO, CONFIG);
         CloseableIterator<UserProfile> profiles = out.profiles.collectAsync();
         CloseableIterator<DeadLetter> deadLetters = out.deadLetters.collectAsync();
@@ -81,7 +86,9 @@ class ProfilePipelineModesTest {
         while (profiles.hasNext()) {
             UserProfile p = profiles.next();
             UserProfile before = last.put(p.user, p);
-            assertTrue(before == null || before.events <= p.events, "updates of a user arrive in order");
+            assertTrue(
+                    before == null || before.events <= p.events,
+                    "updates of a user arrive in order");
             updatesPerUser.merge(p.user, 1L, Long::sum);
         }
         deadLetters.forEachRemaining(dead::add);
@@ -90,11 +97,14 @@ class ProfilePipelineModesTest {
         return last;
     }
 
-    private static void assertSameProfiles(Map<String, UserProfile> want, Map<String, UserProfile> got) {
+    private static void assertSameProfiles(
+            Map<String, UserProfile> want, Map<String, UserProfile> got) {
         assertEquals(want.keySet(), got.keySet());
         for (Map.Entry<String, UserProfile> e : want.entrySet()) {
             UserProfile g = got.get(e.getKey());
-            assertTrue(e.getValue().equalsWithin(g, 1e-9), "user " + e.getKey() + ":\n" + e.getValue() + "\n" + g);
+            assertTrue(
+                    e.getValue().equalsWithin(g, 1e-9),
+                    "user " + e.getKey() + ":\n" + e.getValue() + "\n" + g);
         }
     }
 
@@ -106,15 +116,22 @@ class ProfilePipelineModesTest {
 
         List<DeadLetter> streamDead = new ArrayList<>();
         Map<String, Long> streamUpdates = new HashMap<>();
-        Map<String, UserProfile> streaming = run(
-                Environments.streaming(2, tmp.resolve("checkpoints"), Duration.ofMillis(300)), streamDead,
-                streamUpdates);
+        Map<String, UserProfile> streaming =
+                run(
+                        Environments.streaming(
+                                2, tmp.resolve("checkpoints"), Duration.ofMillis(300)),
+                        streamDead,
+                        streamUpdates);
 
         assertSameProfiles(expected, batch);
         assertSameProfiles(expected, streaming);
-        // BATCH emits exactly one final profile per user. (How many intermediate updates STREAMING emits depends on
-        // how often the periodic watermark fires during the run, i.e. on timing, so it is not asserted here.)
-        assertTrue(batchUpdates.values().stream().allMatch(n -> n == 1), "one profile per user in BATCH");
+        // BATCH emits exactly one final profile per user. (How many intermediate updates STREAMING
+        // emits depends on
+        // how often the periodic watermark fires during the run, i.e. on timing, so it is not
+        // asserted here.)
+        assertTrue(
+                batchUpdates.values().stream().allMatch(n -> n == 1),
+                "one profile per user in BATCH");
 
         for (List<DeadLetter> dead : List.of(batchDead, streamDead)) {
             assertEquals(malformed.size(), dead.size());
@@ -122,6 +139,8 @@ class ProfilePipelineModesTest {
                 assertTrue(d.position < 0, "only the malformed lines are dead letters: " + d);
             }
         }
-        assertTrue(expected.values().stream().anyMatch(p -> p.recentItems.length == 20), "some sequence hit L");
+        assertTrue(
+                expected.values().stream().anyMatch(p -> p.recentItems.length == 20),
+                "some sequence hit L");
     }
 }

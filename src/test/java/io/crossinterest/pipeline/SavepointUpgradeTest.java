@@ -13,6 +13,15 @@ import io.crossinterest.testing.Await;
 import io.crossinterest.testing.DirectoryFeed;
 import io.crossinterest.testing.Jobs;
 import io.crossinterest.testing.QueueSink;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,24 +33,18 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateRecoveryOptions;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A savepoint upgrade on a MiniCluster (STREAMING, RocksDB): graph version n (ingest + profiles) runs over a first
- * file of events and is stopped with a savepoint; graph version n+1 (the same operators plus the scoring stage) starts
- * from that savepoint and reads a second file. The profiles continue from the restored state: every user's final
- * profile equals the in-memory aggregation of all events (none lost, none counted twice: the file source's restored
- * state does not read the first file again), and the new scoring stage scores returning users from their restored
- * behaviour tokens.
+ * A savepoint upgrade on a MiniCluster (STREAMING, RocksDB): graph version n (ingest + profiles)
+ * runs over a first file of events and is stopped with a savepoint; graph version n+1 (the same
+ * operators plus the scoring stage) starts from that savepoint and reads a second file. The
+ * profiles continue from the restored state: every user's final profile equals the in-memory
+ * aggregation of all events (none lost, none counted twice: the file source's restored state does
+ * not read the first file again), and the new scoring stage scores returning users from their
+ * restored behaviour tokens.
  */
 class SavepointUpgradeTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -51,7 +54,8 @@ class SavepointUpgradeTest {
     private static final String ERRORS = "upgrade-control-errors";
 
     @Test
-    void profilesContinueFromTheSavepointOfTheVersionWithoutScoring(@TempDir Path tmp) throws Exception {
+    void profilesContinueFromTheSavepointOfTheVersionWithoutScoring(@TempDir Path tmp)
+            throws Exception {
         Path bundle = PlantedModels.v1();
         DirectoryFeed events = new DirectoryFeed(tmp.resolve("events"));
         Path control = Files.createDirectories(tmp.resolve("control"));
@@ -71,16 +75,20 @@ class SavepointUpgradeTest {
             second.add(PlantedModels.targetEvent("p" + i, (i * 3) % 40, t2 + i * 10_000L + 500));
         }
         for (int i = 0; i < 3; i++) {
-            second.addAll(PlantedModels.sourceEvents("q" + i, i, 3, t2 + 100_000L + i * 10_000L, rnd));
+            second.addAll(
+                    PlantedModels.sourceEvents("q" + i, i, 3, t2 + 100_000L + i * 10_000L, rnd));
         }
         second.addAll(StreamFixtures.sentinel(2));
         List<BehaviorEvent> all = new ArrayList<>(first);
         all.addAll(second);
 
         // version n: profiles only
-        StreamExecutionEnvironment envN = Environments.create(
-                Environments.streaming(1, tmp.resolve("checkpoints-n"), Duration.ofSeconds(1)));
-        ProfilePipeline.Outputs n = StreamFixtures.profiles(StreamFixtures.events(envN, events.dir()));
+        StreamExecutionEnvironment envN =
+                Environments.create(
+                        Environments.streaming(
+                                1, tmp.resolve("checkpoints-n"), Duration.ofSeconds(1)));
+        ProfilePipeline.Outputs n =
+                StreamFixtures.profiles(StreamFixtures.events(envN, events.dir()));
         n.sinkTo(QueueSink.fresh(PROFILES), QueueSink.<DeadLetter>fresh(DEAD));
         JobClient jobN = envN.executeAsync("graph-n");
         String savepoint;
@@ -89,8 +97,12 @@ class SavepointUpgradeTest {
             Map<String, UserProfile> want1 = reference(first);
             want1.remove(StreamFixtures.SENTINEL);
             awaitProfiles(want1);
-            savepoint = jobN.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(),
-                    SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
+            savepoint =
+                    jobN.stopWithSavepoint(
+                                    false,
+                                    tmp.resolve("savepoints").toUri().toString(),
+                                    SavepointFormatType.CANONICAL)
+                            .get(60, TimeUnit.SECONDS);
             jobN.getJobExecutionResult().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             jobN.cancel();
@@ -99,14 +111,22 @@ class SavepointUpgradeTest {
         int emittedByN = QueueSink.contents(PROFILES).size();
 
         // version n+1: the same operators (same uids) plus the scoring stage, from the savepoint
-        Configuration conf = Environments.streaming(1, tmp.resolve("checkpoints-n1"), Duration.ofSeconds(1));
+        Configuration conf =
+                Environments.streaming(1, tmp.resolve("checkpoints-n1"), Duration.ofSeconds(1));
         conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         StreamExecutionEnvironment envN1 = Environments.create(conf);
-        ProfilePipeline.Outputs n1 = StreamFixtures.profiles(StreamFixtures.events(envN1, events.dir()));
+        ProfilePipeline.Outputs n1 =
+                StreamFixtures.profiles(StreamFixtures.events(envN1, events.dir()));
         n1.sinkTo(QueueSink.appending(PROFILES), QueueSink.appending(DEAD));
-        ScoringJobs.attach(n1.profiles, StreamFixtures.controlSource(control),
-                ScoringConfig.defaults().withInitialModel(bundle.toString(), 1).withTopN(5).withBatching(16, 50),
-                QueueSink.fresh(SCORES), QueueSink.fresh(ERRORS));
+        ScoringJobs.attach(
+                n1.profiles,
+                StreamFixtures.controlSource(control),
+                ScoringConfig.defaults()
+                        .withInitialModel(bundle.toString(), 1)
+                        .withTopN(5)
+                        .withBatching(16, 50),
+                QueueSink.fresh(SCORES),
+                QueueSink.fresh(ERRORS));
         JobClient jobN1 = envN1.executeAsync("graph-n+1");
         try {
             events.write(PlantedModels.jsonLines(second));
@@ -114,26 +134,35 @@ class SavepointUpgradeTest {
             want.remove(StreamFixtures.SENTINEL);
             Map<String, UserProfile> got = awaitProfiles(want);
             for (Map.Entry<String, UserProfile> e : want.entrySet()) {
-                assertTrue(e.getValue().equalsWithin(got.get(e.getKey()), 1e-9),
+                assertTrue(
+                        e.getValue().equalsWithin(got.get(e.getKey()), 1e-9),
                         "user " + e.getKey() + ":\n" + e.getValue() + "\n" + got.get(e.getKey()));
             }
 
             Set<String> updated = new TreeSet<>();
-            second.stream().map(e -> e.user).filter(u -> !u.equals(StreamFixtures.SENTINEL)).forEach(updated::add);
-            Await.until(WAIT, () -> QueueSink.<UserScores>contents(SCORES).size() >= updated.size(),
+            second.stream()
+                    .map(e -> e.user)
+                    .filter(u -> !u.equals(StreamFixtures.SENTINEL))
+                    .forEach(updated::add);
+            Await.until(
+                    WAIT,
+                    () -> QueueSink.<UserScores>contents(SCORES).size() >= updated.size(),
                     () -> "scores " + QueueSink.contents(SCORES));
             List<UserScores> scores = QueueSink.contents(SCORES);
             assertEquals(updated, new TreeSet<>(scores.stream().map(s -> s.userId).toList()));
             assertEquals(updated.size(), scores.size(), scores.toString());
             PlantedModels.Reference ref = new PlantedModels.Reference(bundle);
-            for (UserScores s : scores) { // returning users are scored on their whole history, restored included
+            for (UserScores s :
+                    scores) { // returning users are scored on their whole history, restored
+                // included
                 ref.assertMadeBy(s, PlantedModels.history(s.userId, all));
             }
         } finally {
             Jobs.cancelAndWait(jobN1);
         }
 
-        // nothing re-read, nothing replayed: per user, emitted event counts only grow, one update per file
+        // nothing re-read, nothing replayed: per user, emitted event counts only grow, one update
+        // per file
         Map<String, List<Long>> counts = new HashMap<>();
         for (UserProfile p : QueueSink.<UserProfile>contents(PROFILES)) {
             counts.computeIfAbsent(p.user, u -> new ArrayList<>()).add(p.events);
@@ -143,8 +172,11 @@ class SavepointUpgradeTest {
             assertEquals(i < 5 ? List.of(5L, 8L) : List.of(5L), c, "updates of p" + i);
         }
         assertTrue(emittedByN >= 10, "version n emitted the first file's profiles");
-        assertTrue(QueueSink.contents(DEAD).isEmpty(), "no dead letters: " + QueueSink.contents(DEAD));
-        assertTrue(QueueSink.contents(ERRORS).isEmpty(), "no control errors: " + QueueSink.<ControlError>contents(ERRORS));
+        assertTrue(
+                QueueSink.contents(DEAD).isEmpty(), "no dead letters: " + QueueSink.contents(DEAD));
+        assertTrue(
+                QueueSink.contents(ERRORS).isEmpty(),
+                "no control errors: " + QueueSink.<ControlError>contents(ERRORS));
     }
 
     private static Map<String, UserProfile> reference(List<BehaviorEvent> events) {
@@ -153,13 +185,23 @@ class SavepointUpgradeTest {
         return new HashMap<>(ref.profiles());
     }
 
-    /** Waits until the newest emitted profile of every user in {@code want} has as many events; returns the newest. */
+    /**
+     * Waits until the newest emitted profile of every user in {@code want} has as many events;
+     * returns the newest.
+     */
     private static Map<String, UserProfile> awaitProfiles(Map<String, UserProfile> want) {
-        Await.until(WAIT, () -> {
-            Map<String, UserProfile> got = newest();
-            return want.entrySet().stream().allMatch(e -> got.containsKey(e.getKey())
-                    && got.get(e.getKey()).events >= e.getValue().events);
-        }, () -> "profiles " + newest().keySet() + ", want " + want.keySet());
+        Await.until(
+                WAIT,
+                () -> {
+                    Map<String, UserProfile> got = newest();
+                    return want.entrySet().stream()
+                            .allMatch(
+                                    e ->
+                                            got.containsKey(e.getKey())
+                                                    && got.get(e.getKey()).events
+                                                            >= e.getValue().events);
+                },
+                () -> "profiles " + newest().keySet() + ", want " + want.keySet());
         return newest();
     }
 

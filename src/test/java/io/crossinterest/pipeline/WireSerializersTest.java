@@ -4,6 +4,7 @@ import io.crossinterest.event.Behavior;
 import io.crossinterest.event.BehaviorEvent;
 import io.crossinterest.profile.UserProfile;
 import io.crossinterest.profile.UserProfileSerializer;
+
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -18,7 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The hand-written serializers of the records between operators: every field, nulls, copies, snapshots. */
+/**
+ * The hand-written serializers of the records between operators: every field, nulls, copies,
+ * snapshots.
+ */
 class WireSerializersTest {
     private static <T> T roundTrip(TypeSerializer<T> s, T value) throws Exception {
         DataOutputSerializer out = new DataOutputSerializer(32);
@@ -38,17 +42,20 @@ class WireSerializersTest {
     @Test
     void behaviorEvents() throws Exception {
         BehaviorEventSerializer s = BehaviorEventSerializer.INSTANCE;
-        for (BehaviorEvent e : new BehaviorEvent[] {
-                new BehaviorEvent("u1", "i9", "c3", Behavior.BUY, 1.0, 1_511_658_000_000L),
-                new BehaviorEvent("用户", null, "c", Behavior.RATING, 4.5, 0L),
-                new BehaviorEvent(null, null, null, null, -0.0, Long.MIN_VALUE)}) {
+        for (BehaviorEvent e :
+                new BehaviorEvent[] {
+                    new BehaviorEvent("u1", "i9", "c3", Behavior.BUY, 1.0, 1_511_658_000_000L),
+                    new BehaviorEvent("用户", null, "c", Behavior.RATING, 4.5, 0L),
+                    new BehaviorEvent(null, null, null, null, -0.0, Long.MIN_VALUE)
+                }) {
             assertEquals(e, roundTrip(s, e));
             BehaviorEvent c = s.copy(e);
             assertEquals(e, c);
             assertNotSame(e, c);
         }
         @SuppressWarnings("deprecation")
-        TypeSerializer<BehaviorEvent> fromType = ProfilePipeline.EVENT_TYPE.createSerializer(new ExecutionConfig());
+        TypeSerializer<BehaviorEvent> fromType =
+                ProfilePipeline.EVENT_TYPE.createSerializer(new ExecutionConfig());
         assertSame(s, fromType);
     }
 
@@ -80,12 +87,16 @@ class WireSerializersTest {
 
     @Test
     void snapshotsRestoreTheSameSerializer() throws Exception {
-        for (TypeSerializer<?> s : new TypeSerializer<?>[] {BehaviorEventSerializer.INSTANCE,
-                UserProfileSerializer.INSTANCE}) {
+        for (TypeSerializer<?> s :
+                new TypeSerializer<?>[] {
+                    BehaviorEventSerializer.INSTANCE, UserProfileSerializer.INSTANCE
+                }) {
             DataOutputSerializer out = new DataOutputSerializer(32);
             TypeSerializerSnapshot.writeVersionedSnapshot(out, s.snapshotConfiguration());
-            TypeSerializerSnapshot<?> read = TypeSerializerSnapshot.readVersionedSnapshot(
-                    new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
+            TypeSerializerSnapshot<?> read =
+                    TypeSerializerSnapshot.readVersionedSnapshot(
+                            new DataInputDeserializer(out.getCopyOfBuffer()),
+                            getClass().getClassLoader());
             assertSame(s, read.restoreSerializer());
             assertTrue(restoredCompatible(s, read));
         }
@@ -93,6 +104,8 @@ class WireSerializersTest {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static boolean restoredCompatible(TypeSerializer<?> s, TypeSerializerSnapshot<?> old) {
-        return ((TypeSerializerSnapshot) s.snapshotConfiguration()).resolveSchemaCompatibility(old).isCompatibleAsIs();
+        return ((TypeSerializerSnapshot) s.snapshotConfiguration())
+                .resolveSchemaCompatibility(old)
+                .isCompatibleAsIs();
     }
 }

@@ -22,11 +22,17 @@ class CategoryStatisticsTest {
         CategoryStatistics s = new CategoryStatistics();
         s.add(profile("a", new String[] {"sport", "phone"}, new double[] {4, 8}));
         s.add(profile("b", new String[] {"phone"}, new double[] {2}));
-        s.add(profile("c", new String[] {"sport", "book"}, new double[] {0, 6})); // a zero entry is not a user
+        s.add(
+                profile(
+                        "c",
+                        new String[] {"sport", "book"},
+                        new double[] {0, 6})); // a zero entry is not a user
 
         List<CategoryStatistics.Row> rows = s.rows();
         assertEquals(3, s.profiles());
-        assertEquals(List.of("phone", "book", "sport"), rows.stream().map(CategoryStatistics.Row::category).toList());
+        assertEquals(
+                List.of("phone", "book", "sport"),
+                rows.stream().map(CategoryStatistics.Row::category).toList());
         CategoryStatistics.Row phone = rows.get(0);
         assertEquals(2, phone.users());
         assertEquals(10.0, phone.mass(), 1e-12);

@@ -2,6 +2,7 @@ package io.crossinterest.profile;
 
 import io.crossinterest.event.Behavior;
 import io.crossinterest.event.BehaviorEvent;
+
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -16,25 +17,27 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The quiet-input emission interleaved at random, deterministically (manual processing time, seeded schedules), with
- * events of the same users before and after it, watermarks, buffer-full flushes and pre-barrier flushes with
- * snapshots: whatever the schedule, the last update emitted for every user holds all its events.
+ * The quiet-input emission interleaved at random, deterministically (manual processing time, seeded
+ * schedules), with events of the same users before and after it, watermarks, buffer-full flushes
+ * and pre-barrier flushes with snapshots: whatever the schedule, the last update emitted for every
+ * user holds all its events.
  */
 class ProfileAggregatorQuietScheduleTest {
     private static final long INTERVAL = 10_000L;
     private static final long DELAY = 400L;
-    private static final ProfileConfig CONFIG = ProfileConfig.defaults().withSequenceLength(5)
-            .withEmitInterval(Duration.ofMillis(INTERVAL));
+    private static final ProfileConfig CONFIG =
+            ProfileConfig.defaults()
+                    .withSequenceLength(5)
+                    .withEmitInterval(Duration.ofMillis(INTERVAL));
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, BehaviorEvent, UserProfile> harness(int bound)
-            throws Exception {
+    private static KeyedOneInputStreamOperatorTestHarness<String, BehaviorEvent, UserProfile>
+            harness(int bound) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, BehaviorEvent, UserProfile> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(new ProfileAggregator(CONFIG, bound, DELAY), e -> e.user,
-                        Types.STRING);
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new ProfileAggregator(CONFIG, bound, DELAY), e -> e.user, Types.STRING);
         h.setProcessingTime(0);
         EmbeddedRocksDBStateBackend rocksDb = new EmbeddedRocksDBStateBackend();
         rocksDb.setPriorityQueueStateType(EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
@@ -59,12 +62,22 @@ class ProfileAggregatorQuietScheduleTest {
                 int what = rnd.nextInt(10);
                 if (what < 6) {
                     t += rnd.nextInt(3000);
-                    BehaviorEvent e = new BehaviorEvent("u" + rnd.nextInt(4), "i" + rnd.nextInt(20),
-                            "c" + rnd.nextInt(3), bs[rnd.nextInt(bs.length)], 1.0, t - rnd.nextInt(2000));
+                    BehaviorEvent e =
+                            new BehaviorEvent(
+                                    "u" + rnd.nextInt(4),
+                                    "i" + rnd.nextInt(20),
+                                    "c" + rnd.nextInt(3),
+                                    bs[rnd.nextInt(bs.length)],
+                                    1.0,
+                                    t - rnd.nextInt(2000));
                     newest = Math.max(newest, e.timestamp);
                     ref.add(e);
                     h.processElement(new StreamRecord<>(e, e.timestamp));
-                    log.append("event ").append(e.user).append('@').append(e.timestamp).append('\n');
+                    log.append("event ")
+                            .append(e.user)
+                            .append('@')
+                            .append(e.timestamp)
+                            .append('\n');
                 } else if (what == 6 && newest != Long.MIN_VALUE) {
                     long wm = newest - rnd.nextInt(2 * (int) INTERVAL);
                     h.processWatermark(new Watermark(wm));
@@ -90,18 +103,43 @@ class ProfileAggregatorQuietScheduleTest {
             for (UserProfile p : h.extractOutputValues()) {
                 UserProfile before = last.put(p.user, p);
                 if (before != null && before.events > p.events) {
-                    return "seed " + seed + ", bound " + bound + ": updates of " + p.user + " out of order\n" + log;
+                    return "seed "
+                            + seed
+                            + ", bound "
+                            + bound
+                            + ": updates of "
+                            + p.user
+                            + " out of order\n"
+                            + log;
                 }
             }
             Map<String, UserProfile> want = ref.profiles();
             if (!want.keySet().equals(last.keySet())) {
-                return "seed " + seed + ", bound " + bound + ": users " + want.keySet() + " != " + last.keySet() + "\n"
+                return "seed "
+                        + seed
+                        + ", bound "
+                        + bound
+                        + ": users "
+                        + want.keySet()
+                        + " != "
+                        + last.keySet()
+                        + "\n"
                         + log;
             }
             for (Map.Entry<String, UserProfile> w : want.entrySet()) {
                 if (!w.getValue().equalsWithin(last.get(w.getKey()), 1e-9)) {
-                    return "seed " + seed + ", bound " + bound + ", user " + w.getKey() + ":\nwant " + w.getValue()
-                            + "\ngot  " + last.get(w.getKey()) + "\n" + log;
+                    return "seed "
+                            + seed
+                            + ", bound "
+                            + bound
+                            + ", user "
+                            + w.getKey()
+                            + ":\nwant "
+                            + w.getValue()
+                            + "\ngot  "
+                            + last.get(w.getKey())
+                            + "\n"
+                            + log;
                 }
             }
         }

@@ -2,12 +2,13 @@ package io.crossinterest.profile;
 
 import io.crossinterest.event.Behavior;
 import io.crossinterest.event.BehaviorEvent;
+
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -25,41 +26,55 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The profile operator on Flink's operator test harness with RocksDB: the mini-batch buffer changes neither the
- * updates emitted (content and timestamp) nor the state, whatever its bound; it is flushed into state before a
- * checkpoint barrier and at the end of the input, so a restore mid-stream loses nothing; and the first release's state
- * (POJO serializer, emission timers) restores into it.
+ * The profile operator on Flink's operator test harness with RocksDB: the mini-batch buffer changes
+ * neither the updates emitted (content and timestamp) nor the state, whatever its bound; it is
+ * flushed into state before a checkpoint barrier and at the end of the input, so a restore
+ * mid-stream loses nothing; and the first release's state (POJO serializer, emission timers)
+ * restores into it.
  */
 class ProfileAggregatorTest {
     private static final long INTERVAL = 10_000L;
-    private static final ProfileConfig CONFIG = ProfileConfig.defaults().withSequenceLength(5)
-            .withEmitInterval(Duration.ofMillis(INTERVAL));
+    private static final ProfileConfig CONFIG =
+            ProfileConfig.defaults()
+                    .withSequenceLength(5)
+                    .withEmitInterval(Duration.ofMillis(INTERVAL));
 
     /** An input element: an event, or a watermark when {@code event} is null. */
     private record Step(BehaviorEvent event, long watermark) {}
 
     /**
-     * 1500 events of 40 users with times moving forward by 0..900 ms and jittered by up to 6 s back (so some events are
-     * behind the watermark, i.e. late), a bounded-out-of-orderness watermark (newest - 5 s) every 20 events, and the
-     * final watermark.
+     * 1500 events of 40 users with times moving forward by 0..900 ms and jittered by up to 6 s back
+     * (so some events are behind the watermark, i.e. late), a bounded-out-of-orderness watermark
+     * (newest - 5 s) every 20 events, and the final watermark.
      */
     private static List<Step> input(long seed) {
         Random rnd = new Random(seed);
         List<Step> steps = new ArrayList<>();
         long t = 1_511_000_000_000L;
         long newest = Long.MIN_VALUE;
-        Behavior[] behaviors = {Behavior.PV, Behavior.PV, Behavior.PV, Behavior.FAV, Behavior.CART, Behavior.BUY};
+        Behavior[] behaviors = {
+            Behavior.PV, Behavior.PV, Behavior.PV, Behavior.FAV, Behavior.CART, Behavior.BUY
+        };
         for (int i = 0; i < 1500; i++) {
             t += rnd.nextInt(900);
             long ts = t - rnd.nextInt(6000);
             newest = Math.max(newest, ts);
-            steps.add(new Step(new BehaviorEvent("u" + rnd.nextInt(40), "i" + rnd.nextInt(200), "c" + rnd.nextInt(7),
-                    behaviors[rnd.nextInt(behaviors.length)], 1.0, ts), 0));
+            steps.add(
+                    new Step(
+                            new BehaviorEvent(
+                                    "u" + rnd.nextInt(40),
+                                    "i" + rnd.nextInt(200),
+                                    "c" + rnd.nextInt(7),
+                                    behaviors[rnd.nextInt(behaviors.length)],
+                                    1.0,
+                                    ts),
+                            0));
             if (i % 20 == 19) {
                 steps.add(new Step(null, newest - 5000 - 1));
             }
@@ -68,13 +83,18 @@ class ProfileAggregatorTest {
         return steps;
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, BehaviorEvent, UserProfile> harness(
-            OneInputStreamOperator<BehaviorEvent, UserProfile> op, OperatorSubtaskState restore) throws Exception {
+    private static KeyedOneInputStreamOperatorTestHarness<String, BehaviorEvent, UserProfile>
+            harness(
+                    OneInputStreamOperator<BehaviorEvent, UserProfile> op,
+                    OperatorSubtaskState restore)
+                    throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, BehaviorEvent, UserProfile> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(op, e -> e.user, Types.STRING);
-        h.setProcessingTime(0); // the test clock starts at Long.MIN_VALUE; a wall clock is never near it
+        h.setProcessingTime(
+                0); // the test clock starts at Long.MIN_VALUE; a wall clock is never near it
         EmbeddedRocksDBStateBackend rocksDb = new EmbeddedRocksDBStateBackend();
-        rocksDb.setPriorityQueueStateType(EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP); // as in the jobs
+        rocksDb.setPriorityQueueStateType(
+                EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP); // as in the jobs
         h.setStateBackend(rocksDb);
         if (restore != null) {
             h.initializeState(restore);
@@ -83,8 +103,10 @@ class ProfileAggregatorTest {
         return h;
     }
 
-    private static void feed(KeyedOneInputStreamOperatorTestHarness<String, BehaviorEvent, UserProfile> h,
-            List<Step> steps) throws Exception {
+    private static void feed(
+            KeyedOneInputStreamOperatorTestHarness<String, BehaviorEvent, UserProfile> h,
+            List<Step> steps)
+            throws Exception {
         for (Step s : steps) {
             if (s.event() != null) {
                 h.processElement(new StreamRecord<>(s.event(), s.event().timestamp));
@@ -94,8 +116,12 @@ class ProfileAggregatorTest {
         }
     }
 
-    /** The updates emitted, as "timestamp profile-json" lines sorted (the order within one watermark is free). */
-    private static List<String> updates(KeyedOneInputStreamOperatorTestHarness<String, BehaviorEvent, UserProfile> h) {
+    /**
+     * The updates emitted, as "timestamp profile-json" lines sorted (the order within one watermark
+     * is free).
+     */
+    private static List<String> updates(
+            KeyedOneInputStreamOperatorTestHarness<String, BehaviorEvent, UserProfile> h) {
         List<String> out = new ArrayList<>();
         for (StreamRecord<? extends UserProfile> r : h.extractOutputStreamRecords()) {
             out.add(r.getTimestamp() + " " + r.getValue());
@@ -117,21 +143,28 @@ class ProfileAggregatorTest {
         List<Step> steps = input(11);
         List<String> through = run(0, steps);
         assertEquals(through, run(5, steps), "bound 5 (flushes early, timers take over)");
-        assertEquals(through, run(10_000, steps), "bound above the users (flushed only by watermarks)");
+        assertEquals(
+                through, run(10_000, steps), "bound above the users (flushed only by watermarks)");
 
         // the last update of each user is the in-memory aggregation of all of its events
         InMemoryProfiles ref = new InMemoryProfiles(CONFIG);
         steps.stream().filter(s -> s.event() != null).forEach(s -> ref.add(s.event()));
         Map<String, UserProfile> want = ref.profiles();
-        Map<String, UserProfile> last = new java.util.TreeMap<>();
+        Map<String, UserProfile> last = new TreeMap<>();
         try (var h = harness(new ProfileAggregator(CONFIG, 10_000), null)) {
             feed(h, steps);
             h.extractOutputValues().forEach(p -> last.put(p.user, p));
             // updates are rate-limited: fewer than events, at least one per user
-            assertTrue(h.extractOutputValues().size() < 1500, "updates " + h.extractOutputValues().size());
+            assertTrue(
+                    h.extractOutputValues().size() < 1500,
+                    "updates " + h.extractOutputValues().size());
         }
         assertEquals(want.keySet(), last.keySet());
-        want.forEach((u, p) -> assertTrue(p.equalsWithin(last.get(u), 1e-12), u + ":\n" + p + "\n" + last.get(u)));
+        want.forEach(
+                (u, p) ->
+                        assertTrue(
+                                p.equalsWithin(last.get(u), 1e-12),
+                                u + ":\n" + p + "\n" + last.get(u)));
     }
 
     @Test
@@ -149,14 +182,17 @@ class ProfileAggregatorTest {
             assertEquals(updates + buffered, op.stateReads());
             assertEquals(updates, op.stateWrites());
             h.prepareSnapshotPreBarrier(1);
-            assertEquals(updates + buffered, op.stateWrites(), "the flush writes the buffered users");
+            assertEquals(
+                    updates + buffered, op.stateWrites(), "the flush writes the buffered users");
             assertEquals(0, op.bufferedUsers());
         }
         ProfileAggregator through = new ProfileAggregator(CONFIG, 0);
         try (var h = harness(through, null)) {
             feed(h, steps);
             assertEquals(1500, through.stateReads(), "without the buffer: one read per event");
-            assertTrue(through.stateWrites() >= 1500 + updates, "and a write per event and per update");
+            assertTrue(
+                    through.stateWrites() >= 1500 + updates,
+                    "and a write per event and per update");
         }
     }
 
@@ -174,7 +210,8 @@ class ProfileAggregatorTest {
                 snapshot = h.snapshot(1, 1);
                 got.addAll(updates(h));
             }
-            // the restored operator starts with an empty buffer; it is told the last watermark again, as a source
+            // the restored operator starts with an empty buffer; it is told the last watermark
+            // again, as a source
             // would after a restore, so late events are placed in the same emit intervals
             List<Step> rest = new ArrayList<>();
             first.stream().filter(s -> s.event() == null).reduce((a, b) -> b).ifPresent(rest::add);
@@ -190,15 +227,20 @@ class ProfileAggregatorTest {
     }
 
     /**
-     * The input goes quiet: once the watermark has stood still for maxEmitDelay (processing time), every pending update
-     * goes out with all the user's events, with and without the buffer, and after a restore; not before, and not
-     * again when the watermark then passes them. While the watermark moves, the check does nothing.
+     * The input goes quiet: once the watermark has stood still for maxEmitDelay (processing time),
+     * every pending update goes out with all the user's events, with and without the buffer, and
+     * after a restore; not before, and not again when the watermark then passes them. While the
+     * watermark moves, the check does nothing.
      */
     @Test
     void aQuietInputEmitsPendingUpdatesOnceTheWatermarkStandsStill() throws Exception {
         long delay = 3_000;
-        List<BehaviorEvent> events = input(15).stream().filter(s -> s.event() != null).map(Step::event).toList()
-                .subList(0, 300);
+        List<BehaviorEvent> events =
+                input(15).stream()
+                        .filter(s -> s.event() != null)
+                        .map(Step::event)
+                        .toList()
+                        .subList(0, 300);
         long newest = events.stream().mapToLong(e -> e.timestamp).max().orElseThrow();
         long day = Duration.ofDays(1).toMillis();
         InMemoryProfiles ref = new InMemoryProfiles(CONFIG);
@@ -209,33 +251,54 @@ class ProfileAggregatorTest {
             try (var h = harness(new ProfileAggregator(CONFIG, bound, delay), null)) {
                 events.forEach(e -> process(h, e)); // no watermark at all: nothing is due
                 h.setProcessingTime(delay - 1);
-                assertTrue(h.extractOutputValues().isEmpty(), "bound " + bound + ": nothing before maxEmitDelay");
+                assertTrue(
+                        h.extractOutputValues().isEmpty(),
+                        "bound " + bound + ": nothing before maxEmitDelay");
                 h.setProcessingTime(delay);
-                Map<String, UserProfile> got = new java.util.TreeMap<>();
+                Map<String, UserProfile> got = new TreeMap<>();
                 h.extractOutputValues().forEach(p -> got.put(p.user, p));
-                assertEquals(want.size(), h.extractOutputValues().size(), "bound " + bound + ": one update per user");
-                want.forEach((u, p) -> assertTrue(p.equalsWithin(got.get(u), 1e-12), "bound " + bound + ", " + u));
-                h.processWatermark(new Watermark(newest + day)); // their event timers find nothing pending
-                assertEquals(want.size(), h.extractOutputValues().size(), "bound " + bound + ": not emitted twice");
+                assertEquals(
+                        want.size(),
+                        h.extractOutputValues().size(),
+                        "bound " + bound + ": one update per user");
+                want.forEach(
+                        (u, p) ->
+                                assertTrue(
+                                        p.equalsWithin(got.get(u), 1e-12),
+                                        "bound " + bound + ", " + u));
+                h.processWatermark(
+                        new Watermark(newest + day)); // their event timers find nothing pending
+                assertEquals(
+                        want.size(),
+                        h.extractOutputValues().size(),
+                        "bound " + bound + ": not emitted twice");
 
-                // a watermark that moved less than maxEmitDelay ago holds the check back; a restored job is quiet
+                // a watermark that moved less than maxEmitDelay ago holds the check back; a
+                // restored job is quiet
                 h.setProcessingTime(10_000);
                 process(h, new BehaviorEvent("u1", "i1", "c1", Behavior.PV, 1.0, newest + 2 * day));
                 h.processWatermark(new Watermark(newest + 2 * day - 5_000));
                 h.setProcessingTime(10_000 + delay - 1);
-                assertEquals(want.size(), h.extractOutputValues().size(), "bound " + bound + ": the watermark moved");
+                assertEquals(
+                        want.size(),
+                        h.extractOutputValues().size(),
+                        "bound " + bound + ": the watermark moved");
                 h.prepareSnapshotPreBarrier(1);
                 snapshot = h.snapshot(1, 1);
             }
             try (var h = harness(new ProfileAggregator(CONFIG, bound, delay), snapshot)) {
                 h.setProcessingTime(delay);
-                assertEquals(1, h.extractOutputValues().size(), "bound " + bound + ": pending before the restore");
+                assertEquals(
+                        1,
+                        h.extractOutputValues().size(),
+                        "bound " + bound + ": pending before the restore");
                 assertEquals(want.get("u1").events + 1, h.extractOutputValues().get(0).events);
             }
         }
     }
 
-    private static void process(KeyedOneInputStreamOperatorTestHarness<String, BehaviorEvent, UserProfile> h,
+    private static void process(
+            KeyedOneInputStreamOperatorTestHarness<String, BehaviorEvent, UserProfile> h,
             BehaviorEvent e) {
         try {
             h.processElement(new StreamRecord<>(e, e.timestamp));
@@ -252,7 +315,10 @@ class ProfileAggregatorTest {
             feed(h, events); // no watermark: nothing is due, everything is buffered
             assertTrue(h.extractOutputValues().isEmpty());
             h.endInput();
-            snapshot = h.snapshot(1, 1); // no pre-barrier flush: what is in state got there at the end of input
+            snapshot =
+                    h.snapshot(
+                            1, 1); // no pre-barrier flush: what is in state got there at the end of
+            // input
         }
         List<String> got;
         try (var h = harness(new ProfileAggregator(CONFIG, 10_000), snapshot)) {
@@ -277,7 +343,10 @@ class ProfileAggregatorTest {
             got.addAll(updates(h));
         }
         List<Step> rest = new ArrayList<>();
-        steps.subList(0, cut).stream().filter(s -> s.event() == null).reduce((a, b) -> b).ifPresent(rest::add);
+        steps.subList(0, cut).stream()
+                .filter(s -> s.event() == null)
+                .reduce((a, b) -> b)
+                .ifPresent(rest::add);
         rest.addAll(steps.subList(cut, steps.size()));
         try (var h = harness(new ProfileAggregator(CONFIG, 10_000), snapshot)) {
             feed(h, rest);
@@ -288,10 +357,12 @@ class ProfileAggregatorTest {
     }
 
     /**
-     * The first release's operator, as it was: a KeyedProcessFunction with the POJO-serialized {@link ProfileState}
-     * under TTL, a get and a put per event and an emission timer per pending user.
+     * The first release's operator, as it was: a KeyedProcessFunction with the POJO-serialized
+     * {@link ProfileState} under TTL, a get and a put per event and an emission timer per pending
+     * user.
      */
-    private static final class FirstRelease extends KeyedProcessFunction<String, BehaviorEvent, UserProfile> {
+    private static final class FirstRelease
+            extends KeyedProcessFunction<String, BehaviorEvent, UserProfile> {
         private final ProfileConfig config;
         private transient ValueState<ProfileState> profile;
 
@@ -303,16 +374,18 @@ class ProfileAggregatorTest {
         public void open(OpenContext openContext) {
             ValueStateDescriptor<ProfileState> pd =
                     new ValueStateDescriptor<>("profile", TypeInformation.of(ProfileState.class));
-            pd.enableTimeToLive(StateTtlConfig.newBuilder(config.idleTtl())
-                    .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                    .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                    .cleanupInRocksdbCompactFilter(1000)
-                    .build());
+            pd.enableTimeToLive(
+                    StateTtlConfig.newBuilder(config.idleTtl())
+                            .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                            .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                            .cleanupInRocksdbCompactFilter(1000)
+                            .build());
             profile = getRuntimeContext().getState(pd);
         }
 
         @Override
-        public void processElement(BehaviorEvent e, Context ctx, Collector<UserProfile> out) throws Exception {
+        public void processElement(BehaviorEvent e, Context ctx, Collector<UserProfile> out)
+                throws Exception {
             ProfileState s = profile.value();
             if (s == null) {
                 s = new ProfileState();
@@ -330,7 +403,8 @@ class ProfileAggregatorTest {
         }
 
         @Override
-        public void onTimer(long timestamp, OnTimerContext ctx, Collector<UserProfile> out) throws Exception {
+        public void onTimer(long timestamp, OnTimerContext ctx, Collector<UserProfile> out)
+                throws Exception {
             ProfileState s = profile.value();
             if (s == null || s.pendingEmit != timestamp) {
                 return;

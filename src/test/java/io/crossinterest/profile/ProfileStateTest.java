@@ -2,6 +2,7 @@ package io.crossinterest.profile;
 
 import io.crossinterest.event.Behavior;
 import io.crossinterest.event.BehaviorEvent;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -29,8 +30,11 @@ class ProfileStateTest {
         BehaviorWeights w = BehaviorWeights.defaults();
         // pv in A at 0, buy in B at h, cart in A at 2h: at a = 2h
         // A = 1·2^-2 + 3 = 3.25 ; B = 4·2^-1 = 2
-        for (BehaviorEvent e : List.of(ev("u", "1", "A", Behavior.PV, 0), ev("u", "2", "B", Behavior.BUY, H),
-                ev("u", "3", "A", Behavior.CART, 2 * H))) {
+        for (BehaviorEvent e :
+                List.of(
+                        ev("u", "1", "A", Behavior.PV, 0),
+                        ev("u", "2", "B", Behavior.BUY, H),
+                        ev("u", "3", "A", Behavior.CART, 2 * H))) {
             s.add(e, w.of(e), H);
         }
         assertArrayEquals(new String[] {"A", "B"}, s.categories);
@@ -50,8 +54,11 @@ class ProfileStateTest {
     void noDecayWithZeroHalfLifeIsAWeightedCount() {
         ProfileState s = new ProfileState();
         BehaviorWeights w = BehaviorWeights.parse("pv=0.5,fav=7");
-        for (BehaviorEvent e : List.of(ev("u", "1", "A", Behavior.PV, 0), ev("u", "2", "A", Behavior.FAV, 5 * H),
-                ev("u", "3", "A", Behavior.PV, 100 * H))) {
+        for (BehaviorEvent e :
+                List.of(
+                        ev("u", "1", "A", Behavior.PV, 0),
+                        ev("u", "2", "A", Behavior.FAV, 5 * H),
+                        ev("u", "3", "A", Behavior.PV, 100 * H))) {
             s.add(e, w.of(e), 0);
         }
         assertEquals(8.0, s.scores[0], 0.0);
@@ -64,10 +71,18 @@ class ProfileStateTest {
         Behavior[] bs = {Behavior.PV, Behavior.CART, Behavior.FAV, Behavior.BUY};
         for (int i = 0; i < 500; i++) {
             // coarse timestamps: many ties, as in the Taobao data
-            events.add(ev("u", "i" + rnd.nextInt(50), "c" + rnd.nextInt(12), bs[rnd.nextInt(4)],
-                    1_511_600_000_000L + 1000L * rnd.nextInt(2000)));
+            events.add(
+                    ev(
+                            "u",
+                            "i" + rnd.nextInt(50),
+                            "c" + rnd.nextInt(12),
+                            bs[rnd.nextInt(4)],
+                            1_511_600_000_000L + 1000L * rnd.nextInt(2000)));
         }
-        ProfileConfig cfg = ProfileConfig.defaults().withHalfLife(Duration.ofMinutes(10)).withSequenceLength(20);
+        ProfileConfig cfg =
+                ProfileConfig.defaults()
+                        .withHalfLife(Duration.ofMinutes(10))
+                        .withSequenceLength(20);
         InMemoryProfiles inOrder = new InMemoryProfiles(cfg);
         events.forEach(inOrder::add);
         UserProfile a = inOrder.profiles().get("u");
@@ -85,8 +100,12 @@ class ProfileStateTest {
     @Test
     void recentTokensAreTheNewestLOldestFirstWithContentTieBreak() {
         ProfileState s = new ProfileState();
-        List<BehaviorEvent> es = List.of(ev("u", "b", "c", Behavior.PV, 5), ev("u", "a", "c", Behavior.PV, 5),
-                ev("u", "z", "c", Behavior.PV, 1), ev("u", "y", "c", Behavior.BUY, 9));
+        List<BehaviorEvent> es =
+                List.of(
+                        ev("u", "b", "c", Behavior.PV, 5),
+                        ev("u", "a", "c", Behavior.PV, 5),
+                        ev("u", "z", "c", Behavior.PV, 1),
+                        ev("u", "y", "c", Behavior.BUY, 9));
         for (BehaviorEvent e : es) {
             s.addToken(e, 3);
         }
@@ -103,8 +122,13 @@ class ProfileStateTest {
             List<Token> all = new ArrayList<>();
             int l = 1 + rnd.nextInt(12);
             for (int i = 0; i < 60; i++) {
-                BehaviorEvent e = ev("u", "i" + rnd.nextInt(6), "c" + rnd.nextInt(3), bs[rnd.nextInt(bs.length)],
-                        rnd.nextInt(10));
+                BehaviorEvent e =
+                        ev(
+                                "u",
+                                "i" + rnd.nextInt(6),
+                                "c" + rnd.nextInt(3),
+                                bs[rnd.nextInt(bs.length)],
+                                rnd.nextInt(10));
                 s.addToken(e, l);
                 all.add(Token.of(e));
             }

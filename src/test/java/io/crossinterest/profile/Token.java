@@ -7,18 +7,26 @@ import java.util.Comparator;
 import java.util.Objects;
 
 /**
- * Test reference for the token order of {@link ProfileState#addToken}. One behaviour token of a user's recent sequence: the item, its category, the behaviour and the event time.
+ * Test reference for the token order of {@link ProfileState#addToken}. One behaviour token of a
+ * user's recent sequence: the item, its category, the behaviour and the event time.
  *
- * <p>Tokens are ordered by {@link #ORDER}: event time first, then item, category and behaviour, so that "the last L
- * tokens" is one well-defined set whatever order the events arrived in (events with equal time stamps, frequent in
- * the second-resolution Taobao data, are ordered by their content, not by their arrival).
+ * <p>Tokens are ordered by {@link #ORDER}: event time first, then item, category and behaviour, so
+ * that "the last L tokens" is one well-defined set whatever order the events arrived in (events
+ * with equal time stamps, frequent in the second-resolution Taobao data, are ordered by their
+ * content, not by their arrival).
  */
 final class Token {
-    /** Event time, then item, category, behaviour: a total order on distinct tokens, independent of arrival. */
-    public static final Comparator<Token> ORDER = Comparator.<Token>comparingLong(t -> t.timestamp)
-            .thenComparing(t -> t.item, Comparator.nullsFirst(Comparator.naturalOrder()))
-            .thenComparing(t -> t.category, Comparator.nullsFirst(Comparator.naturalOrder()))
-            .thenComparing(t -> t.behavior, Comparator.nullsFirst(Comparator.naturalOrder()));
+    /**
+     * Event time, then item, category, behaviour: a total order on distinct tokens, independent of
+     * arrival.
+     */
+    public static final Comparator<Token> ORDER =
+            Comparator.<Token>comparingLong(t -> t.timestamp)
+                    .thenComparing(t -> t.item, Comparator.nullsFirst(Comparator.naturalOrder()))
+                    .thenComparing(
+                            t -> t.category, Comparator.nullsFirst(Comparator.naturalOrder()))
+                    .thenComparing(
+                            t -> t.behavior, Comparator.nullsFirst(Comparator.naturalOrder()));
 
     public String item;
     public String category;
@@ -44,7 +52,9 @@ final class Token {
             return false;
         }
         Token t = (Token) o;
-        return timestamp == t.timestamp && Objects.equals(item, t.item) && Objects.equals(category, t.category)
+        return timestamp == t.timestamp
+                && Objects.equals(item, t.item)
+                && Objects.equals(category, t.category)
                 && behavior == t.behavior;
     }
 
@@ -55,6 +65,12 @@ final class Token {
 
     @Override
     public String toString() {
-        return item + '/' + category + '/' + (behavior == null ? null : behavior.wireName()) + '@' + timestamp;
+        return item
+                + '/'
+                + category
+                + '/'
+                + (behavior == null ? null : behavior.wireName())
+                + '@'
+                + timestamp;
     }
 }

@@ -10,17 +10,7 @@ import io.crossinterest.testing.Await;
 import io.crossinterest.testing.DirectoryFeed;
 import io.crossinterest.testing.Jobs;
 import io.crossinterest.testing.QueueSink;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
+
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -33,14 +23,27 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Model hot-swap on a MiniCluster (STREAMING, RocksDB, parallelism 2, the real ingest → profile → scoring graph):
- * announce version 1, events, announce version 2, events, then a broken bundle, a stale and a malformed announcement,
- * events. Every output is checked against the model it names (scores, top-N and interests recomputed outside Flink),
- * so an output made by one model and labelled with another, or mixing the two, fails.
+ * Model hot-swap on a MiniCluster (STREAMING, RocksDB, parallelism 2, the real ingest → profile →
+ * scoring graph): announce version 1, events, announce version 2, events, then a broken bundle, a
+ * stale and a malformed announcement, events. Every output is checked against the model it names
+ * (scores, top-N and interests recomputed outside Flink), so an output made by one model and
+ * labelled with another, or mixing the two, fails.
  */
 class ModelHotSwapTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -52,7 +55,8 @@ class ModelHotSwapTest {
     private final Random rnd = new Random(42);
 
     @Test
-    void announcedModelsTakeOverAndABrokenBundleLeavesTheCurrentOneServing(@TempDir Path tmp) throws Exception {
+    void announcedModelsTakeOverAndABrokenBundleLeavesTheCurrentOneServing(@TempDir Path tmp)
+            throws Exception {
         Path v1 = PlantedModels.v1();
         Path v2 = PlantedModels.v2();
         PlantedModels.Reference reference = new PlantedModels.Reference(v1, v2);
@@ -60,18 +64,28 @@ class ModelHotSwapTest {
         DirectoryFeed control = new DirectoryFeed(tmp.resolve("control"));
 
         InMemoryReporter reporter = InMemoryReporter.create();
-        Configuration conf = reporter.addToConfiguration(
-                Environments.streaming(2, tmp.resolve("checkpoints"), Duration.ofSeconds(1)));
+        Configuration conf =
+                reporter.addToConfiguration(
+                        Environments.streaming(
+                                2, tmp.resolve("checkpoints"), Duration.ofSeconds(1)));
         StreamExecutionEnvironment env = Environments.create(conf);
-        ProfilePipeline.Outputs profiles = StreamFixtures.profiles(StreamFixtures.events(env, events.dir()));
-        ScoringStage.Outputs scoring = ScoringStage.build(profiles.profiles, StreamFixtures.control(env,
-                control.dir()), ScoringConfig.defaults().withTopN(5).withBatching(16, 50));
+        ProfilePipeline.Outputs profiles =
+                StreamFixtures.profiles(StreamFixtures.events(env, events.dir()));
+        ScoringStage.Outputs scoring =
+                ScoringStage.build(
+                        profiles.profiles,
+                        StreamFixtures.control(env, control.dir()),
+                        ScoringConfig.defaults().withTopN(5).withBatching(16, 50));
         scoring.sinkTo(QueueSink.fresh(SCORES), QueueSink.fresh(ERRORS));
-        profiles.deadLetters.sinkTo(QueueSink.<DeadLetter>fresh(DEAD)).uid("dead-letter-sink").name("dead letters");
+        profiles.deadLetters
+                .sinkTo(QueueSink.<DeadLetter>fresh(DEAD))
+                .uid("dead-letter-sink")
+                .name("dead letters");
 
         JobClient job = env.executeAsync("hot-swap-test");
         try {
-            // phase 1: version 1 is announced with the first events (they wait for it if they come first)
+            // phase 1: version 1 is announced with the first events (they wait for it if they come
+            // first)
             control.write(List.of(new ModelAnnouncement(1, v1.toString()).toJson()));
             Set<String> phase1 = phase(events, 1, "a", List.of());
             List<UserScores> out1 = awaitOutputs(phase1, 0);
@@ -79,57 +93,104 @@ class ModelHotSwapTest {
 
             // phase 2: version 2 takes over on every subtask, then new users and a returning one
             control.write(List.of(new ModelAnnouncement(2, v2.toString()).toJson()));
-            Await.until(WAIT, () -> gauges(reporter, job.getJobID(), "modelVersion").equals(List.of(2L, 2L)),
+            Await.until(
+                    WAIT,
+                    () -> gauges(reporter, job.getJobID(), "modelVersion").equals(List.of(2L, 2L)),
                     () -> "modelVersion " + gauges(reporter, job.getJobID(), "modelVersion"));
             Set<String> phase2 = phase(events, 2, "b", List.of("a1"));
             List<UserScores> out2 = awaitOutputs(phase2, out1.size());
             check(reference, out2, "planted-2");
 
-            // phase 3: a bundle that cannot load, a stale version and a malformed message change nothing
+            // phase 3: a bundle that cannot load, a stale version and a malformed message change
+            // nothing
             Path broken = Files.createDirectories(tmp.resolve("broken-bundle"));
-            Files.writeString(broken.resolve("metadata.json"), "{\"formatVersion\": 1, \"modelVersion\": ");
-            control.write(List.of(new ModelAnnouncement(3, broken.toString()).toJson(),
-                    new ModelAnnouncement(1, v1.toString()).toJson(), "{not json"));
-            Await.until(WAIT, () -> QueueSink.contents(ERRORS).size() >= 3,
+            Files.writeString(
+                    broken.resolve("metadata.json"), "{\"formatVersion\": 1, \"modelVersion\": ");
+            control.write(
+                    List.of(
+                            new ModelAnnouncement(3, broken.toString()).toJson(),
+                            new ModelAnnouncement(1, v1.toString()).toJson(),
+                            "{not json"));
+            Await.until(
+                    WAIT,
+                    () -> QueueSink.contents(ERRORS).size() >= 3,
                     () -> "control errors " + QueueSink.contents(ERRORS));
-            // phase 3's events pass both subtasks after the three messages: each judged them by then
+            // phase 3's events pass both subtasks after the three messages: each judged them by
+            // then
             Set<String> phase3 = phase(events, 3, "c", List.of("b2"));
             List<UserScores> out3 = awaitOutputs(phase3, out1.size() + out2.size());
             check(reference, out3, "planted-2");
             List<ControlError> errors = QueueSink.contents(ERRORS);
-            assertEquals(3, errors.size(), "one control error per announcement, not per subtask: " + errors);
-            assertEquals(1, errors.stream().filter(e -> e.version == -1 && e.reason.startsWith("malformed")
-                    && "{not json".equals(e.raw)).count(), errors.toString());
-            assertEquals(List.of(0), errors.stream().filter(e -> e.version == 3
-                    && e.reason.contains("failed to load") && e.reason.contains("still serving version 2"))
-                    .map(e -> e.subtask).toList(), errors.toString());
-            assertEquals(List.of(0), errors.stream().filter(e -> e.version == 1
-                    && e.reason.contains("not newer")).map(e -> e.subtask).toList(), errors.toString());
+            assertEquals(
+                    3,
+                    errors.size(),
+                    "one control error per announcement, not per subtask: " + errors);
+            assertEquals(
+                    1,
+                    errors.stream()
+                            .filter(
+                                    e ->
+                                            e.version == -1
+                                                    && e.reason.startsWith("malformed")
+                                                    && "{not json".equals(e.raw))
+                            .count(),
+                    errors.toString());
+            assertEquals(
+                    List.of(0),
+                    errors.stream()
+                            .filter(
+                                    e ->
+                                            e.version == 3
+                                                    && e.reason.contains("failed to load")
+                                                    && e.reason.contains("still serving version 2"))
+                            .map(e -> e.subtask)
+                            .toList(),
+                    errors.toString());
+            assertEquals(
+                    List.of(0),
+                    errors.stream()
+                            .filter(e -> e.version == 1 && e.reason.contains("not newer"))
+                            .map(e -> e.subtask)
+                            .toList(),
+                    errors.toString());
 
             JobID id = job.getJobID();
             assertEquals(List.of(2L, 2L), gauges(reporter, id, "modelVersion"));
             assertEquals(2L, counters(reporter, id, "modelLoadFailures"));
-            assertEquals(4L, counters(reporter, id, "modelSwaps")); // v1 and v2 on each of the two subtasks
+            assertEquals(
+                    4L,
+                    counters(reporter, id, "modelSwaps")); // v1 and v2 on each of the two subtasks
             // Σ_c interest mass = number of users scored (each output's interests sum to 1)
             long scored = counters(reporter, id, "usersScored");
             assertEquals(out1.size() + out2.size() + out3.size(), scored);
-            double mass = gaugeValues(reporter, id, "interestMass").stream().mapToDouble(Double::doubleValue).sum();
+            double mass =
+                    gaugeValues(reporter, id, "interestMass").stream()
+                            .mapToDouble(Double::doubleValue)
+                            .sum();
             assertEquals(scored, mass, 1e-6);
-            assertTrue(counters(reporter, id, "skippedNoSourceHistory") >= 1, "the target-only user is skipped");
+            assertTrue(
+                    counters(reporter, id, "skippedNoSourceHistory") >= 1,
+                    "the target-only user is skipped");
             assertTrue(QueueSink.contents(DEAD).isEmpty(), "no dead letters");
-            assertTrue(QueueSink.<UserScores>contents(SCORES).stream().noneMatch(s -> s.userId.equals("t-only")
-                    || s.userId.equals(StreamFixtures.SENTINEL)), "users without source behaviour are not scored");
+            assertTrue(
+                    QueueSink.<UserScores>contents(SCORES).stream()
+                            .noneMatch(
+                                    s ->
+                                            s.userId.equals("t-only")
+                                                    || s.userId.equals(StreamFixtures.SENTINEL)),
+                    "users without source behaviour are not scored");
         } finally {
             Jobs.cancelAndWait(job);
         }
     }
 
     /**
-     * Writes phase p: 8 new users {@code prefix0..7} (group i mod 4, 5 source events; the first also one target
-     * event), 2 more source events of each returning user, a user with target events only, and the sentinel. Returns
-     * the users that must get one output.
+     * Writes phase p: 8 new users {@code prefix0..7} (group i mod 4, 5 source events; the first
+     * also one target event), 2 more source events of each returning user, a user with target
+     * events only, and the sentinel. Returns the users that must get one output.
      */
-    private Set<String> phase(DirectoryFeed feed, int p, String prefix, List<String> returning) throws Exception {
+    private Set<String> phase(DirectoryFeed feed, int p, String prefix, List<String> returning)
+            throws Exception {
         long t = StreamFixtures.phaseStart(p);
         List<BehaviorEvent> ev = new ArrayList<>();
         Set<String> users = new TreeSet<>();
@@ -150,16 +211,26 @@ class ModelHotSwapTest {
         return users;
     }
 
-    /** Waits until every user of {@code users} has an output after the first {@code before}; returns those. */
+    /**
+     * Waits until every user of {@code users} has an output after the first {@code before}; returns
+     * those.
+     */
     private static List<UserScores> awaitOutputs(Set<String> users, int before) {
-        Await.until(WAIT, () -> {
-            List<UserScores> all = QueueSink.contents(SCORES);
-            return all.subList(before, all.size()).stream().map(s -> s.userId).collect(Collectors.toSet())
-                    .containsAll(users);
-        }, () -> "outputs " + QueueSink.contents(SCORES) + ", waiting for " + users);
+        Await.until(
+                WAIT,
+                () -> {
+                    List<UserScores> all = QueueSink.contents(SCORES);
+                    return all.subList(before, all.size()).stream()
+                            .map(s -> s.userId)
+                            .collect(Collectors.toSet())
+                            .containsAll(users);
+                },
+                () -> "outputs " + QueueSink.contents(SCORES) + ", waiting for " + users);
         List<UserScores> all = QueueSink.contents(SCORES);
         List<UserScores> mine = all.subList(before, all.size());
-        assertEquals(users, mine.stream().map(s -> s.userId).collect(Collectors.toCollection(TreeSet::new)));
+        assertEquals(
+                users,
+                mine.stream().map(s -> s.userId).collect(Collectors.toCollection(TreeSet::new)));
         assertEquals(users.size(), mine.size(), "one output per user and phase: " + mine);
         return new ArrayList<>(mine);
     }
@@ -178,10 +249,15 @@ class ModelHotSwapTest {
                 }
             }
         }
-        assertTrue(!differ.isEmpty(), "the two models must score differently for the test to tell them apart");
+        assertTrue(
+                !differ.isEmpty(),
+                "the two models must score differently for the test to tell them apart");
     }
 
-    /** The metrics of the scoring operator's subtasks (and their sub-groups) in job {@code job}, named {@code name}. */
+    /**
+     * The metrics of the scoring operator's subtasks (and their sub-groups) in job {@code job},
+     * named {@code name}.
+     */
     private static List<Metric> scoringMetrics(InMemoryReporter r, JobID job, String name) {
         List<Metric> out = new ArrayList<>();
         for (Map.Entry<MetricGroup, Map<String, Metric>> e : r.getMetricsByGroup().entrySet()) {
@@ -201,7 +277,8 @@ class ModelHotSwapTest {
 
     private static List<Double> gaugeValues(InMemoryReporter r, JobID job, String name) {
         return scoringMetrics(r, job, name).stream()
-                .map(m -> ((Number) ((Gauge<?>) m).getValue()).doubleValue()).toList();
+                .map(m -> ((Number) ((Gauge<?>) m).getValue()).doubleValue())
+                .toList();
     }
 
     private static long counters(InMemoryReporter r, JobID job, String name) {

@@ -22,6 +22,7 @@ import io.crossinterest.joint.JointScorer;
 import io.crossinterest.joint.JointScoringFunction;
 import io.crossinterest.joint.SourceHistory;
 import io.crossinterest.joint.UserScores;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,27 +39,31 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Two small joint-model bundles trained on planted data, shared by the serving tests (trained once per test JVM, a few
- * seconds each), and the helpers that check a stream output against the bundle it names.
+ * Two small joint-model bundles trained on planted data, shared by the serving tests (trained once
+ * per test JVM, a few seconds each), and the helpers that check a stream output against the bundle
+ * it names.
  *
- * <p>Planted data: 4 taste groups; the source block is one category ({@code books}, items s0..s39, 10 per group), the
- * target block two ({@code music}: items of groups 0 and 1, {@code movies}: groups 2 and 3, t0..t39). A user of group
- * g reads 5 of the group's source items and uses 4 of its target items. Version 1 and version 2 are the same recipe
- * with different seeds, so their scores differ.
+ * <p>Planted data: 4 taste groups; the source block is one category ({@code books}, items s0..s39,
+ * 10 per group), the target block two ({@code music}: items of groups 0 and 1, {@code movies}:
+ * groups 2 and 3, t0..t39). A user of group g reads 5 of the group's source items and uses 4 of its
+ * target items. Version 1 and version 2 are the same recipe with different seeds, so their scores
+ * differ.
  */
 public final class PlantedModels {
     public static final String SOURCE = "books";
     public static final List<String> TARGET = List.of("music", "movies");
     static final int GROUPS = 4;
     static final int PER_GROUP = 10;
-    /** Event time of the planted streams: 2023-11-14, well inside the JSON parser's accepted range. */
+
+    /**
+     * Event time of the planted streams: 2023-11-14, well inside the JSON parser's accepted range.
+     */
     public static final long T0 = 1_700_000_000_000L;
 
     private static Path v1;
     private static Path v2;
 
-    private PlantedModels() {
-    }
+    private PlantedModels() {}
 
     /** Bundle "planted-1" (seed 1). */
     public static synchronized Path v1() throws IOException {
@@ -84,20 +89,41 @@ public final class PlantedModels {
         save(split, 2L, v2, "planted-2");
     }
 
-    private static void save(CrossDomainSplit split, long seed, Path dir, String label) throws IOException {
-        EncoderConfig enc = new EncoderConfig(TokenScheme.ITEMS, 64, 20, 16, 8, 5, 4, 16, 5e-3, 32, 1, 0.2, seed);
-        JointParams params = JointParams.revisedFormulation().withEncoder(enc).withTraining(5e-3, 32, 2, 1)
-                .withSeed(seed);
-        JointModel m = new JointEstimator(params, CfSpace.given(s -> als(s, seed), null, null))
-                .fit(split.withoutTest());
+    private static void save(CrossDomainSplit split, long seed, Path dir, String label)
+            throws IOException {
+        EncoderConfig enc =
+                new EncoderConfig(
+                        TokenScheme.ITEMS, 64, 20, 16, 8, 5, 4, 16, 5e-3, 32, 1, 0.2, seed);
+        JointParams params =
+                JointParams.revisedFormulation()
+                        .withEncoder(enc)
+                        .withTraining(5e-3, 32, 2, 1)
+                        .withSeed(seed);
+        JointModel m =
+                new JointEstimator(params, CfSpace.given(s -> als(s, seed), null, null))
+                        .fit(split.withoutTest());
         JointBundle.save(m, dir, label);
     }
 
     private static CfFactors als(CrossDomainData s, long seed) {
-        AlsConfig c = new AlsConfig(8, 8, 0.1, 10.0, AlsConfig.Regularization.L2, AlsConfig.Solver.CHOLESKY, 3, seed,
-                1);
+        AlsConfig c =
+                new AlsConfig(
+                        8,
+                        8,
+                        0.1,
+                        10.0,
+                        AlsConfig.Regularization.L2,
+                        AlsConfig.Solver.CHOLESKY,
+                        3,
+                        seed,
+                        1);
         AlsResult r = new ImplicitAls(c).fit(s.targetTrain);
-        return new CfFactors(8, s.targetTrain.numRows(), s.targetTrain.numCols(), r.users.data(), r.items.data());
+        return new CfFactors(
+                8,
+                s.targetTrain.numRows(),
+                s.targetTrain.numCols(),
+                r.users.data(),
+                r.items.data());
     }
 
     /** 120 users: 90 warm, 10 validation cold, 20 test cold. */
@@ -140,8 +166,23 @@ public final class PlantedModels {
         int[] warm = IntStream.range(0, users).filter(x -> role[x] == 0).toArray();
         int[] valid = IntStream.range(0, users).filter(x -> role[x] == 1).toArray();
         int[] test = IntStream.range(0, users).filter(x -> role[x] == 2).toArray();
-        return new CrossDomainSplit("planted-serving", u, si, ti, s.build(), tr.build(), va.build(), te.build(), warm,
-                valid, test, sc, tc, sic, tic, seed);
+        return new CrossDomainSplit(
+                "planted-serving",
+                u,
+                si,
+                ti,
+                s.build(),
+                tr.build(),
+                va.build(),
+                te.build(),
+                warm,
+                valid,
+                test,
+                sc,
+                tc,
+                sic,
+                tic,
+                seed);
     }
 
     private static int[] distinct(Random rnd, int k) {
@@ -155,19 +196,31 @@ public final class PlantedModels {
         return Arrays.copyOf(perm, k);
     }
 
-    /** {@code count} source-block events (books) of a stream user of group {@code g}, at t, t+1 s, ... */
-    public static List<BehaviorEvent> sourceEvents(String user, int g, int count, long t, Random rnd) {
+    /**
+     * {@code count} source-block events (books) of a stream user of group {@code g}, at t, t+1 s,
+     * ...
+     */
+    public static List<BehaviorEvent> sourceEvents(
+            String user, int g, int count, long t, Random rnd) {
         List<BehaviorEvent> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String item = "s" + (g * PER_GROUP + rnd.nextInt(PER_GROUP));
-            out.add(new BehaviorEvent(user, item, SOURCE, i % 3 == 0 ? Behavior.BUY : Behavior.PV, 1.0, t + i * 1000L));
+            out.add(
+                    new BehaviorEvent(
+                            user,
+                            item,
+                            SOURCE,
+                            i % 3 == 0 ? Behavior.BUY : Behavior.PV,
+                            1.0,
+                            t + i * 1000L));
         }
         return out;
     }
 
     /** One target-block event (a music or movies item): not part of the encoder's input. */
     public static BehaviorEvent targetEvent(String user, int item, long t) {
-        return new BehaviorEvent(user, "t" + item, TARGET.get(item / PER_GROUP < 2 ? 0 : 1), Behavior.PV, 1.0, t);
+        return new BehaviorEvent(
+                user, "t" + item, TARGET.get(item / PER_GROUP < 2 ? 0 : 1), Behavior.PV, 1.0, t);
     }
 
     public static List<String> jsonLines(List<BehaviorEvent> events) {
@@ -175,11 +228,19 @@ public final class PlantedModels {
         return events.stream().map(json::toJson).toList();
     }
 
-    /** A user's source-block history (books items, oldest first) after {@code events}, as the scorer sees it. */
+    /**
+     * A user's source-block history (books items, oldest first) after {@code events}, as the scorer
+     * sees it.
+     */
     public static SourceHistory history(String user, List<BehaviorEvent> events) {
-        List<BehaviorEvent> mine = events.stream().filter(e -> e.user.equals(user) && SOURCE.equals(e.category))
-                .sorted((a, b) -> Long.compare(a.timestamp, b.timestamp)).toList();
-        return new SourceHistory(user, mine.stream().map(e -> e.item).toArray(String[]::new),
+        List<BehaviorEvent> mine =
+                events.stream()
+                        .filter(e -> e.user.equals(user) && SOURCE.equals(e.category))
+                        .sorted((a, b) -> Long.compare(a.timestamp, b.timestamp))
+                        .toList();
+        return new SourceHistory(
+                user,
+                mine.stream().map(e -> e.item).toArray(String[]::new),
                 mine.stream().map(e -> e.category).toArray(String[]::new));
     }
 
@@ -202,39 +263,63 @@ public final class PlantedModels {
             JointBundle b = fn.bundle();
             JointScorer.Encoded enc = b.scorer().encode(List.of(JointScoringFunction.tokens(b, h)));
             double[] scores = new double[b.scorer().numItems()];
-            b.scorer().itemScores(enc.phat()[0], enc.interest() == null ? null : enc.interest()[0], scores);
+            b.scorer()
+                    .itemScores(
+                            enc.phat()[0],
+                            enc.interest() == null ? null : enc.interest()[0],
+                            scores);
             return scores;
         }
 
         /**
-         * Asserts that {@code out} is exactly what the model it names computes for {@code h}: every listed item has the
-         * model's score for it, the list is that model's top-N, and the interests are its softmax(I_u). An output
-         * mixing two models (e.g. items of one, scores or interests of another) fails.
+         * Asserts that {@code out} is exactly what the model it names computes for {@code h}: every
+         * listed item has the model's score for it, the list is that model's top-N, and the
+         * interests are its softmax(I_u). An output mixing two models (e.g. items of one, scores or
+         * interests of another) fails.
          */
         public void assertMadeBy(UserScores out, SourceHistory h) {
-            JointBundle b = byLabel.get(out.modelVersion) == null ? null : byLabel.get(out.modelVersion).bundle();
+            JointBundle b =
+                    byLabel.get(out.modelVersion) == null
+                            ? null
+                            : byLabel.get(out.modelVersion).bundle();
             assertNotNull(b, "an output names an unknown model " + out.modelVersion);
             double[] all = allScores(out.modelVersion, h);
             List<String> ids = b.targetItemIds();
             double kth = Double.POSITIVE_INFINITY;
             for (int i = 0; i < out.topItems.length; i++) {
                 double want = all[ids.indexOf(out.topItems[i])];
-                assertEquals(want, out.topScores[i], 1e-4 * Math.max(1, Math.abs(want)),
+                assertEquals(
+                        want,
+                        out.topScores[i],
+                        1e-4 * Math.max(1, Math.abs(want)),
                         out.userId + " item " + out.topItems[i] + " under " + out.modelVersion);
                 kth = Math.min(kth, out.topScores[i]);
             }
             List<String> listed = Arrays.asList(out.topItems);
             for (int v = 0; v < all.length; v++) {
                 if (!listed.contains(ids.get(v))) {
-                    assertTrue(all[v] <= kth + 1e-4, out.userId + ": " + ids.get(v) + " scores " + all[v]
-                            + " above the listed minimum " + kth + " under " + out.modelVersion);
+                    assertTrue(
+                            all[v] <= kth + 1e-4,
+                            out.userId
+                                    + ": "
+                                    + ids.get(v)
+                                    + " scores "
+                                    + all[v]
+                                    + " above the listed minimum "
+                                    + kth
+                                    + " under "
+                                    + out.modelVersion);
                 }
             }
             JointScorer.Encoded enc = b.scorer().encode(List.of(JointScoringFunction.tokens(b, h)));
             double[] interest = JointScorer.interestDistribution(enc.interest()[0]);
             assertEquals(TARGET, Arrays.asList(out.categories));
             for (int c = 0; c < interest.length; c++) {
-                assertEquals(interest[c], out.interest[c], 1e-4, out.userId + " interest in " + TARGET.get(c));
+                assertEquals(
+                        interest[c],
+                        out.interest[c],
+                        1e-4,
+                        out.userId + " interest in " + TARGET.get(c));
             }
         }
     }

@@ -1,11 +1,13 @@
 package io.crossinterest.serving;
 
+import io.crossinterest.joint.UserScores;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.crossinterest.joint.UserScores;
+import org.junit.jupiter.api.Test;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,8 +18,14 @@ class ServingJsonTest {
 
     @Test
     void scoresNameTheModelAndCarryInterestsAndTopItems() throws Exception {
-        UserScores s = new UserScores("u1", "joint-7", new String[] {"t3", "t9"}, new double[] {2.5, 1.0},
-                new String[] {"music", "movies"}, new double[] {0.75, 0.25});
+        UserScores s =
+                new UserScores(
+                        "u1",
+                        "joint-7",
+                        new String[] {"t3", "t9"},
+                        new double[] {2.5, 1.0},
+                        new String[] {"music", "movies"},
+                        new double[] {0.75, 0.25});
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         new ScoresJson().encode(s, line);
         String text = line.toString(StandardCharsets.UTF_8);
@@ -33,13 +41,16 @@ class ServingJsonTest {
         assertEquals("t3", n.get("top").get(0).get("item").asText());
         assertEquals(1.0, n.get("top").get(1).get("score").asDouble());
 
-        UserScores noInterest = new UserScores("u2", "v", new String[] {"t1"}, new double[] {0.5}, null, null);
+        UserScores noInterest =
+                new UserScores("u2", "v", new String[] {"t1"}, new double[] {0.5}, null, null);
         assertFalse(JSON.readTree(new ScoresJson().serialize(noInterest)).has("interests"));
     }
 
     @Test
     void controlErrorsKeepTheRawMessage() throws Exception {
-        ControlError e = new ControlError(-1, null, "malformed control message: not JSON", "{oops", -1, 123L);
+        ControlError e =
+                new ControlError(
+                        -1, null, "malformed control message: not JSON", "{oops", -1, 123L);
         JsonNode n = JSON.readTree(new ControlErrorJson().serialize(e));
         assertEquals(-1, n.get("version").asLong());
         assertTrue(n.get("bundle").isNull());

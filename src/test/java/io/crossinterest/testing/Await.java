@@ -6,10 +6,12 @@ import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** Bounded waits on a condition: polls it until it holds or the deadline passes (then fails, describing the state). */
+/**
+ * Bounded waits on a condition: polls it until it holds or the deadline passes (then fails,
+ * describing the state).
+ */
 public final class Await {
-    private Await() {
-    }
+    private Await() {}
 
     public static void until(Duration timeout, BooleanSupplier condition, Supplier<String> state) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -8,9 +8,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
- * Feeds a continuously monitored {@code FileSource} directory: each {@link #write} publishes one new file atomically
- * (written under a hidden name, which the source's default filter skips, then renamed), so the source never sees a
- * half-written file. A test drives an unbounded job step by step this way.
+ * Feeds a continuously monitored {@code FileSource} directory: each {@link #write} publishes one
+ * new file atomically (written under a hidden name, which the source's default filter skips, then
+ * renamed), so the source never sees a half-written file. A test drives an unbounded job step by
+ * step this way.
  */
 public final class DirectoryFeed {
     private final Path dir;

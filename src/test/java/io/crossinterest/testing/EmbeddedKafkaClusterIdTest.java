@@ -1,10 +1,11 @@
 package io.crossinterest.testing;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 import java.util.Base64;
-import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The broker's cluster id must never look like a command-line flag to kafka-storage. */
 class EmbeddedKafkaClusterIdTest {

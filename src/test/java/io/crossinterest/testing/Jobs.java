@@ -1,15 +1,18 @@
 package io.crossinterest.testing;
 
+import org.apache.flink.core.execution.JobClient;
+
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.core.execution.JobClient;
 
 /** Ending unbounded test jobs. */
 public final class Jobs {
-    private Jobs() {
-    }
+    private Jobs() {}
 
-    /** Cancels the job and waits (bounded) until it has ended, so its sources stop before the test's files go. */
+    /**
+     * Cancels the job and waits (bounded) until it has ended, so its sources stop before the test's
+     * files go.
+     */
     public static void cancelAndWait(JobClient job) throws Exception {
         job.cancel().get(60, TimeUnit.SECONDS);
         try {

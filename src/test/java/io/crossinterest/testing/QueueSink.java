@@ -1,20 +1,22 @@
 package io.crossinterest.testing;
 
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
 
 /**
- * A test sink for jobs on the embedded MiniCluster (same JVM): every record goes into a named in-memory queue the test
- * reads while the job runs. Stateless, so it restores from any savepoint.
+ * A test sink for jobs on the embedded MiniCluster (same JVM): every record goes into a named
+ * in-memory queue the test reads while the job runs. Stateless, so it restores from any savepoint.
  */
 public final class QueueSink<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
-    private static final Map<String, ConcurrentLinkedQueue<Object>> QUEUES = new ConcurrentHashMap<>();
+    private static final Map<String, ConcurrentLinkedQueue<Object>> QUEUES =
+            new ConcurrentHashMap<>();
 
     private final String name;
 
@@ -37,7 +39,8 @@ public final class QueueSink<T> implements Sink<T> {
     /** What the sink has received so far, in arrival order. */
     @SuppressWarnings("unchecked")
     public static <T> List<T> contents(String name) {
-        return new ArrayList<>((ConcurrentLinkedQueue<T>) (ConcurrentLinkedQueue<?>) QUEUES.get(name));
+        return new ArrayList<>(
+                (ConcurrentLinkedQueue<T>) (ConcurrentLinkedQueue<?>) QUEUES.get(name));
     }
 
     @Override
@@ -51,12 +54,10 @@ public final class QueueSink<T> implements Sink<T> {
             }
 
             @Override
-            public void flush(boolean endOfInput) {
-            }
+            public void flush(boolean endOfInput) {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 }

@@ -1,6 +1,7 @@
 package io.crossinterest.bench;
 
 import io.crossinterest.data.InteractionMatrix;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,20 +11,28 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 /**
- * A benchmark data set: a user × item training matrix and a leave-one-out held-out split (one interaction per user with
- * at least two, drawn with the split seed), plus the users recall is evaluated on. Built deterministically from its
- * name and seed, so every benchmark process (ours, Spark) rebuilds exactly the same data.
+ * A benchmark data set: a user × item training matrix and a leave-one-out held-out split (one
+ * interaction per user with at least two, drawn with the split seed), plus the users recall is
+ * evaluated on. Built deterministically from its name and seed, so every benchmark process (ours,
+ * Spark) rebuilds exactly the same data.
  */
 final class BenchData {
     final String name;
     final String description;
     final InteractionMatrix train;
+
     /** held-out item per user, -1 if none. */
     final int[] heldOut;
+
     /** users recall@10 is computed on (all held-out users, or a seeded sample of them). */
     final int[] evalUsers;
 
-    private BenchData(String name, String description, InteractionMatrix all, long splitSeed, int maxEvalUsers) {
+    private BenchData(
+            String name,
+            String description,
+            InteractionMatrix all,
+            long splitSeed,
+            int maxEvalUsers) {
         this.name = name;
         this.description = description;
         SplittableRandom rnd = new SplittableRandom(splitSeed);
@@ -64,8 +73,11 @@ final class BenchData {
         Arrays.sort(evalUsers);
     }
 
-    /** The named data set: {@code amazon} (largest Amazon pair's target block) or {@code powerlaw}. */
-    static BenchData load(String name, Path sharedData, long seed, int maxEvalUsers, int powerLawUsers) {
+    /**
+     * The named data set: {@code amazon} (largest Amazon pair's target block) or {@code powerlaw}.
+     */
+    static BenchData load(
+            String name, Path sharedData, long seed, int maxEvalUsers, int powerLawUsers) {
         switch (name) {
             case "amazon":
                 return amazon(sharedData, seed, maxEvalUsers);
@@ -77,8 +89,8 @@ final class BenchData {
     }
 
     /**
-     * electronic_cloth/train.txt of amazon-cdr-disencdr: the largest block of the largest pair (electronic–cloth,
-     * 15,761 users; 210,865 train rows), label 1 for every row.
+     * electronic_cloth/train.txt of amazon-cdr-disencdr: the largest block of the largest pair
+     * (electronic–cloth, 15,761 users; 210,865 train rows), label 1 for every row.
      */
     static BenchData amazon(Path sharedData, long seed, int maxEvalUsers) {
         Path file = sharedData.resolve("amazon-cdr-disencdr/electronic_cloth/train.txt");
@@ -87,33 +99,45 @@ final class BenchData {
         }
         InteractionMatrix.Builder b = new InteractionMatrix.Builder(0, 0);
         try (Stream<String> lines = Files.lines(file)) {
-            lines.forEach(line -> {
-                String[] f = line.split("\t");
-                if (f.length < 2) {
-                    throw new IllegalArgumentException(file + ": malformed line '" + line + "'");
-                }
-                b.add(Integer.parseInt(f[0].trim()), Integer.parseInt(f[1].trim()),
-                        f.length > 2 ? Double.parseDouble(f[2].trim()) : 1.0);
-            });
+            lines.forEach(
+                    line -> {
+                        String[] f = line.split("\t");
+                        if (f.length < 2) {
+                            throw new IllegalArgumentException(
+                                    file + ": malformed line '" + line + "'");
+                        }
+                        b.add(
+                                Integer.parseInt(f[0].trim()),
+                                Integer.parseInt(f[1].trim()),
+                                f.length > 2 ? Double.parseDouble(f[2].trim()) : 1.0);
+                    });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new BenchData("amazon_electronic_cloth", "amazon-cdr-disencdr electronic_cloth/train.txt,"
-                + " leave-one-out split seed " + seed, b.build(), seed, maxEvalUsers);
+        return new BenchData(
+                "amazon_electronic_cloth",
+                "amazon-cdr-disencdr electronic_cloth/train.txt,"
+                        + " leave-one-out split seed "
+                        + seed,
+                b.build(),
+                seed,
+                maxEvalUsers);
     }
 
     /**
-     * A generated power-law matrix with latent structure: items in 50 groups; a user belongs to one group and draws
-     * 80% of its interactions from its group, 20% from all items, both with Zipf(1.0) popularity; user activity is
-     * 5 + Pareto(x_m = 13.6, a = 1.8) draws, capped at 2,000 (mean ≈ 22); repeated (user, item) draws add up, so a
-     * user has ≈ 15.5 distinct items; strengths 1..3. 140,000 users give ≈ 2.2M distinct interactions (≈ 2.1M after
-     * the held-out split) over 40,000 items.
+     * A generated power-law matrix with latent structure: items in 50 groups; a user belongs to one
+     * group and draws 80% of its interactions from its group, 20% from all items, both with
+     * Zipf(1.0) popularity; user activity is 5 + Pareto(x_m = 13.6, a = 1.8) draws, capped at 2,000
+     * (mean ≈ 22); repeated (user, item) draws add up, so a user has ≈ 15.5 distinct items;
+     * strengths 1..3. 140,000 users give ≈ 2.2M distinct interactions (≈ 2.1M after the held-out
+     * split) over 40,000 items.
      */
     static BenchData powerLaw(int numUsers, long seed, int maxEvalUsers) {
         int numItems = 40_000;
         int groups = 50;
         int perGroup = numItems / groups;
-        SplittableRandom rnd = new SplittableRandom(0x5EEDL); // the matrix itself is fixed; the seed only splits
+        SplittableRandom rnd =
+                new SplittableRandom(0x5EEDL); // the matrix itself is fixed; the seed only splits
         int[] perm = new int[numItems]; // global popularity order
         for (int i = 0; i < numItems; i++) {
             perm[i] = i;
@@ -132,14 +156,24 @@ final class BenchData {
             double pareto = 13.6 * Math.pow(1 - rnd.nextDouble(), -1 / 1.8) - 13.6;
             int n = (int) Math.min(2000, 5 + Math.floor(pareto));
             for (int q = 0; q < n; q++) {
-                int item = rnd.nextDouble() < 0.8 ? g * perGroup + sample(groupCdf, rnd)
-                        : perm[sample(globalCdf, rnd)];
+                int item =
+                        rnd.nextDouble() < 0.8
+                                ? g * perGroup + sample(groupCdf, rnd)
+                                : perm[sample(globalCdf, rnd)];
                 b.add(u, item, 1 + rnd.nextInt(3));
             }
         }
         InteractionMatrix all = b.build();
-        return new BenchData("powerlaw", "generated power-law matrix (" + numUsers + " users, " + numItems
-                + " items, Zipf 1.0 popularity in 50 latent groups), leave-one-out split seed " + seed, all, seed,
+        return new BenchData(
+                "powerlaw",
+                "generated power-law matrix ("
+                        + numUsers
+                        + " users, "
+                        + numItems
+                        + " items, Zipf 1.0 popularity in 50 latent groups), leave-one-out split seed "
+                        + seed,
+                all,
+                seed,
                 maxEvalUsers);
     }
 

@@ -1,37 +1,43 @@
 package io.crossinterest.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossinterest.cf.als.AlsConfig;
 import io.crossinterest.cf.als.AlsResult;
 import io.crossinterest.cf.als.AlsShuffleCost;
 import io.crossinterest.cf.als.AlsSolvers;
 import io.crossinterest.cf.als.ImplicitAls;
-import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.function.Function;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
 /**
- * The distributed side of the ALS benchmark in its own JVM, on the job jar's classpath (Flink, no Spark): for each
- * parallelism p, the distributed {@code Als} as a bounded Flink job on a MiniCluster at parallelism p (p blocks per
- * side), and next to it, in the same JVM and under the same load, the in-process kernels at p threads; the same
- * s/iter definition, seeds and recall@10 as the other two sides; and what each half-step ships
- * ({@link AlsShuffleCost}) at p and at the projected TaskManager counts. Prints one line {@code RESULT <json>}.
+ * The distributed side of the ALS benchmark in its own JVM, on the job jar's classpath (Flink, no
+ * Spark): for each parallelism p, the distributed {@code Als} as a bounded Flink job on a
+ * MiniCluster at parallelism p (p blocks per side), and next to it, in the same JVM and under the
+ * same load, the in-process kernels at p threads; the same s/iter definition, seeds and recall@10
+ * as the other two sides; and what each half-step ships ({@link AlsShuffleCost}) at p and at the
+ * projected TaskManager counts. Prints one line {@code RESULT <json>}.
  */
 @Command(name = "distributed-als")
 public final class DistributedAlsRunner implements Callable<Integer> {
-    @Mixin
-    RunSpec spec;
+    @Mixin RunSpec spec;
 
     @Option(names = "--parallelism", required = true, split = ",")
     List<Integer> parallelism;
 
-    @Option(names = "--project", required = true, split = ",", description = "TaskManager counts to project to")
+    @Option(
+            names = "--project",
+            required = true,
+            split = ",",
+            description = "TaskManager counts to project to")
     List<Integer> project;
 
     public static void main(String[] args) {
@@ -42,13 +48,23 @@ public final class DistributedAlsRunner implements Callable<Integer> {
     public Integer call() {
         double loadAtStart = NativeBlasReport.loadAverage();
         BenchData data = spec.loadData();
-        AlsConfig base = new AlsConfig(spec.rank, spec.iterations, spec.lambda, spec.alpha,
-                AlsConfig.Regularization.WEIGHTED, AlsConfig.Solver.parse(spec.solver), spec.cgSteps, 0L, 1);
+        AlsConfig base =
+                new AlsConfig(
+                        spec.rank,
+                        spec.iterations,
+                        spec.lambda,
+                        spec.alpha,
+                        AlsConfig.Regularization.WEIGHTED,
+                        AlsConfig.Solver.parse(spec.solver),
+                        spec.cgSteps,
+                        0L,
+                        1);
         ObjectMapper om = new ObjectMapper();
         ObjectNode out = om.createObjectNode();
         out.put("load_average_at_start", loadAtStart);
         // warm-up (class loading, JIT, the MiniCluster's first job), not timed
-        AlsSolvers.fitDistributed(data.train, base.withIterations(1).withParallelism(parallelism.get(0)));
+        AlsSolvers.fitDistributed(
+                data.train, base.withIterations(1).withParallelism(parallelism.get(0)));
         new ImplicitAls(base.withIterations(1)).fit(data.train);
         ObjectNode byP = out.putObject("parallelism");
         for (int p : parallelism) {
@@ -70,8 +86,16 @@ public final class DistributedAlsRunner implements Callable<Integer> {
         return 0;
     }
 
-    /** s/iter = (t(T iterations) − t(1 iteration)) / (T − 1) per seed, and recall@10 of the T-iteration factors. */
-    private void measure(ObjectNode r, String name, BenchData data, AlsConfig cfg, Function<AlsConfig, AlsResult> fit) {
+    /**
+     * s/iter = (t(T iterations) − t(1 iteration)) / (T − 1) per seed, and recall@10 of the
+     * T-iteration factors.
+     */
+    private void measure(
+            ObjectNode r,
+            String name,
+            BenchData data,
+            AlsConfig cfg,
+            Function<AlsConfig, AlsResult> fit) {
         ArrayNode perIter = r.putArray(name + "_s_per_iter");
         ArrayNode recalls = r.putArray(name + "_recall_at_10");
         for (long seed : spec.seeds) {
@@ -82,13 +106,16 @@ public final class DistributedAlsRunner implements Callable<Integer> {
             AlsResult result = fit.apply(c);
             long t2 = System.nanoTime();
             perIter.add(((t2 - t1) - (t1 - t0)) / 1e9 / (spec.iterations - 1));
-            recalls.add(RecallEvaluator.recallAt10(data, result.users.data(), result.items.data(), spec.rank));
+            recalls.add(
+                    RecallEvaluator.recallAt10(
+                            data, result.users.data(), result.items.data(), spec.rank));
         }
     }
 
     private ObjectNode shuffle(ObjectMapper om, BenchData data, int blocks) {
         ObjectNode s = om.createObjectNode();
-        for (AlsShuffleCost.HalfStep h : AlsShuffleCost.perIteration(data.train, blocks, spec.rank, true)) {
+        for (AlsShuffleCost.HalfStep h :
+                AlsShuffleCost.perIteration(data.train, blocks, spec.rank, true)) {
             ObjectNode n = s.putObject(h.solves());
             n.put("rows_solved", h.rows());
             n.put("state_bytes", h.stateBytes());

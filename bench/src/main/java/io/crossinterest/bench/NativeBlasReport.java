@@ -3,6 +3,7 @@ package io.crossinterest.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -11,8 +12,9 @@ import java.util.TreeSet;
 
 /**
  * Which native BLAS/LAPACK a benchmark process really loaded: the shared libraries mapped into it
- * ({@code /proc/self/maps}: the bundled OpenBLAS under JavaCPP's cache, or the machine's {@code libblas.so.3} and
- * whatever it points to), and the thread settings those libraries read from the environment.
+ * ({@code /proc/self/maps}: the bundled OpenBLAS under JavaCPP's cache, or the machine's {@code
+ * libblas.so.3} and whatever it points to), and the thread settings those libraries read from the
+ * environment.
  */
 final class NativeBlasReport {
     private NativeBlasReport() {}
@@ -30,7 +32,8 @@ final class NativeBlasReport {
                 }
                 String path = line.substring(slash);
                 String name = path.substring(path.lastIndexOf('/') + 1);
-                if (name.matches("lib(jni)?(open)?blas.*|liblapack.*|libnetlib.*|libmkl.*|libjniopenblas.*|libgomp.*")) {
+                if (name.matches(
+                        "lib(jni)?(open)?blas.*|liblapack.*|libnetlib.*|libmkl.*|libjniopenblas.*|libgomp.*")) {
                     paths.add(path);
                 }
             }
@@ -47,6 +50,7 @@ final class NativeBlasReport {
 
     /** This moment's one-minute load average of the machine. */
     static double loadAverage() {
-        return Math.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100) / 100.0;
+        return Math.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100)
+                / 100.0;
     }
 }

@@ -1,13 +1,15 @@
 package io.crossinterest.bench;
 
 import io.crossinterest.data.InteractionMatrix;
+
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.openblas.global.openblas;
 
 /**
- * Full-ranking recall@10 of a factor model on a leave-one-out split: for each evaluation user, the held-out item
- * counts as a hit when fewer than 10 items the user has not seen in training score higher. Scores S = Yᵀ X_batch for
- * 64 users at a time (one OpenBLAS dgemm), so both models are ranked by the same code.
+ * Full-ranking recall@10 of a factor model on a leave-one-out split: for each evaluation user, the
+ * held-out item counts as a hit when fewer than 10 items the user has not seen in training score
+ * higher. Scores S = Yᵀ X_batch for 64 users at a time (one OpenBLAS dgemm), so both models are
+ * ranked by the same code.
  */
 final class RecallEvaluator {
     private RecallEvaluator() {}
@@ -19,7 +21,8 @@ final class RecallEvaluator {
         int batch = 64;
         int[] eval = data.evalUsers;
         int hits = 0;
-        try (DoublePointer y = new DoublePointer(items); DoublePointer x = new DoublePointer((long) batch * k);
+        try (DoublePointer y = new DoublePointer(items);
+                DoublePointer x = new DoublePointer((long) batch * k);
                 DoublePointer s = new DoublePointer((long) batch * numItems)) {
             double[] xs = new double[batch * k];
             double[] scores = new double[batch * numItems];
@@ -29,9 +32,23 @@ final class RecallEvaluator {
                     System.arraycopy(users, eval[start + j] * k, xs, j * k, k);
                 }
                 x.position(0).put(xs, 0, b * k);
-                // S (I × b, column-major) = Yᵀ X: column j holds the scores of user j against every item
-                openblas.cblas_dgemm(openblas.CblasColMajor, openblas.CblasTrans, openblas.CblasNoTrans, numItems, b,
-                        k, 1.0, y, k, x, k, 0.0, s, numItems);
+                // S (I × b, column-major) = Yᵀ X: column j holds the scores of user j against every
+                // item
+                openblas.cblas_dgemm(
+                        openblas.CblasColMajor,
+                        openblas.CblasTrans,
+                        openblas.CblasNoTrans,
+                        numItems,
+                        b,
+                        k,
+                        1.0,
+                        y,
+                        k,
+                        x,
+                        k,
+                        0.0,
+                        s,
+                        numItems);
                 s.position(0).get(scores, 0, b * numItems);
                 for (int j = 0; j < b; j++) {
                     int u = eval[start + j];

@@ -1,11 +1,15 @@
 package io.crossinterest.bench;
 
+import picocli.CommandLine.Option;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.Option;
 
-/** What one benchmark process runs: the data set, the ALS hyper-parameters, the seeds. Shared by both sides. */
+/**
+ * What one benchmark process runs: the data set, the ALS hyper-parameters, the seeds. Shared by
+ * both sides.
+ */
 class RunSpec {
     @Option(names = "--data", required = true, description = "amazon | powerlaw")
     String data;
@@ -65,8 +69,8 @@ class RunSpec {
     }
 
     /**
-     * The benchmark's split seed is the first seed; the model seeds are all of them. Every process rebuilds the same
-     * data from it.
+     * The benchmark's split seed is the first seed; the model seeds are all of them. Every process
+     * rebuilds the same data from it.
      */
     BenchData loadData() {
         return BenchData.load(data, sharedData, seeds.get(0), evalUsers, powerLawUsers);

@@ -1,12 +1,10 @@
 package io.crossinterest.bench;
 
+import io.crossinterest.data.InteractionMatrix;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.crossinterest.data.InteractionMatrix;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
 import org.apache.spark.ml.recommendation.ALS;
 import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;
@@ -19,15 +17,18 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
 /**
- * The reference side of the ALS benchmark in its own JVM: Spark MLlib ALS, local mode on {@code threads} cores,
- * implicitPrefs, same data, rank, λ (Spark always scales it by each row's interaction count: ALS-WR), α, iterations.
- * Prints one line {@code RESULT <json>}.
+ * The reference side of the ALS benchmark in its own JVM: Spark MLlib ALS, local mode on {@code
+ * threads} cores, implicitPrefs, same data, rank, λ (Spark always scales it by each row's
+ * interaction count: ALS-WR), α, iterations. Prints one line {@code RESULT <json>}.
  */
 @Command(name = "spark-als")
 public final class SparkAlsRunner implements Callable<Integer> {
-    @Mixin
-    RunSpec spec;
+    @Mixin RunSpec spec;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new SparkAlsRunner()).execute(args));
@@ -37,9 +38,13 @@ public final class SparkAlsRunner implements Callable<Integer> {
     public Integer call() {
         double loadAtStart = NativeBlasReport.loadAverage();
         BenchData data = spec.loadData();
-        SparkSession spark = SparkSession.builder().master("local[" + spec.threads + "]").appName("als-bench")
-                .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", 2 * spec.threads)
-                .getOrCreate();
+        SparkSession spark =
+                SparkSession.builder()
+                        .master("local[" + spec.threads + "]")
+                        .appName("als-bench")
+                        .config("spark.ui.enabled", "false")
+                        .config("spark.sql.shuffle.partitions", 2 * spec.threads)
+                        .getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
         try {
             InteractionMatrix m = data.train;
@@ -49,8 +54,11 @@ public final class SparkAlsRunner implements Callable<Integer> {
                     rows.add(RowFactory.create(u, m.col(q), (float) m.value(q)));
                 }
             }
-            StructType schema = new StructType().add("user", DataTypes.IntegerType).add("item", DataTypes.IntegerType)
-                    .add("rating", DataTypes.FloatType);
+            StructType schema =
+                    new StructType()
+                            .add("user", DataTypes.IntegerType)
+                            .add("item", DataTypes.IntegerType)
+                            .add("rating", DataTypes.FloatType);
             Dataset<Row> df = spark.createDataFrame(rows, schema).cache();
             df.count();
             ObjectMapper om = new ObjectMapper();
@@ -58,12 +66,25 @@ public final class SparkAlsRunner implements Callable<Integer> {
             ArrayNode recalls = out.putArray("recall_at_10");
             ArrayNode perIter = out.putArray("s_per_iter");
             // warm-up (class loading, JIT, Spark's first jobs), not timed
-            new ALS().setImplicitPrefs(true).setRank(spec.rank).setMaxIter(1).setUserCol("user").setItemCol("item")
-                    .setRatingCol("rating").fit(df);
+            new ALS()
+                    .setImplicitPrefs(true)
+                    .setRank(spec.rank)
+                    .setMaxIter(1)
+                    .setUserCol("user")
+                    .setItemCol("item")
+                    .setRatingCol("rating")
+                    .fit(df);
             for (long seed : spec.seeds) {
-                ALS als = new ALS().setImplicitPrefs(true).setRank(spec.rank).setRegParam(spec.lambda)
-                        .setAlpha(spec.alpha).setSeed(seed).setUserCol("user").setItemCol("item")
-                        .setRatingCol("rating");
+                ALS als =
+                        new ALS()
+                                .setImplicitPrefs(true)
+                                .setRank(spec.rank)
+                                .setRegParam(spec.lambda)
+                                .setAlpha(spec.alpha)
+                                .setSeed(seed)
+                                .setUserCol("user")
+                                .setItemCol("item")
+                                .setRatingCol("rating");
                 // s/iter = (t(T iterations) − t(1 iteration)) / (T − 1), exactly as for ours
                 long t0 = System.nanoTime();
                 als.setMaxIter(1).fit(df);
@@ -79,12 +100,18 @@ public final class SparkAlsRunner implements Callable<Integer> {
             out.put("num_blocks", "default (10 user, 10 item)");
             out.put("load_average_at_start", loadAtStart);
             ObjectNode blas = NativeBlasReport.capture();
-            // what Spark's ALS calls: ml.linalg.BLAS.nativeBLAS (dspr of the normal equations, level-3), its
-            // javaBLAS (level 1), and netlib's LAPACK (dppsv of the Cholesky solve); each falls back to the Java
+            // what Spark's ALS calls: ml.linalg.BLAS.nativeBLAS (dspr of the normal equations,
+            // level-3), its
+            // javaBLAS (level 1), and netlib's LAPACK (dppsv of the Cholesky solve); each falls
+            // back to the Java
             // implementation when the machine has no libblas.so.3 / liblapack.so.3
-            blas.put("spark_nativeBLAS", instanceName("org.apache.spark.ml.linalg.BLAS", "nativeBLAS"));
+            blas.put(
+                    "spark_nativeBLAS",
+                    instanceName("org.apache.spark.ml.linalg.BLAS", "nativeBLAS"));
             blas.put("spark_javaBLAS", instanceName("org.apache.spark.ml.linalg.BLAS", "javaBLAS"));
-            blas.put("netlib_LAPACK", instanceName("dev.ludovic.netlib.lapack.LAPACK", "getInstance"));
+            blas.put(
+                    "netlib_LAPACK",
+                    instanceName("dev.ludovic.netlib.lapack.LAPACK", "getInstance"));
             out.set("blas", blas);
             System.out.println("RESULT " + out);
         } finally {
@@ -93,7 +120,10 @@ public final class SparkAlsRunner implements Callable<Integer> {
         return 0;
     }
 
-    /** The class of the instance {@code cls.method()} returns (Spark's BLAS objects are internal: by reflection). */
+    /**
+     * The class of the instance {@code cls.method()} returns (Spark's BLAS objects are internal: by
+     * reflection).
+     */
     private static String instanceName(String cls, String method) {
         try {
             Object o;

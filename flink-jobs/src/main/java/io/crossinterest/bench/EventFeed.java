@@ -2,6 +2,7 @@ package io.crossinterest.bench;
 
 import io.crossinterest.event.BehaviorEvent;
 import io.crossinterest.ingest.EventJson;
+
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -13,10 +14,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Writes a replay ({@link Replay}, mapped by {@link PairMapping}) to a Kafka topic as the stream job's JSON events,
- * keyed by user: either a backlog as fast as the producer goes ({@link #backlog}), or live at a fixed rate on its own
- * thread ({@link #start}), each event stamped with the wall clock when it is sent (its JSON timestamp and its Kafka
- * timestamp are the same instant) and registered with a {@link LatencyMatcher}.
+ * Writes a replay ({@link Replay}, mapped by {@link PairMapping}) to a Kafka topic as the stream
+ * job's JSON events, keyed by user: either a backlog as fast as the producer goes ({@link
+ * #backlog}), or live at a fixed rate on its own thread ({@link #start}), each event stamped with
+ * the wall clock when it is sent (its JSON timestamp and its Kafka timestamp are the same instant)
+ * and registered with a {@link LatencyMatcher}.
  */
 public final class EventFeed implements AutoCloseable {
     private final KafkaProducer<String, String> producer;
@@ -29,12 +31,19 @@ public final class EventFeed implements AutoCloseable {
     private volatile boolean running;
     private Thread thread;
 
-    public EventFeed(String bootstrapServers, String topic, Replay replay, PairMapping mapping, long lingerMs) {
+    public EventFeed(
+            String bootstrapServers,
+            String topic,
+            Replay replay,
+            PairMapping mapping,
+            long lingerMs) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.LINGER_MS_CONFIG, Long.toString(lingerMs));
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, "65536");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"); // no duplicates, each partition in send order
+        p.put(
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                "true"); // no duplicates, each partition in send order
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
         this.topic = topic;
         this.replay = replay;
@@ -51,18 +60,21 @@ public final class EventFeed implements AutoCloseable {
         if (matcher != null) {
             matcher.sent(e.user, timestampMs);
         }
-        producer.send(new ProducerRecord<>(topic, null, timestampMs, e.user, json.toJson(e)), (md, ex) -> {
-            if (ex != null) {
-                failure.compareAndSet(null, ex);
-            }
-        });
+        producer.send(
+                new ProducerRecord<>(topic, null, timestampMs, e.user, json.toJson(e)),
+                (md, ex) -> {
+                    if (ex != null) {
+                        failure.compareAndSet(null, ex);
+                    }
+                });
         sent.incrementAndGet();
     }
 
     /**
-     * Events [0, count) as fast as possible, stamped as if they had arrived at {@code nominalRate} events/s up to now
-     * (event i at now - (count - i) / rate), so the job's emit intervals hold as many events of a user as live traffic
-     * at that rate would; returns when the broker has them all.
+     * Events [0, count) as fast as possible, stamped as if they had arrived at {@code nominalRate}
+     * events/s up to now (event i at now - (count - i) / rate), so the job's emit intervals hold as
+     * many events of a user as live traffic at that rate would; returns when the broker has them
+     * all.
      */
     public void backlog(long count, double nominalRate) throws Exception {
         long now = System.currentTimeMillis();
@@ -73,26 +85,32 @@ public final class EventFeed implements AutoCloseable {
         check();
     }
 
-    /** Starts sending from event {@code first} at {@code rate} events/s on its own thread, until {@link #close}. */
+    /**
+     * Starts sending from event {@code first} at {@code rate} events/s on its own thread, until
+     * {@link #close}.
+     */
     public void start(long first, double rate, LatencyMatcher matcher) {
         running = true;
-        thread = new Thread(() -> {
-            long t0 = System.nanoTime();
-            long g = first;
-            try {
-                while (running) {
-                    long due = (long) ((System.nanoTime() - t0) / 1e9 * rate);
-                    while (g - first < due && running) {
-                        send(g++, System.currentTimeMillis(), matcher);
-                    }
-                    Thread.sleep(1);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                failure.compareAndSet(null, e);
-            }
-        }, "bench-live-feed");
+        thread =
+                new Thread(
+                        () -> {
+                            long t0 = System.nanoTime();
+                            long g = first;
+                            try {
+                                while (running) {
+                                    long due = (long) ((System.nanoTime() - t0) / 1e9 * rate);
+                                    while (g - first < due && running) {
+                                        send(g++, System.currentTimeMillis(), matcher);
+                                    }
+                                    Thread.sleep(1);
+                                }
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            } catch (RuntimeException e) {
+                                failure.compareAndSet(null, e);
+                            }
+                        },
+                        "bench-live-feed");
         thread.setDaemon(true);
         thread.start();
     }

@@ -8,19 +8,21 @@ import java.util.Map;
 /**
  * Matches the events a benchmark sent to the recommendations they caused, and keeps the latencies.
  *
- * <p>Which events a recommendation reflects: the profile operator emits at most one update per user per emit interval,
- * stamped with the end of that interval T, and the update counts the user's events folded in so far
- * ({@code events}); the scoring stage gives the recommendation the update's timestamp T (with
- * {@code --output-timestamps event}, the Kafka timestamp of both records). So the update (user, T) read from the
- * profile topic says how many of the user's events the recommendation (user, T) reflects, n, and the user's first n
- * events (in the order they were sent, which is their partition's order) are caused by it if no earlier recommendation
- * reflected them. Their latency is the time the recommendation was read minus the event's Kafka timestamp (both on this
- * machine's clock). A recommendation read before its profile update waits for it; an update the scoring stage skipped
- * (no source-block history) or replaced by a newer one of the same user has no recommendation, and its events are
- * matched by the user's next one. Events of users who never get a recommendation stay unmatched ({@link #unmatched}).
+ * <p>Which events a recommendation reflects: the profile operator emits at most one update per user
+ * per emit interval, stamped with the end of that interval T, and the update counts the user's
+ * events folded in so far ({@code events}); the scoring stage gives the recommendation the update's
+ * timestamp T (with {@code --output-timestamps event}, the Kafka timestamp of both records). So the
+ * update (user, T) read from the profile topic says how many of the user's events the
+ * recommendation (user, T) reflects, n, and the user's first n events (in the order they were sent,
+ * which is their partition's order) are caused by it if no earlier recommendation reflected them.
+ * Their latency is the time the recommendation was read minus the event's Kafka timestamp (both on
+ * this machine's clock). A recommendation read before its profile update waits for it; an update
+ * the scoring stage skipped (no source-block history) or replaced by a newer one of the same user
+ * has no recommendation, and its events are matched by the user's next one. Events of users who
+ * never get a recommendation stay unmatched ({@link #unmatched}).
  *
- * <p>Latencies go into 1 ms buckets up to 10 minutes (longer ones into the last), enough for the percentiles. Thread-safe:
- * the producer registers events while a consumer reports outputs.
+ * <p>Latencies go into 1 ms buckets up to 10 minutes (longer ones into the last), enough for the
+ * percentiles. Thread-safe: the producer registers events while a consumer reports outputs.
  */
 public final class LatencyMatcher {
     static final int MAX_MS = 600_000;
@@ -34,9 +36,12 @@ public final class LatencyMatcher {
     private static final class User {
         long sent; // events sent so far = the index of the newest
         long reflected; // events already matched
-        final ArrayDeque<Long> pending = new ArrayDeque<>(); // Kafka timestamps of events sent but not matched
-        final ArrayDeque<long[]> updates = new ArrayDeque<>(); // {T, n} of profile updates not yet used
-        final ArrayDeque<long[]> recommendations = new ArrayDeque<>(); // {T, readAt} waiting for their update
+        final ArrayDeque<Long> pending =
+                new ArrayDeque<>(); // Kafka timestamps of events sent but not matched
+        final ArrayDeque<long[]> updates =
+                new ArrayDeque<>(); // {T, n} of profile updates not yet used
+        final ArrayDeque<long[]> recommendations =
+                new ArrayDeque<>(); // {T, readAt} waiting for their update
     }
 
     /** An event of {@code user} was sent with Kafka timestamp {@code timestampMs}. */
@@ -73,7 +78,8 @@ public final class LatencyMatcher {
     private void drain(User u) {
         while (!u.recommendations.isEmpty()) {
             long[] rec = u.recommendations.peekFirst();
-            // updates before the recommendation's were skipped or replaced: their events go with a later one
+            // updates before the recommendation's were skipped or replaced: their events go with a
+            // later one
             while (!u.updates.isEmpty() && u.updates.peekFirst()[0] < rec[0]) {
                 u.updates.pollFirst();
             }
@@ -97,7 +103,10 @@ public final class LatencyMatcher {
         return users.size();
     }
 
-    /** Events counted (sent at or after the last {@link #countFrom}) and matched to a recommendation. */
+    /**
+     * Events counted (sent at or after the last {@link #countFrom}) and matched to a
+     * recommendation.
+     */
     public synchronized long matched() {
         return matched;
     }
@@ -107,7 +116,9 @@ public final class LatencyMatcher {
         return counted - matched;
     }
 
-    /** The latency at quantile {@code q} (0 < q <= 1) of the matched events, in ms; -1 when none. */
+    /**
+     * The latency at quantile {@code q} (0 < q <= 1) of the matched events, in ms; -1 when none.
+     */
     public synchronized long quantileMs(double q) {
         if (matched == 0) {
             return -1;
@@ -124,8 +135,9 @@ public final class LatencyMatcher {
     }
 
     /**
-     * From now on only events sent at or after {@code fromMs} count (e.g. after a warm-up): the latencies so far are
-     * forgotten, and events sent before still match recommendations but their latencies do not count.
+     * From now on only events sent at or after {@code fromMs} count (e.g. after a warm-up): the
+     * latencies so far are forgotten, and events sent before still match recommendations but their
+     * latencies do not count.
      */
     public synchronized void countFrom(long fromMs) {
         Arrays.fill(histogram, 0);

@@ -11,20 +11,24 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The figures of {@code bench live} (the whole live graph from Kafka to Kafka on a local broker) and the measurements
- * they are made of. The orchestration (broker, model, the three runs of the {@code stream} command) is
- * {@code BenchLiveCommand}'s; what can be computed from numbers alone is here.
+ * The figures of {@code bench live} (the whole live graph from Kafka to Kafka on a local broker)
+ * and the measurements they are made of. The orchestration (broker, model, the three runs of the
+ * {@code stream} command) is {@code BenchLiveCommand}'s; what can be computed from numbers alone is
+ * here.
  *
  * <ul>
- *   <li>throughput: a backlog of events in the input topic, the job reading it from the start; its consumer group's
- *       committed offsets (committed at each checkpoint) sampled once a second; events/s is the backlog over the time
- *       from submission to the commit of its last event, a lower bound ({@link #consumptionRate});
- *   <li>latency at half that rate, at-least-once, read uncommitted: from an event's Kafka timestamp to the reading of
- *       the recommendation it caused ({@link LatencyMatcher}); visibility with exactly-once, read committed, the same
- *       way (outputs appear when the checkpoint that covers them completes);
- *   <li>the soak at half rate, exactly-once: resident memory of this JVM (which runs the job) and the size of the
- *       retained checkpoint (the state: incremental RocksDB checkpoints keep the shared files a checkpoint refers to)
- *       at its start and end; state bytes per user = the state at the end / the users whose events were sent.
+ *   <li>throughput: a backlog of events in the input topic, the job reading it from the start; its
+ *       consumer group's committed offsets (committed at each checkpoint) sampled once a second;
+ *       events/s is the backlog over the time from submission to the commit of its last event, a
+ *       lower bound ({@link #consumptionRate});
+ *   <li>latency at half that rate, at-least-once, read uncommitted: from an event's Kafka timestamp
+ *       to the reading of the recommendation it caused ({@link LatencyMatcher}); visibility with
+ *       exactly-once, read committed, the same way (outputs appear when the checkpoint that covers
+ *       them completes);
+ *   <li>the soak at half rate, exactly-once: resident memory of this JVM (which runs the job) and
+ *       the size of the retained checkpoint (the state: incremental RocksDB checkpoints keep the
+ *       shared files a checkpoint refers to) at its start and end; state bytes per user = the state
+ *       at the end / the users whose events were sent.
  * </ul>
  */
 public final class LiveBenchmark {
@@ -32,7 +36,9 @@ public final class LiveBenchmark {
 
     /** Goals of the benchmark. */
     public static final double GOAL_EVENTS_PER_S_PER_CORE = 20_000;
+
     public static final double GOAL_P99_MS = 100;
+
     /** Memory is flat when the end is within this fraction of the start. */
     public static final double FLAT_TOLERANCE = 0.10;
 
@@ -71,8 +77,12 @@ public final class LiveBenchmark {
             ObjectNode t = o.putObject("throughput");
             t.put("backlog_events", backlogEvents);
             t.put("seconds", StreamBenchmark.round(throughputSeconds, 10));
-            t.put("measure", "backlog / seconds from submission to the commit of its last event (a lower bound)");
-            t.put("events_per_s_between_commits", Double.isNaN(commitSlope) ? null : Math.round(commitSlope));
+            t.put(
+                    "measure",
+                    "backlog / seconds from submission to the commit of its last event (a lower bound)");
+            t.put(
+                    "events_per_s_between_commits",
+                    Double.isNaN(commitSlope) ? null : Math.round(commitSlope));
             o.put("events_per_s", Math.round(eventsPerS));
             o.put("events_per_s_per_core", Math.round(eventsPerSPerCore()));
             o.put("half_rate_events_per_s", Math.round(halfRate));
@@ -99,8 +109,12 @@ public final class LiveBenchmark {
             s.put("state_mb_start", StreamBenchmark.round(stateMbStart, 10));
             s.put("state_mb_end", StreamBenchmark.round(stateMbEnd, 10));
             ObjectNode g = o.putObject("goals");
-            g.set("events_per_s_per_core", StreamBenchmark.goal("events/s per core through the whole live graph",
-                    eventsPerSPerCore(), GOAL_EVENTS_PER_S_PER_CORE));
+            g.set(
+                    "events_per_s_per_core",
+                    StreamBenchmark.goal(
+                            "events/s per core through the whole live graph",
+                            eventsPerSPerCore(),
+                            GOAL_EVENTS_PER_S_PER_CORE));
             ObjectNode p99 = m.createObjectNode();
             p99.put("what", "p99 latency at half load (ms), at most");
             p99.put("value", latencyMs[1]);
@@ -108,10 +122,14 @@ public final class LiveBenchmark {
             p99.put("met", latencyMs[1] >= 0 && latencyMs[1] < GOAL_P99_MS);
             g.set("p99_latency_ms", p99);
             ObjectNode flat = m.createObjectNode();
-            flat.put("what", "resident memory and state flat over the soak: end within " + (int) (FLAT_TOLERANCE * 100)
-                    + " % of start");
+            flat.put(
+                    "what",
+                    "resident memory and state flat over the soak: end within "
+                            + (int) (FLAT_TOLERANCE * 100)
+                            + " % of start");
             flat.put("rss_end_over_start", StreamBenchmark.round(rssMbEnd / rssMbStart, 1000));
-            flat.put("state_end_over_start", StreamBenchmark.round(stateMbEnd / stateMbStart, 1000));
+            flat.put(
+                    "state_end_over_start", StreamBenchmark.round(stateMbEnd / stateMbStart, 1000));
             flat.put("met", flat(rssMbStart, rssMbEnd) && flat(stateMbStart, stateMbEnd));
             g.set("memory_flat", flat);
             return o;
@@ -132,14 +150,17 @@ public final class LiveBenchmark {
 
     /** p50, p99 and p99.9 of the matcher's latencies. */
     public static long[] quantiles(LatencyMatcher matcher) {
-        return new long[] {matcher.quantileMs(0.5), matcher.quantileMs(0.99), matcher.quantileMs(0.999)};
+        return new long[] {
+            matcher.quantileMs(0.5), matcher.quantileMs(0.99), matcher.quantileMs(0.999)
+        };
     }
 
     /**
-     * Events/s of a job submitted at {@code startMs} reading a backlog of {@code total} events, from samples {time ms,
-     * committed offset sum} (offsets are committed when a checkpoint completes): the backlog over the time from
-     * submission to the first sample that has everything committed. Start-up (scheduling, restoring nothing, loading
-     * the model) and up to one checkpoint interval after the last event are included, so it is a lower bound of the
+     * Events/s of a job submitted at {@code startMs} reading a backlog of {@code total} events,
+     * from samples {time ms, committed offset sum} (offsets are committed when a checkpoint
+     * completes): the backlog over the time from submission to the first sample that has everything
+     * committed. Start-up (scheduling, restoring nothing, loading the model) and up to one
+     * checkpoint interval after the last event are included, so it is a lower bound of the
      * sustained rate; NaN when the backlog was not all committed.
      */
     public static double consumptionRate(List<long[]> samples, long total, long startMs) {
@@ -152,10 +173,11 @@ public final class LiveBenchmark {
     }
 
     /**
-     * The slope of the committed offsets between the first commit and the last one before everything was committed
-     * ({@code NaN} with fewer than two such commits). Not the headline figure: a commit is seen when its checkpoint
-     * completes, and a slow first checkpoint (the first upload of the state, the first transactions) puts the first
-     * point late and the slope high (under load it once said about twice what the job then sustained).
+     * The slope of the committed offsets between the first commit and the last one before
+     * everything was committed ({@code NaN} with fewer than two such commits). Not the headline
+     * figure: a commit is seen when its checkpoint completes, and a slow first checkpoint (the
+     * first upload of the state, the first transactions) puts the first point late and the slope
+     * high (under load it once said about twice what the job then sustained).
      */
     public static double commitSlope(List<long[]> samples, long total) {
         long[] first = null;
@@ -170,10 +192,15 @@ public final class LiveBenchmark {
                 last = s;
             }
         }
-        return first == null || last == null ? Double.NaN : (last[1] - first[1]) * 1000.0 / (last[0] - first[0]);
+        return first == null || last == null
+                ? Double.NaN
+                : (last[1] - first[1]) * 1000.0 / (last[0] - first[0]);
     }
 
-    /** Resident memory of this process (VmRSS of /proc/self/status), in bytes; -1 where there is no /proc. */
+    /**
+     * Resident memory of this process (VmRSS of /proc/self/status), in bytes; -1 where there is no
+     * /proc.
+     */
     public static long residentBytes() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
@@ -193,13 +220,16 @@ public final class LiveBenchmark {
             return 0;
         }
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> {
-                try {
-                    return Files.size(f);
-                } catch (IOException e) {
-                    return 0; // deleted meanwhile (a checkpoint being subsumed)
-                }
-            }).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(
+                            f -> {
+                                try {
+                                    return Files.size(f);
+                                } catch (IOException e) {
+                                    return 0; // deleted meanwhile (a checkpoint being subsumed)
+                                }
+                            })
+                    .sum();
         } catch (IOException | UncheckedIOException e) {
             return -1;
         }

@@ -25,11 +25,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A single-node Kafka broker in KRaft mode (broker and controller in one process) on free loopback ports, for
- * {@code bench live}: the broker the tests start ({@code EmbeddedKafka}), here in a child JVM on the classpath the
- * build writes for it ({@code flink-jobs/target/launcher/broker-classpath.txt}: the job's test classpath without the
- * connector's kafka-clients 3.4.0, and {@code broker-clients-jar.txt}: the broker version's kafka-clients, which the
- * 3.9 broker needs). Its output goes to {@code log}; it is stopped on {@link #close} and when this JVM exits.
+ * A single-node Kafka broker in KRaft mode (broker and controller in one process) on free loopback
+ * ports, for {@code bench live}: the broker the tests start ({@code EmbeddedKafka}), here in a
+ * child JVM on the classpath the build writes for it ({@code
+ * flink-jobs/target/launcher/broker-classpath.txt}: the job's test classpath without the
+ * connector's kafka-clients 3.4.0, and {@code broker-clients-jar.txt}: the broker version's
+ * kafka-clients, which the 3.9 broker needs). Its output goes to {@code log}; it is stopped on
+ * {@link #close} and when this JVM exits.
  */
 public final class LocalKafkaBroker implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
@@ -48,8 +50,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Formats a log folder, starts the broker with {@code partitions} partitions per topic and returns when it answers
-     * (bounded wait).
+     * Formats a log folder, starts the broker with {@code partitions} partitions per topic and
+     * returns when it answers (bounded wait).
      *
      * @param launcher the build's launcher folder (broker-classpath.txt, broker-clients-jar.txt)
      */
@@ -62,7 +64,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
         p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty(
+                "listeners",
+                "PLAINTEXT://127.0.0.1:"
+                        + brokerPort
+                        + ",CONTROLLER://127.0.0.1:"
+                        + controllerPort);
         p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
         p.setProperty("controller.listener.names", "CONTROLLER");
         p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -80,9 +87,18 @@ public final class LocalKafkaBroker implements AutoCloseable {
         try (Writer out = Files.newBufferedWriter(props)) {
             p.store(out, "bench live broker");
         }
-        Process format = java(classpath, log, "kafka.tools.StorageTool", "format", "-t", clusterId(), "-c",
-                props.toString());
-        if (!format.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || format.exitValue() != 0) {
+        Process format =
+                java(
+                        classpath,
+                        log,
+                        "kafka.tools.StorageTool",
+                        "format",
+                        "-t",
+                        clusterId(),
+                        "-c",
+                        props.toString());
+        if (!format.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                || format.exitValue() != 0) {
             format.destroyForcibly();
             throw new IOException("kafka-storage format failed; see " + log);
         }
@@ -92,7 +108,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
             k.awaitReady();
         } catch (Exception e) {
             k.close();
-            throw new IOException("the local Kafka broker did not start (" + e.getMessage() + "); see " + log, e);
+            throw new IOException(
+                    "the local Kafka broker did not start (" + e.getMessage() + "); see " + log, e);
         }
         return k;
     }
@@ -106,28 +123,50 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return process.pid();
     }
 
-    /** Creates topics with the given partition counts (replication 1) and waits until each partition has a leader. */
-    public static void createTopics(String bootstrap, Map<String, Integer> partitions) throws Exception {
+    /**
+     * Creates topics with the given partition counts (replication 1) and waits until each partition
+     * has a leader.
+     */
+    public static void createTopics(String bootstrap, Map<String, Integer> partitions)
+            throws Exception {
         try (Admin admin = admin(bootstrap)) {
-            List<NewTopic> topics = partitions.entrySet().stream()
-                    .map(e -> new NewTopic(e.getKey(), e.getValue(), (short) 1)).toList();
+            List<NewTopic> topics =
+                    partitions.entrySet().stream()
+                            .map(e -> new NewTopic(e.getKey(), e.getValue(), (short) 1))
+                            .toList();
             admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (!ready(admin, partitions)) {
                 if (System.nanoTime() > deadline) {
-                    throw new IOException("no leader for every partition of " + partitions.keySet());
+                    throw new IOException(
+                            "no leader for every partition of " + partitions.keySet());
                 }
                 Thread.sleep(100);
             }
         }
     }
 
-    /** Whether every partition of the topics has a leader; a topic the broker does not know yet is not ready. */
+    /**
+     * Whether every partition of the topics has a leader; a topic the broker does not know yet is
+     * not ready.
+     */
     private static boolean ready(Admin admin, Map<String, Integer> partitions) throws Exception {
         try {
-            return admin.describeTopics(partitions.keySet()).allTopicNames().get(60, TimeUnit.SECONDS).values()
-                    .stream().allMatch(d -> d.partitions().size() == partitions.get(d.name())
-                            && d.partitions().stream().allMatch(pi -> pi.leader() != null && pi.leader().id() >= 0));
+            return admin
+                    .describeTopics(partitions.keySet())
+                    .allTopicNames()
+                    .get(60, TimeUnit.SECONDS)
+                    .values()
+                    .stream()
+                    .allMatch(
+                            d ->
+                                    d.partitions().size() == partitions.get(d.name())
+                                            && d.partitions().stream()
+                                                    .allMatch(
+                                                            pi ->
+                                                                    pi.leader() != null
+                                                                            && pi.leader().id()
+                                                                                    >= 0));
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 return false; // created, not yet in the metadata the broker answers from
@@ -182,12 +221,18 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** The broker's classpath from the build's launcher files; a missing file names the build to run. */
+    /**
+     * The broker's classpath from the build's launcher files; a missing file names the build to
+     * run.
+     */
     static String classpath(Path launcher) throws IOException {
         Path cp = launcher.resolve("broker-classpath.txt");
         Path clients = launcher.resolve("broker-clients-jar.txt");
         if (!Files.isRegularFile(cp) || !Files.isRegularFile(clients)) {
-            throw new IOException("no broker classpath in " + launcher + " (built by `mvn -B -DskipTests package`)");
+            throw new IOException(
+                    "no broker classpath in "
+                            + launcher
+                            + " (built by `mvn -B -DskipTests package`)");
         }
         String jar = Files.readString(clients, StandardCharsets.UTF_8).strip();
         if (!Files.isRegularFile(Path.of(jar))) {
@@ -196,7 +241,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return jar + File.pathSeparator + Files.readString(cp, StandardCharsets.UTF_8).strip();
     }
 
-    private static Process java(String classpath, Path log, String mainClass, String... args) throws IOException {
+    private static Process java(String classpath, Path log, String mainClass, String... args)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx512m");
@@ -207,8 +253,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
         cmd.add(classpath);
         cmd.add(mainClass);
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
     }
 
     private static int freePort() throws IOException {
@@ -217,7 +265,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** A cluster id in Kafka's form, starting with A..P (an id starting with '-' would read as a flag). */
+    /**
+     * A cluster id in Kafka's form, starting with A..P (an id starting with '-' would read as a
+     * flag).
+     */
     static String clusterId() {
         UUID u = UUID.randomUUID();
         byte[] bytes = new byte[16];

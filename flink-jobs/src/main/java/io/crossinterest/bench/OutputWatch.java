@@ -16,11 +16,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Reads the stream job's profile updates and recommendations from the beginning, on its own thread, and reports them
- * to a {@link LatencyMatcher}: a profile update as (user, Kafka timestamp, {@code events}), a recommendation as (user,
- * Kafka timestamp, the wall clock when the poll returned it). The job must write event-time Kafka timestamps
- * ({@code --output-timestamps event}), which tie a recommendation to its update. {@code read_uncommitted} sees
- * records as the job writes them; {@code read_committed} sees exactly-once output when its checkpoint commits.
+ * Reads the stream job's profile updates and recommendations from the beginning, on its own thread,
+ * and reports them to a {@link LatencyMatcher}: a profile update as (user, Kafka timestamp, {@code
+ * events}), a recommendation as (user, Kafka timestamp, the wall clock when the poll returned it).
+ * The job must write event-time Kafka timestamps ({@code --output-timestamps event}), which tie a
+ * recommendation to its update. {@code read_uncommitted} sees records as the job writes them;
+ * {@code read_committed} sees exactly-once output when its checkpoint commits.
  */
 public final class OutputWatch implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,12 +34,18 @@ public final class OutputWatch implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    public OutputWatch(String bootstrapServers, String profileTopic, String recommendationsTopic, boolean committed,
+    public OutputWatch(
+            String bootstrapServers,
+            String profileTopic,
+            String recommendationsTopic,
+            boolean committed,
             LatencyMatcher matcher) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, committed ? "read_committed" : "read_uncommitted");
+        p.put(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                committed ? "read_committed" : "read_uncommitted");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
         this.profileTopic = profileTopic;

@@ -1,6 +1,7 @@
 package io.crossinterest.bench;
 
 import io.crossinterest.ingest.RawRecord;
+
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 
@@ -9,22 +10,24 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * A replay of a Taobao sample ({@link TaobaoSample}) made to any number of events by re-keying copies of it, as Taobao
- * CSV lines ({@link RawRecord}s). Nothing is materialised: each reader loads the sample once (a few MB) and makes
- * event g on demand. A subclass says which row and which replica (copy) event g is, and how far replica time is
- * shifted; every replay re-keys the same way:
+ * A replay of a Taobao sample ({@link TaobaoSample}) made to any number of events by re-keying
+ * copies of it, as Taobao CSV lines ({@link RawRecord}s). Nothing is materialised: each reader
+ * loads the sample once (a few MB) and makes event g on demand. A subclass says which row and which
+ * replica (copy) event g is, and how far replica time is shifted; every replay re-keys the same
+ * way:
  *
  * <pre>
  *   user' = user_l + r·10^7,  item' = item_l + r·10^7,  category' = category_l,  time' = time_l + shift(g)
  * </pre>
  *
- * Ids in the samples are below 10^7, so every replica has its own users and items while the categories and the
- * behaviour mix stay those of the real data.
+ * Ids in the samples are below 10^7, so every replica has its own users and items while the
+ * categories and the behaviour mix stay those of the real data.
  *
- * <p>As a {@link GeneratorFunction} of a {@code DataGeneratorSource} over [0, count), parallel reader k gets a
- * contiguous range of indices. {@link #eventIndex} interleaves the {@code lanes} ranges (index n of lane k = n / chunk
- * is event g = (n mod chunk)·lanes + k), so all readers move through event time together, as partitions of a live topic
- * do, and the watermark (the minimum over readers) is not held back by a reader that is far behind.
+ * <p>As a {@link GeneratorFunction} of a {@code DataGeneratorSource} over [0, count), parallel
+ * reader k gets a contiguous range of indices. {@link #eventIndex} interleaves the {@code lanes}
+ * ranges (index n of lane k = n / chunk is event g = (n mod chunk)·lanes + k), so all readers move
+ * through event time together, as partitions of a live topic do, and the watermark (the minimum
+ * over readers) is not held back by a reader that is far behind.
  */
 public abstract class Replay implements GeneratorFunction<Long, RawRecord> {
     private static final long serialVersionUID = 1L;
@@ -44,7 +47,8 @@ public abstract class Replay implements GeneratorFunction<Long, RawRecord> {
      */
     protected Replay(Path sample, long count, int lanes) {
         if (lanes < 1 || count < 1 || count % lanes != 0) {
-            throw new IllegalArgumentException("count " + count + " must be a positive multiple of lanes " + lanes);
+            throw new IllegalArgumentException(
+                    "count " + count + " must be a positive multiple of lanes " + lanes);
         }
         this.sample = sample.toAbsolutePath().toString();
         this.count = count;
@@ -130,8 +134,11 @@ public abstract class Replay implements GeneratorFunction<Long, RawRecord> {
         int l = row(g);
         long r = replica(g);
         StringBuilder sb = new StringBuilder(48);
-        sb.append(rows.users[l] + r * TaobaoSample.STRIDE).append(',').append(rows.items[l] + r * TaobaoSample.STRIDE)
-                .append(rows.tails[l]).append(rows.seconds[l] + shift(g));
+        sb.append(rows.users[l] + r * TaobaoSample.STRIDE)
+                .append(',')
+                .append(rows.items[l] + r * TaobaoSample.STRIDE)
+                .append(rows.tails[l])
+                .append(rows.seconds[l] + shift(g));
         return new RawRecord(SOURCE, g + 1, sb.toString());
     }
 }

@@ -1,7 +1,5 @@
 package io.crossinterest.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossinterest.event.BehaviorEvent;
 import io.crossinterest.event.DeadLetter;
 import io.crossinterest.ingest.MalformedRecordException;
@@ -10,6 +8,9 @@ import io.crossinterest.ingest.RecordParser;
 import io.crossinterest.pipeline.ProfilePipeline;
 import io.crossinterest.profile.InMemoryProfiles;
 import io.crossinterest.profile.ProfileConfig;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -29,18 +30,22 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The stream benchmark (DESIGN §6): a Taobao replay ({@link Replay}) through the real graph, parse + event time +
- * keyBy(user) + aggregate, in STREAMING mode with RocksDB and checkpoints, next to
+ * The stream benchmark (DESIGN §6): a Taobao replay ({@link Replay}) through the real graph, parse
+ * + event time + keyBy(user) + aggregate, in STREAMING mode with RocksDB and checkpoints, next to
+ *
  * <ul>
- *   <li>the ceiling: one thread that makes the same records, parses them with the same parser and aggregates them with
- *       the same code into a heap hash map ({@link InMemoryProfiles}), with no Flink, no serialisation and no RocksDB;
- *   <li>the floor: a job over the same records that does only what every event of a keyed RocksDB job costs at least,
- *       keyBy(user) and one get and one put of a counter per event ({@link #runFloor}).
+ *   <li>the ceiling: one thread that makes the same records, parses them with the same parser and
+ *       aggregates them with the same code into a heap hash map ({@link InMemoryProfiles}), with no
+ *       Flink, no serialisation and no RocksDB;
+ *   <li>the floor: a job over the same records that does only what every event of a keyed RocksDB
+ *       job costs at least, keyBy(user) and one get and one put of a counter per event ({@link
+ *       #runFloor}).
  * </ul>
  *
- * <p>Throughput is events / wall time of the job (JobExecutionResult net runtime: scheduling, the run and the final
- * checkpoint-free shutdown) and of the loop. Per core = events/s divided by the cores the job could use,
- * min(parallelism, available processors). The ratio compares per-core throughputs: Flink per core / ceiling.
+ * <p>Throughput is events / wall time of the job (JobExecutionResult net runtime: scheduling, the
+ * run and the final checkpoint-free shutdown) and of the loop. Per core = events/s divided by the
+ * cores the job could use, min(parallelism, available processors). The ratio compares per-core
+ * throughputs: Flink per core / ceiling.
  */
 public final class StreamBenchmark {
     private StreamBenchmark() {}
@@ -92,7 +97,9 @@ public final class StreamBenchmark {
         }
     }
 
-    /** A goal of the benchmark: the measured value, the bound it must reach, and whether it does. */
+    /**
+     * A goal of the benchmark: the measured value, the bound it must reach, and whether it does.
+     */
     public static ObjectNode goal(String what, double value, double atLeast) {
         ObjectNode o = new ObjectMapper().createObjectNode();
         o.put("what", what);
@@ -107,34 +114,48 @@ public final class StreamBenchmark {
     }
 
     private static DataStream<RawRecord> replay(StreamExecutionEnvironment env, Replay replay) {
-        DataGeneratorSource<RawRecord> source = new DataGeneratorSource<>(replay, replay.count(),
-                Types.POJO(RawRecord.class));
-        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "taobao replay").uid("taobao-replay");
+        DataGeneratorSource<RawRecord> source =
+                new DataGeneratorSource<>(replay, replay.count(), Types.POJO(RawRecord.class));
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "taobao replay")
+                .uid("taobao-replay");
     }
 
     /**
-     * Runs the replay through the graph on {@code env} (configured by the caller: STREAMING, RocksDB, checkpoints,
-     * parallelism) and returns the job's net runtime in seconds. Outputs go to discarding sinks.
+     * Runs the replay through the graph on {@code env} (configured by the caller: STREAMING,
+     * RocksDB, checkpoints, parallelism) and returns the job's net runtime in seconds. Outputs go
+     * to discarding sinks.
      */
-    public static double runFlink(StreamExecutionEnvironment env, Replay replay,
-            ProcessFunction<RawRecord, BehaviorEvent> parse, OutputTag<DeadLetter> deadLetters, ProfileConfig config)
+    public static double runFlink(
+            StreamExecutionEnvironment env,
+            Replay replay,
+            ProcessFunction<RawRecord, BehaviorEvent> parse,
+            OutputTag<DeadLetter> deadLetters,
+            ProfileConfig config)
             throws Exception {
-        ProfilePipeline.build(replay(env, replay), parse, deadLetters, config, ProfilePipeline.DEFAULT_OUT_OF_ORDERNESS)
+        ProfilePipeline.build(
+                        replay(env, replay),
+                        parse,
+                        deadLetters,
+                        config,
+                        ProfilePipeline.DEFAULT_OUT_OF_ORDERNESS)
                 .sinkTo(new DiscardingSink<>(), new DiscardingSink<>());
         JobExecutionResult r = env.execute("bench stream");
         return r.getNetRuntime(TimeUnit.MILLISECONDS) / 1000.0;
     }
 
     /**
-     * The floor: the same records keyed by their user (the text before the first comma, no parse) into one keyed
-     * operator that gets the user's counter from the state backend and puts it back incremented, nothing else and no
-     * output. On the same environment as {@link #runFlink}, it is what any job that keeps per-user state in RocksDB
-     * pays per event. Returns the net runtime in seconds.
+     * The floor: the same records keyed by their user (the text before the first comma, no parse)
+     * into one keyed operator that gets the user's counter from the state backend and puts it back
+     * incremented, nothing else and no output. On the same environment as {@link #runFlink}, it is
+     * what any job that keeps per-user state in RocksDB pays per event. Returns the net runtime in
+     * seconds.
      */
     public static double runFloor(StreamExecutionEnvironment env, Replay replay) throws Exception {
         replay(env, replay)
                 .keyBy(r -> r.text.substring(0, r.text.indexOf(',')), Types.STRING)
-                .process(new CountPerUser(), Types.LONG).uid("floor-count").name("floor: get + put per event")
+                .process(new CountPerUser(), Types.LONG)
+                .uid("floor-count")
+                .name("floor: get + put per event")
                 .sinkTo(new DiscardingSink<>());
         JobExecutionResult r = env.execute("bench stream floor");
         return r.getNetRuntime(TimeUnit.MILLISECONDS) / 1000.0;
@@ -158,10 +179,11 @@ public final class StreamBenchmark {
     }
 
     /**
-     * The ceiling: the same events, made, parsed and aggregated in one thread in memory. Returns seconds; fills
-     * {@code users} with the number of profiles (a sanity check of the run).
+     * The ceiling: the same events, made, parsed and aggregated in one thread in memory. Returns
+     * seconds; fills {@code users} with the number of profiles (a sanity check of the run).
      */
-    public static double runCeiling(Replay replay, RecordParser parser, ProfileConfig config, long[] users)
+    public static double runCeiling(
+            Replay replay, RecordParser parser, ProfileConfig config, long[] users)
             throws IOException {
         replay.load();
         InMemoryProfiles profiles = new InMemoryProfiles(config);

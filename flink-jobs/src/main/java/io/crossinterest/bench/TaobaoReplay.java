@@ -5,15 +5,15 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The worst case of the stream benchmark: the time slice of the Taobao sample (66k users with 1.66 events each in
- * two hours) copied one replica after another:
+ * The worst case of the stream benchmark: the time slice of the Taobao sample (66k users with 1.66
+ * events each in two hours) copied one replica after another:
  *
  * <pre>
  *   replica r = g / N, row l = g mod N, shift = r·span   (span = the sample's time span + 1 s)
  * </pre>
  *
- * so replicas follow each other in event time and almost every event is a user the job has never seen: a RocksDB
- * miss and a new profile.
+ * so replicas follow each other in event time and almost every event is a user the job has never
+ * seen: a RocksDB miss and a new profile.
  */
 public final class TaobaoReplay extends Replay {
     private static final long serialVersionUID = 1L;

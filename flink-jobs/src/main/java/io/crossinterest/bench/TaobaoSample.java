@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The rows of a Taobao CSV sample ({@code user,item,category,behavior,seconds}) in columns, for the replays: ids as
- * numbers (below {@link #STRIDE}, so a replay can re-key them by adding multiples of it), the
- * {@code ",category,behavior,"} part of each line as text, and the timestamps. Rows keep the file's order.
+ * The rows of a Taobao CSV sample ({@code user,item,category,behavior,seconds}) in columns, for the
+ * replays: ids as numbers (below {@link #STRIDE}, so a replay can re-key them by adding multiples
+ * of it), the {@code ",category,behavior,"} part of each line as text, and the timestamps. Rows
+ * keep the file's order.
  */
 public final class TaobaoSample {
     /** Ids of the samples are below this; replica r of a replay adds r times it. */
@@ -25,19 +26,25 @@ public final class TaobaoSample {
     final long[] categories;
     final String[] tails; // ",category,behavior,"
     final long[] seconds;
+
     /** Latest minus earliest timestamp, plus one second. */
     final long span;
 
-    private TaobaoSample(long[] users, long[] items, long[] categories, String[] tails, long[] seconds) {
+    private TaobaoSample(
+            long[] users, long[] items, long[] categories, String[] tails, long[] seconds) {
         this.users = users;
         this.items = items;
         this.categories = categories;
         this.tails = tails;
         this.seconds = seconds;
-        this.span = Arrays.stream(seconds).max().orElse(0) - Arrays.stream(seconds).min().orElse(0) + 1;
+        this.span =
+                Arrays.stream(seconds).max().orElse(0) - Arrays.stream(seconds).min().orElse(0) + 1;
     }
 
-    /** Reads every non-empty row; a row that is not a Taobao row, or an id at or above {@link #STRIDE}, fails. */
+    /**
+     * Reads every non-empty row; a row that is not a Taobao row, or an id at or above {@link
+     * #STRIDE}, fails.
+     */
     public static TaobaoSample read(Path csv) throws IOException {
         List<String> lines = new ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
@@ -71,7 +78,8 @@ public final class TaobaoSample {
                 throw new IOException(csv + ":" + (i + 1) + ": not a Taobao row: " + line);
             }
             if (users[i] >= STRIDE || items[i] >= STRIDE) {
-                throw new IOException(csv + ":" + (i + 1) + ": id above " + STRIDE + ", cannot re-key");
+                throw new IOException(
+                        csv + ":" + (i + 1) + ": id above " + STRIDE + ", cannot re-key");
             }
             tails[i] = ',' + f[2] + ',' + f[3] + ',';
         }

@@ -4,16 +4,18 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The realistic case of the stream benchmark: the whole-user Taobao sample (113 users with their complete nine days,
- * 88 events each on average) copied R times side by side, so the replay keeps the real number of events per user and
- * every replica's users are active at the same time, as on a live site. With the sample's rows in time order:
+ * The realistic case of the stream benchmark: the whole-user Taobao sample (113 users with their
+ * complete nine days, 88 events each on average) copied R times side by side, so the replay keeps
+ * the real number of events per user and every replica's users are active at the same time, as on a
+ * live site. With the sample's rows in time order:
  *
  * <pre>
  *   row l = (g / R) mod N, replica r = g mod R, shift = c·span   (cycle c = g / (R·N); span = the nine days + 1 s)
  * </pre>
  *
- * Events [0, R·N) are each replica's whole history once, in event-time order, R events per row; a replay past R·N
- * starts the same users over in the next span of time (a fixed population, for a soak).
+ * Events [0, R·N) are each replica's whole history once, in event-time order, R events per row; a
+ * replay past R·N starts the same users over in the next span of time (a fixed population, for a
+ * soak).
  */
 public final class WholeUserReplay extends Replay {
     private static final long serialVersionUID = 1L;
@@ -34,10 +36,11 @@ public final class WholeUserReplay extends Replay {
     }
 
     /**
-     * The replay of the fewest replicas that makes at least {@code minEvents} events, in a count that is a multiple of
-     * {@code lanes}.
+     * The replay of the fewest replicas that makes at least {@code minEvents} events, in a count
+     * that is a multiple of {@code lanes}.
      */
-    public static WholeUserReplay atLeast(Path sample, long minEvents, int lanes) throws IOException {
+    public static WholeUserReplay atLeast(Path sample, long minEvents, int lanes)
+            throws IOException {
         int n = TaobaoSample.read(sample).rows();
         long r = Math.max(1, (minEvents + n - 1) / n);
         while ((r * n) % lanes != 0) {
@@ -53,8 +56,11 @@ public final class WholeUserReplay extends Replay {
     @Override
     protected TaobaoSample prepare(TaobaoSample sample) {
         if (sample.rows() != sampleRows) {
-            throw new IllegalStateException("the sample has " + sample.rows() + " rows, the replay was made for "
-                    + sampleRows);
+            throw new IllegalStateException(
+                    "the sample has "
+                            + sample.rows()
+                            + " rows, the replay was made for "
+                            + sampleRows);
         }
         return sample.sortedByTime();
     }

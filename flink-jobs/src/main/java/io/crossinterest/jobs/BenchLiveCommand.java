@@ -1,7 +1,5 @@
 package io.crossinterest.jobs;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossinterest.bench.EventFeed;
 import io.crossinterest.bench.LatencyMatcher;
 import io.crossinterest.bench.LiveBenchmark;
@@ -13,9 +11,12 @@ import io.crossinterest.bench.WholeUserReplay;
 import io.crossinterest.eval.CrossDomainSplit;
 import io.crossinterest.eval.EvalDatasets;
 import io.crossinterest.eval.ModelSettings;
-import io.crossinterest.joint.JointParams;
 import io.crossinterest.eval.joint.JointModelProvider;
+import io.crossinterest.joint.JointParams;
 import io.crossinterest.report.RunInfo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.commons.io.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -41,72 +42,119 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code bench live}: the whole live graph of {@code stream} (Kafka source, parse, profiles in RocksDB, encode + joint
- * scoring, Kafka sinks) on a local broker, fed with the realistic Taobao replay ({@link WholeUserReplay}: whole users
- * side by side, mapped onto the demo model's two blocks by {@link PairMapping}) as JSON events. Three runs of the
- * {@code stream} command, each on fresh topics, state and consumer group:
+ * {@code bench live}: the whole live graph of {@code stream} (Kafka source, parse, profiles in
+ * RocksDB, encode + joint scoring, Kafka sinks) on a local broker, fed with the realistic Taobao
+ * replay ({@link WholeUserReplay}: whole users side by side, mapped onto the demo model's two
+ * blocks by {@link PairMapping}) as JSON events. Three runs of the {@code stream} command, each on
+ * fresh topics, state and consumer group:
+ *
  * <ol>
- *   <li>throughput: a backlog of {@code --events} events read from the start, exactly-once (the default);
- *   <li>latency at half that rate, at-least-once, outputs read uncommitted, for {@code --latency-seconds} after a
- *       warm-up;
+ *   <li>throughput: a backlog of {@code --events} events read from the start, exactly-once (the
+ *       default);
+ *   <li>latency at half that rate, at-least-once, outputs read uncommitted, for {@code
+ *       --latency-seconds} after a warm-up;
  *   <li>the soak at half rate, exactly-once, outputs read committed (their visibility latency), for
  *       {@code --soak-minutes}: resident memory and state at its start and end.
  * </ol>
- * The model is trained first on the bundled Amazon pair as {@code train} does, with a smaller budget ({@link #train}),
- * unless {@code --model} names a bundle. Writes {@code DIR/live-bench.json} (see {@link LiveBenchmark}). A benchmark, not a test: on a shared
- * machine its figures are measured under load (the file records the load average).
+ *
+ * The model is trained first on the bundled Amazon pair as {@code train} does, with a smaller
+ * budget ({@link #train}), unless {@code --model} names a bundle. Writes {@code
+ * DIR/live-bench.json} (see {@link LiveBenchmark}). A benchmark, not a test: on a shared machine
+ * its figures are measured under load (the file records the load average).
  */
-@Command(name = "live", mixinStandardHelpOptions = true,
-        description = "Live benchmark: the Taobao replay as JSON through the whole stream graph on a local Kafka: "
-                + "events/s, latency at half load, memory and state over a soak.")
+@Command(
+        name = "live",
+        mixinStandardHelpOptions = true,
+        description =
+                "Live benchmark: the Taobao replay as JSON through the whole stream graph on a local Kafka: "
+                        + "events/s, latency at half load, memory and state over a soak.")
 public class BenchLiveCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Option(names = "--output", required = true, paramLabel = "DIR", description = "Folder for live-bench.json.")
+    @Option(
+            names = "--output",
+            required = true,
+            paramLabel = "DIR",
+            description = "Folder for live-bench.json.")
     Path output;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-            description = "A Kafka to use (default: start a local single-node KRaft broker for the run).")
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT",
+            description =
+                    "A Kafka to use (default: start a local single-node KRaft broker for the run).")
     String bootstrapServers;
 
-    @Option(names = "--soak-minutes", defaultValue = "10", paramLabel = "M",
+    @Option(
+            names = "--soak-minutes",
+            defaultValue = "10",
+            paramLabel = "M",
             description = "Minutes of the soak at half load (default ${DEFAULT-VALUE}).")
     double soakMinutes;
 
-    @Option(names = "--events", defaultValue = "3000000", paramLabel = "N",
+    @Option(
+            names = "--events",
+            defaultValue = "3000000",
+            paramLabel = "N",
             description = "Events of the throughput backlog (default ${DEFAULT-VALUE}).")
     long events;
 
-    @Option(names = "--replicas", defaultValue = "300", paramLabel = "R",
-            description = "Copies of the whole-user sample's 113 users: the user population (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--replicas",
+            defaultValue = "300",
+            paramLabel = "R",
+            description =
+                    "Copies of the whole-user sample's 113 users: the user population (default ${DEFAULT-VALUE}).")
     int replicas;
 
-    @Option(names = "--latency-seconds", defaultValue = "60", paramLabel = "S",
-            description = "Seconds of latency measurement at half load, after the warm-up (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--latency-seconds",
+            defaultValue = "60",
+            paramLabel = "S",
+            description =
+                    "Seconds of latency measurement at half load, after the warm-up (default ${DEFAULT-VALUE}).")
     int latencySeconds;
 
-    @Option(names = "--warmup-seconds", defaultValue = "30", paramLabel = "S",
+    @Option(
+            names = "--warmup-seconds",
+            defaultValue = "30",
+            paramLabel = "S",
             description = "Seconds at half load before latencies count (default ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
-    @Option(names = "--checkpoint-interval", defaultValue = "10", paramLabel = "SECONDS",
+    @Option(
+            names = "--checkpoint-interval",
+            defaultValue = "10",
+            paramLabel = "SECONDS",
             description = "Checkpoint interval of the stream runs (default ${DEFAULT-VALUE}).")
     int checkpointSeconds;
 
-    @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--parallelism",
+            defaultValue = "2",
+            description = "Parallelism (default ${DEFAULT-VALUE}).")
     int parallelism;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "A model bundle trained on --data (default: train one).")
+    @Option(
+            names = "--model",
+            paramLabel = "DIR",
+            description = "A model bundle trained on --data (default: train one).")
     Path model;
 
-    @Option(names = "--data", paramLabel = "DIR",
-            description = "The Amazon pair folder (default: data/amazon-sport-phone of the repository).")
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
+            description =
+                    "The Amazon pair folder (default: data/amazon-sport-phone of the repository).")
     Path data;
 
-    @Option(names = "--sample", paramLabel = "FILE",
-            description = "Whole-user Taobao CSV (default: ../shared/data/taobao-userbehavior/"
-                    + BenchStreamCommand.WHOLE_USERS + ").")
+    @Option(
+            names = "--sample",
+            paramLabel = "FILE",
+            description =
+                    "Whole-user Taobao CSV (default: ../shared/data/taobao-userbehavior/"
+                            + BenchStreamCommand.WHOLE_USERS
+                            + ").")
     Path sample;
 
     static final int PRETRAIN_EPOCHS = 1;
@@ -116,10 +164,16 @@ public class BenchLiveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (soakMinutes <= 0 || events < 1 || replicas < 1 || latencySeconds < 1 || warmupSeconds < 0
-                || checkpointSeconds < 1 || parallelism < 1) {
-            throw new UsageError("--soak-minutes, --events, --replicas, --latency-seconds, --checkpoint-interval and "
-                    + "--parallelism must be positive, --warmup-seconds >= 0");
+        if (soakMinutes <= 0
+                || events < 1
+                || replicas < 1
+                || latencySeconds < 1
+                || warmupSeconds < 0
+                || checkpointSeconds < 1
+                || parallelism < 1) {
+            throw new UsageError(
+                    "--soak-minutes, --events, --replicas, --latency-seconds, --checkpoint-interval and "
+                            + "--parallelism must be positive, --warmup-seconds >= 0");
         }
         Path home = Path.of(System.getProperty("cross-interest.home", "."));
         Path pair = data != null ? data : home.resolve("data").resolve("amazon-sport-phone");
@@ -127,10 +181,17 @@ public class BenchLiveCommand implements Callable<Integer> {
         Path targetFolder = pair.resolve("phone_sport");
         if (!Files.isRegularFile(sourceFolder.resolve("train.txt"))
                 || !Files.isRegularFile(targetFolder.resolve("train.txt"))) {
-            throw new UsageError("--data: " + pair + " does not hold sport_phone/train.txt and phone_sport/train.txt");
+            throw new UsageError(
+                    "--data: "
+                            + pair
+                            + " does not hold sport_phone/train.txt and phone_sport/train.txt");
         }
-        Path csv = sample != null ? sample
-                : home.resolve("../shared/data/taobao-userbehavior").resolve(BenchStreamCommand.WHOLE_USERS).normalize();
+        Path csv =
+                sample != null
+                        ? sample
+                        : home.resolve("../shared/data/taobao-userbehavior")
+                                .resolve(BenchStreamCommand.WHOLE_USERS)
+                                .normalize();
         if (!Files.isRegularFile(csv)) {
             throw new UsageError("--sample: no such file: " + csv);
         }
@@ -139,9 +200,11 @@ public class BenchLiveCommand implements Callable<Integer> {
         }
         Files.createDirectories(output);
         out = spec.commandLine().getOut();
-        RunInfo run = RunInfo.capture(String.join(" ", spec.commandLine().getParseResult().originalArgs()),
-                home);
-        // checkpoints, the broker's log folder and a trained model: a temporary folder, deleted at the end
+        RunInfo run =
+                RunInfo.capture(
+                        String.join(" ", spec.commandLine().getParseResult().originalArgs()), home);
+        // checkpoints, the broker's log folder and a trained model: a temporary folder, deleted at
+        // the end
         Path work = Files.createTempDirectory("cross-interest-bench-live");
         try {
             return run(home, pair, sourceFolder, targetFolder, csv, run, work);
@@ -150,7 +213,14 @@ public class BenchLiveCommand implements Callable<Integer> {
         }
     }
 
-    private int run(Path home, Path pair, Path sourceFolder, Path targetFolder, Path csv, RunInfo run, Path work)
+    private int run(
+            Path home,
+            Path pair,
+            Path sourceFolder,
+            Path targetFolder,
+            Path csv,
+            RunInfo run,
+            Path work)
             throws Exception {
 
         Path bundle = model;
@@ -171,7 +241,10 @@ public class BenchLiveCommand implements Callable<Integer> {
             String kafka = bootstrapServers;
             if (kafka == null) {
                 say("bench live: starting a local Kafka broker ...");
-                broker = LocalKafkaBroker.start(home.resolve("flink-jobs/target/launcher"), work.resolve("broker.log"));
+                broker =
+                        LocalKafkaBroker.start(
+                                home.resolve("flink-jobs/target/launcher"),
+                                work.resolve("broker.log"));
                 kafka = broker.bootstrapServers();
             }
             throughput(kafka, bundle, replay, mapping, work, r);
@@ -185,16 +258,36 @@ public class BenchLiveCommand implements Callable<Integer> {
         }
 
         ObjectNode json = r.toJson();
-        json.put("replay", "whole-user Taobao sample x " + replicas + " (" + r.users + " users, "
-                + String.format(Locale.ROOT, "%.1f", (double) replay.count() / r.users) + " events per user), "
-                + "mapped onto the model's blocks");
+        json.put(
+                "replay",
+                "whole-user Taobao sample x "
+                        + replicas
+                        + " ("
+                        + r.users
+                        + " users, "
+                        + String.format(Locale.ROOT, "%.1f", (double) replay.count() / r.users)
+                        + " events per user), "
+                        + "mapped onto the model's blocks");
         json.put("sample", csv.toString());
-        json.put("model", model != null ? model.toString() : "trained by the run on " + pair + " (" + PRETRAIN_EPOCHS
-                + " pre-training epoch, at most " + MAX_EPOCHS + " epochs)");
+        json.put(
+                "model",
+                model != null
+                        ? model.toString()
+                        : "trained by the run on "
+                                + pair
+                                + " ("
+                                + PRETRAIN_EPOCHS
+                                + " pre-training epoch, at most "
+                                + MAX_EPOCHS
+                                + " epochs)");
         json.put("parallelism", parallelism);
         json.put("available_processors", Runtime.getRuntime().availableProcessors());
-        json.put("load_average_at_end", Math.round(
-                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100) / 100.0);
+        json.put(
+                "load_average_at_end",
+                Math.round(
+                                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()
+                                        * 100)
+                        / 100.0);
         run.writeTo(json.putObject("run"));
         Path file = output.resolve("live-bench.json");
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), json);
@@ -203,21 +296,39 @@ public class BenchLiveCommand implements Callable<Integer> {
     }
 
     /**
-     * Trains the model the stream serves, as {@code train} does on the pair (seed 1, the split's warm users), with the
-     * shape of {@code train}'s model (the encoder's window of {@code L} = 100 tokens: what scoring costs) and a smaller
-     * budget (what only its quality depends on): {@value #PRETRAIN_EPOCHS} encoder pre-training epoch, at most
-     * {@value #MAX_EPOCHS} epochs, the separate CF spaces only.
+     * Trains the model the stream serves, as {@code train} does on the pair (seed 1, the split's
+     * warm users), with the shape of {@code train}'s model (the encoder's window of {@code L} = 100
+     * tokens: what scoring costs) and a smaller budget (what only its quality depends on): {@value
+     * #PRETRAIN_EPOCHS} encoder pre-training epoch, at most {@value #MAX_EPOCHS} epochs, the
+     * separate CF spaces only.
      */
     private Path train(Path sourceFolder, Path targetFolder, Path dir) throws Exception {
-        say("bench live: training the model on " + sourceFolder.getParent() + " (train's model shape, a smaller "
-                + "budget: " + PRETRAIN_EPOCHS + " pre-training epoch, at most " + MAX_EPOCHS + " epochs) ...");
+        say(
+                "bench live: training the model on "
+                        + sourceFolder.getParent()
+                        + " (train's model shape, a smaller "
+                        + "budget: "
+                        + PRETRAIN_EPOCHS
+                        + " pre-training epoch, at most "
+                        + MAX_EPOCHS
+                        + " epochs) ...");
         PrintWriter err = spec.commandLine().getErr();
         EvalDatasets.Loaded pairData = EvalDatasets.amazonPair(sourceFolder, targetFolder);
         CrossDomainSplit split = pairData.split(0.2, 0.1, 1);
-        ModelSettings settings = new ModelSettings(1, 32, 10, MAX_EPOCHS, Runtime.getRuntime().availableProcessors());
-        TrainCommand.trainJoint(JointModelProvider.create(settings, PRETRAIN_EPOCHS,
-                JointParams.defaults().encoder.seqLen, false), split, settings, "bench-live", dir.resolve("bundle"),
-                dir.resolve("cold-users.jsonl"), 10, err, "bench live");
+        ModelSettings settings =
+                new ModelSettings(
+                        1, 32, 10, MAX_EPOCHS, Runtime.getRuntime().availableProcessors());
+        TrainCommand.trainJoint(
+                JointModelProvider.create(
+                        settings, PRETRAIN_EPOCHS, JointParams.defaults().encoder.seqLen, false),
+                split,
+                settings,
+                "bench-live",
+                dir.resolve("bundle"),
+                dir.resolve("cold-users.jsonl"),
+                10,
+                err,
+                "bench live");
         return dir.resolve("bundle");
     }
 
@@ -226,12 +337,21 @@ public class BenchLiveCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** Topics of one run: events (parallelism partitions), profiles, dead letters, recommendations, control. */
+    /**
+     * Topics of one run: events (parallelism partitions), profiles, dead letters, recommendations,
+     * control.
+     */
     private Map<String, String> topics(String kafka, String run) throws Exception {
         Map<String, String> t = new LinkedHashMap<>();
         long stamp = System.currentTimeMillis();
-        for (String name : List.of("events", "profiles", "dead-letters", "recommendations", "control",
-                "control-errors")) {
+        for (String name :
+                List.of(
+                        "events",
+                        "profiles",
+                        "dead-letters",
+                        "recommendations",
+                        "control",
+                        "control-errors")) {
             t.put(name, "bench-live-" + run + "-" + stamp + "-" + name);
         }
         Map<String, Integer> partitions = new LinkedHashMap<>();
@@ -240,22 +360,57 @@ public class BenchLiveCommand implements Callable<Integer> {
         return t;
     }
 
-    /** Starts the stream command on {@code topics} with the model; its output goes to the returned writer. */
-    private StreamCommand.Running stream(String kafka, Map<String, String> topics, Path bundle, Path checkpoints,
-            String group, String delivery, StringWriter log) throws Exception {
+    /**
+     * Starts the stream command on {@code topics} with the model; its output goes to the returned
+     * writer.
+     */
+    private StreamCommand.Running stream(
+            String kafka,
+            Map<String, String> topics,
+            Path bundle,
+            Path checkpoints,
+            String group,
+            String delivery,
+            StringWriter log)
+            throws Exception {
         StreamCommand cmd = new StreamCommand();
         CommandLine cl = new CommandLine(cmd);
         PrintWriter w = new PrintWriter(log, true);
         cl.setOut(w);
         cl.setErr(w);
-        cl.parseArgs("--bootstrap-servers", kafka, "--input-topic", topics.get("events"),
-                "--output-topic", topics.get("profiles"), "--dead-letter-topic", topics.get("dead-letters"),
-                "--group-id", group, "--checkpoint-dir", checkpoints.toString(),
-                "--checkpoint-interval", checkpointSeconds + "s", "--parallelism", Integer.toString(parallelism),
-                "--restore", "none", "--delivery", delivery, "--output-timestamps", "event",
-                "--model", bundle.toString(), "--model-version", "1", "--control-topic", topics.get("control"),
-                "--control-error-topic", topics.get("control-errors"),
-                "--recommendations-topic", topics.get("recommendations"));
+        cl.parseArgs(
+                "--bootstrap-servers",
+                kafka,
+                "--input-topic",
+                topics.get("events"),
+                "--output-topic",
+                topics.get("profiles"),
+                "--dead-letter-topic",
+                topics.get("dead-letters"),
+                "--group-id",
+                group,
+                "--checkpoint-dir",
+                checkpoints.toString(),
+                "--checkpoint-interval",
+                checkpointSeconds + "s",
+                "--parallelism",
+                Integer.toString(parallelism),
+                "--restore",
+                "none",
+                "--delivery",
+                delivery,
+                "--output-timestamps",
+                "event",
+                "--model",
+                bundle.toString(),
+                "--model-version",
+                "1",
+                "--control-topic",
+                topics.get("control"),
+                "--control-error-topic",
+                topics.get("control-errors"),
+                "--recommendations-topic",
+                topics.get("recommendations"));
         StreamCommand.Running running = cmd.start();
         say("  " + log.toString().strip().replace("\n", "\n  "));
         return running;
@@ -265,10 +420,20 @@ public class BenchLiveCommand implements Callable<Integer> {
         running.job().cancel().get(60, TimeUnit.SECONDS);
     }
 
-    private void throughput(String kafka, Path bundle, WholeUserReplay replay, PairMapping mapping, Path work,
-            LiveBenchmark.Result r) throws Exception {
+    private void throughput(
+            String kafka,
+            Path bundle,
+            WholeUserReplay replay,
+            PairMapping mapping,
+            Path work,
+            LiveBenchmark.Result r)
+            throws Exception {
         Map<String, String> topics = topics(kafka, "throughput");
-        say(String.format(Locale.ROOT, "bench live: throughput: writing a backlog of %d events ...", events));
+        say(
+                String.format(
+                        Locale.ROOT,
+                        "bench live: throughput: writing a backlog of %d events ...",
+                        events));
         try (EventFeed feed = new EventFeed(kafka, topics.get("events"), replay, mapping, 5)) {
             // stamped as if they had come at the goal's rate on these cores
             feed.backlog(events, LiveBenchmark.GOAL_EVENTS_PER_S_PER_CORE * r.cores);
@@ -278,8 +443,15 @@ public class BenchLiveCommand implements Callable<Integer> {
         StringWriter log = new StringWriter();
         say("bench live: throughput: the stream job reads the backlog (exactly-once) ...");
         long t0 = System.currentTimeMillis();
-        StreamCommand.Running running = stream(kafka, topics, bundle, work.resolve("checkpoints-throughput"), group,
-                "exactly-once", log);
+        StreamCommand.Running running =
+                stream(
+                        kafka,
+                        topics,
+                        bundle,
+                        work.resolve("checkpoints-throughput"),
+                        group,
+                        "exactly-once",
+                        log);
         List<long[]> samples = new ArrayList<>();
         long deadline = t0 + TimeUnit.MINUTES.toMillis(30);
         try (Admin admin = LocalKafkaBroker.admin(kafka)) {
@@ -287,14 +459,20 @@ public class BenchLiveCommand implements Callable<Integer> {
             while (committed < events && System.currentTimeMillis() < deadline) {
                 Thread.sleep(1000);
                 committed = 0;
-                for (Map.Entry<TopicPartition, OffsetAndMetadata> e : admin.listConsumerGroupOffsets(group)
-                        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).entrySet()) {
+                for (Map.Entry<TopicPartition, OffsetAndMetadata> e :
+                        admin.listConsumerGroupOffsets(group)
+                                .partitionsToOffsetAndMetadata()
+                                .get(30, TimeUnit.SECONDS)
+                                .entrySet()) {
                     if (e.getKey().topic().equals(topics.get("events")) && e.getValue() != null) {
                         committed += e.getValue().offset();
                     }
                 }
                 samples.add(new long[] {System.currentTimeMillis(), committed});
-                if (running.job().getJobStatus().get(30, TimeUnit.SECONDS).isGloballyTerminalState()) {
+                if (running.job()
+                        .getJobStatus()
+                        .get(30, TimeUnit.SECONDS)
+                        .isGloballyTerminalState()) {
                     throw new IllegalStateException("the stream job ended: " + log);
                 }
             }
@@ -305,24 +483,56 @@ public class BenchLiveCommand implements Callable<Integer> {
         r.eventsPerS = LiveBenchmark.consumptionRate(samples, events, t0);
         r.commitSlope = LiveBenchmark.commitSlope(samples, events);
         if (Double.isNaN(r.eventsPerS)) {
-            throw new IllegalStateException("the backlog was not all committed within the run: " + log);
+            throw new IllegalStateException(
+                    "the backlog was not all committed within the run: " + log);
         }
-        say(String.format(Locale.ROOT, "  %.0f events/s (%.0f per core): the backlog over %.0f s from submission to "
-                + "its last commit (a lower bound); between commits %.0f events/s", r.eventsPerS, r.eventsPerSPerCore(),
-                r.throughputSeconds, r.commitSlope));
+        say(
+                String.format(
+                        Locale.ROOT,
+                        "  %.0f events/s (%.0f per core): the backlog over %.0f s from submission to "
+                                + "its last commit (a lower bound); between commits %.0f events/s",
+                        r.eventsPerS,
+                        r.eventsPerSPerCore(),
+                        r.throughputSeconds,
+                        r.commitSlope));
     }
 
-    private void latency(String kafka, Path bundle, WholeUserReplay replay, PairMapping mapping, Path work,
-            LiveBenchmark.Result r) throws Exception {
+    private void latency(
+            String kafka,
+            Path bundle,
+            WholeUserReplay replay,
+            PairMapping mapping,
+            Path work,
+            LiveBenchmark.Result r)
+            throws Exception {
         Map<String, String> topics = topics(kafka, "latency");
-        say(String.format(Locale.ROOT, "bench live: latency at half load (%.0f events/s), at-least-once, read "
-                + "uncommitted: %d s warm-up, %d s measured ...", r.halfRate, warmupSeconds, latencySeconds));
+        say(
+                String.format(
+                        Locale.ROOT,
+                        "bench live: latency at half load (%.0f events/s), at-least-once, read "
+                                + "uncommitted: %d s warm-up, %d s measured ...",
+                        r.halfRate,
+                        warmupSeconds,
+                        latencySeconds));
         LatencyMatcher matcher = new LatencyMatcher();
         StringWriter log = new StringWriter();
-        StreamCommand.Running running = stream(kafka, topics, bundle, work.resolve("checkpoints-latency"),
-                "bench-live-latency", "at-least-once", log);
-        try (OutputWatch watch = new OutputWatch(kafka, topics.get("profiles"), topics.get("recommendations"), false,
-                matcher); EventFeed feed = new EventFeed(kafka, topics.get("events"), replay, mapping, 1)) {
+        StreamCommand.Running running =
+                stream(
+                        kafka,
+                        topics,
+                        bundle,
+                        work.resolve("checkpoints-latency"),
+                        "bench-live-latency",
+                        "at-least-once",
+                        log);
+        try (OutputWatch watch =
+                        new OutputWatch(
+                                kafka,
+                                topics.get("profiles"),
+                                topics.get("recommendations"),
+                                false,
+                                matcher);
+                EventFeed feed = new EventFeed(kafka, topics.get("events"), replay, mapping, 1)) {
             feed.start(0, r.halfRate, matcher);
             Thread.sleep(warmupSeconds * 1000L);
             matcher.countFrom(System.currentTimeMillis());
@@ -336,37 +546,72 @@ public class BenchLiveCommand implements Callable<Integer> {
         } finally {
             cancel(running);
         }
-        say(String.format(Locale.ROOT, "  p50 %d ms, p99 %d ms, p99.9 %d ms over %d events (%d not yet matched)",
-                r.latencyMs[0], r.latencyMs[1], r.latencyMs[2], r.latencyEvents, r.latencyUnmatched));
+        say(
+                String.format(
+                        Locale.ROOT,
+                        "  p50 %d ms, p99 %d ms, p99.9 %d ms over %d events (%d not yet matched)",
+                        r.latencyMs[0],
+                        r.latencyMs[1],
+                        r.latencyMs[2],
+                        r.latencyEvents,
+                        r.latencyUnmatched));
     }
 
-    private void soak(String kafka, Path bundle, WholeUserReplay replay, PairMapping mapping, Path work,
-            LiveBenchmark.Result r) throws Exception {
+    private void soak(
+            String kafka,
+            Path bundle,
+            WholeUserReplay replay,
+            PairMapping mapping,
+            Path work,
+            LiveBenchmark.Result r)
+            throws Exception {
         Map<String, String> topics = topics(kafka, "soak");
-        say(String.format(Locale.ROOT, "bench live: soak at half load, exactly-once, read committed: %d s warm-up, "
-                + "%.1f min ...", warmupSeconds, soakMinutes));
+        say(
+                String.format(
+                        Locale.ROOT,
+                        "bench live: soak at half load, exactly-once, read committed: %d s warm-up, "
+                                + "%.1f min ...",
+                        warmupSeconds,
+                        soakMinutes));
         LatencyMatcher matcher = new LatencyMatcher();
         StringWriter log = new StringWriter();
         Path checkpoints = work.resolve("checkpoints-soak");
-        StreamCommand.Running running = stream(kafka, topics, bundle, checkpoints, "bench-live-soak", "exactly-once",
-                log);
-        try (OutputWatch watch = new OutputWatch(kafka, topics.get("profiles"), topics.get("recommendations"), true,
-                matcher); EventFeed feed = new EventFeed(kafka, topics.get("events"), replay, mapping, 1)) {
+        StreamCommand.Running running =
+                stream(kafka, topics, bundle, checkpoints, "bench-live-soak", "exactly-once", log);
+        try (OutputWatch watch =
+                        new OutputWatch(
+                                kafka,
+                                topics.get("profiles"),
+                                topics.get("recommendations"),
+                                true,
+                                matcher);
+                EventFeed feed = new EventFeed(kafka, topics.get("events"), replay, mapping, 1)) {
             feed.start(0, r.halfRate, matcher);
             Thread.sleep(Math.max(warmupSeconds, 2 * checkpointSeconds) * 1000L);
             matcher.countFrom(System.currentTimeMillis());
             r.rssMbStart = LiveBenchmark.residentBytes() / 1e6;
             r.stateMbStart = stateBytes(checkpoints) / 1e6;
-            say(String.format(Locale.ROOT, "  start: RSS %.0f MB, state %.1f MB", r.rssMbStart, r.stateMbStart));
+            say(
+                    String.format(
+                            Locale.ROOT,
+                            "  start: RSS %.0f MB, state %.1f MB",
+                            r.rssMbStart,
+                            r.stateMbStart));
             long end = System.currentTimeMillis() + (long) (soakMinutes * 60_000);
             while (System.currentTimeMillis() < end) {
                 Thread.sleep(Math.min(60_000, Math.max(1, end - System.currentTimeMillis())));
                 feed.check();
                 watch.check();
-                say(String.format(Locale.ROOT, "  %s: RSS %.0f MB, state %.1f MB, %d events sent, %d "
-                        + "recommendations read", LocalTime.now().withNano(0),
-                        LiveBenchmark.residentBytes() / 1e6, stateBytes(checkpoints) / 1e6, feed.sent(),
-                        watch.recommendations()));
+                say(
+                        String.format(
+                                Locale.ROOT,
+                                "  %s: RSS %.0f MB, state %.1f MB, %d events sent, %d "
+                                        + "recommendations read",
+                                LocalTime.now().withNano(0),
+                                LiveBenchmark.residentBytes() / 1e6,
+                                stateBytes(checkpoints) / 1e6,
+                                feed.sent(),
+                                watch.recommendations()));
             }
             r.rssMbEnd = LiveBenchmark.residentBytes() / 1e6;
             long state = stateBytes(checkpoints);
@@ -378,12 +623,22 @@ public class BenchLiveCommand implements Callable<Integer> {
         } finally {
             cancel(running);
         }
-        say(String.format(Locale.ROOT, "  end: RSS %.0f MB, state %.1f MB (%d bytes per user); visibility p50 %d ms, "
-                + "p99 %d ms (checkpoints every %d s)", r.rssMbEnd, r.stateMbEnd, r.stateBytesPerUser,
-                r.visibilityMs[0], r.visibilityMs[1], checkpointSeconds));
+        say(
+                String.format(
+                        Locale.ROOT,
+                        "  end: RSS %.0f MB, state %.1f MB (%d bytes per user); visibility p50 %d ms, "
+                                + "p99 %d ms (checkpoints every %d s)",
+                        r.rssMbEnd,
+                        r.stateMbEnd,
+                        r.stateBytesPerUser,
+                        r.visibilityMs[0],
+                        r.visibilityMs[1],
+                        checkpointSeconds));
     }
 
-    /** The retained checkpoint's files (retried while a checkpoint is being written or subsumed). */
+    /**
+     * The retained checkpoint's files (retried while a checkpoint is being written or subsumed).
+     */
     private static long stateBytes(Path checkpoints) throws InterruptedException {
         for (int attempt = 0; attempt < 10; attempt++) {
             long b = LiveBenchmark.directoryBytes(checkpoints);

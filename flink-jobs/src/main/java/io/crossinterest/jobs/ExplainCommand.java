@@ -1,7 +1,5 @@
 package io.crossinterest.jobs;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.crossinterest.ingest.InputFormats;
 import io.crossinterest.ingest.InputSpecException;
 import io.crossinterest.ingest.LocalReader;
@@ -10,6 +8,14 @@ import io.crossinterest.ingest.RecordParser;
 import io.crossinterest.joint.Explainer;
 import io.crossinterest.joint.JointBundle;
 import io.crossinterest.joint.SourceHistory;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,43 +24,53 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
- * {@code cross-interest explain --model BUNDLE --history FILE --user U}: the user's top target items (and target
- * categories when the model has them) with the source items or categories that drove each most, by occlusion of the
- * encoder's input ({@link Explainer}). The history file holds source-block behaviour as
- * {@code user<TAB>item[<TAB>category]} lines, oldest first (an Amazon pair's {@code train.txt} fits). Prints JSON.
+ * {@code cross-interest explain --model BUNDLE --history FILE --user U}: the user's top target
+ * items (and target categories when the model has them) with the source items or categories that
+ * drove each most, by occlusion of the encoder's input ({@link Explainer}). The history file holds
+ * source-block behaviour as {@code user<TAB>item[<TAB>category]} lines, oldest first (an Amazon
+ * pair's {@code train.txt} fits). Prints JSON.
  */
-@Command(name = "explain", mixinStandardHelpOptions = true,
-        description = "Which source items/categories drove a user's top target items and categories (occlusion).")
+@Command(
+        name = "explain",
+        mixinStandardHelpOptions = true,
+        description =
+                "Which source items/categories drove a user's top target items and categories (occlusion).")
 public class ExplainCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Option(names = "--model", required = true, description = "Joint model bundle directory.")
     Path model;
 
-    @Option(names = "--history", required = true,
-            description = "Source-block behaviour: user<TAB>item[<TAB>category] per line, oldest first.")
+    @Option(
+            names = "--history",
+            required = true,
+            description =
+                    "Source-block behaviour: user<TAB>item[<TAB>category] per line, oldest first.")
     Path history;
 
     @Option(names = "--user", required = true, description = "The user id to explain.")
     String user;
 
-    @Option(names = "--format",
-            description = "Read --history with this input format's parser (amazon-pair, douban, split, taobao, jsonl), "
-                    + "so ids match the training data's (amazon-pair: items 'sport:123', users 'phone-sport:17'). "
-                    + "Without it: user<TAB>item[<TAB>category] lines as they are.")
+    @Option(
+            names = "--format",
+            description =
+                    "Read --history with this input format's parser (amazon-pair, douban, split, taobao, jsonl), "
+                            + "so ids match the training data's (amazon-pair: items 'sport:123', users 'phone-sport:17'). "
+                            + "Without it: user<TAB>item[<TAB>category] lines as they are.")
     String format;
 
-    @Option(names = "--top", defaultValue = "5", description = "Target items to explain (default 5).")
+    @Option(
+            names = "--top",
+            defaultValue = "5",
+            description = "Target items to explain (default 5).")
     int top;
 
-    @Option(names = "--drivers", defaultValue = "3", description = "Drivers listed per target (default 3).")
+    @Option(
+            names = "--drivers",
+            defaultValue = "3",
+            description = "Drivers listed per target (default 3).")
     int drivers;
 
     @Override
@@ -68,18 +84,26 @@ public class ExplainCommand implements Callable<Integer> {
         if (!Files.isRegularFile(history)) {
             throw new UsageError("--history: no such file: " + history);
         }
-        SourceHistory h = format == null ? read(history, user) : readWithParser(history, format, user);
+        SourceHistory h =
+                format == null ? read(history, user) : readWithParser(history, format, user);
         if (h.itemIds.length == 0) {
             throw new UsageError("--user: no source behaviour for user " + user + " in " + history);
         }
         JointBundle bundle = JointBundle.load(model);
         Explainer.Explanation e = Explainer.explain(bundle, h, top, drivers);
-        spec.commandLine().getOut().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValueAsString(e));
+        spec.commandLine()
+                .getOut()
+                .println(
+                        new ObjectMapper()
+                                .enable(SerializationFeature.INDENT_OUTPUT)
+                                .writeValueAsString(e));
         return CrossInterest.EXIT_OK;
     }
 
-    /** The user's events in the history file, in file order, through the format's parser (malformed lines skipped). */
+    /**
+     * The user's events in the history file, in file order, through the format's parser (malformed
+     * lines skipped).
+     */
     static SourceHistory readWithParser(Path file, String format, String user) throws IOException {
         RecordParser parser;
         try {
@@ -89,12 +113,16 @@ public class ExplainCommand implements Callable<Integer> {
         }
         List<String> items = new ArrayList<>();
         List<String> cats = new ArrayList<>();
-        LocalReader.readFile(file, parser, e -> {
-            if (e.user.equals(user)) {
-                items.add(e.item);
-                cats.add(e.category);
-            }
-        }, dead -> { });
+        LocalReader.readFile(
+                file,
+                parser,
+                e -> {
+                    if (e.user.equals(user)) {
+                        items.add(e.item);
+                        cats.add(e.category);
+                    }
+                },
+                dead -> {});
         return new SourceHistory(user, items.toArray(String[]::new), cats.toArray(String[]::new));
     }
 
@@ -113,7 +141,13 @@ public class ExplainCommand implements Callable<Integer> {
                 }
                 String[] f = line.split("\t");
                 if (f.length < 2) {
-                    throw new UsageError("--history: line " + n + " of " + file + " is not user<TAB>item: " + line);
+                    throw new UsageError(
+                            "--history: line "
+                                    + n
+                                    + " of "
+                                    + file
+                                    + " is not user<TAB>item: "
+                                    + line);
                 }
                 if (f[0].equals(user)) {
                     items.add(f[1]);
@@ -123,6 +157,9 @@ public class ExplainCommand implements Callable<Integer> {
                 }
             }
         }
-        return new SourceHistory(user, items.toArray(String[]::new), anyCategory ? cats.toArray(String[]::new) : null);
+        return new SourceHistory(
+                user,
+                items.toArray(String[]::new),
+                anyCategory ? cats.toArray(String[]::new) : null);
     }
 }

@@ -1,32 +1,38 @@
 package io.crossinterest.jobs;
 
 import io.crossinterest.report.ResultTables;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code cross-interest results [--check]}: makes the README's result tables from the committed result files
- * ({@link ResultTables}) and writes them into README.md, or with {@code --check} only says which tables differ from
- * the files (exit 1).
+ * {@code cross-interest results [--check]}: makes the README's result tables from the committed
+ * result files ({@link ResultTables}) and writes them into README.md, or with {@code --check} only
+ * says which tables differ from the files (exit 1).
  */
-@Command(name = "results", mixinStandardHelpOptions = true,
-        description = "Regenerate the README's result tables from results/ and bench/results/ (or --check them).")
+@Command(
+        name = "results",
+        mixinStandardHelpOptions = true,
+        description =
+                "Regenerate the README's result tables from results/ and bench/results/ (or --check them).")
 public class ResultsCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Option(names = "--repo", description = "the checkout (default: the launcher's)")
     Path repo;
 
-    @Option(names = "--check", description = "do not write; exit 1 when a table differs from the files")
+    @Option(
+            names = "--check",
+            description = "do not write; exit 1 when a table differs from the files")
     boolean check;
 
     /** The files whose marked tables are made from the result files. */
@@ -50,12 +56,21 @@ public class ResultsCommand implements Callable<Integer> {
             current &= differ.isEmpty();
             if (check) {
                 if (!differ.isEmpty()) {
-                    spec.commandLine().getErr().println("results: these tables of " + page + " differ from the result"
-                            + " files: " + String.join(", ", differ) + " (run `bin/cross-interest results`)");
+                    spec.commandLine()
+                            .getErr()
+                            .println(
+                                    "results: these tables of "
+                                            + page
+                                            + " differ from the result"
+                                            + " files: "
+                                            + String.join(", ", differ)
+                                            + " (run `bin/cross-interest results`)");
                 }
             } else if (!differ.isEmpty()) {
                 Files.writeString(file, tables.render(text), StandardCharsets.UTF_8);
-                spec.commandLine().getOut().println("results: rewrote " + String.join(", ", differ) + " in " + page);
+                spec.commandLine()
+                        .getOut()
+                        .println("results: rewrote " + String.join(", ", differ) + " in " + page);
             }
         }
         if (current) {

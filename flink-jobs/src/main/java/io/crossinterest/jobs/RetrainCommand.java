@@ -4,6 +4,7 @@ import io.crossinterest.eval.CrossDomainSplit;
 import io.crossinterest.eval.EvalDatasets;
 import io.crossinterest.eval.ModelSettings;
 import io.crossinterest.serving.ModelAnnouncement;
+
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -23,13 +24,14 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code cross-interest retrain}: retrains the model a running {@code stream} job serves, as a bounded run beside it,
- * and hands the result over through the stream's control topic. It trains the joint model like {@code train} (with
- * {@code --parallelism N} its ALS factorisations are Flink jobs at parallelism N: on the session cluster when submitted
- * with {@code bin/flink run}), saves the bundle under {@code OUTPUT/bundle} (a path the task managers can read) and
- * announces it on {@code --control-topic} as {@code {"version": N, "bundle": "OUTPUT/bundle"}}; the stream job loads it
- * off its hot path and swaps (docs/cluster.md). The bundle's label, which every recommendation of it names, is
- * {@code --label} (default {@code joint-v<N>}).
+ * {@code cross-interest retrain}: retrains the model a running {@code stream} job serves, as a
+ * bounded run beside it, and hands the result over through the stream's control topic. It trains
+ * the joint model like {@code train} (with {@code --parallelism N} its ALS factorisations are Flink
+ * jobs at parallelism N: on the session cluster when submitted with {@code bin/flink run}), saves
+ * the bundle under {@code OUTPUT/bundle} (a path the task managers can read) and announces it on
+ * {@code --control-topic} as {@code {"version": N, "bundle": "OUTPUT/bundle"}}; the stream job
+ * loads it off its hot path and swaps (docs/cluster.md). The bundle's label, which every
+ * recommendation of it names, is {@code --label} (default {@code joint-v<N>}).
  *
  * <pre>
  * bin/flink run -m 127.0.0.1:PORT flink-jobs/target/cross-interest-jobs.jar retrain --format amazon-pair \
@@ -37,41 +39,60 @@ import java.util.concurrent.TimeUnit;
  *     --bootstrap-servers kafka:9092 --control-topic models --model-version 2
  * </pre>
  */
-@Command(name = "retrain", mixinStandardHelpOptions = true,
-        description = "Retrain the served model (ALS at --parallelism N as Flink jobs) and announce the new bundle to "
-                + "a running stream job's control topic.")
+@Command(
+        name = "retrain",
+        mixinStandardHelpOptions = true,
+        description =
+                "Retrain the served model (ALS at --parallelism N as Flink jobs) and announce the new bundle to "
+                        + "a running stream job's control topic.")
 public class RetrainCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Mixin
-    CrossDomainOptions data;
+    @Mixin CrossDomainOptions data;
 
-    @Mixin
-    KafkaClientOptions kafka;
+    @Mixin KafkaClientOptions kafka;
 
-    @Option(names = "--seed", defaultValue = "1",
+    @Option(
+            names = "--seed",
+            defaultValue = "1",
             description = "seed of the split and the model (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--model-version", required = true, paramLabel = "N",
-            description = "version of the announcement: greater than the served one, or the stream ignores it")
+    @Option(
+            names = "--model-version",
+            required = true,
+            paramLabel = "N",
+            description =
+                    "version of the announcement: greater than the served one, or the stream ignores it")
     long modelVersion;
 
-    @Option(names = "--label", description = "the bundle's label in the outputs (default: joint-v<N>)")
+    @Option(
+            names = "--label",
+            description = "the bundle's label in the outputs (default: joint-v<N>)")
     String label;
 
-    @Option(names = "--top-n", defaultValue = "10",
+    @Option(
+            names = "--top-n",
+            defaultValue = "10",
             description = "items per cold user in cold-users.jsonl (default ${DEFAULT-VALUE})")
     int topN;
 
-    @Option(names = "--output", required = true, description = "output folder (bundle/ and cold-users.jsonl)")
+    @Option(
+            names = "--output",
+            required = true,
+            description = "output folder (bundle/ and cold-users.jsonl)")
     Path output;
 
-    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers, host:port[,...].")
+    @Option(
+            names = "--bootstrap-servers",
+            required = true,
+            description = "Kafka bootstrap servers, host:port[,...].")
     String bootstrapServers;
 
-    @Option(names = "--control-topic", required = true, paramLabel = "TOPIC",
+    @Option(
+            names = "--control-topic",
+            required = true,
+            paramLabel = "TOPIC",
             description = "the stream job's --control-topic (model announcements)")
     String controlTopic;
 
@@ -80,7 +101,8 @@ public class RetrainCommand implements Callable<Integer> {
         CommandLine cl = spec.commandLine();
         String fmt = data.checkedFormat(cl);
         if (modelVersion < 1) {
-            throw new CommandLine.ParameterException(cl, "--model-version: must be >= 1, got " + modelVersion);
+            throw new CommandLine.ParameterException(
+                    cl, "--model-version: must be >= 1, got " + modelVersion);
         }
         if (topN < 1) {
             throw new CommandLine.ParameterException(cl, "--top-n: must be >= 1, got " + topN);
@@ -92,8 +114,15 @@ public class RetrainCommand implements Callable<Integer> {
         err.println("retrain: read " + loaded.summary());
         CrossDomainSplit split = data.split(loaded, seed);
         Path bundle = output.toAbsolutePath().resolve("bundle");
-        TrainCommand.trainJoint(split, settings, label != null ? label : "joint-v" + modelVersion, bundle,
-                output.resolve("cold-users.jsonl"), topN, err, "retrain");
+        TrainCommand.trainJoint(
+                split,
+                settings,
+                label != null ? label : "joint-v" + modelVersion,
+                bundle,
+                output.resolve("cold-users.jsonl"),
+                topN,
+                err,
+                "retrain");
 
         ModelAnnouncement announcement = new ModelAnnouncement(modelVersion, bundle.toString());
         Properties p = new Properties();
@@ -103,12 +132,21 @@ public class RetrainCommand implements Callable<Integer> {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "60000");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new StringSerializer())) {
-            RecordMetadata m = producer.send(new ProducerRecord<>(controlTopic, announcement.toJson()))
-                    .get(90, TimeUnit.SECONDS);
-            err.println("retrain: announced version " + modelVersion + " on " + controlTopic + " (partition "
-                    + m.partition() + ", offset " + m.offset() + ")");
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            RecordMetadata m =
+                    producer.send(new ProducerRecord<>(controlTopic, announcement.toJson()))
+                            .get(90, TimeUnit.SECONDS);
+            err.println(
+                    "retrain: announced version "
+                            + modelVersion
+                            + " on "
+                            + controlTopic
+                            + " (partition "
+                            + m.partition()
+                            + ", offset "
+                            + m.offset()
+                            + ")");
         }
         cl.getOut().println(announcement.toJson());
         return CrossInterest.EXIT_OK;

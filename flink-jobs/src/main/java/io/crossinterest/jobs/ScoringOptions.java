@@ -6,51 +6,76 @@ import io.crossinterest.pipeline.KafkaOutput;
 import io.crossinterest.pipeline.ScoringJobs;
 import io.crossinterest.serving.ControlError;
 import io.crossinterest.serving.ScoringConfig;
+
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import picocli.CommandLine.Option;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import picocli.CommandLine.Option;
 
 /**
- * The scoring-stage options of {@code stream} (a picocli mixin): with {@code --recommendations-topic} the job also maps
- * each updated user's source-block behaviour to interests over the target categories and top-N target items, served by
- * the model of {@code --model} and hot-swapped through {@code --control-topic}.
+ * The scoring-stage options of {@code stream} (a picocli mixin): with {@code
+ * --recommendations-topic} the job also maps each updated user's source-block behaviour to
+ * interests over the target categories and top-N target items, served by the model of {@code
+ * --model} and hot-swapped through {@code --control-topic}.
  */
 public class ScoringOptions {
-    @Option(names = "--model", paramLabel = "DIR",
-            description = "Joint model bundle served from the start (without it, scoring waits for the first "
-                    + "announcement on --control-topic). A restored job serves the model it served before, unless "
-                    + "--model-version is greater than that model's (an upgrade).")
+    @Option(
+            names = "--model",
+            paramLabel = "DIR",
+            description =
+                    "Joint model bundle served from the start (without it, scoring waits for the first "
+                            + "announcement on --control-topic). A restored job serves the model it served before, unless "
+                            + "--model-version is greater than that model's (an upgrade).")
     Path model;
 
-    @Option(names = "--model-version", defaultValue = "0", paramLabel = "N",
-            description = "Version of --model: announcements must name a greater one (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--model-version",
+            defaultValue = "0",
+            paramLabel = "N",
+            description =
+                    "Version of --model: announcements must name a greater one (default ${DEFAULT-VALUE}).")
     long modelVersion;
 
-    @Option(names = "--control-topic", paramLabel = "TOPIC",
-            description = "Model announcements, JSON {\"version\": N, \"bundle\": \"DIR\"}: a greater version is "
-                    + "loaded off the hot path and takes over without a restart.")
+    @Option(
+            names = "--control-topic",
+            paramLabel = "TOPIC",
+            description =
+                    "Model announcements, JSON {\"version\": N, \"bundle\": \"DIR\"}: a greater version is "
+                            + "loaded off the hot path and takes over without a restart.")
     String controlTopic;
 
-    @Option(names = "--control-error-topic", paramLabel = "TOPIC",
-            description = "Announcements not acted on (malformed, not newer, bundle failed to load) "
-                    + "(default: the control topic + \"-errors\").")
+    @Option(
+            names = "--control-error-topic",
+            paramLabel = "TOPIC",
+            description =
+                    "Announcements not acted on (malformed, not newer, bundle failed to load) "
+                            + "(default: the control topic + \"-errors\").")
     String controlErrorTopic;
 
-    @Option(names = "--recommendations-topic", paramLabel = "TOPIC",
-            description = "Interests and top-N target items per updated user, JSON, naming the model version; "
-                    + "enables the scoring stage.")
+    @Option(
+            names = "--recommendations-topic",
+            paramLabel = "TOPIC",
+            description =
+                    "Interests and top-N target items per updated user, JSON, naming the model version; "
+                            + "enables the scoring stage.")
     String recommendationsTopic;
 
-    @Option(names = "--top-n", defaultValue = "10", paramLabel = "N",
+    @Option(
+            names = "--top-n",
+            defaultValue = "10",
+            paramLabel = "N",
             description = "Target items per recommendation (default ${DEFAULT-VALUE}).")
     int topN;
 
-    /** Whether any scoring option was given (then the stage runs, and {@link #validate} has checked the rest). */
+    /**
+     * Whether any scoring option was given (then the stage runs, and {@link #validate} has checked
+     * the rest).
+     */
     boolean enabled() {
         return model != null || controlTopic != null || recommendationsTopic != null;
     }
@@ -64,7 +89,8 @@ public class ScoringOptions {
             throw new UsageError("--recommendations-topic: needed with --model or --control-topic");
         }
         if (controlTopic == null) {
-            throw new UsageError("--control-topic: needed with --recommendations-topic (model announcements)");
+            throw new UsageError(
+                    "--control-topic: needed with --recommendations-topic (model announcements)");
         }
         if (model != null && !Files.isRegularFile(model.resolve("metadata.json"))) {
             throw new UsageError("--model: not a model bundle (no metadata.json): " + model);
@@ -78,9 +104,10 @@ public class ScoringOptions {
     }
 
     /**
-     * Refuses a {@code --model} whose encoder reads more source tokens than the profile keeps per user
-     * ({@code --sequence-length} L): the stream would feed it shorter histories than training did. (A bundle announced
-     * later is refused by the scoring operator, on the control-error topic.)
+     * Refuses a {@code --model} whose encoder reads more source tokens than the profile keeps per
+     * user ({@code --sequence-length} L): the stream would feed it shorter histories than training
+     * did. (A bundle announced later is refused by the scoring operator, on the control-error
+     * topic.)
      */
     void checkHistoryLength(int historyLength) {
         if (model == null) {
@@ -90,32 +117,40 @@ public class ScoringOptions {
         try {
             md = JointBundle.readMetadata(model);
         } catch (IOException | RuntimeException e) {
-            String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            String why =
+                    e.getMessage() == null
+                            ? e.toString()
+                            : e.getMessage().lines().findFirst().orElse("");
             throw new UsageError("--model: cannot read the bundle's metadata: " + why);
         }
         String refusal = config(historyLength).refusal(md);
         if (refusal != null) {
-            throw new UsageError("--model: " + refusal + "; give --sequence-length " + md.seqLen() + " or more");
+            throw new UsageError(
+                    "--model: " + refusal + "; give --sequence-length " + md.seqLen() + " or more");
         }
     }
 
     /** The stage's settings, for profiles that keep {@code historyLength} tokens per user. */
     ScoringConfig config(int historyLength) {
         ScoringConfig c = ScoringConfig.defaults().withTopN(topN).withHistoryLength(historyLength);
-        return model == null ? c : c.withInitialModel(model.toAbsolutePath().toString(), modelVersion);
+        return model == null
+                ? c
+                : c.withInitialModel(model.toAbsolutePath().toString(), modelVersion);
     }
 
     KafkaSource<String> control(String bootstrapServers, Properties client, String groupId) {
-        return ScoringJobs.controlSource(bootstrapServers, client, controlTopic, groupId + "-model-control");
+        return ScoringJobs.controlSource(
+                bootstrapServers, client, controlTopic, groupId + "-model-control");
     }
 
     KafkaSink<UserScores> recommendations(String bootstrapServers, KafkaOutput output) {
-        return ScoringJobs.scoresSink(bootstrapServers, recommendationsTopic, "cross-interest-recommendations", output);
+        return ScoringJobs.scoresSink(
+                bootstrapServers, recommendationsTopic, "cross-interest-recommendations", output);
     }
 
     KafkaSink<ControlError> controlErrors(String bootstrapServers, KafkaOutput output) {
-        return ScoringJobs.controlErrorSink(bootstrapServers, controlErrorTopic(), "cross-interest-control-errors",
-                output);
+        return ScoringJobs.controlErrorSink(
+                bootstrapServers, controlErrorTopic(), "cross-interest-control-errors", output);
     }
 
     /** The output topics of the stage (for the record-size limit). */
@@ -127,11 +162,20 @@ public class ScoringOptions {
         return controlErrorTopic != null ? controlErrorTopic : controlTopic + "-errors";
     }
 
-    /** For the start-up line; a restored job serves the model version of its state, not {@code --model}. */
+    /**
+     * For the start-up line; a restored job serves the model version of its state, not {@code
+     * --model}.
+     */
     String describe(boolean restored) {
-        String initial = model == null ? "the first announcement on " + controlTopic
-                : "version " + modelVersion + " (" + model + ")";
-        return recommendationsTopic + " (model: " + (restored ? "the version the restored state served, else "
-                + initial : initial) + "; swaps from " + controlTopic + ")";
+        String initial =
+                model == null
+                        ? "the first announcement on " + controlTopic
+                        : "version " + modelVersion + " (" + model + ")";
+        return recommendationsTopic
+                + " (model: "
+                + (restored ? "the version the restored state served, else " + initial : initial)
+                + "; swaps from "
+                + controlTopic
+                + ")";
     }
 }

@@ -1,8 +1,5 @@
 package io.crossinterest.jobs;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossinterest.data.Ranking;
 import io.crossinterest.eval.ColdStartModel;
 import io.crossinterest.eval.CrossDomainSplit;
@@ -13,6 +10,10 @@ import io.crossinterest.eval.joint.JointColdStartModel;
 import io.crossinterest.eval.joint.JointModelProvider;
 import io.crossinterest.joint.JointBundle;
 import io.crossinterest.joint.JointFitReport;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,40 +34,54 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code cross-interest train}: fits the joint transfer model (target-block ALS, the CNN encoder pre-trained on the
- * source block, the joint layers) on a cross-domain data set, saves it as a versioned model bundle that the stream
- * job and {@code explain} load, and maps the cold users: for each held-out cold user, the interest over the target
- * categories (I_u) and the top-N target items (C_u), from their source behaviour alone.
+ * {@code cross-interest train}: fits the joint transfer model (target-block ALS, the CNN encoder
+ * pre-trained on the source block, the joint layers) on a cross-domain data set, saves it as a
+ * versioned model bundle that the stream job and {@code explain} load, and maps the cold users: for
+ * each held-out cold user, the interest over the target categories (I_u) and the top-N target items
+ * (C_u), from their source behaviour alone.
  *
- * <p>The cold users are drawn as in {@code evaluate} (β of the users active in both blocks, seeded), so the written
- * recommendations can be checked against the target rows that were hidden from training ({@code heldOut},
- * {@code hits}).
+ * <p>The cold users are drawn as in {@code evaluate} (β of the users active in both blocks,
+ * seeded), so the written recommendations can be checked against the target rows that were hidden
+ * from training ({@code heldOut}, {@code hits}).
  *
  * <pre>
  * train --format amazon-pair --source data/amazon-sport-phone/sport_phone --target data/amazon-sport-phone/phone_sport \
  *       --beta 0.2 --seed 1 --output out/model
  * </pre>
+ *
  * Writes {@code OUTPUT/bundle/} (the model bundle) and {@code OUTPUT/cold-users.jsonl}.
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Fit the joint transfer model, save a versioned bundle, and map cold users' interests.")
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description =
+                "Fit the joint transfer model, save a versioned bundle, and map cold users' interests.")
 public class TrainCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Mixin
-    CrossDomainOptions data;
+    @Mixin CrossDomainOptions data;
 
-    @Option(names = "--seed", defaultValue = "1", description = "seed of the split and the model (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--seed",
+            defaultValue = "1",
+            description = "seed of the split and the model (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--top-n", defaultValue = "10", description = "items per cold user (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--top-n",
+            defaultValue = "10",
+            description = "items per cold user (default ${DEFAULT-VALUE})")
     int topN;
 
-    @Option(names = "--model-version", description = "the bundle's version (default: joint-<UTC time>)")
+    @Option(
+            names = "--model-version",
+            description = "the bundle's version (default: joint-<UTC time>)")
     String modelVersion;
 
-    @Option(names = "--output", required = true, description = "output folder (bundle/ and cold-users.jsonl)")
+    @Option(
+            names = "--output",
+            required = true,
+            description = "output folder (bundle/ and cold-users.jsonl)")
     Path output;
 
     @Override
@@ -77,52 +92,115 @@ public class TrainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--top-n: must be >= 1, got " + topN);
         }
         ModelSettings settings = data.settings(cl, seed);
-        String version = modelVersion != null ? modelVersion
-                : "joint-" + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        String version =
+                modelVersion != null
+                        ? modelVersion
+                        : "joint-"
+                                + ZonedDateTime.now(ZoneOffset.UTC)
+                                        .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         PrintWriter err = cl.getErr();
 
         EvalDatasets.Loaded loaded = data.load(fmt);
         progress(err, "read " + loaded.summary());
         CrossDomainSplit split = data.split(loaded, seed);
-        progress(err, String.format(Locale.ROOT, "%d warm users train the model; %d cold users are held out "
-                + "(%d for early stopping)", split.warmUsers.length, split.testColdUsers.length + split.validColdUsers.length,
-                split.validColdUsers.length));
+        progress(
+                err,
+                String.format(
+                        Locale.ROOT,
+                        "%d warm users train the model; %d cold users are held out "
+                                + "(%d for early stopping)",
+                        split.warmUsers.length,
+                        split.testColdUsers.length + split.validColdUsers.length,
+                        split.validColdUsers.length));
 
         Path bundleDir = output.resolve("bundle");
-        trainJoint(split, settings, version, bundleDir, output.resolve("cold-users.jsonl"), topN, err, "train");
+        trainJoint(
+                split,
+                settings,
+                version,
+                bundleDir,
+                output.resolve("cold-users.jsonl"),
+                topN,
+                err,
+                "train");
         cl.getOut().println(bundleDir);
         return CrossInterest.EXIT_OK;
     }
 
     /**
-     * Fits the joint model on {@code split} without its test rows, saves the bundle to {@code bundleDir} and writes the
-     * test cold users' interests and top-N to {@code coldUsersFile}; returns the fitted model.
+     * Fits the joint model on {@code split} without its test rows, saves the bundle to {@code
+     * bundleDir} and writes the test cold users' interests and top-N to {@code coldUsersFile};
+     * returns the fitted model.
      */
-    static JointColdStartModel trainJoint(CrossDomainSplit split, ModelSettings settings, String version,
-            Path bundleDir, Path coldUsersFile, int topN, PrintWriter err, String who) throws IOException {
+    static JointColdStartModel trainJoint(
+            CrossDomainSplit split,
+            ModelSettings settings,
+            String version,
+            Path bundleDir,
+            Path coldUsersFile,
+            int topN,
+            PrintWriter err,
+            String who)
+            throws IOException {
         ColdStartModel m = ModelRegistry.fromClassPath().create(JointModelProvider.NAME, settings);
         if (!(m instanceof JointColdStartModel)) {
-            throw new IllegalStateException("the model registered as 'joint' is " + m.getClass().getName());
+            throw new IllegalStateException(
+                    "the model registered as 'joint' is " + m.getClass().getName());
         }
-        return trainJoint((JointColdStartModel) m, split, settings, version, bundleDir, coldUsersFile, topN, err,
+        return trainJoint(
+                (JointColdStartModel) m,
+                split,
+                settings,
+                version,
+                bundleDir,
+                coldUsersFile,
+                topN,
+                err,
                 who);
     }
 
-    /** As above with a joint model created by the caller (not yet fitted), e.g. the demo's with a smaller budget. */
-    static JointColdStartModel trainJoint(JointColdStartModel joint, CrossDomainSplit split, ModelSettings settings,
-            String version, Path bundleDir, Path coldUsersFile, int topN, PrintWriter err, String who)
+    /**
+     * As above with a joint model created by the caller (not yet fitted), e.g. the demo's with a
+     * smaller budget.
+     */
+    static JointColdStartModel trainJoint(
+            JointColdStartModel joint,
+            CrossDomainSplit split,
+            ModelSettings settings,
+            String version,
+            Path bundleDir,
+            Path coldUsersFile,
+            int topN,
+            PrintWriter err,
+            String who)
             throws IOException {
         long t0 = System.nanoTime();
         joint.fit(split.withoutTest());
         JointFitReport report = joint.model().report();
-        progress(err, who, String.format(Locale.ROOT, "fitted in %.1f s (best epoch %d of %d)",
-                (System.nanoTime() - t0) / 1e9, report.bestEpoch(), report.history().size()));
+        progress(
+                err,
+                who,
+                String.format(
+                        Locale.ROOT,
+                        "fitted in %.1f s (best epoch %d of %d)",
+                        (System.nanoTime() - t0) / 1e9,
+                        report.bestEpoch(),
+                        report.history().size()));
         JointBundle.save(joint.model(), bundleDir, version);
         progress(err, who, "saved model bundle " + version + " to " + bundleDir);
-        ColdUserSummary s = writeColdUsers(joint, split, version, coldUsersFile, topN, settings.seed);
-        progress(err, who, String.format(Locale.ROOT,
-                "mapped %d cold users to %s: %d of them (%.1f%%) have a held-out target item in their top %d",
-                s.users, coldUsersFile, s.usersWithHit, 100.0 * s.usersWithHit / Math.max(1, s.users), topN));
+        ColdUserSummary s =
+                writeColdUsers(joint, split, version, coldUsersFile, topN, settings.seed);
+        progress(
+                err,
+                who,
+                String.format(
+                        Locale.ROOT,
+                        "mapped %d cold users to %s: %d of them (%.1f%%) have a held-out target item in their top %d",
+                        s.users,
+                        coldUsersFile,
+                        s.usersWithHit,
+                        100.0 * s.usersWithHit / Math.max(1, s.users),
+                        topN));
         return joint;
     }
 
@@ -130,12 +208,19 @@ public class TrainCommand implements Callable<Integer> {
     record ColdUserSummary(int users, int usersWithHit) {}
 
     /**
-     * One JSON line per test cold user: {@code user, modelVersion, interests} (I_u over the target categories, when
-     * the model has them), {@code top} (C_u's best N target items with scores), {@code heldOut} (the target items
-     * hidden from training) and {@code hits} (how many of those are in {@code top}).
+     * One JSON line per test cold user: {@code user, modelVersion, interests} (I_u over the target
+     * categories, when the model has them), {@code top} (C_u's best N target items with scores),
+     * {@code heldOut} (the target items hidden from training) and {@code hits} (how many of those
+     * are in {@code top}).
      */
-    private static ColdUserSummary writeColdUsers(JointColdStartModel joint, CrossDomainSplit split, String version,
-            Path file, int topN, long seed) throws IOException {
+    private static ColdUserSummary writeColdUsers(
+            JointColdStartModel joint,
+            CrossDomainSplit split,
+            String version,
+            Path file,
+            int topN,
+            long seed)
+            throws IOException {
         Files.createDirectories(file.getParent());
         ObjectMapper json = new ObjectMapper();
         double[] scores = new double[split.numTargetItems()];
@@ -144,7 +229,8 @@ public class TrainCommand implements Callable<Integer> {
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (int u : split.testColdUsers) {
                 joint.scoreItems(u, scores);
-                split.markSeen(u, seen, true, false); // its training row (none for a cold user) and twins
+                split.markSeen(
+                        u, seen, true, false); // its training row (none for a cold user) and twins
                 int[] top = Ranking.topK(scores, seen, topN, seed);
                 split.markSeen(u, seen, false, false);
                 ObjectNode o = json.createObjectNode();

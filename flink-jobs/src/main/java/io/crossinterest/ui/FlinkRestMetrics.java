@@ -20,32 +20,47 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The live page's view of a running job, read from Flink's REST API (the job manager's, so it works the same on the
- * embedded cluster and on a real one, wherever the task managers run): the operators' metrics of the job, aggregated over
- * subtasks by the job manager, and the checkpoint statistics. The metric names are the ones the operators register
- * (the same metrics Prometheus scrapes for the Grafana dashboard, see docs/observability.md); the job manager refreshes
- * its copy every {@code metrics.fetcher.update-interval} (10 s by default), which bounds how fresh the page is.
+ * The live page's view of a running job, read from Flink's REST API (the job manager's, so it works
+ * the same on the embedded cluster and on a real one, wherever the task managers run): the
+ * operators' metrics of the job, aggregated over subtasks by the job manager, and the checkpoint
+ * statistics. The metric names are the ones the operators register (the same metrics Prometheus
+ * scrapes for the Grafana dashboard, see docs/observability.md); the job manager refreshes its copy
+ * every {@code metrics.fetcher.update-interval} (10 s by default), which bounds how fresh the page
+ * is.
  *
- * <p>Operator metrics are found by their names' ends ({@code <operator>.eventsOut},
- * {@code <operator>.reason.<code>.deadLetters}, {@code <operator>.endToEndLatencyMillis_p99}, ...), so renaming an
- * operator does not break the page.
+ * <p>Operator metrics are found by their names' ends ({@code <operator>.eventsOut}, {@code
+ * <operator>.reason.<code>.deadLetters}, {@code <operator>.endToEndLatencyMillis_p99}, ...), so
+ * renaming an operator does not break the page.
  */
 public final class FlinkRestMetrics {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern DEAD_BY_REASON = Pattern.compile("\\.reason\\.([^.]+)\\.deadLetters$");
+    private static final Pattern DEAD_BY_REASON =
+            Pattern.compile("\\.reason\\.([^.]+)\\.deadLetters$");
 
-    /** Metric name end → how subtasks are aggregated (sum for counters, max for gauges and percentiles). */
-    private static final Map<String, String> WANTED = Map.ofEntries(
-            Map.entry("recordsIn", "sum"), Map.entry("eventsOut", "sum"), Map.entry("deadLetters", "sum"),
-            Map.entry("profileUpdates", "sum"), Map.entry("usersScored", "sum"),
-            Map.entry("modelVersion", "min,max"), Map.entry("modelSwappedAtMillis", "max"),
-            Map.entry("modelSwaps", "sum"), Map.entry("modelLoadFailures", "sum"),
-            Map.entry("alsModelVersion", "max"),
-            Map.entry("endToEndLatencyMillis_median", "max"), Map.entry("endToEndLatencyMillis_p99", "max"),
-            Map.entry("scoringLatencyMillis_median", "max"), Map.entry("scoringLatencyMillis_p99", "max"),
-            Map.entry("pendingRecords", "sum"));
+    /**
+     * Metric name end → how subtasks are aggregated (sum for counters, max for gauges and
+     * percentiles).
+     */
+    private static final Map<String, String> WANTED =
+            Map.ofEntries(
+                    Map.entry("recordsIn", "sum"),
+                    Map.entry("eventsOut", "sum"),
+                    Map.entry("deadLetters", "sum"),
+                    Map.entry("profileUpdates", "sum"),
+                    Map.entry("usersScored", "sum"),
+                    Map.entry("modelVersion", "min,max"),
+                    Map.entry("modelSwappedAtMillis", "max"),
+                    Map.entry("modelSwaps", "sum"),
+                    Map.entry("modelLoadFailures", "sum"),
+                    Map.entry("alsModelVersion", "max"),
+                    Map.entry("endToEndLatencyMillis_median", "max"),
+                    Map.entry("endToEndLatencyMillis_p99", "max"),
+                    Map.entry("scoringLatencyMillis_median", "max"),
+                    Map.entry("scoringLatencyMillis_p99", "max"),
+                    Map.entry("pendingRecords", "sum"));
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final String jobId;
     private long lastEvents = -1;
@@ -61,13 +76,18 @@ public final class FlinkRestMetrics {
         this.jobId = jobId;
     }
 
-    /** One snapshot as the page's JSON: job state, events, dead letters, checkpoints, model, latency. */
+    /**
+     * One snapshot as the page's JSON: job state, events, dead letters, checkpoints, model,
+     * latency.
+     */
     public synchronized ObjectNode snapshot() throws IOException, InterruptedException {
         ObjectNode out = JSON.createObjectNode();
         long now = System.currentTimeMillis();
         out.put("time", now);
         JsonNode job = get("/jobs/" + jobId);
-        out.putObject("job").put("id", jobId).put("name", job.path("name").asText())
+        out.putObject("job")
+                .put("id", jobId)
+                .put("name", job.path("name").asText())
                 .put("state", job.path("state").asText());
 
         Map<String, Double> sums = new TreeMap<>();
@@ -75,7 +95,12 @@ public final class FlinkRestMetrics {
         Map<String, Double> mins = new TreeMap<>();
         Map<String, Double> deadByReason = new TreeMap<>();
         for (JsonNode vertex : job.path("vertices")) {
-            String path = "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
+            String path =
+                    "/jobs/"
+                            + jobId
+                            + "/vertices/"
+                            + vertex.path("id").asText()
+                            + "/subtasks/metrics";
             List<String> ids = new ArrayList<>();
             for (JsonNode m : get(path)) {
                 String id = m.path("id").asText();
@@ -88,7 +113,8 @@ public final class FlinkRestMetrics {
             }
             StringBuilder q = new StringBuilder("?get=");
             for (int i = 0; i < ids.size(); i++) {
-                q.append(i == 0 ? "" : ",").append(URLEncoder.encode(ids.get(i), StandardCharsets.UTF_8));
+                q.append(i == 0 ? "" : ",")
+                        .append(URLEncoder.encode(ids.get(i), StandardCharsets.UTF_8));
             }
             q.append("&agg=min,max,sum");
             for (JsonNode m : get(path + q)) {
@@ -109,7 +135,8 @@ public final class FlinkRestMetrics {
         if (lastEvents >= 0 && now > lastEventsAt) {
             eventsPerSecond = Math.max(0, events - lastEvents) * 1000.0 / (now - lastEventsAt);
         }
-        if (events != lastEvents) { // the job manager's copy changes once per fetch interval: rate between changes
+        if (events != lastEvents) { // the job manager's copy changes once per fetch interval: rate
+            // between changes
             lastEvents = events;
             lastEventsAt = now;
         }
@@ -122,11 +149,12 @@ public final class FlinkRestMetrics {
         ObjectNode dead = out.putObject("deadLetters");
         dead.put("total", sums.getOrDefault("deadLetters", 0.0).longValue());
         ObjectNode by = dead.putObject("byReason");
-        deadByReason.forEach((reason, n) -> {
-            if (n > 0) {
-                by.put(reason, n.longValue());
-            }
-        });
+        deadByReason.forEach(
+                (reason, n) -> {
+                    if (n > 0) {
+                        by.put(reason, n.longValue());
+                    }
+                });
 
         ObjectNode model = out.putObject("model");
         if (maxes.containsKey("modelVersion")) {
@@ -170,23 +198,33 @@ public final class FlinkRestMetrics {
         return out;
     }
 
-    private static void latency(ObjectNode out, String key, String metric, Map<String, Double> maxes) {
+    private static void latency(
+            ObjectNode out, String key, String metric, Map<String, Double> maxes) {
         if (maxes.containsKey(metric + "_median")) {
-            out.putObject(key).put("p50", maxes.get(metric + "_median")).put("p99",
-                    maxes.getOrDefault(metric + "_p99", 0.0));
+            out.putObject(key)
+                    .put("p50", maxes.get(metric + "_median"))
+                    .put("p99", maxes.getOrDefault(metric + "_p99", 0.0));
         }
     }
 
-    /** The metric's own name: what follows the last dot of its REST id ({@code <operator>.<groups>.<name>}). */
+    /**
+     * The metric's own name: what follows the last dot of its REST id ({@code
+     * <operator>.<groups>.<name>}).
+     */
     private static String end(String id) {
         return id.substring(id.lastIndexOf('.') + 1);
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(base + path))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
-            throw new IOException("Flink REST " + path + ": HTTP " + r.statusCode() + ": " + r.body());
+            throw new IOException(
+                    "Flink REST " + path + ": HTTP " + r.statusCode() + ": " + r.body());
         }
         return JSON.readTree(r.body());
     }

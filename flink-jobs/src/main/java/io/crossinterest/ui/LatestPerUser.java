@@ -18,11 +18,12 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The newest record per user of the job's keyed output topics (profile updates, recommendations), for the live page's
- * user lookup: a Kafka consumer in the page's process, {@code read_committed} (only what the job's exactly-once sinks
- * committed), assigned every partition from the beginning and following the topics' ends, without a consumer group (it
- * commits nothing and takes nothing from the job). The record key is the user. Per topic at most {@code maxUsers}
- * users are kept, the least recently updated dropped first, so the memory is bounded however many users the topics
+ * The newest record per user of the job's keyed output topics (profile updates, recommendations),
+ * for the live page's user lookup: a Kafka consumer in the page's process, {@code read_committed}
+ * (only what the job's exactly-once sinks committed), assigned every partition from the beginning
+ * and following the topics' ends, without a consumer group (it commits nothing and takes nothing
+ * from the job). The record key is the user. Per topic at most {@code maxUsers} users are kept, the
+ * least recently updated dropped first, so the memory is bounded however many users the topics
  * hold; a user dropped that way shows again at their next update.
  */
 public final class LatestPerUser implements AutoCloseable {
@@ -74,7 +75,9 @@ public final class LatestPerUser implements AutoCloseable {
     private void run() {
         try {
             List<TopicPartition> assigned = new ArrayList<>();
-            while (running && assigned.isEmpty()) { // the job creates nothing: wait for the topics to exist
+            while (running
+                    && assigned
+                            .isEmpty()) { // the job creates nothing: wait for the topics to exist
                 for (String t : topics) {
                     List<PartitionInfo> parts = consumer.partitionsFor(t, Duration.ofSeconds(10));
                     if (parts != null) {
@@ -110,8 +113,9 @@ public final class LatestPerUser implements AutoCloseable {
     }
 
     /**
-     * The newest value per key, at most {@code capacity} keys: putting a key makes it the most recently updated, and
-     * beyond the capacity the least recently updated key goes. Thread-safe (one writer, the page's readers).
+     * The newest value per key, at most {@code capacity} keys: putting a key makes it the most
+     * recently updated, and beyond the capacity the least recently updated key goes. Thread-safe
+     * (one writer, the page's readers).
      */
     static final class Newest {
         private final int capacity;

@@ -18,24 +18,28 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The live page of {@code stream --ui-port}: one HTML page with a little script ({@code index.html} next to this
- * class), served by the JDK's HTTP server from the process that submitted the job, and two JSON endpoints it polls:
+ * The live page of {@code stream --ui-port}: one HTML page with a little script ({@code index.html}
+ * next to this class), served by the JDK's HTTP server from the process that submitted the job, and
+ * two JSON endpoints it polls:
  *
  * <ul>
- *   <li>{@code GET /api/status}: the job's state, events, dead letters by reason, checkpoints, the served model and
- *       latency percentiles ({@link FlinkRestMetrics}, from the job manager's REST API);
- *   <li>{@code GET /api/user?id=U}: the newest profile update and recommendations of user U ({@link LatestPerUser}, from
- *       the job's output topics), 404 when the topics hold none yet.
+ *   <li>{@code GET /api/status}: the job's state, events, dead letters by reason, checkpoints, the
+ *       served model and latency percentiles ({@link FlinkRestMetrics}, from the job manager's REST
+ *       API);
+ *   <li>{@code GET /api/user?id=U}: the newest profile update and recommendations of user U ({@link
+ *       LatestPerUser}, from the job's output topics), 404 when the topics hold none yet.
  * </ul>
  *
- * The page reads only what the job publishes anyway (its metrics and its committed output topics), so it adds nothing
- * to the job and works the same whether the job runs on the embedded cluster or on a real one.
+ * The page reads only what the job publishes anyway (its metrics and its committed output topics),
+ * so it adds nothing to the job and works the same whether the job runs on the embedded cluster or
+ * on a real one.
  */
 public final class LivePage implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Output topics the lookup shows, by the key the page's JSON uses. */
     public static final String PROFILE = "profile";
+
     public static final String RECOMMENDATIONS = "recommendations";
     public static final String CF_RECOMMENDATIONS = "cfRecommendations";
 
@@ -53,15 +57,20 @@ public final class LivePage implements AutoCloseable {
         this.topics = new LinkedHashMap<>(topics);
         try (InputStream in = LivePage.class.getResourceAsStream("index.html")) {
             if (in == null) {
-                throw new IOException("index.html missing from the classpath next to " + LivePage.class.getName());
+                throw new IOException(
+                        "index.html missing from the classpath next to "
+                                + LivePage.class.getName());
             }
             html = in.readAllBytes();
         }
-        executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "live-page-http");
-            t.setDaemon(true);
-            return t;
-        });
+        executor =
+                Executors.newFixedThreadPool(
+                        2,
+                        r -> {
+                            Thread t = new Thread(r, "live-page-http");
+                            t.setDaemon(true);
+                            return t;
+                        });
         server.setExecutor(executor);
         server.createContext("/", this::page);
         server.createContext("/api/status", this::status);
@@ -69,12 +78,14 @@ public final class LivePage implements AutoCloseable {
     }
 
     /**
-     * Binds {@code bind:port} (before the job is submitted, so a port in use is reported at once) and starts serving;
-     * until {@link #watch} is called the status says the job is starting.
+     * Binds {@code bind:port} (before the job is submitted, so a port in use is reported at once)
+     * and starts serving; until {@link #watch} is called the status says the job is starting.
      *
-     * @param topics output topics by {@link #PROFILE}, {@link #RECOMMENDATIONS}, {@link #CF_RECOMMENDATIONS}
+     * @param topics output topics by {@link #PROFILE}, {@link #RECOMMENDATIONS}, {@link
+     *     #CF_RECOMMENDATIONS}
      */
-    public static LivePage bind(InetSocketAddress address, Map<String, String> topics) throws IOException {
+    public static LivePage bind(InetSocketAddress address, Map<String, String> topics)
+            throws IOException {
         HttpServer server = HttpServer.create(address, 16);
         LivePage page = new LivePage(server, topics);
         server.start();
@@ -89,7 +100,9 @@ public final class LivePage implements AutoCloseable {
     /** Starts watching the submitted job: its metrics over REST, its output topics in Kafka. */
     public void watch(String flinkRestUrl, String jobId, String bootstrapServers, int maxUsers) {
         metrics = new FlinkRestMetrics(flinkRestUrl, jobId);
-        lookup = new LatestPerUser(bootstrapServers, topics.values().stream().toList(), maxUsers).start();
+        lookup =
+                new LatestPerUser(bootstrapServers, topics.values().stream().toList(), maxUsers)
+                        .start();
     }
 
     private void page(HttpExchange x) throws IOException {
@@ -104,7 +117,8 @@ public final class LivePage implements AutoCloseable {
     private void status(HttpExchange x) throws IOException {
         long now = System.currentTimeMillis();
         byte[] body = cachedStatus;
-        if (body == null || now - cachedAt >= 500) { // several open pages share one read of the REST API
+        if (body == null
+                || now - cachedAt >= 500) { // several open pages share one read of the REST API
             ObjectNode s;
             FlinkRestMetrics m = metrics;
             if (m == null) {
@@ -113,7 +127,8 @@ public final class LivePage implements AutoCloseable {
             } else {
                 try {
                     s = m.snapshot();
-                } catch (IOException | RuntimeException e) { // shown on the page; the next poll tries again
+                } catch (IOException
+                        | RuntimeException e) { // shown on the page; the next poll tries again
                     s = JSON.createObjectNode();
                     s.put("error", "Flink REST API: " + e.getMessage());
                 } catch (InterruptedException e) {
@@ -124,7 +139,9 @@ public final class LivePage implements AutoCloseable {
             LatestPerUser l = lookup;
             ObjectNode users = s.putObject("lookup");
             for (Map.Entry<String, String> t : topics.entrySet()) {
-                users.putObject(t.getKey()).put("topic", t.getValue()).put("users", l == null ? 0 : l.users(t.getValue()));
+                users.putObject(t.getKey())
+                        .put("topic", t.getValue())
+                        .put("users", l == null ? 0 : l.users(t.getValue()));
             }
             body = JSON.writeValueAsBytes(s);
             cachedStatus = body;
@@ -153,8 +170,13 @@ public final class LivePage implements AutoCloseable {
             }
         }
         if (!found) {
-            out.put("error", "no profile update or recommendation of '" + id + "' in " + topics.values()
-                    + " yet");
+            out.put(
+                    "error",
+                    "no profile update or recommendation of '"
+                            + id
+                            + "' in "
+                            + topics.values()
+                            + " yet");
         }
         send(x, found ? 200 : 404, "application/json", JSON.writeValueAsBytes(out));
     }
@@ -166,15 +188,20 @@ public final class LivePage implements AutoCloseable {
         }
         for (String pair : q.split("&")) {
             int eq = pair.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String k =
+                    URLDecoder.decode(
+                            eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
             if (k.equals(name)) {
-                return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                return eq < 0
+                        ? ""
+                        : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
             }
         }
         return null;
     }
 
-    private static void send(HttpExchange x, int code, String type, byte[] body) throws IOException {
+    private static void send(HttpExchange x, int code, String type, byte[] body)
+            throws IOException {
         try (x) {
             x.getResponseHeaders().set("Content-Type", type);
             x.getResponseHeaders().set("Cache-Control", "no-store");

@@ -1,12 +1,15 @@
 package io.crossinterest.bench;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class LatencyMatcherTest {
 
-    /** A recommendation is tied to its profile update by (user, T); the update's count says which events it covers. */
+    /**
+     * A recommendation is tied to its profile update by (user, T); the update's count says which
+     * events it covers.
+     */
     @Test
     void eventsAreMatchedToTheFirstRecommendationWhoseUpdateCountsThem() {
         LatencyMatcher m = new LatencyMatcher();
@@ -30,7 +33,10 @@ class LatencyMatcherTest {
         assertEquals(1, m.unmatched()); // b has no recommendation yet
     }
 
-    /** An update the scoring stage skipped (no recommendation) leaves its events to the user's next recommendation. */
+    /**
+     * An update the scoring stage skipped (no recommendation) leaves its events to the user's next
+     * recommendation.
+     */
     @Test
     void anUpdateWithoutRecommendationPassesItsEventsOn() {
         LatencyMatcher m = new LatencyMatcher();

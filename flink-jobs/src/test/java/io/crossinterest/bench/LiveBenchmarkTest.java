@@ -1,27 +1,39 @@
 package io.crossinterest.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.List;
-import org.junit.jupiter.api.Test;
-
 class LiveBenchmarkTest {
 
-    /** The backlog over the time from submission to the commit of its last event; the slope is kept apart. */
+    /**
+     * The backlog over the time from submission to the commit of its last event; the slope is kept
+     * apart.
+     */
     @Test
     void theRateIsTheBacklogOverTheTimeToItsLastCommit() {
-        List<long[]> samples = List.of(new long[] {1_000, 0}, new long[] {2_000, 10_000},
-                new long[] {3_000, 10_000}, new long[] {12_000, 100_000}, new long[] {13_000, 120_000},
-                new long[] {30_000, 120_000});
+        List<long[]> samples =
+                List.of(
+                        new long[] {1_000, 0},
+                        new long[] {2_000, 10_000},
+                        new long[] {3_000, 10_000},
+                        new long[] {12_000, 100_000},
+                        new long[] {13_000, 120_000},
+                        new long[] {30_000, 120_000});
         // submitted at 1 s, everything committed at 13 s: 120,000 / 12 s
         assertEquals(10_000, LiveBenchmark.consumptionRate(samples, 120_000, 1_000), 1e-9);
         assertTrue(Double.isNaN(LiveBenchmark.consumptionRate(List.of(new long[] {5, 10}), 20, 0)));
         // 10,000 at 2 s to 100,000 at 12 s
         assertEquals(9_000, LiveBenchmark.commitSlope(samples, 120_000), 1e-9);
-        assertTrue(Double.isNaN(LiveBenchmark.commitSlope(List.of(new long[] {5, 10}, new long[] {6, 20}), 20)));
+        assertTrue(
+                Double.isNaN(
+                        LiveBenchmark.commitSlope(
+                                List.of(new long[] {5, 10}, new long[] {6, 20}), 20)));
     }
 
     /** live-bench.json: the fields the docs and the result table read. */
@@ -45,18 +57,28 @@ class LiveBenchmarkTest {
         assertEquals(15_000, j.path("latency_ms").path("p999").asLong());
         assertEquals(5_000, j.path("latency_ms").path("p50").asLong());
         assertEquals(350, j.path("state_bytes_per_user").asLong());
-        for (String f : List.of("minutes", "rss_mb_start", "rss_mb_end", "state_mb_start", "state_mb_end")) {
+        for (String f :
+                List.of(
+                        "minutes",
+                        "rss_mb_start",
+                        "rss_mb_end",
+                        "state_mb_start",
+                        "state_mb_end")) {
             assertTrue(j.path("soak").has(f), f);
         }
         assertEquals(10, j.path("visibility_latency_ms").path("checkpoint_interval_s").asInt());
-        assertFalse(j.path("goals").path("events_per_s_per_core").path("met").asBoolean()); // 15k < 20k
+        assertFalse(
+                j.path("goals").path("events_per_s_per_core").path("met").asBoolean()); // 15k < 20k
         assertFalse(j.path("goals").path("p99_latency_ms").path("met").asBoolean());
         // RSS +5 % is flat, state +20 % is not
         assertFalse(j.path("goals").path("memory_flat").path("met").asBoolean());
         assertTrue(LiveBenchmark.flat(1_000, 1_050));
     }
 
-    /** stream-bench.json keeps its top-level fields and adds the realistic replay's under "realistic". */
+    /**
+     * stream-bench.json keeps its top-level fields and adds the realistic replay's under
+     * "realistic".
+     */
     @Test
     void theStreamBenchmarkResultNamesItsFields() {
         StreamBenchmark.Result r = new StreamBenchmark.Result();

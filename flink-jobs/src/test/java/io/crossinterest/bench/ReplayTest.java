@@ -1,11 +1,11 @@
 package io.crossinterest.bench;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.crossinterest.ingest.RawRecord;
 import io.crossinterest.testing.TestData;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -13,12 +13,17 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReplayTest {
 
-    /** The realistic replay gives every re-keyed user exactly the events its original had, in time order. */
+    /**
+     * The realistic replay gives every re-keyed user exactly the events its original had, in time
+     * order.
+     */
     @Test
     void theWholeUserReplayKeepsTheEventsPerUserOfTheSample() throws Exception {
         Path csv = TestData.require("taobao-userbehavior/UserBehavior_wholeusers_113u.csv");
@@ -44,7 +49,8 @@ class ReplayTest {
         long[] got = perUser.values().stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(expected);
         Arrays.sort(got);
-        assertArrayEquals(expected, got, "events per user differ from the sample's, replica for replica");
+        assertArrayEquals(
+                expected, got, "events per user differ from the sample's, replica for replica");
         assertEquals(replay.users(), got.length);
         // the sample's mean: 9,938 rows of 113 users
         assertEquals(9938.0 / 113, (double) replay.count() / replay.users(), 1e-9);
@@ -68,7 +74,9 @@ class ReplayTest {
         assertEquals(2, replay.category(5));
     }
 
-    /** The worst case: replicas one after another, so nearly every event is a user not seen before. */
+    /**
+     * The worst case: replicas one after another, so nearly every event is a user not seen before.
+     */
     @Test
     void theWorstCaseReplayPutsReplicasOneAfterAnother(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("s.csv");
@@ -77,7 +85,9 @@ class ReplayTest {
         replay.load();
         assertEquals("5,10,1,pv,100", replay.record(0).text);
         assertEquals("10000005,10000010,1,pv,161", replay.record(3).text);
-        assertEquals(2 + 2 + 1, replay.users()); // two full replicas of 2 users, then rows 0-1 (user 5) of a third
+        assertEquals(
+                2 + 2 + 1,
+                replay.users()); // two full replicas of 2 users, then rows 0-1 (user 5) of a third
         Set<Long> seen = new HashSet<>();
         for (long n = 0; n < replay.count(); n++) {
             assertTrue(seen.add(replay.eventIndex(n)), "the source order is a permutation");

@@ -25,23 +25,33 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code evaluate --parallelism N}: the baselines' ALS factorisations train as Flink jobs at parallelism N (the
- * distributed ALS) instead of in process, with the same factors for the same seed, so every metric of the report is the
- * one the in-process run gives. A parallelism below 1 is a usage error naming the option. The command runs against
- * this test's MiniCluster (the context environment, as a cluster is under {@code flink run}), whose job list shows the
- * ALS jobs of the distributed run and none of the in-process one.
+ * {@code evaluate --parallelism N}: the baselines' ALS factorisations train as Flink jobs at
+ * parallelism N (the distributed ALS) instead of in process, with the same factors for the same
+ * seed, so every metric of the report is the one the in-process run gives. A parallelism below 1 is
+ * a usage error naming the option. The command runs against this test's MiniCluster (the context
+ * environment, as a cluster is under {@code flink run}), whose job list shows the ALS jobs of the
+ * distributed run and none of the in-process one.
  */
 class AlsParallelismCommandTest {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
 
     private static long alsJobs(ClusterClient<?> cluster) throws Exception {
-        return cluster.listJobs().get(30, TimeUnit.SECONDS).stream().map(JobStatusMessage::getJobName)
-                .filter(n -> n.equals("cross-interest ALS (parallelism 2)")).count();
+        return cluster.listJobs().get(30, TimeUnit.SECONDS).stream()
+                .map(JobStatusMessage::getJobName)
+                .filter(n -> n.equals("cross-interest ALS (parallelism 2)"))
+                .count();
     }
-    /** 300 users in 3 taste groups, a source block and a target block with train/valid/test (the split layout). */
+
+    /**
+     * 300 users in 3 taste groups, a source block and a target block with train/valid/test (the
+     * split layout).
+     */
     private static void writeSplit(Path src, Path tgt) throws IOException {
         Random rnd = new Random(9);
         Files.createDirectories(src);
@@ -54,25 +64,52 @@ class AlsParallelismCommandTest {
                 int g = u % 3;
                 BufferedWriter t = u < 240 ? tr : u < 255 ? va : te;
                 for (int n = 0; n < 5; n++) {
-                    s.write("user" + u + "\tb" + (g * 20 + rnd.nextInt(20)) + "\t" + (1 + rnd.nextInt(5)) + "\n");
+                    s.write(
+                            "user"
+                                    + u
+                                    + "\tb"
+                                    + (g * 20 + rnd.nextInt(20))
+                                    + "\t"
+                                    + (1 + rnd.nextInt(5))
+                                    + "\n");
                     t.write("user" + u + "\tm" + (g * 20 + rnd.nextInt(20)) + "\n");
                 }
             }
         }
     }
 
-    private static JsonNode evaluate(Path src, Path tgt, Path out, String parallelism) throws IOException {
-        EvaluateCommandTest.Run r = EvaluateCommandTest.cli("evaluate", "--format", "split", "--source",
-                src.toString(), "--target", tgt.toString(), "--seeds", "1", "--output", out.toString(), "--models",
-                "target-cf,emcdr", "--rank", "4", "--als-iterations", "3", "--threads", "1", "--parallelism",
-                parallelism);
+    private static JsonNode evaluate(Path src, Path tgt, Path out, String parallelism)
+            throws IOException {
+        EvaluateCommandTest.Run r =
+                EvaluateCommandTest.cli(
+                        "evaluate",
+                        "--format",
+                        "split",
+                        "--source",
+                        src.toString(),
+                        "--target",
+                        tgt.toString(),
+                        "--seeds",
+                        "1",
+                        "--output",
+                        out.toString(),
+                        "--models",
+                        "target-cf,emcdr",
+                        "--rank",
+                        "4",
+                        "--als-iterations",
+                        "3",
+                        "--threads",
+                        "1",
+                        "--parallelism",
+                        parallelism);
         assertEquals(0, r.code(), r.err());
         return new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
     }
 
     @Test
-    void theReportAtParallelismTwoIsTheInProcessOne(@TempDir Path dir,
-            @InjectClusterClient ClusterClient<?> cluster) throws Exception {
+    void theReportAtParallelismTwoIsTheInProcessOne(
+            @TempDir Path dir, @InjectClusterClient ClusterClient<?> cluster) throws Exception {
         Path src = dir.resolve("books");
         Path tgt = dir.resolve("music");
         writeSplit(src, tgt);
@@ -85,10 +122,13 @@ class AlsParallelismCommandTest {
             JsonNode a = local.get(model);
             JsonNode b = distributed.get(model);
             int metrics = 0;
-            for (Iterator<Map.Entry<String, JsonNode>> it = a.fields(); it.hasNext();) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = a.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> m = it.next();
                 if (m.getValue().has("mean")) {
-                    assertEquals(m.getValue().get("mean").asDouble(), b.get(m.getKey()).get("mean").asDouble(), 1e-9,
+                    assertEquals(
+                            m.getValue().get("mean").asDouble(),
+                            b.get(m.getKey()).get("mean").asDouble(),
+                            1e-9,
                             model + " " + m.getKey());
                     metrics++;
                 }
@@ -103,9 +143,19 @@ class AlsParallelismCommandTest {
         Path src = dir.resolve("books");
         Path tgt = dir.resolve("music");
         writeSplit(src, tgt);
-        EvaluateCommandTest.Run r = EvaluateCommandTest.cli("evaluate", "--format", "split", "--source",
-                src.toString(), "--target", tgt.toString(), "--output", dir.resolve("o").toString(), "--parallelism",
-                "0");
+        EvaluateCommandTest.Run r =
+                EvaluateCommandTest.cli(
+                        "evaluate",
+                        "--format",
+                        "split",
+                        "--source",
+                        src.toString(),
+                        "--target",
+                        tgt.toString(),
+                        "--output",
+                        dir.resolve("o").toString(),
+                        "--parallelism",
+                        "0");
         assertEquals(2, r.code(), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("--parallelism"), r.err());

@@ -1,8 +1,9 @@
 package io.crossinterest.jobs;
 
+import io.crossinterest.testing.TestData;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.crossinterest.testing.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code backfill} end to end on the real Taobao sample with malformed lines mixed in: the users with profiles are
- * exactly the distinct users of the valid lines, and the dead letters are exactly the malformed lines.
+ * {@code backfill} end to end on the real Taobao sample with malformed lines mixed in: the users
+ * with profiles are exactly the distinct users of the valid lines, and the dead letters are exactly
+ * the malformed lines.
  */
 class BackfillCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,7 +40,10 @@ class BackfillCommandTest {
     private static List<JsonNode> readJsonLines(Path dir) throws Exception {
         List<JsonNode> nodes = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList()) {
+            for (Path f :
+                    files.filter(p -> !p.getFileName().toString().startsWith("."))
+                            .sorted()
+                            .toList()) {
                 for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
                     nodes.add(JSON.readTree(line));
                 }
@@ -51,9 +56,16 @@ class BackfillCommandTest {
     void taobaoSampleWithMalformedLines(@TempDir Path tmp) throws Exception {
         Path sample = TestData.require("taobao-userbehavior/UserBehavior_timeslice_110k.csv");
         List<String> valid = Files.readAllLines(sample);
-        String[] bad = {"", "543462,1715,1464116,pv", "543462,1715,1464116,teleport,1511658000",
-            "abc,1715,1464116,pv,1511658000", "543462,1715,1464116,pv,-5", "543462,1715,1464116,pv,1511658000,extra",
-            "543462,,1464116,buy,1511658000", "1,2,3,pv,99999999999999"};
+        String[] bad = {
+            "",
+            "543462,1715,1464116,pv",
+            "543462,1715,1464116,teleport,1511658000",
+            "abc,1715,1464116,pv,1511658000",
+            "543462,1715,1464116,pv,-5",
+            "543462,1715,1464116,pv,1511658000,extra",
+            "543462,,1464116,buy,1511658000",
+            "1,2,3,pv,99999999999999"
+        };
         List<String> lines = new ArrayList<>();
         Set<String> malformed = new TreeSet<>();
         for (int i = 0; i < valid.size(); i++) {
@@ -68,7 +80,15 @@ class BackfillCommandTest {
         Files.write(input, lines, StandardCharsets.UTF_8);
         Path out = tmp.resolve("out");
 
-        String[] r = cli("backfill", "--input", input.toString(), "--format", "taobao", "--output", out.toString());
+        String[] r =
+                cli(
+                        "backfill",
+                        "--input",
+                        input.toString(),
+                        "--format",
+                        "taobao",
+                        "--output",
+                        out.toString());
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("profiles:"), r[1]);
 
@@ -80,7 +100,8 @@ class BackfillCommandTest {
         Set<String> profiled = new HashSet<>();
         long events = 0;
         for (JsonNode p : profiles) {
-            assertTrue(profiled.add(p.get("user").asText()), "one profile per user: " + p.get("user"));
+            assertTrue(
+                    profiled.add(p.get("user").asText()), "one profile per user: " + p.get("user"));
             events += p.get("events").asLong();
         }
         assertEquals(users, profiled);
@@ -96,14 +117,24 @@ class BackfillCommandTest {
         }
         assertEquals(malformed, dead);
 
-        // the matrix O of these profiles: one observed entry per (user, category) of a profile, kNN estimates besides
+        // the matrix O of these profiles: one observed entry per (user, category) of a profile, kNN
+        // estimates besides
         long observed = 0;
         for (JsonNode p : profiles) {
             observed += p.get("categories").size();
         }
         Path tsv = tmp.resolve("o.tsv");
-        r = cli("export-matrix", "--profiles", out.toString(), "--output", tsv.toString(), "--impute", "knn", "--k",
-                "5");
+        r =
+                cli(
+                        "export-matrix",
+                        "--profiles",
+                        out.toString(),
+                        "--output",
+                        tsv.toString(),
+                        "--impute",
+                        "knn",
+                        "--k",
+                        "5");
         assertEquals("0", r[0], r[2]);
         List<String> rows = Files.readAllLines(tsv);
         assertEquals("user\tcategory\tvalue\timputed", rows.get(0));
@@ -113,30 +144,78 @@ class BackfillCommandTest {
 
     @Test
     void streamAndExportUsageErrors(@TempDir Path tmp) {
-        String[] r = cli("stream", "--bootstrap-servers", "127.0.0.1:1", "--input-topic", "in", "--output-topic", "out",
-                "--dead-letter-topic", "dead", "--history", tmp.toString());
+        String[] r =
+                cli(
+                        "stream",
+                        "--bootstrap-servers",
+                        "127.0.0.1:1",
+                        "--input-topic",
+                        "in",
+                        "--output-topic",
+                        "out",
+                        "--dead-letter-topic",
+                        "dead",
+                        "--history",
+                        tmp.toString());
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("--history: needs --format"), r[2]);
-        r = cli("export-matrix", "--profiles", tmp.resolve("none").toString(), "--output", tmp.resolve("o").toString());
+        r =
+                cli(
+                        "export-matrix",
+                        "--profiles",
+                        tmp.resolve("none").toString(),
+                        "--output",
+                        tmp.resolve("o").toString());
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("--profiles"), r[2]);
-        r = cli("export-matrix", "--profiles", tmp.toString(), "--output", tmp.resolve("o").toString(), "--impute",
-                "median");
+        r =
+                cli(
+                        "export-matrix",
+                        "--profiles",
+                        tmp.toString(),
+                        "--output",
+                        tmp.resolve("o").toString(),
+                        "--impute",
+                        "median");
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("median"), r[2]);
     }
 
     @Test
     void badFormatAndMissingInputAreOneLineUsageErrors(@TempDir Path tmp) {
-        String[] r = cli("backfill", "--input", tmp.resolve("nope.csv").toString(), "--format", "taobao", "--output",
-                tmp.toString());
+        String[] r =
+                cli(
+                        "backfill",
+                        "--input",
+                        tmp.resolve("nope.csv").toString(),
+                        "--format",
+                        "taobao",
+                        "--output",
+                        tmp.toString());
         assertEquals("2", r[0]);
         assertEquals(1, r[2].strip().lines().count(), r[2]);
-        r = cli("backfill", "--input", tmp.toString(), "--format", "parquet", "--output", tmp.toString());
+        r =
+                cli(
+                        "backfill",
+                        "--input",
+                        tmp.toString(),
+                        "--format",
+                        "parquet",
+                        "--output",
+                        tmp.toString());
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("parquet"), r[2]);
-        r = cli("backfill", "--input", tmp.toString(), "--format", "taobao", "--output", tmp.toString(),
-                "--half-life", "soon");
+        r =
+                cli(
+                        "backfill",
+                        "--input",
+                        tmp.toString(),
+                        "--format",
+                        "taobao",
+                        "--output",
+                        tmp.toString(),
+                        "--half-life",
+                        "soon");
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("--half-life"), r[2]);
     }

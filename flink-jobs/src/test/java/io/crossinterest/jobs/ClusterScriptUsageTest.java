@@ -17,8 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code bin/cross-interest cluster} (the script {@code bin/cross-interest-cluster}): a user's mistake is one line on
- * standard error naming the flag or path, exit code 2, and nothing started. These cases fail before any JVM starts.
+ * {@code bin/cross-interest cluster} (the script {@code bin/cross-interest-cluster}): a user's
+ * mistake is one line on standard error naming the flag or path, exit code 2, and nothing started.
+ * These cases fail before any JVM starts.
  */
 class ClusterScriptUsageTest {
     private static Path script() {
@@ -32,34 +33,44 @@ class ClusterScriptUsageTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "''|missing command",
-        "bogus|unknown command: bogus",
-        "start --taskmanagers x|--taskmanagers: needs a positive number: x",
-        "start --taskmanagers 0|--taskmanagers: needs a positive number: 0",
-        "start --frob|unknown option: --frob",
-        "stop --taskmanagers 2|--taskmanagers: only with start",
-        "start -D no-value|-D: needs key=value: no-value",
-        "status -D a=b|-D: only with start",
-        "stop --dir DIR/none|--dir: no cluster in DIR/none",
-        "status --dir DIR/none|--dir: no cluster in DIR/none",
-        "add-taskmanager --dir DIR/none|--dir: no cluster in DIR/none",
-        "start --dir DIR/file/sub|--dir: cannot create DIR/file/sub"})
-    void aMistakeIsOneLineNamingItAndExitTwo(String args, String message, @TempDir Path tmp) throws Exception {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "''|missing command",
+                "bogus|unknown command: bogus",
+                "start --taskmanagers x|--taskmanagers: needs a positive number: x",
+                "start --taskmanagers 0|--taskmanagers: needs a positive number: 0",
+                "start --frob|unknown option: --frob",
+                "stop --taskmanagers 2|--taskmanagers: only with start",
+                "start -D no-value|-D: needs key=value: no-value",
+                "status -D a=b|-D: only with start",
+                "stop --dir DIR/none|--dir: no cluster in DIR/none",
+                "status --dir DIR/none|--dir: no cluster in DIR/none",
+                "add-taskmanager --dir DIR/none|--dir: no cluster in DIR/none",
+                "start --dir DIR/file/sub|--dir: cannot create DIR/file/sub"
+            })
+    void aMistakeIsOneLineNamingItAndExitTwo(String args, String message, @TempDir Path tmp)
+            throws Exception {
         Files.writeString(tmp.resolve("file"), "a file, not a folder");
         List<String> command = new ArrayList<>(List.of("bash", script().toString()));
         if (!args.isEmpty()) {
-            Arrays.stream(args.split(" ")).map(a -> a.replace("DIR", tmp.toString())).forEach(command::add);
+            Arrays.stream(args.split(" "))
+                    .map(a -> a.replace("DIR", tmp.toString()))
+                    .forEach(command::add);
         }
-        Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
+        Process p =
+                new ProcessBuilder(command)
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                        .start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the script returns");
         String out = new String(p.getInputStream().readAllBytes());
         String err = new String(p.getErrorStream().readAllBytes());
         assertEquals(2, p.exitValue(), err);
         assertEquals("", out);
         assertEquals(1, err.lines().count(), err);
-        assertTrue(err.startsWith("cross-interest cluster: " + message.replace("DIR", tmp.toString())), err);
+        assertTrue(
+                err.startsWith("cross-interest cluster: " + message.replace("DIR", tmp.toString())),
+                err);
         assertFalse(Files.exists(tmp.resolve("none")), "nothing created");
     }
 }

@@ -64,7 +64,8 @@ class CrossInterestCliTest {
 
     @Test
     void benchStreamRejectsBadTuningFlagsInOneLine() {
-        for (String[] bad : new String[][] {{"--mini-batch-users", "-1"}, {"--checkpoint-interval", "0"}}) {
+        for (String[] bad :
+                new String[][] {{"--mini-batch-users", "-1"}, {"--checkpoint-interval", "0"}}) {
             Run r = cli("bench", "stream", "--output", "unused", bad[0], bad[1]);
             assertEquals(2, r.code(), r.err());
             assertEquals(1, r.err().strip().lines().count(), r.err());

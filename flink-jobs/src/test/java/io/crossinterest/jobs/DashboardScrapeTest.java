@@ -1,9 +1,10 @@
 package io.crossinterest.jobs;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crossinterest.serving.PlantedModels;
 import io.crossinterest.testing.EmbeddedKafka;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -41,23 +42,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The Grafana dashboard ({@code docker/grafana/dashboards/cross-interest.json}) against a real scrape: the {@code stream}
- * command (scoring and CF retraining on) runs on a MiniCluster configured as the shipped cluster configurations are
- * (Flink's Prometheus reporter, RocksDB's live-data-size metric), over a real KRaft broker with live events; the test
- * scrapes the reporter's HTTP endpoint as Prometheus does and checks that every series selector of every panel (and of
- * the {@code job} variable) matches at least one scraped series, under the exact name, with every label the selector
- * filters on ({@code $job} standing for the job's own {@code job_name}) and every label the panel groups by. Metrics
- * appear as the job warms up (the first scores, the first checkpoint), so the test scrapes until all match or the
- * bounded wait ends, and then names each selector that matched nothing.
+ * The Grafana dashboard ({@code docker/grafana/dashboards/cross-interest.json}) against a real
+ * scrape: the {@code stream} command (scoring and CF retraining on) runs on a MiniCluster
+ * configured as the shipped cluster configurations are (Flink's Prometheus reporter, RocksDB's
+ * live-data-size metric), over a real KRaft broker with live events; the test scrapes the
+ * reporter's HTTP endpoint as Prometheus does and checks that every series selector of every panel
+ * (and of the {@code job} variable) matches at least one scraped series, under the exact name, with
+ * every label the selector filters on ({@code $job} standing for the job's own {@code job_name})
+ * and every label the panel groups by. Metrics appear as the job warms up (the first scores, the
+ * first checkpoint), so the test scrapes until all match or the bounded wait ends, and then names
+ * each selector that matched nothing.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class DashboardScrapeTest {
     private static final int PROMETHEUS_PORT = freePort();
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .setConfiguration(clusterConfig()).build());
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .setConfiguration(clusterConfig())
+                            .build());
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static EmbeddedKafka kafka;
@@ -65,7 +72,8 @@ class DashboardScrapeTest {
     /** As docker/docker-compose.yml and conf/config.yaml configure a cluster, on a free port. */
     private static Configuration clusterConfig() {
         Configuration c = new Configuration();
-        c.setString("metrics.reporter.prom.factory.class",
+        c.setString(
+                "metrics.reporter.prom.factory.class",
                 "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         c.setString("metrics.reporter.prom.port", String.valueOf(PROMETHEUS_PORT));
         c.setString("state.backend.rocksdb.metrics.estimate-live-data-size", "true");
@@ -93,21 +101,69 @@ class DashboardScrapeTest {
     }
 
     @Test
-    void everyPanelQueriesMetricsThatTheJobExposes(@TempDir Path tmp, @InjectClusterClient ClusterClient<?> cluster)
-            throws Exception {
-        Dashboard dashboard = Dashboard.read(Path.of(System.getProperty("user.dir")).getParent()
-                .resolve("docker/grafana/dashboards/cross-interest.json"));
-        assertTrue(dashboard.selectors.size() >= 35, "selectors found: " + dashboard.selectors.size());
-        kafka.createTopics(Map.of("events", 2, "profiles", 2, "dead", 1, "models", 1, "recs", 2, "models-errors", 1,
-                "cf-recs", 1));
-        try (LiveStream run = LiveStream.start(cluster, "stream", "--bootstrap-servers", kafka.bootstrapServers(),
-                "--input-topic", "events", "--output-topic", "profiles", "--dead-letter-topic", "dead",
-                "--checkpoint-dir", tmp.resolve("checkpoints").toString(), "--checkpoint-interval", "1s",
-                "--emit-interval", "1s", "--parallelism", "2",
-                "--model", PlantedModels.v1().toString(), "--model-version", "1", "--control-topic", "models",
-                "--recommendations-topic", "recs",
-                "--retrain-every", "10", "--target-categories", String.join(",", PlantedModels.TARGET),
-                "--cf-recommendations-topic", "cf-recs", "--cf-rank", "4", "--cf-iterations", "2")) {
+    void everyPanelQueriesMetricsThatTheJobExposes(
+            @TempDir Path tmp, @InjectClusterClient ClusterClient<?> cluster) throws Exception {
+        Dashboard dashboard =
+                Dashboard.read(
+                        Path.of(System.getProperty("user.dir"))
+                                .getParent()
+                                .resolve("docker/grafana/dashboards/cross-interest.json"));
+        assertTrue(
+                dashboard.selectors.size() >= 35, "selectors found: " + dashboard.selectors.size());
+        kafka.createTopics(
+                Map.of(
+                        "events",
+                        2,
+                        "profiles",
+                        2,
+                        "dead",
+                        1,
+                        "models",
+                        1,
+                        "recs",
+                        2,
+                        "models-errors",
+                        1,
+                        "cf-recs",
+                        1));
+        try (LiveStream run =
+                LiveStream.start(
+                        cluster,
+                        "stream",
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--input-topic",
+                        "events",
+                        "--output-topic",
+                        "profiles",
+                        "--dead-letter-topic",
+                        "dead",
+                        "--checkpoint-dir",
+                        tmp.resolve("checkpoints").toString(),
+                        "--checkpoint-interval",
+                        "1s",
+                        "--emit-interval",
+                        "1s",
+                        "--parallelism",
+                        "2",
+                        "--model",
+                        PlantedModels.v1().toString(),
+                        "--model-version",
+                        "1",
+                        "--control-topic",
+                        "models",
+                        "--recommendations-topic",
+                        "recs",
+                        "--retrain-every",
+                        "10",
+                        "--target-categories",
+                        String.join(",", PlantedModels.TARGET),
+                        "--cf-recommendations-topic",
+                        "cf-recs",
+                        "--cf-rank",
+                        "4",
+                        "--cf-iterations",
+                        "2")) {
             run.feed(kafka.bootstrapServers(), "events", 12, 20);
             HttpClient http = HttpClient.newHttpClient();
             URI uri = URI.create("http://127.0.0.1:" + PROMETHEUS_PORT + "/metrics");
@@ -115,8 +171,13 @@ class DashboardScrapeTest {
             List<String> missing;
             String text;
             while (true) {
-                text = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
+                text =
+                        http.send(
+                                        HttpRequest.newBuilder(uri)
+                                                .timeout(Duration.ofSeconds(30))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .body();
                 missing = dashboard.unmatched(Scrape.parse(text));
                 if (missing.isEmpty() || System.nanoTime() > deadline) {
                     break;
@@ -127,40 +188,68 @@ class DashboardScrapeTest {
             Files.createDirectories(dump.getParent());
             Files.writeString(dump, text);
             if (!missing.isEmpty()) {
-                fail(missing.size() + " selector(s) of the dashboard match no scraped series (scrape in " + dump
-                        + "):\n  " + String.join("\n  ", missing));
+                fail(
+                        missing.size()
+                                + " selector(s) of the dashboard match no scraped series (scrape in "
+                                + dump
+                                + "):\n  "
+                                + String.join("\n  ", missing));
             }
         }
     }
 
-    /** The parser of selectors itself: a selector the reporter does not expose is reported, names and labels both. */
+    /**
+     * The parser of selectors itself: a selector the reporter does not expose is reported, names
+     * and labels both.
+     */
     @Test
     void aSelectorWithAWrongNameOrLabelIsReported() {
-        Scrape s = Scrape.parse("""
+        Scrape s =
+                Scrape.parse(
+                        """
                 # TYPE flink_taskmanager_job_task_operator_reason_deadLetters counter
                 flink_taskmanager_job_task_operator_reason_deadLetters{job_name="j",reason="bad_json",} 3.0
                 flink_jobmanager_job_uptime{job_name="j",} 10.0
                 """);
-        Dashboard ok = Dashboard.of("sum by (reason) (rate(flink_taskmanager_job_task_operator_reason_deadLetters"
-                + "{job_name=~\"$job\"}[1m]))");
+        Dashboard ok =
+                Dashboard.of(
+                        "sum by (reason) (rate(flink_taskmanager_job_task_operator_reason_deadLetters"
+                                + "{job_name=~\"$job\"}[1m]))");
         assertEquals(List.of(), ok.unmatched(s));
-        assertFalse(Dashboard.of("sum(rate(flink_taskmanager_job_task_operator_deadLetters{job_name=~\"$job\"}[1m]))")
-                .unmatched(s).isEmpty(), "wrong name");
-        assertFalse(Dashboard.of("sum by (category) (flink_taskmanager_job_task_operator_reason_deadLetters"
-                + "{job_name=~\"$job\"})").unmatched(s).isEmpty(), "grouped by a label the series lacks");
-        assertFalse(Dashboard.of("flink_taskmanager_job_task_operator_reason_deadLetters{reason=\"empty\"}")
-                .unmatched(s).isEmpty(), "a label value no series has");
-        assertEquals(List.of(), Dashboard.of("{__name__=~\"flink_.*_deadLetters\", reason=~\"bad_.*\"}").unmatched(s));
+        assertFalse(
+                Dashboard.of(
+                                "sum(rate(flink_taskmanager_job_task_operator_deadLetters{job_name=~\"$job\"}[1m]))")
+                        .unmatched(s)
+                        .isEmpty(),
+                "wrong name");
+        assertFalse(
+                Dashboard.of(
+                                "sum by (category) (flink_taskmanager_job_task_operator_reason_deadLetters"
+                                        + "{job_name=~\"$job\"})")
+                        .unmatched(s)
+                        .isEmpty(),
+                "grouped by a label the series lacks");
+        assertFalse(
+                Dashboard.of(
+                                "flink_taskmanager_job_task_operator_reason_deadLetters{reason=\"empty\"}")
+                        .unmatched(s)
+                        .isEmpty(),
+                "a label value no series has");
+        assertEquals(
+                List.of(),
+                Dashboard.of("{__name__=~\"flink_.*_deadLetters\", reason=~\"bad_.*\"}")
+                        .unmatched(s));
     }
 
     /** One scraped series: name and labels. */
-    record Series(String name, Map<String, String> labels) {
-    }
+    record Series(String name, Map<String, String> labels) {}
 
     /** Prometheus' text exposition format, as far as names and labels go. */
     static final class Scrape {
-        private static final Pattern LINE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)\\})?\\s+\\S+.*$");
-        private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+        private static final Pattern LINE =
+                Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)\\})?\\s+\\S+.*$");
+        private static final Pattern LABEL =
+                Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
         final List<Series> series = new ArrayList<>();
 
         static Scrape parse(String text) {
@@ -177,7 +266,8 @@ class DashboardScrapeTest {
                 if (m.group(3) != null) {
                     Matcher l = LABEL.matcher(m.group(3));
                     while (l.find()) {
-                        labels.put(l.group(1), l.group(2).replace("\\\"", "\"").replace("\\\\", "\\"));
+                        labels.put(
+                                l.group(1), l.group(2).replace("\\\"", "\"").replace("\\\\", "\\"));
                     }
                 }
                 s.series.add(new Series(m.group(1), labels));
@@ -185,11 +275,14 @@ class DashboardScrapeTest {
             return s;
         }
 
-        /** The job_name values of the job's series (what Grafana's {@code $job} variable offers). */
+        /**
+         * The job_name values of the job's series (what Grafana's {@code $job} variable offers).
+         */
         TreeSet<String> jobNames() {
             TreeSet<String> names = new TreeSet<>();
             for (Series x : series) {
-                if (x.name.equals("flink_jobmanager_job_uptime") && x.labels.containsKey("job_name")) {
+                if (x.name.equals("flink_jobmanager_job_uptime")
+                        && x.labels.containsKey("job_name")) {
                     names.add(x.labels.get("job_name"));
                 }
             }
@@ -197,19 +290,25 @@ class DashboardScrapeTest {
         }
     }
 
-    /** A series selector of a panel: a name (or a {@code __name__} matcher), label matchers, labels grouped by. */
+    /**
+     * A series selector of a panel: a name (or a {@code __name__} matcher), label matchers, labels
+     * grouped by.
+     */
     record Selector(String where, String text, List<String[]> matchers, List<String> groupBy) {
         boolean matches(Series s, String job) {
             for (String[] m : matchers) { // label, op, value
                 String value = m[0].equals("__name__") ? s.name : s.labels.get(m[0]);
                 String want = m[2].replace("$job", Pattern.quote(job));
-                boolean ok = switch (m[1]) {
-                    case "=" -> want.equals(value);
-                    case "!=" -> !want.equals(value);
-                    case "=~" -> value != null && Pattern.matches(want, value);
-                    case "!~" -> value == null || !Pattern.matches(want, value);
-                    default -> throw new IllegalArgumentException("matcher " + m[1] + " in " + text);
-                };
+                boolean ok =
+                        switch (m[1]) {
+                            case "=" -> want.equals(value);
+                            case "!=" -> !want.equals(value);
+                            case "=~" -> value != null && Pattern.matches(want, value);
+                            case "!~" -> value == null || !Pattern.matches(want, value);
+                            default ->
+                                    throw new IllegalArgumentException(
+                                            "matcher " + m[1] + " in " + text);
+                        };
                 if (!ok) {
                     return false;
                 }
@@ -220,12 +319,15 @@ class DashboardScrapeTest {
 
     /** The selectors of a dashboard's panel targets and template variables. */
     static final class Dashboard {
-        private static final Pattern SELECTOR = Pattern.compile(
-                "(?:\\bby\\s*\\(([^)]*)\\)\\s*\\(?\\s*(?:[a-z_]+\\s*\\(\\s*)*)?"
-                        + "(?:([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*)?\\{([^}]*)\\}");
-        private static final Pattern BARE = Pattern.compile("\\b(flink_[a-zA-Z0-9_:]+)\\b(?!\\s*\\{)");
-        private static final Pattern MATCHER = Pattern.compile(
-                "\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*,?");
+        private static final Pattern SELECTOR =
+                Pattern.compile(
+                        "(?:\\bby\\s*\\(([^)]*)\\)\\s*\\(?\\s*(?:[a-z_]+\\s*\\(\\s*)*)?"
+                                + "(?:([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*)?\\{([^}]*)\\}");
+        private static final Pattern BARE =
+                Pattern.compile("\\b(flink_[a-zA-Z0-9_:]+)\\b(?!\\s*\\{)");
+        private static final Pattern MATCHER =
+                Pattern.compile(
+                        "\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*,?");
         final List<Selector> selectors = new ArrayList<>();
 
         static Dashboard read(Path file) throws IOException {
@@ -233,17 +335,27 @@ class DashboardScrapeTest {
             Dashboard d = new Dashboard();
             for (JsonNode panel : root.path("panels")) {
                 for (JsonNode target : panel.path("targets")) {
-                    d.add("panel '" + panel.path("title").asText() + "'", target.path("expr").asText());
+                    d.add(
+                            "panel '" + panel.path("title").asText() + "'",
+                            target.path("expr").asText());
                 }
             }
             for (JsonNode var : root.path("templating").path("list")) {
-                String q = var.path("query").isObject() ? var.path("query").path("query").asText()
-                        : var.path("query").asText();
-                Matcher m = Pattern.compile("label_values\\(\\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*,\\s*(\\w+)\\s*\\)")
-                        .matcher(q);
+                String q =
+                        var.path("query").isObject()
+                                ? var.path("query").path("query").asText()
+                                : var.path("query").asText();
+                Matcher m =
+                        Pattern.compile(
+                                        "label_values\\(\\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*,\\s*(\\w+)\\s*\\)")
+                                .matcher(q);
                 if (m.find()) {
-                    d.selectors.add(new Selector("variable '" + var.path("name").asText() + "'", q,
-                            List.<String[]>of(new String[] {"__name__", "=", m.group(1)}), List.of(m.group(2))));
+                    d.selectors.add(
+                            new Selector(
+                                    "variable '" + var.path("name").asText() + "'",
+                                    q,
+                                    List.<String[]>of(new String[] {"__name__", "=", m.group(1)}),
+                                    List.of(m.group(2))));
                 }
             }
             return d;
@@ -270,11 +382,15 @@ class DashboardScrapeTest {
                 Matcher mm = MATCHER.matcher(m.group(3));
                 int end = 0;
                 while (mm.find() && mm.start() == end) {
-                    matchers.add(new String[] {mm.group(1), mm.group(2), mm.group(3).replace("\\\\", "\\")});
+                    matchers.add(
+                            new String[] {
+                                mm.group(1), mm.group(2), mm.group(3).replace("\\\\", "\\")
+                            });
                     end = mm.end();
                 }
                 if (end != m.group(3).length()) {
-                    throw new IllegalArgumentException("cannot read the matchers of " + m.group() + " in " + expr);
+                    throw new IllegalArgumentException(
+                            "cannot read the matchers of " + m.group() + " in " + expr);
                 }
                 List<String> by = new ArrayList<>();
                 if (m.group(1) != null) {
@@ -289,8 +405,12 @@ class DashboardScrapeTest {
             }
             Matcher bare = BARE.matcher(noRanges.replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\""));
             while (bare.find()) {
-                selectors.add(new Selector(where, bare.group(1),
-                        List.<String[]>of(new String[] {"__name__", "=", bare.group(1)}), List.of()));
+                selectors.add(
+                        new Selector(
+                                where,
+                                bare.group(1),
+                                List.<String[]>of(new String[] {"__name__", "=", bare.group(1)}),
+                                List.of()));
                 found++;
             }
             if (found == 0) {
@@ -305,15 +425,20 @@ class DashboardScrapeTest {
             Map<String, Boolean> result = new LinkedHashMap<>();
             for (Selector sel : selectors) {
                 boolean hit = scrape.series.stream().anyMatch(s -> sel.matches(s, job));
-                String key = sel.where + ": " + sel.text + (sel.groupBy.isEmpty() ? "" : " by " + sel.groupBy);
+                String key =
+                        sel.where
+                                + ": "
+                                + sel.text
+                                + (sel.groupBy.isEmpty() ? "" : " by " + sel.groupBy);
                 result.merge(key, hit, Boolean::logicalAnd);
             }
             List<String> missing = new ArrayList<>();
-            result.forEach((k, hit) -> {
-                if (!hit) {
-                    missing.add(k);
-                }
-            });
+            result.forEach(
+                    (k, hit) -> {
+                        if (!hit) {
+                            missing.add(k);
+                        }
+                    });
             return missing;
         }
     }

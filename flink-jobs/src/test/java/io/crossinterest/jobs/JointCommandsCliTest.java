@@ -1,19 +1,20 @@
 package io.crossinterest.jobs;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JointCommandsCliTest {
 
-    record Run(int code, String out, String err) {
-    }
+    record Run(int code, String out, String err) {}
 
     static Run cli(String... args) {
         StringWriter out = new StringWriter();
@@ -25,8 +26,15 @@ class JointCommandsCliTest {
     @Test
     void explainWithoutABundleIsAOneLineUsageError(@TempDir Path dir) throws Exception {
         Path history = Files.writeString(dir.resolve("h.tsv"), "7\tB001\n");
-        Run r = cli("explain", "--model", dir.resolve("nope").toString(), "--history", history.toString(), "--user",
-                "7");
+        Run r =
+                cli(
+                        "explain",
+                        "--model",
+                        dir.resolve("nope").toString(),
+                        "--history",
+                        history.toString(),
+                        "--user",
+                        "7");
         assertEquals(2, r.code(), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("--model"), r.err());
@@ -34,19 +42,27 @@ class JointCommandsCliTest {
 
     @Test
     void explainReadsTheUsersHistoryAndRejectsMalformedLines(@TempDir Path dir) throws Exception {
-        Path history = Files.writeString(dir.resolve("h.tsv"), "7\tB001\n8\tB002\n7\tB003\tbooks\n");
+        Path history =
+                Files.writeString(dir.resolve("h.tsv"), "7\tB001\n8\tB002\n7\tB003\tbooks\n");
         var h = ExplainCommand.read(history, "7");
         assertEquals(2, h.itemIds.length);
         assertEquals("books", h.categoryIds[1]);
         Path bad = Files.writeString(dir.resolve("bad.tsv"), "7\tB001\nno-tab-here\n");
-        UsageError e = org.junit.jupiter.api.Assertions.assertThrows(UsageError.class,
-                () -> ExplainCommand.read(bad, "7"));
+        UsageError e =
+                Assertions.assertThrows(UsageError.class, () -> ExplainCommand.read(bad, "7"));
         assertTrue(e.getMessage().contains("line 2"), e.getMessage());
     }
 
     @Test
     void benchEncoderRejectsAMissingPairFolder(@TempDir Path dir) {
-        Run r = cli("bench", "encoder", "--output", dir.toString(), "--pair-source", dir.resolve("x").toString());
+        Run r =
+                cli(
+                        "bench",
+                        "encoder",
+                        "--output",
+                        dir.toString(),
+                        "--pair-source",
+                        dir.resolve("x").toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--pair-source"), r.err());
     }

@@ -3,6 +3,7 @@ package io.crossinterest.jobs;
 import io.crossinterest.event.BehaviorEvent;
 import io.crossinterest.ingest.EventJson;
 import io.crossinterest.serving.PlantedModels;
+
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.program.ClusterClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -22,10 +23,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Test fixture: the {@code stream} command running on its own thread (its own call path, submitting to the test's
- * MiniCluster), and a feed of live events (timestamps = now) of the planted users, so the watermark follows the wall
- * clock and profile updates, scores and retraining keep coming while a test watches. Closing cancels the job and stops
- * the feed.
+ * Test fixture: the {@code stream} command running on its own thread (its own call path, submitting
+ * to the test's MiniCluster), and a feed of live events (timestamps = now) of the planted users, so
+ * the watermark follows the wall clock and profile updates, scores and retraining keep coming while
+ * a test watches. Closing cancels the job and stops the feed.
  */
 final class LiveStream implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(120);
@@ -39,8 +40,15 @@ final class LiveStream implements AutoCloseable {
 
     private LiveStream(ClusterClient<?> cluster, String... args) throws InterruptedException {
         this.cluster = cluster;
-        Thread t = new Thread(() -> exit.complete(CrossInterest.run(new PrintWriter(out, true),
-                new PrintWriter(err, true), args)), "stream-command");
+        Thread t =
+                new Thread(
+                        () ->
+                                exit.complete(
+                                        CrossInterest.run(
+                                                new PrintWriter(out, true),
+                                                new PrintWriter(err, true),
+                                                args)),
+                        "stream-command");
         t.setDaemon(true);
         t.start();
         job = awaitJobId();
@@ -58,7 +66,8 @@ final class LiveStream implements AutoCloseable {
     }
 
     private JobID awaitJobId() throws InterruptedException {
-        return JobID.fromHexString(awaitOutput(Pattern.compile("stream: job ([0-9a-f]{32}) running")).group(1));
+        return JobID.fromHexString(
+                awaitOutput(Pattern.compile("stream: job ([0-9a-f]{32}) running")).group(1));
     }
 
     /** Waits (bounded) until the command has printed a match of {@code pattern}. */
@@ -70,11 +79,13 @@ final class LiveStream implements AutoCloseable {
                 return m;
             }
             if (exit.isDone()) {
-                throw new AssertionError("stream exited with " + exit.join() + " before running: " + err + out);
+                throw new AssertionError(
+                        "stream exited with " + exit.join() + " before running: " + err + out);
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("stream did not print " + pattern + " within " + WAIT + ": " + err + out);
+        throw new AssertionError(
+                "stream did not print " + pattern + " within " + WAIT + ": " + err + out);
     }
 
     @Override
@@ -92,9 +103,10 @@ final class LiveStream implements AutoCloseable {
     }
 
     /**
-     * Planted users {@code live-0..live-(n-1)} (user i in taste group i mod 4) reading books (the source block) and,
-     * every fifth event, using a music or movies item (the target block, which the CF retraining learns from), each
-     * event stamped with the wall clock. Seeded: the sequence of events is the same on every run, only its pace is not.
+     * Planted users {@code live-0..live-(n-1)} (user i in taste group i mod 4) reading books (the
+     * source block) and, every fifth event, using a music or movies item (the target block, which
+     * the CF retraining learns from), each event stamped with the wall clock. Seeded: the sequence
+     * of events is the same on every run, only its pace is not.
      */
     static final class Feed extends Thread implements AutoCloseable {
         private final KafkaProducer<String, String> producer;
@@ -130,9 +142,11 @@ final class LiveStream implements AutoCloseable {
                     int u = (int) (i % users);
                     String user = "live-" + u;
                     long now = System.currentTimeMillis();
-                    BehaviorEvent e = i % 5 == 4
-                            ? PlantedModels.targetEvent(user, (u % 4) * 10 + rnd.nextInt(10), now)
-                            : PlantedModels.sourceEvents(user, u % 4, 1, now, rnd).get(0);
+                    BehaviorEvent e =
+                            i % 5 == 4
+                                    ? PlantedModels.targetEvent(
+                                            user, (u % 4) * 10 + rnd.nextInt(10), now)
+                                    : PlantedModels.sourceEvents(user, u % 4, 1, now, rnd).get(0);
                     producer.send(new ProducerRecord<>(topic, user, json.toJson(e)));
                     sent.incrementAndGet();
                     i++;

@@ -1,10 +1,11 @@
 package io.crossinterest.jobs;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crossinterest.joint.JointScoringFunction;
 import io.crossinterest.serving.ModelAnnouncement;
 import io.crossinterest.testing.EmbeddedKafka;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.runtime.client.JobStatusMessage;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -17,40 +18,67 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code retrain} against a real KRaft broker, on this test's MiniCluster (the context environment, as a session
- * cluster is under {@code flink run}): the joint model retrained with its ALS factorisations as Flink jobs at
- * parallelism 2, the bundle saved, and exactly one announcement on the control topic, in the form the stream job's
- * scoring operator parses ({@link ModelAnnouncement#parse}), naming a bundle that operator's loader opens
- * ({@link JointScoringFunction}) with the announced label. Usage errors name their option.
+ * {@code retrain} against a real KRaft broker, on this test's MiniCluster (the context environment,
+ * as a session cluster is under {@code flink run}): the joint model retrained with its ALS
+ * factorisations as Flink jobs at parallelism 2, the bundle saved, and exactly one announcement on
+ * the control topic, in the form the stream job's scoring operator parses ({@link
+ * ModelAnnouncement#parse}), naming a bundle that operator's loader opens ({@link
+ * JointScoringFunction}) with the announced label. Usage errors name their option.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class RetrainCommandTest {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
 
     @Test
-    void retrainsAtParallelismTwoAndAnnouncesTheBundle(@TempDir Path dir,
-            @InjectClusterClient ClusterClient<?> cluster) throws Exception {
+    void retrainsAtParallelismTwoAndAnnouncesTheBundle(
+            @TempDir Path dir, @InjectClusterClient ClusterClient<?> cluster) throws Exception {
         Path src = dir.resolve("blocks/src");
         Path tgt = dir.resolve("blocks/tgt");
         TrainCommandTest.plantedSplit(src, tgt);
         Path out = dir.resolve("v3");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             kafka.createTopics(Map.of("models", 1));
-            TrainCommandTest.Run r = TrainCommandTest.cli("retrain", "--format", "split", "--source", src.toString(),
-                    "--target", tgt.toString(), "--rank", "4", "--als-iterations", "2", "--max-epochs", "2",
-                    "--parallelism", "2", "--output", out.toString(), "--bootstrap-servers",
-                    kafka.bootstrapServers(), "--control-topic", "models", "--model-version", "3");
+            TrainCommandTest.Run r =
+                    TrainCommandTest.cli(
+                            "retrain",
+                            "--format",
+                            "split",
+                            "--source",
+                            src.toString(),
+                            "--target",
+                            tgt.toString(),
+                            "--rank",
+                            "4",
+                            "--als-iterations",
+                            "2",
+                            "--max-epochs",
+                            "2",
+                            "--parallelism",
+                            "2",
+                            "--output",
+                            out.toString(),
+                            "--bootstrap-servers",
+                            kafka.bootstrapServers(),
+                            "--control-topic",
+                            "models",
+                            "--model-version",
+                            "3");
             assertEquals(0, r.code(), r.err());
             assertTrue(r.err().contains("retrain: announced version 3 on models"), r.err());
 
@@ -60,15 +88,19 @@ class RetrainCommandTest {
             ModelAnnouncement a = ModelAnnouncement.parse(announced.get(0));
             assertEquals(3, a.version);
             assertEquals(out.toAbsolutePath().resolve("bundle").toString(), a.bundle);
-            JsonNode meta = new ObjectMapper().readTree(Path.of(a.bundle, "metadata.json").toFile());
+            JsonNode meta =
+                    new ObjectMapper().readTree(Path.of(a.bundle, "metadata.json").toFile());
             assertEquals("joint-v3", meta.get("modelVersion").asText());
             JointScoringFunction loaded = new JointScoringFunction(a.bundle, 5);
             loaded.open();
             assertEquals("joint-v3", loaded.bundle().modelVersion());
             assertTrue(Files.isRegularFile(out.resolve("cold-users.jsonl")));
 
-            long alsJobs = cluster.listJobs().get(30, TimeUnit.SECONDS).stream().map(JobStatusMessage::getJobName)
-                    .filter(n -> n.equals("cross-interest ALS (parallelism 2)")).count();
+            long alsJobs =
+                    cluster.listJobs().get(30, TimeUnit.SECONDS).stream()
+                            .map(JobStatusMessage::getJobName)
+                            .filter(n -> n.equals("cross-interest ALS (parallelism 2)"))
+                            .count();
             assertTrue(alsJobs >= 2, "the ALS factorisations ran as Flink jobs: " + alsJobs);
         }
     }
@@ -78,14 +110,32 @@ class RetrainCommandTest {
         Path src = dir.resolve("blocks/src");
         Path tgt = dir.resolve("blocks/tgt");
         TrainCommandTest.plantedSplit(src, tgt);
-        String[] base = {"retrain", "--format", "split", "--source", src.toString(), "--target", tgt.toString(),
-            "--output", dir.resolve("o").toString(), "--bootstrap-servers", "127.0.0.1:1", "--control-topic", "m"};
-        String[][] cases = {{"--model-version", "0"}, {"--model-version", "1", "--top-n", "0"},
-            {"--model-version", "1", "--parallelism", "0"}, {}};
+        String[] base = {
+            "retrain",
+            "--format",
+            "split",
+            "--source",
+            src.toString(),
+            "--target",
+            tgt.toString(),
+            "--output",
+            dir.resolve("o").toString(),
+            "--bootstrap-servers",
+            "127.0.0.1:1",
+            "--control-topic",
+            "m"
+        };
+        String[][] cases = {
+            {"--model-version", "0"},
+            {"--model-version", "1", "--top-n", "0"},
+            {"--model-version", "1", "--parallelism", "0"},
+            {}
+        };
         String[] named = {"--model-version", "--top-n", "--parallelism", "--model-version"};
         for (int i = 0; i < cases.length; i++) {
-            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base),
-                    java.util.Arrays.stream(cases[i])).toArray(String[]::new);
+            String[] args =
+                    Stream.concat(Arrays.stream(base), Arrays.stream(cases[i]))
+                            .toArray(String[]::new);
             TrainCommandTest.Run r = TrainCommandTest.cli(args);
             assertEquals(2, r.code(), r.err());
             assertEquals(1, r.err().strip().lines().count(), r.err());

@@ -1,7 +1,5 @@
 package io.crossinterest.jobs;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crossinterest.event.BehaviorEvent;
 import io.crossinterest.event.DeadLetter;
 import io.crossinterest.ingest.EventJson;
@@ -13,6 +11,9 @@ import io.crossinterest.profile.UserProfile;
 import io.crossinterest.serving.PlantedModels;
 import io.crossinterest.serving.StreamFixtures;
 import io.crossinterest.testing.EmbeddedKafka;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -48,23 +49,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The stream job as a Flink shop runs it, end to end: a standalone session cluster started by
- * {@code bin/cross-interest cluster} (Flink's own JobManager and TaskManager entry points, separate JVMs), the shaded
- * job jar submitted, stopped with a savepoint and resubmitted through {@code bin/flink} (Flink's CliFrontend), a real
- * KRaft broker, outputs read with read_committed.
+ * {@code bin/cross-interest cluster} (Flink's own JobManager and TaskManager entry points, separate
+ * JVMs), the shaded job jar submitted, stopped with a savepoint and resubmitted through {@code
+ * bin/flink} (Flink's CliFrontend), a real KRaft broker, outputs read with read_committed.
  *
- * <p>Events come in four phases, ten hours of event time apart (emit interval 1 h). A phase is produced only once the
- * previous one's outputs are committed, and each partition ends a phase with an event of a sentinel user two hours
- * later, so the watermark passes every user's interval exactly when the phase is in: each user active in a phase gets
- * exactly one profile update and one recommendation, equal to the in-memory aggregation ({@link InMemoryProfiles}) of
- * all its events up to that phase and to the named model's scores of that history ({@link PlantedModels.Reference}).
- * Right after phase 3 is produced a TaskManager JVM is killed with SIGKILL and a new one added; between phases 3
- * and 4 the job is stopped with a savepoint and resubmitted from it with model version 2. The check at the end is on
- * everything committed: no expected update or recommendation missing, none twice, every malformed line one dead
- * letter, recommendations of phases 1–3 by model 1 and of phase 4 by model 2, and phase 4's profiles continuing the
- * state of phases 1–3.
+ * <p>Events come in four phases, ten hours of event time apart (emit interval 1 h). A phase is
+ * produced only once the previous one's outputs are committed, and each partition ends a phase with
+ * an event of a sentinel user two hours later, so the watermark passes every user's interval
+ * exactly when the phase is in: each user active in a phase gets exactly one profile update and one
+ * recommendation, equal to the in-memory aggregation ({@link InMemoryProfiles}) of all its events
+ * up to that phase and to the named model's scores of that history ({@link
+ * PlantedModels.Reference}). Right after phase 3 is produced a TaskManager JVM is killed with
+ * SIGKILL and a new one added; between phases 3 and 4 the job is stopped with a savepoint and
+ * resubmitted from it with model version 2. The check at the end is on everything committed: no
+ * expected update or recommendation missing, none twice, every malformed line one dead letter,
+ * recommendations of phases 1–3 by model 1 and of phase 4 by model 2, and phase 4's profiles
+ * continuing the state of phases 1–3.
  *
  * <p>Heavy (a cluster of three JVMs and a broker): tagged {@code cluster}, run by the Maven profile
- * {@code cluster-e2e} after the job jar is packaged ({@code mvn -B -Pcluster-e2e verify}); see docs/cluster.md.
+ * {@code cluster-e2e} after the job jar is packaged ({@code mvn -B -Pcluster-e2e verify}); see
+ * docs/cluster.md.
  */
 @Tag("cluster")
 @Timeout(value = 12, unit = TimeUnit.MINUTES)
@@ -83,7 +87,8 @@ class SessionClusterE2ETest {
     private static Path repositoryRoot() {
         Path here = Path.of("").toAbsolutePath();
         for (Path p = here; p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("bin/cross-interest")) && Files.isDirectory(p.resolve("flink-jobs"))) {
+            if (Files.isRegularFile(p.resolve("bin/cross-interest"))
+                    && Files.isDirectory(p.resolve("flink-jobs"))) {
                 return p;
             }
         }
@@ -98,19 +103,31 @@ class SessionClusterE2ETest {
         }
     }
 
-    /** Runs a command of the checkout with a bounded wait; its output goes to files under {@code logs}. */
-    private static Run run(Path logs, String name, Duration timeout, String... command) throws Exception {
+    /**
+     * Runs a command of the checkout with a bounded wait; its output goes to files under {@code
+     * logs}.
+     */
+    private static Run run(Path logs, String name, Duration timeout, String... command)
+            throws Exception {
         Files.createDirectories(logs);
         Path out = logs.resolve(name + ".out");
         Path err = logs.resolve(name + ".err");
-        ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        ProcessBuilder pb =
+                new ProcessBuilder(command)
+                        .directory(ROOT.toFile())
+                        .redirectOutput(out.toFile())
+                        .redirectError(err.toFile());
         pb.environment().put("OMP_NUM_THREADS", "1");
         Process p = pb.start();
         if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            throw new AssertionError(name + " did not finish within " + timeout + ":\n" + Files.readString(out)
-                    + Files.readString(err));
+            throw new AssertionError(
+                    name
+                            + " did not finish within "
+                            + timeout
+                            + ":\n"
+                            + Files.readString(out)
+                            + Files.readString(err));
         }
         return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
     }
@@ -125,7 +142,10 @@ class SessionClusterE2ETest {
         return m.group(1);
     }
 
-    /** The events of one phase: every user reads 2 source items of its group and uses one target item. */
+    /**
+     * The events of one phase: every user reads 2 source items of its group and uses one target
+     * item.
+     */
     private static List<BehaviorEvent> phase(int p, Random rnd) {
         List<BehaviorEvent> out = new ArrayList<>();
         long t = StreamFixtures.phaseStart(p);
@@ -138,35 +158,42 @@ class SessionClusterE2ETest {
     }
 
     /** Not JSON, a missing category, an unknown behaviour, a timestamp that is not a number. */
-    private static final List<String> MALFORMED = List.of("not json at all",
-            "{\"user\":\"k1\",\"item\":\"s1\",\"behavior\":\"pv\",\"timestamp\":1700000000000}",
-            "{\"user\":\"k2\",\"item\":\"s2\",\"category\":\"books\",\"behavior\":\"teleport\","
-                    + "\"timestamp\":1700000000000}",
-            "{\"user\":\"k3\",\"item\":\"s3\",\"category\":\"books\",\"behavior\":\"pv\",\"timestamp\":\"soon\"}");
+    private static final List<String> MALFORMED =
+            List.of(
+                    "not json at all",
+                    "{\"user\":\"k1\",\"item\":\"s1\",\"behavior\":\"pv\",\"timestamp\":1700000000000}",
+                    "{\"user\":\"k2\",\"item\":\"s2\",\"category\":\"books\",\"behavior\":\"teleport\","
+                            + "\"timestamp\":1700000000000}",
+                    "{\"user\":\"k3\",\"item\":\"s3\",\"category\":\"books\",\"behavior\":\"pv\",\"timestamp\":\"soon\"}");
 
     /**
-     * Produces a phase: the users' events keyed by user with malformed lines mixed in, then on each partition the
-     * phase's sentinel event. Returns the positions ("events-PARTITION@OFFSET") of the malformed lines.
+     * Produces a phase: the users' events keyed by user with malformed lines mixed in, then on each
+     * partition the phase's sentinel event. Returns the positions ("events-PARTITION@OFFSET") of
+     * the malformed lines.
      */
-    private static List<String> produce(EmbeddedKafka kafka, int p, List<BehaviorEvent> events) throws Exception {
+    private static List<String> produce(EmbeddedKafka kafka, int p, List<BehaviorEvent> events)
+            throws Exception {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         List<Future<RecordMetadata>> bad = new ArrayList<>();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
-                new StringSerializer())) {
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < events.size(); i++) {
                 BehaviorEvent e = events.get(i);
                 producer.send(new ProducerRecord<>("events", e.user, EVENT_JSON.toJson(e)));
                 if (i % 10 == 3) {
                     String line = MALFORMED.get((i / 10 + p) % MALFORMED.size());
-                    bad.add(producer.send(new ProducerRecord<>("events", bad.size() % 2, null, line)));
+                    bad.add(
+                            producer.send(
+                                    new ProducerRecord<>("events", bad.size() % 2, null, line)));
                 }
             }
             List<BehaviorEvent> sentinel = StreamFixtures.sentinel(p);
             for (int partition = 0; partition < 2; partition++) {
                 BehaviorEvent s = sentinel.get(partition);
-                producer.send(new ProducerRecord<>("events", partition, s.user, EVENT_JSON.toJson(s)));
+                producer.send(
+                        new ProducerRecord<>("events", partition, s.user, EVENT_JSON.toJson(s)));
             }
             producer.flush();
             List<String> positions = new ArrayList<>();
@@ -178,8 +205,12 @@ class SessionClusterE2ETest {
         }
     }
 
-    /** An expected output: user and, for profiles, the profile; for recommendations, the history and the model. */
-    record Expected(String user, int phase, UserProfile profile, SourceHistory history, String model) {}
+    /**
+     * An expected output: user and, for profiles, the profile; for recommendations, the history and
+     * the model.
+     */
+    record Expected(
+            String user, int phase, UserProfile profile, SourceHistory history, String model) {}
 
     @Test
     void streamOnASessionClusterSurvivesATaskManagerKillAndUpgradesFromASavepoint(@TempDir Path tmp)
@@ -192,15 +223,42 @@ class SessionClusterE2ETest {
         assertTrue(Files.isRegularFile(jar), "package the job jar first: " + jar);
         List<Long> started = new ArrayList<>();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            kafka.createTopics(Map.of("events", 2, "profiles", 2, "dead", 1, "recs", 2, "models", 1,
-                    "models-errors", 1));
+            kafka.createTopics(
+                    Map.of(
+                            "events",
+                            2,
+                            "profiles",
+                            2,
+                            "dead",
+                            1,
+                            "recs",
+                            2,
+                            "models",
+                            1,
+                            "models-errors",
+                            1));
             try {
-                // 1. the cluster: a JobManager and two TaskManagers of one slot each (the job at parallelism 2 needs
+                // 1. the cluster: a JobManager and two TaskManagers of one slot each (the job at
+                // parallelism 2 needs
                 //    both); fast heartbeats so that a killed TaskManager is noticed within seconds
-                Run start = run(logs, "cluster-start", Duration.ofSeconds(240), bin("cross-interest"), "cluster",
-                        "start", "--taskmanagers", "2", "--dir", clusterDir.toString(),
-                        "-D", "taskmanager.numberOfTaskSlots=1", "-D", "heartbeat.interval=1000",
-                        "-D", "heartbeat.timeout=8000");
+                Run start =
+                        run(
+                                logs,
+                                "cluster-start",
+                                Duration.ofSeconds(240),
+                                bin("cross-interest"),
+                                "cluster",
+                                "start",
+                                "--taskmanagers",
+                                "2",
+                                "--dir",
+                                clusterDir.toString(),
+                                "-D",
+                                "taskmanager.numberOfTaskSlots=1",
+                                "-D",
+                                "heartbeat.interval=1000",
+                                "-D",
+                                "heartbeat.timeout=8000");
                 String[] lines = start.out().strip().split("\n");
                 for (String line : lines) {
                     if (line.startsWith("jobmanager ") || line.startsWith("taskmanager ")) {
@@ -210,21 +268,57 @@ class SessionClusterE2ETest {
                 start.ok("cluster start");
                 assertEquals(4, lines.length, start.out());
                 assertTrue(lines[0].matches("jobmanager \\d+"), start.out());
-                assertTrue(lines[1].matches("taskmanager \\d+") && lines[2].matches("taskmanager \\d+"), start.out());
-                String rest = group(Pattern.compile("^rest http://(127\\.0\\.0\\.1:\\d+)$", Pattern.MULTILINE),
-                        start.out(), "rest address");
+                assertTrue(
+                        lines[1].matches("taskmanager \\d+")
+                                && lines[2].matches("taskmanager \\d+"),
+                        start.out());
+                String rest =
+                        group(
+                                Pattern.compile(
+                                        "^rest http://(127\\.0\\.0\\.1:\\d+)$", Pattern.MULTILINE),
+                                start.out(),
+                                "rest address");
                 long killed = started.get(1);
 
-                String[] common = {"--bootstrap-servers", kafka.bootstrapServers(), "--input-topic", "events",
-                    "--output-topic", "profiles", "--dead-letter-topic", "dead", "--group-id", "e2e",
-                    "--checkpoint-dir", tmp.resolve("checkpoints").toString(), "--checkpoint-interval", "1s",
-                    "--parallelism", "2", "--emit-interval", "1h", "--recommendations-topic", "recs",
-                    "--control-topic", "models", "--top-n", "5"};
+                String[] common = {
+                    "--bootstrap-servers",
+                    kafka.bootstrapServers(),
+                    "--input-topic",
+                    "events",
+                    "--output-topic",
+                    "profiles",
+                    "--dead-letter-topic",
+                    "dead",
+                    "--group-id",
+                    "e2e",
+                    "--checkpoint-dir",
+                    tmp.resolve("checkpoints").toString(),
+                    "--checkpoint-interval",
+                    "1s",
+                    "--parallelism",
+                    "2",
+                    "--emit-interval",
+                    "1h",
+                    "--recommendations-topic",
+                    "recs",
+                    "--control-topic",
+                    "models",
+                    "--top-n",
+                    "5"
+                };
 
                 // 2. submit with bin/flink run -d: the client returns once the job is submitted
-                String job = group(JOB_ID, submit(logs, "run-1", rest, jar, null, common, v1, 1).out(), "job id");
-                assertTrue(run(logs, "list-1", STEP, bin("flink"), "list", "-m", rest).ok("flink list").out()
-                        .contains(job), "flink list shows the job");
+                String job =
+                        group(
+                                JOB_ID,
+                                submit(logs, "run-1", rest, jar, null, common, v1, 1).out(),
+                                "job id");
+                assertTrue(
+                        run(logs, "list-1", STEP, bin("flink"), "list", "-m", rest)
+                                .ok("flink list")
+                                .out()
+                                .contains(job),
+                        "flink list shows the job");
 
                 Random rnd = new Random(11);
                 List<BehaviorEvent> all = new ArrayList<>();
@@ -233,26 +327,54 @@ class SessionClusterE2ETest {
                 List<String> deadPositions = new ArrayList<>();
                 for (int p = 1; p <= PHASES; p++) {
                     if (p == 4) {
-                        // 4. stop with a savepoint (bin/flink stop), resubmit from it with model version 2
-                        Run stop = run(logs, "stop", STEP, bin("flink"), "stop", "-m", rest, "--savepointPath",
-                                tmp.resolve("savepoints").toUri().toString(), job).ok("flink stop");
+                        // 4. stop with a savepoint (bin/flink stop), resubmit from it with model
+                        // version 2
+                        Run stop =
+                                run(
+                                                logs,
+                                                "stop",
+                                                STEP,
+                                                bin("flink"),
+                                                "stop",
+                                                "-m",
+                                                rest,
+                                                "--savepointPath",
+                                                tmp.resolve("savepoints").toUri().toString(),
+                                                job)
+                                        .ok("flink stop");
                         String savepoint = group(SAVEPOINT, stop.out(), "savepoint path");
-                        job = group(JOB_ID, submit(logs, "run-2", rest, jar, savepoint, common, v2, 2).out(),
-                                "job id");
+                        job =
+                                group(
+                                        JOB_ID,
+                                        submit(logs, "run-2", rest, jar, savepoint, common, v2, 2)
+                                                .out(),
+                                        "job id");
                     }
                     List<BehaviorEvent> events = phase(p, rnd);
                     all.addAll(events);
                     deadPositions.addAll(produce(kafka, p, events));
                     all.addAll(StreamFixtures.sentinel(p));
                     if (p == 3) {
-                        // 3. phase 3 is in the topic and being processed when a TaskManager dies (SIGKILL); a new one
-                        //    joins and the job restores from its last checkpoint: what the dead attempt emitted after
-                        //    it is in aborted transactions, the restored attempt emits it again, committed once
+                        // 3. phase 3 is in the topic and being processed when a TaskManager dies
+                        // (SIGKILL); a new one
+                        //    joins and the job restores from its last checkpoint: what the dead
+                        // attempt emitted after
+                        //    it is in aborted transactions, the restored attempt emits it again,
+                        // committed once
                         ProcessHandle tm = ProcessHandle.of(killed).orElseThrow();
                         assertTrue(tm.destroyForcibly(), "kill -9 taskmanager " + killed);
                         tm.onExit().get(30, TimeUnit.SECONDS);
-                        Run added = run(logs, "add-taskmanager", Duration.ofSeconds(240), bin("cross-interest"),
-                                "cluster", "add-taskmanager", "--dir", clusterDir.toString()).ok("add-taskmanager");
+                        Run added =
+                                run(
+                                                logs,
+                                                "add-taskmanager",
+                                                Duration.ofSeconds(240),
+                                                bin("cross-interest"),
+                                                "cluster",
+                                                "add-taskmanager",
+                                                "--dir",
+                                                clusterDir.toString())
+                                        .ok("add-taskmanager");
                         String line = added.out().strip();
                         assertTrue(line.matches("taskmanager \\d+"), line);
                         started.add(Long.parseLong(line.substring("taskmanager ".length())));
@@ -261,9 +383,15 @@ class SessionClusterE2ETest {
                     all.forEach(reference::add);
                     for (int i = 0; i < USERS; i++) {
                         String user = "k" + i;
-                        wantProfiles.add(new Expected(user, p, reference.profiles().get(user), null, null));
-                        wantRecs.add(new Expected(user, p, null, PlantedModels.history(user, all),
-                                p < 4 ? "planted-1" : "planted-2"));
+                        wantProfiles.add(
+                                new Expected(user, p, reference.profiles().get(user), null, null));
+                        wantRecs.add(
+                                new Expected(
+                                        user,
+                                        p,
+                                        null,
+                                        PlantedModels.history(user, all),
+                                        p < 4 ? "planted-1" : "planted-2"));
                     }
                     int profilesSoFar = wantProfiles.size();
                     int recsSoFar = wantRecs.size();
@@ -280,18 +408,33 @@ class SessionClusterE2ETest {
                 }
                 List<UserProfile> sentinel = gotProfiles.remove(StreamFixtures.SENTINEL);
                 assertNotNull(sentinel, "the sentinel's updates");
-                assertEquals(sentinel.stream().map(s -> s.events).distinct().count(), sentinel.size(),
+                assertEquals(
+                        sentinel.stream().map(s -> s.events).distinct().count(),
+                        sentinel.size(),
                         "no sentinel update twice: " + sentinel);
                 Map<String, List<UserProfile>> want = new TreeMap<>();
-                wantProfiles.forEach(e -> want.computeIfAbsent(e.user(), u -> new ArrayList<>()).add(e.profile()));
+                wantProfiles.forEach(
+                        e ->
+                                want.computeIfAbsent(e.user(), u -> new ArrayList<>())
+                                        .add(e.profile()));
                 assertEquals(want.keySet(), gotProfiles.keySet(), "users with profile updates");
                 for (String user : want.keySet()) {
                     List<UserProfile> w = want.get(user);
                     List<UserProfile> g = gotProfiles.get(user);
-                    assertEquals(w.size(), g.size(), user + ": one update per phase, none lost, none twice: " + g);
+                    assertEquals(
+                            w.size(),
+                            g.size(),
+                            user + ": one update per phase, none lost, none twice: " + g);
                     for (int i = 0; i < w.size(); i++) {
-                        assertTrue(w.get(i).equalsWithin(g.get(i), 1e-9),
-                                user + " phase " + (i + 1) + ":\nwant " + w.get(i) + "\ngot  " + g.get(i));
+                        assertTrue(
+                                w.get(i).equalsWithin(g.get(i), 1e-9),
+                                user
+                                        + " phase "
+                                        + (i + 1)
+                                        + ":\nwant "
+                                        + w.get(i)
+                                        + "\ngot  "
+                                        + g.get(i));
                     }
                 }
 
@@ -302,14 +445,22 @@ class SessionClusterE2ETest {
                     gotRecs.computeIfAbsent(s.userId, u -> new ArrayList<>()).add(s);
                 }
                 Map<String, List<Expected>> wantByUser = new LinkedHashMap<>();
-                wantRecs.forEach(e -> wantByUser.computeIfAbsent(e.user(), u -> new ArrayList<>()).add(e));
-                assertEquals(new TreeMap<>(wantByUser).keySet(), gotRecs.keySet(), "users with recommendations");
+                wantRecs.forEach(
+                        e -> wantByUser.computeIfAbsent(e.user(), u -> new ArrayList<>()).add(e));
+                assertEquals(
+                        new TreeMap<>(wantByUser).keySet(),
+                        gotRecs.keySet(),
+                        "users with recommendations");
                 for (Map.Entry<String, List<Expected>> e : wantByUser.entrySet()) {
                     List<UserScores> g = gotRecs.get(e.getKey());
-                    assertEquals(e.getValue().size(), g.size(), e.getKey() + ": one per phase: " + g.size());
+                    assertEquals(
+                            e.getValue().size(),
+                            g.size(),
+                            e.getKey() + ": one per phase: " + g.size());
                     for (int i = 0; i < g.size(); i++) {
                         Expected x = e.getValue().get(i);
-                        assertEquals(x.model(), g.get(i).modelVersion, x.user() + " phase " + x.phase());
+                        assertEquals(
+                                x.model(), g.get(i).modelVersion, x.user() + " phase " + x.phase());
                         models.assertMadeBy(g.get(i), x.history());
                     }
                 }
@@ -318,13 +469,17 @@ class SessionClusterE2ETest {
                 for (String line : kafka.readCommitted("dead", deadPositions.size())) {
                     DeadLetter letter = JSON.readValue(line, DeadLetter.class);
                     deadSeen.merge(letter.source + "@" + letter.position, 1, Integer::sum);
-                    assertTrue(MALFORMED.contains(letter.raw), "a dead letter of a line not sent: " + line);
+                    assertTrue(
+                            MALFORMED.contains(letter.raw),
+                            "a dead letter of a line not sent: " + line);
                 }
                 Map<String, Integer> wantDead = new HashMap<>();
                 deadPositions.forEach(d -> wantDead.put(d, 1));
                 assertEquals(wantDead, deadSeen, "every malformed line exactly one dead letter");
 
-                Run cancel = run(logs, "cancel", STEP, bin("flink"), "cancel", "-m", rest, job).ok("flink cancel");
+                Run cancel =
+                        run(logs, "cancel", STEP, bin("flink"), "cancel", "-m", rest, job)
+                                .ok("flink cancel");
                 assertFalse(cancel.out().isBlank(), "flink cancel reports");
             } finally {
                 stopCluster(logs, clusterDir, started);
@@ -332,8 +487,16 @@ class SessionClusterE2ETest {
         }
     }
 
-    private static Run submit(Path logs, String name, String rest, Path jar, String savepoint, String[] common,
-            Path model, int version) throws Exception {
+    private static Run submit(
+            Path logs,
+            String name,
+            String rest,
+            Path jar,
+            String savepoint,
+            String[] common,
+            Path model,
+            int version)
+            throws Exception {
         List<String> cmd = new ArrayList<>(List.of(bin("flink"), "run", "-d", "-m", rest));
         if (savepoint != null) {
             cmd.addAll(List.of("-s", savepoint));
@@ -341,29 +504,46 @@ class SessionClusterE2ETest {
         cmd.add(jar.toString());
         cmd.add("stream");
         cmd.addAll(List.of(common));
-        cmd.addAll(List.of("--model", model.toString(), "--model-version", Integer.toString(version)));
+        cmd.addAll(
+                List.of("--model", model.toString(), "--model-version", Integer.toString(version)));
         Run r = run(logs, name, STEP, cmd.toArray(String[]::new)).ok("flink run " + name);
-        assertTrue(r.out().contains("stream: job "), "the stream command reports its job:\n" + r.out());
+        assertTrue(
+                r.out().contains("stream: job "),
+                "the stream command reports its job:\n" + r.out());
         return r;
     }
 
     /** The number of profile updates of users other than the sentinel. */
     private static long userUpdates(List<String> values) {
-        return values.stream().map(ProfileJson::read).filter(u -> !u.user.equals(StreamFixtures.SENTINEL)).count();
+        return values.stream()
+                .map(ProfileJson::read)
+                .filter(u -> !u.user.equals(StreamFixtures.SENTINEL))
+                .count();
     }
 
-    /** Stops the cluster through its script, then makes sure no process this test started is left. */
-    private static void stopCluster(Path logs, Path clusterDir, List<Long> started) throws Exception {
+    /**
+     * Stops the cluster through its script, then makes sure no process this test started is left.
+     */
+    private static void stopCluster(Path logs, Path clusterDir, List<Long> started)
+            throws Exception {
         try {
             if (Files.exists(clusterDir.resolve("jobmanager.pid"))) {
-                run(logs, "cluster-stop", Duration.ofSeconds(120), bin("cross-interest"), "cluster", "stop", "--dir",
+                run(
+                        logs,
+                        "cluster-stop",
+                        Duration.ofSeconds(120),
+                        bin("cross-interest"),
+                        "cluster",
+                        "stop",
+                        "--dir",
                         clusterDir.toString());
             }
         } finally {
             // only processes of this cluster: their command line names its log folder
             String mine = clusterDir.resolve("log").toString();
             for (long pid : started) {
-                ProcessHandle.of(pid).filter(h -> h.info().commandLine().orElse("").contains(mine))
+                ProcessHandle.of(pid)
+                        .filter(h -> h.info().commandLine().orElse("").contains(mine))
                         .ifPresent(ProcessHandle::destroyForcibly);
             }
         }
@@ -374,21 +554,31 @@ class SessionClusterE2ETest {
         JsonNode n = JSON.readTree(text.getBytes(StandardCharsets.UTF_8));
         List<String> items = new ArrayList<>();
         List<Double> scores = new ArrayList<>();
-        n.get("top").forEach(x -> {
-            items.add(x.get("item").asText());
-            scores.add(x.get("score").asDouble());
-        });
+        n.get("top")
+                .forEach(
+                        x -> {
+                            items.add(x.get("item").asText());
+                            scores.add(x.get("score").asDouble());
+                        });
         List<String> cats = new ArrayList<>();
         List<Double> interest = new ArrayList<>();
-        n.get("interests").fields().forEachRemaining(x -> {
-            cats.add(x.getKey());
-            interest.add(x.getValue().asDouble());
-        });
-        // the bundle's label (planted-1, planted-2); modelVersion is the announced number, 1 and 2 with them
+        n.get("interests")
+                .fields()
+                .forEachRemaining(
+                        x -> {
+                            cats.add(x.getKey());
+                            interest.add(x.getValue().asDouble());
+                        });
+        // the bundle's label (planted-1, planted-2); modelVersion is the announced number, 1 and 2
+        // with them
         String label = n.get("modelLabel").asText();
         assertEquals(label.equals("planted-1") ? 1 : 2, n.get("modelVersion").asLong(), text);
-        return new UserScores(n.get("user").asText(), label, items.toArray(String[]::new),
-                scores.stream().mapToDouble(Double::doubleValue).toArray(), cats.toArray(String[]::new),
+        return new UserScores(
+                n.get("user").asText(),
+                label,
+                items.toArray(String[]::new),
+                scores.stream().mapToDouble(Double::doubleValue).toArray(),
+                cats.toArray(String[]::new),
                 interest.stream().mapToDouble(Double::doubleValue).toArray());
     }
 }

@@ -1,7 +1,5 @@
 package io.crossinterest.jobs;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossinterest.event.Behavior;
 import io.crossinterest.event.BehaviorEvent;
 import io.crossinterest.event.DeadLetter;
@@ -12,8 +10,10 @@ import io.crossinterest.profile.ProfileConfig;
 import io.crossinterest.profile.ProfileJson;
 import io.crossinterest.profile.UserProfile;
 import io.crossinterest.testing.EmbeddedKafka;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,30 +55,36 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code stream} end to end as a user runs it: JSON-lines events (the README's wire format) and malformed records in a
- * topic of a real KRaft broker, the command line's own call path ({@link CrossInterest#run}) submitting the job to the
- * test's MiniCluster (the context environment, as a Flink cluster is under {@code flink run}), then, read with
- * read_committed:
+ * {@code stream} end to end as a user runs it: JSON-lines events (the README's wire format) and
+ * malformed records in a topic of a real KRaft broker, the command line's own call path ({@link
+ * CrossInterest#run}) submitting the job to the test's MiniCluster (the context environment, as a
+ * Flink cluster is under {@code flink run}), then, read with read_committed:
  *
  * <ol>
- *   <li>while the job runs, the profile topic reaches, for every user, the profile {@link InMemoryProfiles} computes on
- *       the same events with the same {@code --half-life} and {@code --weights}; the dead-letter topic holds exactly
- *       the malformed records, each with its partition, offset and reason;
- *   <li>{@code flink stop --drain} (stop-with-savepoint, end of event time): the job finishes, the command exits 0,
- *       and the last pending updates are committed, so every distinct valid user has its final profile.
+ *   <li>while the job runs, the profile topic reaches, for every user, the profile {@link
+ *       InMemoryProfiles} computes on the same events with the same {@code --half-life} and {@code
+ *       --weights}; the dead-letter topic holds exactly the malformed records, each with its
+ *       partition, offset and reason;
+ *   <li>{@code flink stop --drain} (stop-with-savepoint, end of event time): the job finishes, the
+ *       command exits 0, and the last pending updates are committed, so every distinct valid user
+ *       has its final profile.
  * </ol>
  *
- * Profile updates are emitted when the watermark passes a user's emit interval; the watermark of a live topic follows
- * its newest events, so each partition ends with one event of a "clock" user a day later, which moves the watermark
- * past every other user's events. The clock users' own updates are sent once the watermark has stood still for
- * {@code --max-emit-delay} (2 s here). All waits are bounded and end on conditions.
+ * Profile updates are emitted when the watermark passes a user's emit interval; the watermark of a
+ * live topic follows its newest events, so each partition ends with one event of a "clock" user a
+ * day later, which moves the watermark past every other user's events. The clock users' own updates
+ * are sent once the watermark has stood still for {@code --max-emit-delay} (2 s here). All waits
+ * are bounded and end on conditions.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS) // 2 cores shared with other builds: ~45 s unloaded
 class StreamCommandKafkaTest {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final long START = 1_511_658_000_000L; // 2017-11-26 01:00 UTC
@@ -100,42 +107,73 @@ class StreamCommandKafkaTest {
         }
     }
 
-    /** A malformed record as produced, where it landed and the reason code its dead letter must carry. */
+    /**
+     * A malformed record as produced, where it landed and the reason code its dead letter must
+     * carry.
+     */
     record Bad(byte[] value, RejectReason reason) {}
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static final List<Bad> MALFORMED = List.of(
-            new Bad(utf8("not json at all"), RejectReason.BAD_JSON),
-            new Bad(utf8(""), RejectReason.EMPTY),
-            new Bad(null, RejectReason.EMPTY), // a tombstone
-            new Bad(utf8("{\"user\":\"u1\",\"item\":\"i1\",\"category\":\"c1\",\"behavior\":\"teleport\","
-                    + "\"timestamp\":1511658000000}"), RejectReason.UNKNOWN_BEHAVIOR),
-            new Bad(utf8("{\"user\":\"u1\",\"item\":\"i1\",\"behavior\":\"pv\",\"timestamp\":1511658000000}"),
-                    RejectReason.MISSING_FIELD),
-            new Bad(utf8("{\"user\":\"u2\",\"item\":\"i2\",\"category\":\"c2\",\"behavior\":\"rating\","
-                    + "\"timestamp\":1511658000000}"), RejectReason.MISSING_FIELD),
-            new Bad(utf8("{\"user\":\"u2\",\"item\":\"i2\",\"category\":\"c2\",\"behavior\":\"pv\",\"timestamp\":-5}"),
-                    RejectReason.NEGATIVE_TIMESTAMP),
-            new Bad(utf8("{\"user\":\"u2\",\"item\":\"i2\",\"category\":\"c2\",\"behavior\":\"pv\","
-                    + "\"timestamp\":4102444800000}"), RejectReason.FUTURE_TIMESTAMP),
-            new Bad(utf8("{\"user\":\"u3\",\"item\":\"i3\",\"category\":\"c3\",\"behavior\":\"pv\",\"timestamp\":\"x\"}"),
-                    RejectReason.NOT_A_NUMBER),
-            new Bad(new byte[] {'{', '"', 'u', (byte) 0xff, (byte) 0xfe, '"', '}'}, RejectReason.BAD_UTF8));
+    private static final List<Bad> MALFORMED =
+            List.of(
+                    new Bad(utf8("not json at all"), RejectReason.BAD_JSON),
+                    new Bad(utf8(""), RejectReason.EMPTY),
+                    new Bad(null, RejectReason.EMPTY), // a tombstone
+                    new Bad(
+                            utf8(
+                                    "{\"user\":\"u1\",\"item\":\"i1\",\"category\":\"c1\",\"behavior\":\"teleport\","
+                                            + "\"timestamp\":1511658000000}"),
+                            RejectReason.UNKNOWN_BEHAVIOR),
+                    new Bad(
+                            utf8(
+                                    "{\"user\":\"u1\",\"item\":\"i1\",\"behavior\":\"pv\",\"timestamp\":1511658000000}"),
+                            RejectReason.MISSING_FIELD),
+                    new Bad(
+                            utf8(
+                                    "{\"user\":\"u2\",\"item\":\"i2\",\"category\":\"c2\",\"behavior\":\"rating\","
+                                            + "\"timestamp\":1511658000000}"),
+                            RejectReason.MISSING_FIELD),
+                    new Bad(
+                            utf8(
+                                    "{\"user\":\"u2\",\"item\":\"i2\",\"category\":\"c2\",\"behavior\":\"pv\",\"timestamp\":-5}"),
+                            RejectReason.NEGATIVE_TIMESTAMP),
+                    new Bad(
+                            utf8(
+                                    "{\"user\":\"u2\",\"item\":\"i2\",\"category\":\"c2\",\"behavior\":\"pv\","
+                                            + "\"timestamp\":4102444800000}"),
+                            RejectReason.FUTURE_TIMESTAMP),
+                    new Bad(
+                            utf8(
+                                    "{\"user\":\"u3\",\"item\":\"i3\",\"category\":\"c3\",\"behavior\":\"pv\",\"timestamp\":\"x\"}"),
+                            RejectReason.NOT_A_NUMBER),
+                    new Bad(
+                            new byte[] {'{', '"', 'u', (byte) 0xff, (byte) 0xfe, '"', '}'},
+                            RejectReason.BAD_UTF8));
 
-    /** 500 events of 30 users over 8 categories, 7 minutes apart (~2.4 days: the 1-day half-life matters). */
+    /**
+     * 500 events of 30 users over 8 categories, 7 minutes apart (~2.4 days: the 1-day half-life
+     * matters).
+     */
     private static List<BehaviorEvent> events() {
         Random rnd = new Random(23);
-        Behavior[] behaviors = {Behavior.PV, Behavior.CLICK, Behavior.FAV, Behavior.CART, Behavior.BUY,
-            Behavior.RATING};
+        Behavior[] behaviors = {
+            Behavior.PV, Behavior.CLICK, Behavior.FAV, Behavior.CART, Behavior.BUY, Behavior.RATING
+        };
         List<BehaviorEvent> out = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
             Behavior b = behaviors[rnd.nextInt(behaviors.length)];
             double weight = b == Behavior.RATING ? 1 + rnd.nextInt(5) : 1.0;
-            out.add(new BehaviorEvent("u" + rnd.nextInt(30), "i" + rnd.nextInt(200), "c" + rnd.nextInt(8), b, weight,
-                    START + 420_000L * i));
+            out.add(
+                    new BehaviorEvent(
+                            "u" + rnd.nextInt(30),
+                            "i" + rnd.nextInt(200),
+                            "c" + rnd.nextInt(8),
+                            b,
+                            weight,
+                            START + 420_000L * i));
         }
         return out;
     }
@@ -143,7 +181,10 @@ class StreamCommandKafkaTest {
     /** The README's wire format; {@code weight} only where it is required (ratings) or not 1. */
     private static byte[] wire(BehaviorEvent e) throws Exception {
         ObjectNode o = JSON.createObjectNode();
-        o.put("user", e.user).put("item", e.item).put("category", e.category).put("behavior", e.behavior.wireName());
+        o.put("user", e.user)
+                .put("item", e.item)
+                .put("category", e.category)
+                .put("behavior", e.behavior.wireName());
         if (e.behavior == Behavior.RATING || e.weight != 1.0) {
             o.put("weight", e.weight);
         }
@@ -152,35 +193,48 @@ class StreamCommandKafkaTest {
     }
 
     @Test
-    void streamCommandProfilesAndDeadLettersThroughKafka(@TempDir Path tmp,
-            @InjectClusterClient ClusterClient<?> cluster) throws Exception {
+    void streamCommandProfilesAndDeadLettersThroughKafka(
+            @TempDir Path tmp, @InjectClusterClient ClusterClient<?> cluster) throws Exception {
         kafka.createTopics(Map.of("events", 2, "profiles", 2, "dead", 1));
 
-        // events keyed by user (all of a user's events in one partition, in time order), malformed records
-        // interleaved, and last in each partition one event of that partition's clock user a day after the rest
+        // events keyed by user (all of a user's events in one partition, in time order), malformed
+        // records
+        // interleaved, and last in each partition one event of that partition's clock user a day
+        // after the rest
         List<BehaviorEvent> valid = events();
         long end = valid.get(valid.size() - 1).timestamp;
-        Map<String, RejectReason> expectedDead = new TreeMap<>(); // "events-<partition>@<offset>" -> reason
+        Map<String, RejectReason> expectedDead =
+                new TreeMap<>(); // "events-<partition>@<offset>" -> reason
         Map<String, Bad> deadByPosition = new TreeMap<>();
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<Future<RecordMetadata>> badSent = new ArrayList<>();
             for (int i = 0; i < valid.size(); i++) {
                 BehaviorEvent e = valid.get(i);
                 producer.send(new ProducerRecord<>("events", utf8(e.user), wire(e)));
                 if (i % 50 == 25) {
                     Bad b = MALFORMED.get(badSent.size());
-                    badSent.add(producer.send(new ProducerRecord<>("events", badSent.size() % 2, null, b.value())));
+                    badSent.add(
+                            producer.send(
+                                    new ProducerRecord<>(
+                                            "events", badSent.size() % 2, null, b.value())));
                 }
             }
             assertEquals(MALFORMED.size(), badSent.size());
             for (int partition = 0; partition < 2; partition++) {
-                BehaviorEvent clock = new BehaviorEvent("clock-" + partition, "tick", "clock", Behavior.PV, 1.0,
-                        end + Duration.ofDays(1).toMillis());
+                BehaviorEvent clock =
+                        new BehaviorEvent(
+                                "clock-" + partition,
+                                "tick",
+                                "clock",
+                                Behavior.PV,
+                                1.0,
+                                end + Duration.ofDays(1).toMillis());
                 valid.add(clock);
-                producer.send(new ProducerRecord<>("events", partition, utf8(clock.user), wire(clock)));
+                producer.send(
+                        new ProducerRecord<>("events", partition, utf8(clock.user), wire(clock)));
             }
             producer.flush();
             for (int i = 0; i < badSent.size(); i++) {
@@ -191,8 +245,10 @@ class StreamCommandKafkaTest {
             }
         }
 
-        ProfileConfig config = ProfileConfig.defaults().withHalfLife(Duration.ofDays(1))
-                .withWeights(BehaviorWeights.parse(WEIGHTS));
+        ProfileConfig config =
+                ProfileConfig.defaults()
+                        .withHalfLife(Duration.ofDays(1))
+                        .withWeights(BehaviorWeights.parse(WEIGHTS));
         InMemoryProfiles reference = new InMemoryProfiles(config);
         valid.forEach(reference::add);
         Map<String, UserProfile> want = reference.profiles();
@@ -204,70 +260,135 @@ class StreamCommandKafkaTest {
         StringWriter err = new StringWriter();
         // the command blocks while its job runs, as on a terminal: it runs on its own thread
         CompletableFuture<Integer> command = new CompletableFuture<>();
-        Thread commandThread = new Thread(() -> command.complete(CrossInterest.run(
-                new PrintWriter(out, true), new PrintWriter(err, true),
-                "stream", "--bootstrap-servers", kafka.bootstrapServers(), "--input-topic", "events",
-                "--output-topic", "profiles", "--dead-letter-topic", "dead", "--group-id", "e2e",
-                "--checkpoint-dir", tmp.resolve("checkpoints").toString(), "--checkpoint-interval", "300ms",
-                "--parallelism", "2", "--half-life", HALF_LIFE, "--weights", WEIGHTS, "--max-emit-delay", "2s")),
-                "stream-command");
+        Thread commandThread =
+                new Thread(
+                        () ->
+                                command.complete(
+                                        CrossInterest.run(
+                                                new PrintWriter(out, true),
+                                                new PrintWriter(err, true),
+                                                "stream",
+                                                "--bootstrap-servers",
+                                                kafka.bootstrapServers(),
+                                                "--input-topic",
+                                                "events",
+                                                "--output-topic",
+                                                "profiles",
+                                                "--dead-letter-topic",
+                                                "dead",
+                                                "--group-id",
+                                                "e2e",
+                                                "--checkpoint-dir",
+                                                tmp.resolve("checkpoints").toString(),
+                                                "--checkpoint-interval",
+                                                "300ms",
+                                                "--parallelism",
+                                                "2",
+                                                "--half-life",
+                                                HALF_LIFE,
+                                                "--weights",
+                                                WEIGHTS,
+                                                "--max-emit-delay",
+                                                "2s")),
+                        "stream-command");
         commandThread.setDaemon(true);
         commandThread.start();
         JobID job = null;
         try {
             job = awaitJobId(out, err, command);
 
-            // 1. live: every (non-clock) user's final profile and all dead letters, committed while the job runs; then
-            // the input is quiet and the watermark stands still below the clocks' emit intervals: --max-emit-delay
+            // 1. live: every (non-clock) user's final profile and all dead letters, committed while
+            // the job runs; then
+            // the input is quiet and the watermark stands still below the clocks' emit intervals:
+            // --max-emit-delay
             // sends their updates too
-            List<String> live = kafka.awaitCommitted("profiles", values -> matches(wantLive, lastPerUser(values)),
-                    WAIT);
+            List<String> live =
+                    kafka.awaitCommitted(
+                            "profiles", values -> matches(wantLive, lastPerUser(values)), WAIT);
             assertProfiles(wantLive, lastPerUser(live), "live");
-            List<String> quiet = kafka.awaitCommitted("profiles", values -> matches(want, lastPerUser(values)), WAIT);
+            List<String> quiet =
+                    kafka.awaitCommitted(
+                            "profiles", values -> matches(want, lastPerUser(values)), WAIT);
             assertProfiles(want, lastPerUser(quiet), "quiet input");
-            List<String> dead = kafka.awaitCommitted("dead", values -> values.size() >= MALFORMED.size(), WAIT);
+            List<String> dead =
+                    kafka.awaitCommitted("dead", values -> values.size() >= MALFORMED.size(), WAIT);
             assertEquals(MALFORMED.size(), dead.size(), dead.toString());
             Map<String, RejectReason> gotDead = new TreeMap<>();
             for (String d : dead) {
                 DeadLetter letter = JSON.readValue(d, DeadLetter.class);
                 String at = letter.source + "@" + letter.position;
                 Bad sent = deadByPosition.get(at);
-                assertNotNull(sent, "a dead letter at a position where no malformed record was sent: " + d);
+                assertNotNull(
+                        sent,
+                        "a dead letter at a position where no malformed record was sent: " + d);
                 if (sent.reason() != RejectReason.BAD_UTF8) {
-                    assertEquals(sent.value() == null ? "" : new String(sent.value(), StandardCharsets.UTF_8),
-                            letter.raw, d);
+                    assertEquals(
+                            sent.value() == null
+                                    ? ""
+                                    : new String(sent.value(), StandardCharsets.UTF_8),
+                            letter.raw,
+                            d);
                 }
-                assertTrue(letter.reason.startsWith(sent.reason().code() + ": "), "reason code and detail: " + d);
+                assertTrue(
+                        letter.reason.startsWith(sent.reason().code() + ": "),
+                        "reason code and detail: " + d);
                 gotDead.put(at, RejectReason.ofMessage(letter.reason));
             }
             assertEquals(expectedDead, gotDead);
 
-            // 2. stop --drain: end of event time flushes the clocks' updates; the job finishes, the command exits 0
-            // into <checkpoint-dir>/savepoints (where the embedded cluster of bin/cross-interest puts a savepoint
-            // without a target folder): the command names it when it ends, and --restore latest would pick it
-            String savepoint = cluster.stopWithSavepoint(job, true,
-                    tmp.resolve("checkpoints").resolve("savepoints").toUri().toString(),
-                    SavepointFormatType.CANONICAL).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            // 2. stop --drain: end of event time flushes the clocks' updates; the job finishes, the
+            // command exits 0
+            // into <checkpoint-dir>/savepoints (where the embedded cluster of bin/cross-interest
+            // puts a savepoint
+            // without a target folder): the command names it when it ends, and --restore latest
+            // would pick it
+            String savepoint =
+                    cluster.stopWithSavepoint(
+                                    job,
+                                    true,
+                                    tmp.resolve("checkpoints")
+                                            .resolve("savepoints")
+                                            .toUri()
+                                            .toString(),
+                                    SavepointFormatType.CANONICAL)
+                            .get(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertEquals(0, command.get(WAIT.toSeconds(), TimeUnit.SECONDS), err.toString());
-            assertTrue(savepoint.contains(tmp.resolve("checkpoints").resolve("savepoints").toString()), savepoint);
-            assertTrue(out.toString().contains(" stopped; savepoint " + Path.of(java.net.URI.create(savepoint))),
+            assertTrue(
+                    savepoint.contains(tmp.resolve("checkpoints").resolve("savepoints").toString()),
+                    savepoint);
+            assertTrue(
+                    out.toString()
+                            .contains(" stopped; savepoint " + Path.of(URI.create(savepoint))),
                     savepoint + "\n" + out);
             job = null;
-            Map<String, UserProfile> all = lastPerUser(kafka.awaitCommitted("profiles",
-                    values -> lastPerUser(values).size() >= want.size(), WAIT));
+            Map<String, UserProfile> all =
+                    lastPerUser(
+                            kafka.awaitCommitted(
+                                    "profiles",
+                                    values -> lastPerUser(values).size() >= want.size(),
+                                    WAIT));
             assertProfiles(want, all, "after stop --drain");
-            assertEquals(MALFORMED.size(), kafka.readCommitted("dead", MALFORMED.size()).size(),
+            assertEquals(
+                    MALFORMED.size(),
+                    kafka.readCommitted("dead", MALFORMED.size()).size(),
                     "no dead letter twice");
         } finally {
-            if (job != null && !cluster.getJobStatus(job).get(30, TimeUnit.SECONDS).isGloballyTerminalState()) {
+            if (job != null
+                    && !cluster.getJobStatus(job)
+                            .get(30, TimeUnit.SECONDS)
+                            .isGloballyTerminalState()) {
                 cluster.cancel(job).get(30, TimeUnit.SECONDS);
             }
             command.completeOnTimeout(-1, 30, TimeUnit.SECONDS).join();
         }
     }
 
-    /** The job id the command prints once it has submitted the job (what a user passes to {@code flink stop}). */
-    private static JobID awaitJobId(StringWriter out, StringWriter err, CompletableFuture<Integer> command)
+    /**
+     * The job id the command prints once it has submitted the job (what a user passes to {@code
+     * flink stop}).
+     */
+    private static JobID awaitJobId(
+            StringWriter out, StringWriter err, CompletableFuture<Integer> command)
             throws InterruptedException {
         Pattern running = Pattern.compile("stream: job ([0-9a-f]{32}) running");
         long deadline = System.nanoTime() + WAIT.toNanos();
@@ -277,11 +398,13 @@ class StreamCommandKafkaTest {
                 return JobID.fromHexString(m.group(1));
             }
             if (command.isDone()) {
-                throw new AssertionError("stream exited with " + command.join() + " before running: " + err + out);
+                throw new AssertionError(
+                        "stream exited with " + command.join() + " before running: " + err + out);
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("stream did not report a running job within " + WAIT + ": " + err + out);
+        throw new AssertionError(
+                "stream did not report a running job within " + WAIT + ": " + err + out);
     }
 
     /** The newest update of each user (a user's updates are in one partition, in order). */
@@ -298,13 +421,18 @@ class StreamCommandKafkaTest {
     }
 
     private static boolean matches(Map<String, UserProfile> want, Map<String, UserProfile> got) {
-        Predicate<String> same = u -> got.containsKey(u) && want.get(u).equalsWithin(got.get(u), 1e-9);
+        Predicate<String> same =
+                u -> got.containsKey(u) && want.get(u).equalsWithin(got.get(u), 1e-9);
         return want.keySet().stream().allMatch(same);
     }
 
-    private static void assertProfiles(Map<String, UserProfile> want, Map<String, UserProfile> got, String when) {
+    private static void assertProfiles(
+            Map<String, UserProfile> want, Map<String, UserProfile> got, String when) {
         assertEquals(want.keySet(), got.keySet(), when + ": users");
-        want.forEach((u, p) -> assertTrue(p.equalsWithin(got.get(u), 1e-9),
-                when + ", " + u + ":\nwant " + p + "\ngot  " + got.get(u)));
+        want.forEach(
+                (u, p) ->
+                        assertTrue(
+                                p.equalsWithin(got.get(u), 1e-9),
+                                when + ", " + u + ":\nwant " + p + "\ngot  " + got.get(u)));
     }
 }

@@ -12,10 +12,22 @@ import java.net.ServerSocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The live-page options of {@code stream}: a mistake is one line naming the option, exit 2, and no job runs. */
+/**
+ * The live-page options of {@code stream}: a mistake is one line naming the option, exit 2, and no
+ * job runs.
+ */
 class StreamUiOptionsTest {
-    private static final String[] KAFKA = {"stream", "--bootstrap-servers", "localhost:1", "--input-topic", "events",
-        "--output-topic", "profiles", "--dead-letter-topic", "dead"};
+    private static final String[] KAFKA = {
+        "stream",
+        "--bootstrap-servers",
+        "localhost:1",
+        "--input-topic",
+        "events",
+        "--output-topic",
+        "profiles",
+        "--dead-letter-topic",
+        "dead"
+    };
 
     private static void assertUsageError(String option, String... more) {
         String[] a = new String[KAFKA.length + more.length];
@@ -44,7 +56,8 @@ class StreamUiOptionsTest {
 
     @Test
     void aBadRestUrlIsNamed() {
-        assertUsageError("--ui-flink-rest", "--ui-port", "0", "--ui-flink-rest", "ftp://jobmanager:8081");
+        assertUsageError(
+                "--ui-flink-rest", "--ui-port", "0", "--ui-flink-rest", "ftp://jobmanager:8081");
     }
 
     @Test
@@ -74,9 +87,15 @@ class StreamUiOptionsTest {
     @Test
     void helpListsTheLivePageOptions() {
         StringWriter out = new StringWriter();
-        assertEquals(0, CrossInterest.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
-                "stream", "--help"));
-        for (String o : new String[] {"--ui-port", "--ui-bind", "--ui-flink-rest", "--ui-max-users"}) {
+        assertEquals(
+                0,
+                CrossInterest.run(
+                        new PrintWriter(out, true),
+                        new PrintWriter(new StringWriter(), true),
+                        "stream",
+                        "--help"));
+        for (String o :
+                new String[] {"--ui-port", "--ui-bind", "--ui-flink-rest", "--ui-max-users"}) {
             assertTrue(out.toString().contains(o), o + " in\n" + out);
         }
     }

@@ -30,8 +30,9 @@ class TrainCommandTest {
     }
 
     /**
-     * 80 users in 4 groups; a user of group g takes source items x{g}* and target items y{g}*. Users u0..u59 are warm
-     * (target train.tsv), u60..u69 the validation cold users, u70..u79 the test cold users.
+     * 80 users in 4 groups; a user of group g takes source items x{g}* and target items y{g}*.
+     * Users u0..u59 are warm (target train.tsv), u60..u69 the validation cold users, u70..u79 the
+     * test cold users.
      */
     static void plantedSplit(Path src, Path tgt) throws IOException {
         Files.createDirectories(src);
@@ -43,11 +44,23 @@ class TrainCommandTest {
         for (int u = 0; u < 80; u++) {
             int g = u % 4;
             for (int j = 0; j < 5; j++) {
-                s.append("u").append(u).append("\tx").append(g).append('_').append((u + j) % 6).append('\n');
+                s.append("u")
+                        .append(u)
+                        .append("\tx")
+                        .append(g)
+                        .append('_')
+                        .append((u + j) % 6)
+                        .append('\n');
             }
             StringBuilder t = u < 60 ? train : u < 70 ? valid : test;
             for (int j = 0; j < 3; j++) {
-                t.append("u").append(u).append("\ty").append(g).append('_').append((u + j) % 5).append('\n');
+                t.append("u")
+                        .append(u)
+                        .append("\ty")
+                        .append(g)
+                        .append('_')
+                        .append((u + j) % 5)
+                        .append('\n');
             }
         }
         Files.writeString(src.resolve("train.tsv"), s);
@@ -62,9 +75,27 @@ class TrainCommandTest {
         Path tgt = dir.resolve("blocks/tgt");
         plantedSplit(src, tgt);
         Path out = dir.resolve("out");
-        Run r = cli("train", "--format", "split", "--source", src.toString(), "--target", tgt.toString(),
-                "--rank", "4", "--als-iterations", "2", "--max-epochs", "2", "--top-n", "5",
-                "--model-version", "v-test", "--output", out.toString());
+        Run r =
+                cli(
+                        "train",
+                        "--format",
+                        "split",
+                        "--source",
+                        src.toString(),
+                        "--target",
+                        tgt.toString(),
+                        "--rank",
+                        "4",
+                        "--als-iterations",
+                        "2",
+                        "--max-epochs",
+                        "2",
+                        "--top-n",
+                        "5",
+                        "--model-version",
+                        "v-test",
+                        "--output",
+                        out.toString());
         assertEquals(0, r.code(), r.err());
 
         JsonNode meta = JSON.readTree(out.resolve("bundle/metadata.json").toFile());
@@ -80,14 +111,27 @@ class TrainCommandTest {
             assertTrue(u.get("top").get(0).get("item").asText().startsWith("tgt:y"), line);
         }
 
-        Run e = cli("explain", "--model", out.resolve("bundle").toString(), "--history",
-                src.resolve("train.tsv").toString(), "--format", "split", "--user", "u70", "--top", "2");
+        Run e =
+                cli(
+                        "explain",
+                        "--model",
+                        out.resolve("bundle").toString(),
+                        "--history",
+                        src.resolve("train.tsv").toString(),
+                        "--format",
+                        "split",
+                        "--user",
+                        "u70",
+                        "--top",
+                        "2");
         assertEquals(0, e.code(), e.err());
         JsonNode ex = JSON.readTree(e.out());
         assertEquals("v-test", ex.get("modelVersion").asText());
         JsonNode drivers = ex.get("items").get(0).get("drivers");
         assertFalse(drivers.isEmpty(), e.out());
-        for (JsonNode d : drivers) { // the drivers are the user's own source items, with the training data's ids
+        for (JsonNode d :
+                drivers) { // the drivers are the user's own source items, with the training data's
+            // ids
             assertTrue(d.get("source").asText().startsWith("src:x2_"), e.out());
         }
     }
@@ -97,13 +141,33 @@ class TrainCommandTest {
         Path src = dir.resolve("blocks/src");
         Path tgt = dir.resolve("blocks/tgt");
         plantedSplit(src, tgt);
-        Run r = cli("train", "--format", "split", "--source", src.toString(), "--target", tgt.toString(),
-                "--top-n", "0", "--output", dir.resolve("o").toString());
+        Run r =
+                cli(
+                        "train",
+                        "--format",
+                        "split",
+                        "--source",
+                        src.toString(),
+                        "--target",
+                        tgt.toString(),
+                        "--top-n",
+                        "0",
+                        "--output",
+                        dir.resolve("o").toString());
         assertEquals(2, r.code(), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("--top-n"), r.err());
-        Run missing = cli("train", "--format", "amazon-pair", "--source", dir.resolve("nope_x").toString(),
-                "--target", dir.resolve("x_nope").toString(), "--output", dir.resolve("o").toString());
+        Run missing =
+                cli(
+                        "train",
+                        "--format",
+                        "amazon-pair",
+                        "--source",
+                        dir.resolve("nope_x").toString(),
+                        "--target",
+                        dir.resolve("x_nope").toString(),
+                        "--output",
+                        dir.resolve("o").toString());
         assertEquals(2, missing.code(), missing.err());
         assertEquals(1, missing.err().strip().lines().count(), missing.err());
     }

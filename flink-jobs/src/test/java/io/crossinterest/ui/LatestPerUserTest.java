@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** The live page's per-user memory is bounded: the newest value per user, least recently updated users dropped. */
+/**
+ * The live page's per-user memory is bounded: the newest value per user, least recently updated
+ * users dropped.
+ */
 class LatestPerUserTest {
     @Test
     void keepsTheNewestValueOfTheMostRecentlyUpdatedUsers() {

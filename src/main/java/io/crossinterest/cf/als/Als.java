@@ -1,8 +1,5 @@
 package io.crossinterest.cf.als;
 
-import java.io.IOException;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.ml.api.Estimator;
@@ -15,15 +12,21 @@ import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.api.internal.TableImpl;
 import org.apache.flink.types.Row;
 
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * ALS as a Flink ML Estimator: implicit feedback (Hu, Koren, Volinsky 2008; the default) or, with
- * {@code setImplicit(false)}, explicit ratings fitted on the observed cells only (see {@link AlsKernels}). {@code fit} takes one table of
- * (user, item, rating) and trains user and item factors distributed over the job's parallel subtasks (users and items
- * in {@code numBlocks} blocks each; see {@link AlsBlocks} for the graph and its cost); the result is an
- * {@link AlsModel} whose model data is the factor table ({@link AlsModelData}).
+ * {@code setImplicit(false)}, explicit ratings fitted on the observed cells only (see {@link
+ * AlsKernels}). {@code fit} takes one table of (user, item, rating) and trains user and item
+ * factors distributed over the job's parallel subtasks (users and items in {@code numBlocks} blocks
+ * each; see {@link AlsBlocks} for the graph and its cost); the result is an {@link AlsModel} whose
+ * model data is the factor table ({@link AlsModelData}).
  *
- * <p>Iterations are unrolled into one bounded job graph (Flink ML's iteration runtime is not available); run the
- * environment in BATCH mode. The factors depend on the seed and {@code numBlocks}, not on the parallelism.
+ * <p>Iterations are unrolled into one bounded job graph (Flink ML's iteration runtime is not
+ * available); run the environment in BATCH mode. The factors depend on the seed and {@code
+ * numBlocks}, not on the parallelism.
  */
 public class Als implements Estimator<Als, AlsModel>, AlsParams<Als> {
     private final Map<Param<?>, Object> paramMap = new HashMap<>();
@@ -35,9 +38,11 @@ public class Als implements Estimator<Als, AlsModel>, AlsParams<Als> {
     @Override
     public AlsModel fit(Table... inputs) {
         if (inputs.length != 1) {
-            throw new IllegalArgumentException("Als.fit takes one table of (user, item, rating), got " + inputs.length);
+            throw new IllegalArgumentException(
+                    "Als.fit takes one table of (user, item, rating), got " + inputs.length);
         }
-        StreamTableEnvironment tEnv = (StreamTableEnvironment) ((TableImpl) inputs[0]).getTableEnvironment();
+        StreamTableEnvironment tEnv =
+                (StreamTableEnvironment) ((TableImpl) inputs[0]).getTableEnvironment();
         AlsConfig cfg = AlsConfig.from(this);
         int numBlocks = getNumBlocks();
         String userCol = getUserCol();
@@ -45,43 +50,68 @@ public class Als implements Estimator<Als, AlsModel>, AlsParams<Als> {
         String ratingCol = getRatingCol();
         for (String c : new String[] {userCol, itemCol, ratingCol}) {
             if (!inputs[0].getResolvedSchema().getColumnNames().contains(c)) {
-                throw new IllegalArgumentException("input table has no column '" + c + "'; columns: "
-                        + inputs[0].getResolvedSchema().getColumnNames());
+                throw new IllegalArgumentException(
+                        "input table has no column '"
+                                + c
+                                + "'; columns: "
+                                + inputs[0].getResolvedSchema().getColumnNames());
             }
         }
-        DataStream<Tuple3<Long, Long, Double>> ratings = tEnv.toDataStream(inputs[0])
-                .map(row -> toRating(row, userCol, itemCol, ratingCol))
-                .returns(Types.TUPLE(Types.LONG, Types.LONG, Types.DOUBLE))
-                .name("als-ratings");
-        DataStream<Tuple3<Long, Long, Double>> transposed = ratings
-                .map(t -> Tuple3.of(t.f1, t.f0, t.f2))
-                .returns(Types.TUPLE(Types.LONG, Types.LONG, Types.DOUBLE))
-                .name("als-ratings-by-item");
-        DataStream<AlsBlocks.BlockState> users = AlsBlocks.buildBlocks(ratings, AlsModelData.USER, numBlocks,
-                cfg.rank, cfg.seed, "als-user-blocks");
-        DataStream<AlsBlocks.BlockState> items = AlsBlocks.buildBlocks(transposed, AlsModelData.ITEM, numBlocks,
-                cfg.rank, cfg.seed, "als-item-blocks");
+        DataStream<Tuple3<Long, Long, Double>> ratings =
+                tEnv.toDataStream(inputs[0])
+                        .map(row -> toRating(row, userCol, itemCol, ratingCol))
+                        .returns(Types.TUPLE(Types.LONG, Types.LONG, Types.DOUBLE))
+                        .name("als-ratings");
+        DataStream<Tuple3<Long, Long, Double>> transposed =
+                ratings.map(t -> Tuple3.of(t.f1, t.f0, t.f2))
+                        .returns(Types.TUPLE(Types.LONG, Types.LONG, Types.DOUBLE))
+                        .name("als-ratings-by-item");
+        DataStream<AlsBlocks.BlockState> users =
+                AlsBlocks.buildBlocks(
+                        ratings,
+                        AlsModelData.USER,
+                        numBlocks,
+                        cfg.rank,
+                        cfg.seed,
+                        "als-user-blocks");
+        DataStream<AlsBlocks.BlockState> items =
+                AlsBlocks.buildBlocks(
+                        transposed,
+                        AlsModelData.ITEM,
+                        numBlocks,
+                        cfg.rank,
+                        cfg.seed,
+                        "als-item-blocks");
         for (int it = 1; it <= cfg.iterations; it++) {
             // items from users, then users from items (the order of ImplicitAls)
             items = AlsBlocks.halfStep(items, users, cfg, numBlocks, "als-items-" + it);
             users = AlsBlocks.halfStep(users, items, cfg, numBlocks, "als-users-" + it);
         }
-        DataStream<AlsModelData> modelData = users.union(items)
-                .flatMap(new AlsBlocks.ToModelData(cfg.rank))
-                .returns(AlsModelData.class)
-                .name("als-model-data");
+        DataStream<AlsModelData> modelData =
+                users.union(items)
+                        .flatMap(new AlsBlocks.ToModelData(cfg.rank))
+                        .returns(AlsModelData.class)
+                        .name("als-model-data");
         AlsModel model = new AlsModel().setModelData(AlsModelData.toTable(tEnv, modelData));
         ParamUtils.updateExistingParams(model, paramMap);
         return model;
     }
 
-    private static Tuple3<Long, Long, Double> toRating(Row row, String userCol, String itemCol, String ratingCol) {
+    private static Tuple3<Long, Long, Double> toRating(
+            Row row, String userCol, String itemCol, String ratingCol) {
         Object u = row.getField(userCol);
         Object i = row.getField(itemCol);
         Object r = row.getField(ratingCol);
         if (!(u instanceof Number) || !(i instanceof Number) || !(r instanceof Number)) {
-            throw new IllegalArgumentException("ALS input row needs numeric " + userCol + ", " + itemCol + ", "
-                    + ratingCol + ": " + row);
+            throw new IllegalArgumentException(
+                    "ALS input row needs numeric "
+                            + userCol
+                            + ", "
+                            + itemCol
+                            + ", "
+                            + ratingCol
+                            + ": "
+                            + row);
         }
         double v = ((Number) r).doubleValue();
         if (!Double.isFinite(v)) {

@@ -1,11 +1,7 @@
 package io.crossinterest.cf.als;
 
 import io.crossinterest.data.InteractionMatrix;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.tuple.Tuple3;
@@ -17,30 +13,40 @@ import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
  * The distributed ALS job graph behind {@link Als#fit}.
  *
- * <p><b>Partitioning.</b> Users and items are each hashed into {@code numBlocks} blocks. A block is one record
- * ({@link BlockState}): its rows' ids, their interactions as a local CSR whose columns index the other side's ids the
- * block references (grouped by the other side's block), the list of its rows each other-side block needs
- * ("out-links"), and its current factors. Keyed by block id, a block always lands on the same parallel subtask; the
- * result depends on {@code numBlocks}, never on the parallelism.
+ * <p><b>Partitioning.</b> Users and items are each hashed into {@code numBlocks} blocks. A block is
+ * one record ({@link BlockState}): its rows' ids, their interactions as a local CSR whose columns
+ * index the other side's ids the block references (grouped by the other side's block), the list of
+ * its rows each other-side block needs ("out-links"), and its current factors. Keyed by block id, a
+ * block always lands on the same parallel subtask; the result depends on {@code numBlocks}, never
+ * on the parallelism.
  *
- * <p><b>A half-step</b> (solve side S from side O): every O block sends (a) to each S block the factors of exactly the
- * rows that block references (its out-links; never the whole factor matrix) and (b), for implicit feedback only, its
- * partial Gram matrix Y_jᵀY_j to every S block (explicit ratings need no G: a row sees only its observed items). Each
- * S block sums the partial Grams in block order (G = YᵀY, the same for any parallelism), lays the received factors out
- * in its column order, and runs the shared kernels ({@link AlsKernels#solveChunk}) on its rows. Messages and the block's own state meet in a keyed
- * {@link EndOfStreamWindows} window, which fires once all of them have arrived. The window is keyed by a routing key
- * per block ({@link Routing}), so that block b runs on subtask b mod p: keyed by the block id itself, blocks 0 and 1
- * both hashed to subtask 1 of 2 (and 8 blocks to 4 of 8 subtasks), which ran the "parallel" job on one core.
+ * <p><b>A half-step</b> (solve side S from side O): every O block sends (a) to each S block the
+ * factors of exactly the rows that block references (its out-links; never the whole factor matrix)
+ * and (b), for implicit feedback only, its partial Gram matrix Y_jᵀY_j to every S block (explicit
+ * ratings need no G: a row sees only its observed items). Each S block sums the partial Grams in
+ * block order (G = YᵀY, the same for any parallelism), lays the received factors out in its column
+ * order, and runs the shared kernels ({@link AlsKernels#solveChunk}) on its rows. Messages and the
+ * block's own state meet in a keyed {@link EndOfStreamWindows} window, which fires once all of them
+ * have arrived. The window is keyed by a routing key per block ({@link Routing}), so that block b
+ * runs on subtask b mod p: keyed by the block id itself, blocks 0 and 1 both hashed to subtask 1 of
+ * 2 (and 8 blocks to 4 of 8 subtasks), which ran the "parallel" job on one core.
  *
- * <p><b>Iterations without Flink ML's iteration runtime</b> (unavailable here) are unrolled: the graph holds 2·T
- * half-step stages in one bounded job (run it in BATCH mode, where each stage's shuffle is blocking). Cost: the graph
- * grows linearly with T (fine for the tens of iterations ALS needs), and each stage re-ships every block's state,
- * including its interactions, to the same subtask: O(nnz) bytes per half-step against O(nnz·k² + n·k³) (Cholesky) or
- * O(nnz·k + n·k²) per CG step of compute, plus numBlocks² Gram messages of k² doubles and the out-link factors
- * (at most one factor per interaction).
+ * <p><b>Iterations without Flink ML's iteration runtime</b> (unavailable here) are unrolled: the
+ * graph holds 2·T half-step stages in one bounded job (run it in BATCH mode, where each stage's
+ * shuffle is blocking). Cost: the graph grows linearly with T (fine for the tens of iterations ALS
+ * needs), and each stage re-ships every block's state, including its interactions, to the same
+ * subtask: O(nnz) bytes per half-step against O(nnz·k² + n·k³) (Cholesky) or O(nnz·k + n·k²) per CG
+ * step of compute, plus numBlocks² Gram messages of k² doubles and the out-link factors (at most
+ * one factor per interaction).
  */
 final class AlsBlocks {
     private AlsBlocks() {}
@@ -57,19 +63,29 @@ final class AlsBlocks {
     public static class BlockState {
         public int side;
         public int block;
+
         /** Row ids, ascending; local row r is ids[r]. */
         public long[] ids;
+
         /** Local CSR of the block's interactions; columns index {@link #colIds}. */
         public int[] rowPtr;
+
         public int[] cols;
         public double[] values;
+
         /** The other side's ids referenced, grouped by their block, ascending within a group. */
         public long[] colIds;
+
         /** colIds of other-side block j: [colBlockPtr[j], colBlockPtr[j+1]). */
         public int[] colBlockPtr;
-        /** Local rows other-side block j references: outRows[outPtr[j] .. outPtr[j+1]), ascending. */
+
+        /**
+         * Local rows other-side block j references: outRows[outPtr[j] .. outPtr[j+1]), ascending.
+         */
         public int[] outPtr;
+
         public int[] outRows;
+
         /** Current factors, ids.length × k row-major. */
         public double[] factors;
 
@@ -80,7 +96,10 @@ final class AlsBlocks {
         }
     }
 
-    /** What travels to a block in a half-step: its own state, or factors / a partial Gram from another block. */
+    /**
+     * What travels to a block in a half-step: its own state, or factors / a partial Gram from
+     * another block.
+     */
     public static class BlockMessage {
         public static final int STATE = 0;
         public static final int FACTORS = 1;
@@ -106,16 +125,19 @@ final class AlsBlocks {
     }
 
     /**
-     * Where the blocks run. Flink places a key by murmur-hashing it into one of maxParallelism key groups and a key
-     * group onto a subtask ({@link KeyGroupRangeAssignment}); the routing key of block b is the smallest non-negative
-     * int that lands on subtask b mod p, so the blocks spread evenly over the p subtasks of the keyed operators, which
-     * run at exactly this parallelism and max parallelism.
+     * Where the blocks run. Flink places a key by murmur-hashing it into one of maxParallelism key
+     * groups and a key group onto a subtask ({@link KeyGroupRangeAssignment}); the routing key of
+     * block b is the smallest non-negative int that lands on subtask b mod p, so the blocks spread
+     * evenly over the p subtasks of the keyed operators, which run at exactly this parallelism and
+     * max parallelism.
      */
     static final class Routing {
         final int parallelism;
         final int maxParallelism;
+
         /** Flink key of block b. */
         final int[] keyOfBlock;
+
         /** Block of a routing key (−1 for ints that are no block's key). */
         final int[] blockOfKey;
 
@@ -126,7 +148,9 @@ final class AlsBlocks {
             int[] found = new int[parallelism];
             int remaining = numBlocks;
             for (int key = 0; remaining > 0; key++) {
-                int t = KeyGroupRangeAssignment.assignKeyToParallelOperator(key, maxParallelism, parallelism);
+                int t =
+                        KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                                key, maxParallelism, parallelism);
                 // subtask t hosts blocks t, t + p, t + 2p, ... < numBlocks
                 int wanted = t < numBlocks ? (numBlocks - 1 - t) / parallelism + 1 : 0;
                 if (found[t] < wanted) {
@@ -143,30 +167,43 @@ final class AlsBlocks {
             }
         }
 
-        /** For the keyed operators of {@code env}'s job: its default parallelism and max parallelism. */
+        /**
+         * For the keyed operators of {@code env}'s job: its default parallelism and max
+         * parallelism.
+         */
         static Routing of(StreamExecutionEnvironment env, int numBlocks) {
             int p = Math.max(1, env.getParallelism());
-            int max = env.getMaxParallelism() > 0 ? env.getMaxParallelism()
-                    : KeyGroupRangeAssignment.computeDefaultMaxParallelism(p);
+            int max =
+                    env.getMaxParallelism() > 0
+                            ? env.getMaxParallelism()
+                            : KeyGroupRangeAssignment.computeDefaultMaxParallelism(p);
             return new Routing(numBlocks, p, Math.max(max, p));
         }
     }
 
     static final TypeInformation<BlockState> STATE_TYPE = TypeInformation.of(BlockState.class);
-    static final TypeInformation<BlockMessage> MESSAGE_TYPE = TypeInformation.of(BlockMessage.class);
+    static final TypeInformation<BlockMessage> MESSAGE_TYPE =
+            TypeInformation.of(BlockMessage.class);
 
     /**
-     * Builds one block from its interactions (row id, column id, r); initial factors are drawn per id, so they do not
-     * depend on how ids are partitioned.
+     * Builds one block from its interactions (row id, column id, r); initial factors are drawn per
+     * id, so they do not depend on how ids are partitioned.
      */
-    static BlockState build(int side, int block, List<Tuple3<Long, Long, Double>> entries, int numBlocks, int k,
+    static BlockState build(
+            int side,
+            int block,
+            List<Tuple3<Long, Long, Double>> entries,
+            int numBlocks,
+            int k,
             long seed) {
         long[] ids = entries.stream().mapToLong(e -> e.f0).distinct().sorted().toArray();
         Long[] cols = entries.stream().map(e -> e.f1).distinct().toArray(Long[]::new);
-        Arrays.sort(cols, (a, b) -> {
-            int c = Integer.compare(blockOf(a, numBlocks), blockOf(b, numBlocks));
-            return c != 0 ? c : Long.compare(a, b);
-        });
+        Arrays.sort(
+                cols,
+                (a, b) -> {
+                    int c = Integer.compare(blockOf(a, numBlocks), blockOf(b, numBlocks));
+                    return c != 0 ? c : Long.compare(a, b);
+                });
         BlockState s = new BlockState();
         s.side = side;
         s.block = block;
@@ -190,7 +227,8 @@ final class AlsBlocks {
         s.rowPtr = m.rowPtr();
         s.cols = m.cols();
         s.values = m.values();
-        // out-links: the rows that other-side block j references are the rows with an interaction in j's columns
+        // out-links: the rows that other-side block j references are the rows with an interaction
+        // in j's columns
         List<List<Integer>> needed = new ArrayList<>();
         for (int j = 0; j < numBlocks; j++) {
             needed.add(new ArrayList<>());
@@ -216,22 +254,33 @@ final class AlsBlocks {
     }
 
     /** Groups (row id, column id, r) by the block of the row id and builds each block. */
-    static DataStream<BlockState> buildBlocks(DataStream<Tuple3<Long, Long, Double>> entries, int side,
-            int numBlocks, int k, long seed, String name) {
+    static DataStream<BlockState> buildBlocks(
+            DataStream<Tuple3<Long, Long, Double>> entries,
+            int side,
+            int numBlocks,
+            int k,
+            long seed,
+            String name) {
         Routing routing = Routing.of(entries.getExecutionEnvironment(), numBlocks);
         int[] keyOfBlock = routing.keyOfBlock;
         int[] blockOfKey = routing.blockOfKey;
         return entries.keyBy(e -> keyOfBlock[blockOf(e.f0, numBlocks)])
                 .window(EndOfStreamWindows.get())
-                .process(new ProcessWindowFunction<Tuple3<Long, Long, Double>, BlockState, Integer, TimeWindow>() {
-                    @Override
-                    public void process(Integer key, Context ctx, Iterable<Tuple3<Long, Long, Double>> in,
-                            Collector<BlockState> out) {
-                        List<Tuple3<Long, Long, Double>> list = new ArrayList<>();
-                        in.forEach(list::add);
-                        out.collect(build(side, blockOfKey[key], list, numBlocks, k, seed));
-                    }
-                }, STATE_TYPE)
+                .process(
+                        new ProcessWindowFunction<
+                                Tuple3<Long, Long, Double>, BlockState, Integer, TimeWindow>() {
+                            @Override
+                            public void process(
+                                    Integer key,
+                                    Context ctx,
+                                    Iterable<Tuple3<Long, Long, Double>> in,
+                                    Collector<BlockState> out) {
+                                List<Tuple3<Long, Long, Double>> list = new ArrayList<>();
+                                in.forEach(list::add);
+                                out.collect(build(side, blockOfKey[key], list, numBlocks, k, seed));
+                            }
+                        },
+                        STATE_TYPE)
                 .setParallelism(routing.parallelism)
                 .setMaxParallelism(routing.maxParallelism)
                 .name(name)
@@ -239,8 +288,8 @@ final class AlsBlocks {
     }
 
     /**
-     * A block's messages to the other side: out-link factors to each block that needs them, and (implicit feedback)
-     * its Gram to all.
+     * A block's messages to the other side: out-link factors to each block that needs them, and
+     * (implicit feedback) its Gram to all.
      */
     static final class Emit implements FlatMapFunction<BlockState, BlockMessage> {
         private final int numBlocks;
@@ -278,16 +327,25 @@ final class AlsBlocks {
         }
     }
 
-    /** One half-step: every block of {@code solve} re-solved against the factors {@code from} sends it. */
-    static DataStream<BlockState> halfStep(DataStream<BlockState> solve, DataStream<BlockState> from,
-            AlsConfig cfg, int numBlocks, String name) {
+    /**
+     * One half-step: every block of {@code solve} re-solved against the factors {@code from} sends
+     * it.
+     */
+    static DataStream<BlockState> halfStep(
+            DataStream<BlockState> solve,
+            DataStream<BlockState> from,
+            AlsConfig cfg,
+            int numBlocks,
+            String name) {
         int k = cfg.rank;
-        DataStream<BlockMessage> own = solve.map(s -> BlockMessage.of(BlockMessage.STATE, s.block, s.block, s, null))
-                .returns(MESSAGE_TYPE)
-                .name(name + "-state");
-        DataStream<BlockMessage> messages = from.flatMap(new Emit(numBlocks, k, cfg.implicit))
-                .returns(MESSAGE_TYPE)
-                .name(name + "-messages");
+        DataStream<BlockMessage> own =
+                solve.map(s -> BlockMessage.of(BlockMessage.STATE, s.block, s.block, s, null))
+                        .returns(MESSAGE_TYPE)
+                        .name(name + "-state");
+        DataStream<BlockMessage> messages =
+                from.flatMap(new Emit(numBlocks, k, cfg.implicit))
+                        .returns(MESSAGE_TYPE)
+                        .name(name + "-messages");
         Routing routing = Routing.of(solve.getExecutionEnvironment(), numBlocks);
         int[] keyOfBlock = routing.keyOfBlock;
         return own.union(messages)
@@ -301,7 +359,8 @@ final class AlsBlocks {
     }
 
     /** Assembles a block's inputs and solves its rows with the shared kernels. */
-    static final class Solve extends ProcessWindowFunction<BlockMessage, BlockState, Integer, TimeWindow> {
+    static final class Solve
+            extends ProcessWindowFunction<BlockMessage, BlockState, Integer, TimeWindow> {
         private final AlsConfig cfg;
         private final int numBlocks;
 
@@ -311,7 +370,11 @@ final class AlsBlocks {
         }
 
         @Override
-        public void process(Integer routingKey, Context ctx, Iterable<BlockMessage> in, Collector<BlockState> out) {
+        public void process(
+                Integer routingKey,
+                Context ctx,
+                Iterable<BlockMessage> in,
+                Collector<BlockState> out) {
             int k = cfg.rank;
             BlockState s = null;
             double[][] grams = new double[numBlocks][];
@@ -328,7 +391,8 @@ final class AlsBlocks {
             if (s == null) {
                 return; // no rows hash to this block on this side: only Grams were addressed to it
             }
-            // G = Σ_j Y_jᵀY_j in block order, so G does not depend on arrival order or parallelism (explicit: none)
+            // G = Σ_j Y_jᵀY_j in block order, so G does not depend on arrival order or parallelism
+            // (explicit: none)
             double[] gram = null;
             if (cfg.implicit) {
                 gram = new double[k * k];
@@ -338,22 +402,37 @@ final class AlsBlocks {
                     }
                 }
             }
-            // the other side's factors in this block's column order: block j's rows at colBlockPtr[j]
+            // the other side's factors in this block's column order: block j's rows at
+            // colBlockPtr[j]
             double[] y = new double[s.colIds.length * k];
             for (BlockMessage m : factors) {
                 int at = s.colBlockPtr[m.src];
                 int expected = (s.colBlockPtr[m.src + 1] - at) * k;
                 if (m.values.length != expected) {
-                    throw new IllegalStateException("block " + s.block + " got " + m.values.length / k
-                            + " factors from block " + m.src + ", expected " + expected / k);
+                    throw new IllegalStateException(
+                            "block "
+                                    + s.block
+                                    + " got "
+                                    + m.values.length / k
+                                    + " factors from block "
+                                    + m.src
+                                    + ", expected "
+                                    + expected / k);
                 }
                 System.arraycopy(m.values, 0, y, at * k, expected);
             }
             InteractionMatrix r = s.matrix();
             try (AlsKernels.Workspace ws = new AlsKernels.Workspace(k)) {
                 for (int from = 0; from < r.numRows(); from += AlsKernels.CHUNK) {
-                    AlsKernels.solveChunk(r, from, Math.min(r.numRows(), from + AlsKernels.CHUNK), y, gram, cfg,
-                            s.factors, ws);
+                    AlsKernels.solveChunk(
+                            r,
+                            from,
+                            Math.min(r.numRows(), from + AlsKernels.CHUNK),
+                            y,
+                            gram,
+                            cfg,
+                            s.factors,
+                            ws);
                 }
             }
             out.collect(s);
@@ -371,7 +450,11 @@ final class AlsBlocks {
         @Override
         public void flatMap(BlockState s, Collector<AlsModelData> out) {
             for (int r = 0; r < s.ids.length; r++) {
-                out.collect(new AlsModelData(s.side, s.ids[r], Arrays.copyOfRange(s.factors, r * k, (r + 1) * k)));
+                out.collect(
+                        new AlsModelData(
+                                s.side,
+                                s.ids[r],
+                                Arrays.copyOfRange(s.factors, r * k, (r + 1) * k)));
             }
         }
     }

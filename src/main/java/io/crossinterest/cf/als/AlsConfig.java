@@ -1,15 +1,17 @@
 package io.crossinterest.cf.als;
 
+import org.apache.flink.ml.param.WithParams;
+
 import java.io.Serializable;
 import java.util.Locale;
 import java.util.Objects;
-import org.apache.flink.ml.param.WithParams;
 
 /**
- * The settings of one ALS fit as the in-process solvers ({@link ImplicitAls}, {@link AlsSolvers}, the retrainer) take
- * them: immutable, variants by the {@code with...} methods. What each setting means and its default are declared once,
- * in {@link AlsParams} (the Flink ML parameters of the distributed {@link Als}); this class is made from them
- * ({@link #from}, {@link #defaults()}) and goes back into them ({@link AlsParams#setConfig}):
+ * The settings of one ALS fit as the in-process solvers ({@link ImplicitAls}, {@link AlsSolvers},
+ * the retrainer) take them: immutable, variants by the {@code with...} methods. What each setting
+ * means and its default are declared once, in {@link AlsParams} (the Flink ML parameters of the
+ * distributed {@link Als}); this class is made from them ({@link #from}, {@link #defaults()}) and
+ * goes back into them ({@link AlsParams#setConfig}):
  *
  * <table>
  *   <caption>settings and their parameters</caption>
@@ -25,8 +27,8 @@ import org.apache.flink.ml.param.WithParams;
  *   <tr><td>{@code implicit}</td><td>{@link AlsParams#IMPLICIT}</td></tr>
  * </table>
  *
- * Two fields say where to run, not what to fit, and have no parameter: {@code threads} (of the in-process solver; the
- * results are identical for any number) and {@code parallelism}.
+ * Two fields say where to run, not what to fit, and have no parameter: {@code threads} (of the
+ * in-process solver; the results are identical for any number) and {@code parallelism}.
  */
 public final class AlsConfig implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -71,25 +73,65 @@ public final class AlsConfig implements Serializable {
     public final long seed;
     public final int threads;
     public final boolean implicit;
+
     /**
-     * Where {@link AlsSolvers#fit} trains: 1 = in this JVM ({@link ImplicitAls}, {@code threads} threads); N &gt; 1 =
-     * the distributed {@link Als} as a bounded Flink job at parallelism N (the same factors for the same seed).
+     * Where {@link AlsSolvers#fit} trains: 1 = in this JVM ({@link ImplicitAls}, {@code threads}
+     * threads); N &gt; 1 = the distributed {@link Als} as a bounded Flink job at parallelism N (the
+     * same factors for the same seed).
      */
     public final int parallelism;
 
     /** Implicit-feedback ALS. */
-    public AlsConfig(int rank, int iterations, double lambda, double alpha, Regularization regularization,
-            Solver solver, int cgSteps, long seed, int threads) {
+    public AlsConfig(
+            int rank,
+            int iterations,
+            double lambda,
+            double alpha,
+            Regularization regularization,
+            Solver solver,
+            int cgSteps,
+            long seed,
+            int threads) {
         this(rank, iterations, lambda, alpha, regularization, solver, cgSteps, seed, threads, true);
     }
 
-    public AlsConfig(int rank, int iterations, double lambda, double alpha, Regularization regularization,
-            Solver solver, int cgSteps, long seed, int threads, boolean implicit) {
-        this(rank, iterations, lambda, alpha, regularization, solver, cgSteps, seed, threads, implicit, 1);
+    public AlsConfig(
+            int rank,
+            int iterations,
+            double lambda,
+            double alpha,
+            Regularization regularization,
+            Solver solver,
+            int cgSteps,
+            long seed,
+            int threads,
+            boolean implicit) {
+        this(
+                rank,
+                iterations,
+                lambda,
+                alpha,
+                regularization,
+                solver,
+                cgSteps,
+                seed,
+                threads,
+                implicit,
+                1);
     }
 
-    public AlsConfig(int rank, int iterations, double lambda, double alpha, Regularization regularization,
-            Solver solver, int cgSteps, long seed, int threads, boolean implicit, int parallelism) {
+    public AlsConfig(
+            int rank,
+            int iterations,
+            double lambda,
+            double alpha,
+            Regularization regularization,
+            Solver solver,
+            int cgSteps,
+            long seed,
+            int threads,
+            boolean implicit,
+            int parallelism) {
         require(rank >= 1, "rank must be >= 1, got " + rank);
         require(parallelism >= 1, "parallelism must be >= 1, got " + parallelism);
         require(iterations >= 0, "iterations must be >= 0, got " + iterations);
@@ -116,76 +158,197 @@ public final class AlsConfig implements Serializable {
     }
 
     /**
-     * The settings {@code params} hold (an {@link Als}, or anything with {@link AlsParams}' parameters), with all cores
-     * and in this JVM ({@code parallelism} 1).
+     * The settings {@code params} hold (an {@link Als}, or anything with {@link AlsParams}'
+     * parameters), with all cores and in this JVM ({@code parallelism} 1).
      */
     public static AlsConfig from(WithParams<?> params) {
-        return new AlsConfig(params.get(AlsParams.RANK), params.get(AlsParams.MAX_ITER),
-                params.get(AlsParams.REG_PARAM), params.get(AlsParams.ALPHA),
-                Regularization.parse(params.get(AlsParams.REGULARIZATION)), Solver.parse(params.get(AlsParams.SOLVER)),
-                params.get(AlsParams.CG_STEPS), params.get(AlsParams.SEED), Runtime.getRuntime().availableProcessors(),
-                params.get(AlsParams.IMPLICIT), 1);
+        return new AlsConfig(
+                params.get(AlsParams.RANK),
+                params.get(AlsParams.MAX_ITER),
+                params.get(AlsParams.REG_PARAM),
+                params.get(AlsParams.ALPHA),
+                Regularization.parse(params.get(AlsParams.REGULARIZATION)),
+                Solver.parse(params.get(AlsParams.SOLVER)),
+                params.get(AlsParams.CG_STEPS),
+                params.get(AlsParams.SEED),
+                Runtime.getRuntime().availableProcessors(),
+                params.get(AlsParams.IMPLICIT),
+                1);
     }
 
     public AlsConfig withRank(int v) {
-        return new AlsConfig(v, iterations, lambda, alpha, regularization, solver, cgSteps, seed, threads, implicit,
+        return new AlsConfig(
+                v,
+                iterations,
+                lambda,
+                alpha,
+                regularization,
+                solver,
+                cgSteps,
+                seed,
+                threads,
+                implicit,
                 parallelism);
     }
 
     public AlsConfig withIterations(int v) {
-        return new AlsConfig(rank, v, lambda, alpha, regularization, solver, cgSteps, seed, threads, implicit,
+        return new AlsConfig(
+                rank,
+                v,
+                lambda,
+                alpha,
+                regularization,
+                solver,
+                cgSteps,
+                seed,
+                threads,
+                implicit,
                 parallelism);
     }
 
     public AlsConfig withLambda(double v) {
-        return new AlsConfig(rank, iterations, v, alpha, regularization, solver, cgSteps, seed, threads, implicit,
+        return new AlsConfig(
+                rank,
+                iterations,
+                v,
+                alpha,
+                regularization,
+                solver,
+                cgSteps,
+                seed,
+                threads,
+                implicit,
                 parallelism);
     }
 
     public AlsConfig withAlpha(double v) {
-        return new AlsConfig(rank, iterations, lambda, v, regularization, solver, cgSteps, seed, threads, implicit,
+        return new AlsConfig(
+                rank,
+                iterations,
+                lambda,
+                v,
+                regularization,
+                solver,
+                cgSteps,
+                seed,
+                threads,
+                implicit,
                 parallelism);
     }
 
     public AlsConfig withRegularization(Regularization v) {
-        return new AlsConfig(rank, iterations, lambda, alpha, v, solver, cgSteps, seed, threads, implicit, parallelism);
+        return new AlsConfig(
+                rank,
+                iterations,
+                lambda,
+                alpha,
+                v,
+                solver,
+                cgSteps,
+                seed,
+                threads,
+                implicit,
+                parallelism);
     }
 
     public AlsConfig withSolver(Solver v) {
-        return new AlsConfig(rank, iterations, lambda, alpha, regularization, v, cgSteps, seed, threads, implicit,
+        return new AlsConfig(
+                rank,
+                iterations,
+                lambda,
+                alpha,
+                regularization,
+                v,
+                cgSteps,
+                seed,
+                threads,
+                implicit,
                 parallelism);
     }
 
     public AlsConfig withCgSteps(int v) {
-        return new AlsConfig(rank, iterations, lambda, alpha, regularization, solver, v, seed, threads, implicit,
+        return new AlsConfig(
+                rank,
+                iterations,
+                lambda,
+                alpha,
+                regularization,
+                solver,
+                v,
+                seed,
+                threads,
+                implicit,
                 parallelism);
     }
 
     public AlsConfig withSeed(long v) {
-        return new AlsConfig(rank, iterations, lambda, alpha, regularization, solver, cgSteps, v, threads, implicit,
+        return new AlsConfig(
+                rank,
+                iterations,
+                lambda,
+                alpha,
+                regularization,
+                solver,
+                cgSteps,
+                v,
+                threads,
+                implicit,
                 parallelism);
     }
 
     public AlsConfig withThreads(int v) {
-        return new AlsConfig(rank, iterations, lambda, alpha, regularization, solver, cgSteps, seed, v, implicit,
+        return new AlsConfig(
+                rank,
+                iterations,
+                lambda,
+                alpha,
+                regularization,
+                solver,
+                cgSteps,
+                seed,
+                v,
+                implicit,
                 parallelism);
     }
 
-    /** Where to train: 1 in this JVM, N &gt; 1 as a Flink job at parallelism N ({@link AlsSolvers#fit}). */
+    /**
+     * Where to train: 1 in this JVM, N &gt; 1 as a Flink job at parallelism N ({@link
+     * AlsSolvers#fit}).
+     */
     public AlsConfig withParallelism(int v) {
-        return new AlsConfig(rank, iterations, lambda, alpha, regularization, solver, cgSteps, seed, threads, implicit,
+        return new AlsConfig(
+                rank,
+                iterations,
+                lambda,
+                alpha,
+                regularization,
+                solver,
+                cgSteps,
+                seed,
+                threads,
+                implicit,
                 v);
     }
 
     /** Implicit feedback (true) or explicit ratings (false); everything else unchanged. */
     public AlsConfig withImplicit(boolean v) {
-        return new AlsConfig(rank, iterations, lambda, alpha, regularization, solver, cgSteps, seed, threads, v,
+        return new AlsConfig(
+                rank,
+                iterations,
+                lambda,
+                alpha,
+                regularization,
+                solver,
+                cgSteps,
+                seed,
+                threads,
+                v,
                 parallelism);
     }
 
     /**
-     * λ_u for a row with {@code n} counted interactions: its positive interactions (implicit) or its observed ratings
-     * (explicit).
+     * λ_u for a row with {@code n} counted interactions: its positive interactions (implicit) or
+     * its observed ratings (explicit).
      */
     double rowLambda(int n) {
         return regularization == Regularization.WEIGHTED ? lambda * n : lambda;
@@ -203,22 +366,59 @@ public final class AlsConfig implements Serializable {
             return false;
         }
         AlsConfig c = (AlsConfig) o;
-        return rank == c.rank && iterations == c.iterations && Double.compare(lambda, c.lambda) == 0
-                && Double.compare(alpha, c.alpha) == 0 && regularization == c.regularization && solver == c.solver
-                && cgSteps == c.cgSteps && seed == c.seed && threads == c.threads && implicit == c.implicit
+        return rank == c.rank
+                && iterations == c.iterations
+                && Double.compare(lambda, c.lambda) == 0
+                && Double.compare(alpha, c.alpha) == 0
+                && regularization == c.regularization
+                && solver == c.solver
+                && cgSteps == c.cgSteps
+                && seed == c.seed
+                && threads == c.threads
+                && implicit == c.implicit
                 && parallelism == c.parallelism;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(rank, iterations, lambda, alpha, regularization, solver, cgSteps, seed, threads, implicit,
+        return Objects.hash(
+                rank,
+                iterations,
+                lambda,
+                alpha,
+                regularization,
+                solver,
+                cgSteps,
+                seed,
+                threads,
+                implicit,
                 parallelism);
     }
 
     @Override
     public String toString() {
-        return "AlsConfig{rank=" + rank + ", iterations=" + iterations + ", lambda=" + lambda + ", alpha=" + alpha
-                + ", regularization=" + regularization + ", solver=" + solver + ", cgSteps=" + cgSteps + ", seed="
-                + seed + ", threads=" + threads + ", implicit=" + implicit + ", parallelism=" + parallelism + "}";
+        return "AlsConfig{rank="
+                + rank
+                + ", iterations="
+                + iterations
+                + ", lambda="
+                + lambda
+                + ", alpha="
+                + alpha
+                + ", regularization="
+                + regularization
+                + ", solver="
+                + solver
+                + ", cgSteps="
+                + cgSteps
+                + ", seed="
+                + seed
+                + ", threads="
+                + threads
+                + ", implicit="
+                + implicit
+                + ", parallelism="
+                + parallelism
+                + "}";
     }
 }

@@ -1,15 +1,5 @@
 package io.crossinterest.cf.als;
 
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.PriorityQueue;
-import java.util.Set;
 import org.apache.flink.api.common.functions.CoGroupFunction;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -29,22 +19,36 @@ import org.apache.flink.table.api.internal.TableImpl;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.Collector;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+
 /**
  * The model {@link Als} fits: user and item factors (model data: {@link AlsModelData}).
  *
- * <p>{@code transform(input)} takes a table with user and item columns (a user's rows are its history) and returns two
- * tables:
+ * <p>{@code transform(input)} takes a table with user and item columns (a user's rows are its
+ * history) and returns two tables:
  *
  * <ol>
- *   <li>the input with a prediction column: x_u·y_i, NaN when the user or the item is not in the model;</li>
- *   <li>recommendations: for every user of the input that the model knows, the {@code numRecommendations} items with
- *       the highest x_u·y_i among those not in the user's input rows: columns (user, items ARRAY&lt;BIGINT&gt;,
- *       scores ARRAY&lt;DOUBLE&gt;), best first, ties by smaller item id.</li>
+ *   <li>the input with a prediction column: x_u·y_i, NaN when the user or the item is not in the
+ *       model;
+ *   <li>recommendations: for every user of the input that the model knows, the {@code
+ *       numRecommendations} items with the highest x_u·y_i among those not in the user's input
+ *       rows: columns (user, items ARRAY&lt;BIGINT&gt;, scores ARRAY&lt;DOUBLE&gt;), best first,
+ *       ties by smaller item id.
  * </ol>
  *
- * Distribution: input rows meet their user's factor (keyed by user) and then their item's factor (keyed by item);
- * for recommendations, the item factors are replicated to each of the job's parallel scoring partitions (users are
- * hashed over them), which score a user against all items with one dgemv. Runs on bounded input in either mode.
+ * Distribution: input rows meet their user's factor (keyed by user) and then their item's factor
+ * (keyed by item); for recommendations, the item factors are replicated to each of the job's
+ * parallel scoring partitions (users are hashed over them), which score a user against all items
+ * with one dgemv. Runs on bounded input in either mode.
  */
 public class AlsModel implements Model<AlsModel>, AlsModelParams<AlsModel> {
     private final Map<Param<?>, Object> paramMap = new HashMap<>();
@@ -57,7 +61,8 @@ public class AlsModel implements Model<AlsModel>, AlsModelParams<AlsModel> {
     @Override
     public AlsModel setModelData(Table... inputs) {
         if (inputs.length != 1) {
-            throw new IllegalArgumentException("AlsModel takes one model data table, got " + inputs.length);
+            throw new IllegalArgumentException(
+                    "AlsModel takes one model data table, got " + inputs.length);
         }
         modelDataTable = inputs[0];
         return this;
@@ -80,17 +85,24 @@ public class AlsModel implements Model<AlsModel>, AlsModelParams<AlsModel> {
     @Override
     public Table[] transform(Table... inputs) {
         if (modelDataTable == null) {
-            throw new IllegalStateException("AlsModel has no model data: fit it or call setModelData");
+            throw new IllegalStateException(
+                    "AlsModel has no model data: fit it or call setModelData");
         }
         Table input = inputs[0];
-        StreamTableEnvironment tEnv = (StreamTableEnvironment) ((TableImpl) input).getTableEnvironment();
+        StreamTableEnvironment tEnv =
+                (StreamTableEnvironment) ((TableImpl) input).getTableEnvironment();
         RowTypeInfo inType = TableUtils.getRowTypeInfo(input.getResolvedSchema());
         List<String> names = input.getResolvedSchema().getColumnNames();
         int userIdx = names.indexOf(getUserCol());
         int itemIdx = names.indexOf(getItemCol());
         if (userIdx < 0 || itemIdx < 0) {
-            throw new IllegalArgumentException("input table needs columns '" + getUserCol() + "' and '"
-                    + getItemCol() + "'; columns: " + names);
+            throw new IllegalArgumentException(
+                    "input table needs columns '"
+                            + getUserCol()
+                            + "' and '"
+                            + getItemCol()
+                            + "'; columns: "
+                            + names);
         }
         int arity = names.size();
         int topN = getNumRecommendations();
@@ -98,91 +110,127 @@ public class AlsModel implements Model<AlsModel>, AlsModelParams<AlsModel> {
 
         DataStream<Row> rows = tEnv.toDataStream(input);
         DataStream<AlsModelData> modelData = AlsModelData.getModelDataStream(modelDataTable);
-        DataStream<AlsModelData> userFactors = modelData.filter(m -> m.side == AlsModelData.USER)
-                .name("als-user-factors");
-        DataStream<AlsModelData> itemFactors = modelData.filter(m -> m.side == AlsModelData.ITEM)
-                .name("als-item-factors");
+        DataStream<AlsModelData> userFactors =
+                modelData.filter(m -> m.side == AlsModelData.USER).name("als-user-factors");
+        DataStream<AlsModelData> itemFactors =
+                modelData.filter(m -> m.side == AlsModelData.ITEM).name("als-item-factors");
 
         // (1) predictions: row ⋈ x_u (by user), then ⋈ y_i (by item): x_u·y_i
-        RowTypeInfo withX = append(inType, "__als_user_factors", PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO);
-        DataStream<Row> rowsWithX = rows.coGroup(userFactors)
-                .where(r -> id(r, userIdx), Types.LONG)
-                .equalTo(m -> m.id, Types.LONG)
-                .window(EndOfStreamWindows.get())
-                .apply((CoGroupFunction<Row, AlsModelData, Row>) (rs, us, out) -> {
-                    double[] x = first(us);
-                    for (Row r : rs) {
-                        Row o = new Row(arity + 1);
-                        for (int f = 0; f < arity; f++) {
-                            o.setField(f, r.getField(f));
-                        }
-                        o.setField(arity, x);
-                        out.collect(o);
-                    }
-                }, withX);
+        RowTypeInfo withX =
+                append(
+                        inType,
+                        "__als_user_factors",
+                        PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO);
+        DataStream<Row> rowsWithX =
+                rows.coGroup(userFactors)
+                        .where(r -> id(r, userIdx), Types.LONG)
+                        .equalTo(m -> m.id, Types.LONG)
+                        .window(EndOfStreamWindows.get())
+                        .apply(
+                                (CoGroupFunction<Row, AlsModelData, Row>)
+                                        (rs, us, out) -> {
+                                            double[] x = first(us);
+                                            for (Row r : rs) {
+                                                Row o = new Row(arity + 1);
+                                                for (int f = 0; f < arity; f++) {
+                                                    o.setField(f, r.getField(f));
+                                                }
+                                                o.setField(arity, x);
+                                                out.collect(o);
+                                            }
+                                        },
+                                withX);
         RowTypeInfo outType = append(inType, getPredictionCol(), Types.DOUBLE);
-        DataStream<Row> predictions = rowsWithX.coGroup(itemFactors)
-                .where(r -> id(r, itemIdx), Types.LONG)
-                .equalTo(m -> m.id, Types.LONG)
-                .window(EndOfStreamWindows.get())
-                .apply((CoGroupFunction<Row, AlsModelData, Row>) (rs, is, out) -> {
-                    double[] y = first(is);
-                    for (Row r : rs) {
-                        double[] x = (double[]) r.getField(arity);
-                        r.setField(arity, x == null || y == null ? Double.NaN
-                                : AlsKernels.JAVA_BLAS.ddot(x.length, x, 1, y, 1));
-                        out.collect(r);
-                    }
-                }, outType);
+        DataStream<Row> predictions =
+                rowsWithX
+                        .coGroup(itemFactors)
+                        .where(r -> id(r, itemIdx), Types.LONG)
+                        .equalTo(m -> m.id, Types.LONG)
+                        .window(EndOfStreamWindows.get())
+                        .apply(
+                                (CoGroupFunction<Row, AlsModelData, Row>)
+                                        (rs, is, out) -> {
+                                            double[] y = first(is);
+                                            for (Row r : rs) {
+                                                double[] x = (double[]) r.getField(arity);
+                                                r.setField(
+                                                        arity,
+                                                        x == null || y == null
+                                                                ? Double.NaN
+                                                                : AlsKernels.JAVA_BLAS.ddot(
+                                                                        x.length, x, 1, y, 1));
+                                                out.collect(r);
+                                            }
+                                        },
+                                outType);
 
         // (2) recommendations: a request per known user (factor + items seen in the input) ...
-        DataStream<UserRequest> requests = rows.coGroup(userFactors)
-                .where(r -> id(r, userIdx), Types.LONG)
-                .equalTo(m -> m.id, Types.LONG)
-                .window(EndOfStreamWindows.get())
-                .apply((CoGroupFunction<Row, AlsModelData, UserRequest>) (rs, us, out) -> {
-                    double[] x = first(us);
-                    if (x == null) {
-                        return;
-                    }
-                    Set<Long> seen = new HashSet<>();
-                    long user = 0;
-                    for (Row r : rs) {
-                        user = id(r, userIdx);
-                        seen.add(id(r, itemIdx));
-                    }
-                    UserRequest q = new UserRequest();
-                    q.user = user;
-                    q.factors = x;
-                    q.seen = seen.stream().mapToLong(Long::longValue).sorted().toArray();
-                    out.collect(q);
-                }, TypeInformation.of(UserRequest.class));
+        DataStream<UserRequest> requests =
+                rows.coGroup(userFactors)
+                        .where(r -> id(r, userIdx), Types.LONG)
+                        .equalTo(m -> m.id, Types.LONG)
+                        .window(EndOfStreamWindows.get())
+                        .apply(
+                                (CoGroupFunction<Row, AlsModelData, UserRequest>)
+                                        (rs, us, out) -> {
+                                            double[] x = first(us);
+                                            if (x == null) {
+                                                return;
+                                            }
+                                            Set<Long> seen = new HashSet<>();
+                                            long user = 0;
+                                            for (Row r : rs) {
+                                                user = id(r, userIdx);
+                                                seen.add(id(r, itemIdx));
+                                            }
+                                            UserRequest q = new UserRequest();
+                                            q.user = user;
+                                            q.factors = x;
+                                            q.seen =
+                                                    seen.stream()
+                                                            .mapToLong(Long::longValue)
+                                                            .sorted()
+                                                            .toArray();
+                                            out.collect(q);
+                                        },
+                                TypeInformation.of(UserRequest.class));
         // ... hashed over the scoring partitions, each holding a replica of all item factors
-        DataStream<Tuple2<Integer, AlsModelData>> replicated = itemFactors
-                .flatMap((AlsModelData m, Collector<Tuple2<Integer, AlsModelData>> out) -> {
-                    for (int p = 0; p < parallelism; p++) {
-                        out.collect(Tuple2.of(p, m));
-                    }
-                })
-                .returns(Types.TUPLE(Types.INT, TypeInformation.of(AlsModelData.class)))
-                .name("als-item-factors-replicated");
+        DataStream<Tuple2<Integer, AlsModelData>> replicated =
+                itemFactors
+                        .flatMap(
+                                (AlsModelData m, Collector<Tuple2<Integer, AlsModelData>> out) -> {
+                                    for (int p = 0; p < parallelism; p++) {
+                                        out.collect(Tuple2.of(p, m));
+                                    }
+                                })
+                        .returns(Types.TUPLE(Types.INT, TypeInformation.of(AlsModelData.class)))
+                        .name("als-item-factors-replicated");
         String[] recNames = {getUserCol(), "items", "scores"};
-        TypeInformation<Row> recType = Types.ROW_NAMED(recNames, Types.LONG,
-                PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO,
-                PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO);
-        DataStream<Row> recommendations = requests.coGroup(replicated)
-                .where(q -> AlsBlocks.blockOf(q.user, parallelism), Types.INT)
-                .equalTo(t -> t.f0, Types.INT)
-                .window(EndOfStreamWindows.get())
-                .apply((CoGroupFunction<UserRequest, Tuple2<Integer, AlsModelData>, Row>) (qs, items, out) ->
-                        recommend(qs, items, topN, out), recType);
+        TypeInformation<Row> recType =
+                Types.ROW_NAMED(
+                        recNames,
+                        Types.LONG,
+                        PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO,
+                        PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO);
+        DataStream<Row> recommendations =
+                requests.coGroup(replicated)
+                        .where(q -> AlsBlocks.blockOf(q.user, parallelism), Types.INT)
+                        .equalTo(t -> t.f0, Types.INT)
+                        .window(EndOfStreamWindows.get())
+                        .apply(
+                                (CoGroupFunction<UserRequest, Tuple2<Integer, AlsModelData>, Row>)
+                                        (qs, items, out) -> recommend(qs, items, topN, out),
+                                recType);
 
         return new Table[] {tEnv.fromDataStream(predictions), tEnv.fromDataStream(recommendations)};
     }
 
     /** Scores each request against all items (one dgemv) and keeps the top n unseen, best first. */
-    private static void recommend(Iterable<UserRequest> requests, Iterable<Tuple2<Integer, AlsModelData>> items,
-            int n, Collector<Row> out) {
+    private static void recommend(
+            Iterable<UserRequest> requests,
+            Iterable<Tuple2<Integer, AlsModelData>> items,
+            int n,
+            Collector<Row> out) {
         List<AlsModelData> list = new ArrayList<>();
         items.forEach(t -> list.add(t.f1));
         if (list.isEmpty()) {
@@ -201,8 +249,13 @@ public class AlsModel implements Model<AlsModel>, AlsModelParams<AlsModel> {
         for (UserRequest q : requests) {
             new Factors(1, k, q.factors).scoreAll(0, itemFactors, scores);
             // min-heap of the best n (score, then smaller id wins ties)
-            PriorityQueue<Integer> heap = new PriorityQueue<>(n + 1, (a, b) -> scores[a] != scores[b]
-                    ? Double.compare(scores[a], scores[b]) : Long.compare(ids[b], ids[a]));
+            PriorityQueue<Integer> heap =
+                    new PriorityQueue<>(
+                            n + 1,
+                            (a, b) ->
+                                    scores[a] != scores[b]
+                                            ? Double.compare(scores[a], scores[b])
+                                            : Long.compare(ids[b], ids[a]));
             for (int i = 0; i < ids.length; i++) {
                 if (Arrays.binarySearch(q.seen, ids[i]) >= 0) {
                     continue;
@@ -227,7 +280,8 @@ public class AlsModel implements Model<AlsModel>, AlsModelParams<AlsModel> {
     private static long id(Row r, int idx) {
         Object v = r.getField(idx);
         if (!(v instanceof Number)) {
-            throw new IllegalArgumentException("ALS id column " + idx + " must be numeric and not null: " + r);
+            throw new IllegalArgumentException(
+                    "ALS id column " + idx + " must be numeric and not null: " + r);
         }
         return ((Number) v).longValue();
     }
@@ -255,13 +309,16 @@ public class AlsModel implements Model<AlsModel>, AlsModelParams<AlsModel> {
     @Override
     public void save(String path) throws IOException {
         ReadWriteUtils.saveMetadata(this, path);
-        ReadWriteUtils.saveModelData(AlsModelData.getModelDataStream(modelDataTable), path,
+        ReadWriteUtils.saveModelData(
+                AlsModelData.getModelDataStream(modelDataTable),
+                path,
                 new AlsModelData.ModelDataEncoder());
     }
 
     public static AlsModel load(StreamTableEnvironment tEnv, String path) throws IOException {
         AlsModel model = ReadWriteUtils.loadStageParam(path);
-        Table modelData = ReadWriteUtils.loadModelData(tEnv, path, new AlsModelData.ModelDataDecoder());
+        Table modelData =
+                ReadWriteUtils.loadModelData(tEnv, path, new AlsModelData.ModelDataDecoder());
         return model.setModelData(modelData);
     }
 }

@@ -1,9 +1,5 @@
 package io.crossinterest.cf.als;
 
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.util.Arrays;
 import org.apache.flink.api.common.serialization.Encoder;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -17,9 +13,15 @@ import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.api.internal.TableImpl;
 
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
+
 /**
- * Model data of {@link AlsModel}: one record per user or item, its id and factor. As a Table: columns
- * {@code side} (0 user, 1 item), {@code id} (BIGINT), {@code factors} (ARRAY&lt;DOUBLE&gt;).
+ * Model data of {@link AlsModel}: one record per user or item, its id and factor. As a Table:
+ * columns {@code side} (0 user, 1 item), {@code id} (BIGINT), {@code factors}
+ * (ARRAY&lt;DOUBLE&gt;).
  */
 public class AlsModelData {
     public static final int USER = 0;
@@ -68,7 +70,10 @@ public class AlsModelData {
         return (side == USER ? "user " : "item ") + id + " " + Arrays.toString(factors);
     }
 
-    /** Binary encoding for {@link org.apache.flink.ml.util.ReadWriteUtils#saveModelData}: side, id, k, k doubles. */
+    /**
+     * Binary encoding for {@link org.apache.flink.ml.util.ReadWriteUtils#saveModelData}: side, id,
+     * k, k doubles.
+     */
     public static class ModelDataEncoder implements Encoder<AlsModelData> {
         private static final long serialVersionUID = 1L;
 
@@ -89,7 +94,8 @@ public class AlsModelData {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public StreamFormat.Reader<AlsModelData> createReader(Configuration config, FSDataInputStream stream) {
+        public StreamFormat.Reader<AlsModelData> createReader(
+                Configuration config, FSDataInputStream stream) {
             DataInputViewStreamWrapper in = new DataInputViewStreamWrapper(stream);
             return new StreamFormat.Reader<>() {
                 @Override

@@ -6,17 +6,31 @@ import org.apache.flink.ml.param.Param;
 import org.apache.flink.ml.param.ParamValidators;
 import org.apache.flink.ml.param.StringParam;
 
-/** Parameters of {@link AlsModel}: where the ids are, where the score goes, how many recommendations per user. */
+/**
+ * Parameters of {@link AlsModel}: where the ids are, where the score goes, how many recommendations
+ * per user.
+ */
 public interface AlsModelParams<T> extends HasPredictionCol<T> {
-    Param<String> USER_COL = new StringParam("userCol", "User id column (BIGINT or INT).", "user",
-            ParamValidators.notNull());
+    Param<String> USER_COL =
+            new StringParam(
+                    "userCol",
+                    "User id column (BIGINT or INT).",
+                    "user",
+                    ParamValidators.notNull());
 
-    Param<String> ITEM_COL = new StringParam("itemCol", "Item id column (BIGINT or INT).", "item",
-            ParamValidators.notNull());
+    Param<String> ITEM_COL =
+            new StringParam(
+                    "itemCol",
+                    "Item id column (BIGINT or INT).",
+                    "item",
+                    ParamValidators.notNull());
 
-    Param<Integer> NUM_RECOMMENDATIONS = new IntParam("numRecommendations",
-            "Items recommended per user by transform(), excluding the user's items in the input.", 10,
-            ParamValidators.gt(0));
+    Param<Integer> NUM_RECOMMENDATIONS =
+            new IntParam(
+                    "numRecommendations",
+                    "Items recommended per user by transform(), excluding the user's items in the input.",
+                    10,
+                    ParamValidators.gt(0));
 
     default String getUserCol() {
         return get(USER_COL);

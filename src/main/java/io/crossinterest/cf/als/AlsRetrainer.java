@@ -3,11 +3,7 @@ package io.crossinterest.cf.als;
 import io.crossinterest.data.IdIndex;
 import io.crossinterest.data.InteractionMatrix;
 import io.crossinterest.event.BehaviorEvent;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -19,17 +15,25 @@ import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
 /**
- * Periodic CF retraining inside a running stream. Holds the target block's interactions (user → item → summed r) in
- * keyed state, and on a trigger ({@link RetrainPolicy}: every N events and/or every interval of processing or event
- * time with new events) snapshots them into an {@link InteractionMatrix} and trains implicit ALS
- * ({@link ImplicitAls}, multi-threaded) on a background thread, so the operator keeps taking events while it trains.
- * A processing-time timer polls the training and, on the operator thread, emits the result as the next
- * {@link AlsModelVersion}. A trigger during a training is remembered and runs right after it.
+ * Periodic CF retraining inside a running stream. Holds the target block's interactions (user →
+ * item → summed r) in keyed state, and on a trigger ({@link RetrainPolicy}: every N events and/or
+ * every interval of processing or event time with new events) snapshots them into an {@link
+ * InteractionMatrix} and trains implicit ALS ({@link ImplicitAls}, multi-threaded) on a background
+ * thread, so the operator keeps taking events while it trains. A processing-time timer polls the
+ * training and, on the operator thread, emits the result as the next {@link AlsModelVersion}. A
+ * trigger during a training is remembered and runs right after it.
  *
- * <p>Keyed by a constant: in-process ALS needs the whole target matrix in one place, so this operator runs with
- * parallelism 1 (the distributed {@link Als} is the path for blocks too large for one machine). The model version and
- * the interactions are checkpointed; a training in flight at a failure is redone at the next trigger.
+ * <p>Keyed by a constant: in-process ALS needs the whole target matrix in one place, so this
+ * operator runs with parallelism 1 (the distributed {@link Als} is the path for blocks too large
+ * for one machine). The model version and the interactions are checkpointed; a training in flight
+ * at a failure is redone at the next trigger.
  *
  * <p>Metrics (operator scope): {@code alsModelVersion}, {@code alsTrainingMillis}, {@code alsLoss},
  * {@code alsModelUsers}, {@code alsModelItems}, {@code alsInteractions}.
@@ -63,16 +67,29 @@ public class AlsRetrainer extends KeyedProcessFunction<Integer, BehaviorEvent, A
 
     @Override
     public void open(Configuration parameters) {
-        interactions = getRuntimeContext().getMapState(new MapStateDescriptor<>("als-interactions", Types.STRING,
-                Types.MAP(Types.STRING, Types.DOUBLE)));
-        version = getRuntimeContext().getState(new ValueStateDescriptor<>("als-model-version", Types.LONG));
-        eventsSinceTraining = getRuntimeContext().getState(new ValueStateDescriptor<>("als-events-since", Types.LONG));
-        intervalTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("als-interval-timer", Types.LONG));
-        trainer = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "als-retrain");
-            t.setDaemon(true);
-            return t;
-        });
+        interactions =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "als-interactions",
+                                        Types.STRING,
+                                        Types.MAP(Types.STRING, Types.DOUBLE)));
+        version =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("als-model-version", Types.LONG));
+        eventsSinceTraining =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("als-events-since", Types.LONG));
+        intervalTimer =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("als-interval-timer", Types.LONG));
+        trainer =
+                Executors.newSingleThreadExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "als-retrain");
+                            t.setDaemon(true);
+                            return t;
+                        });
         var metrics = getRuntimeContext().getMetricGroup();
         metrics.gauge("alsModelVersion", (Gauge<Long>) () -> metricVersion);
         metrics.gauge("alsTrainingMillis", (Gauge<Long>) () -> metricTrainingMillis);
@@ -90,7 +107,8 @@ public class AlsRetrainer extends KeyedProcessFunction<Integer, BehaviorEvent, A
     }
 
     @Override
-    public void processElement(BehaviorEvent e, Context ctx, Collector<AlsModelVersion> out) throws Exception {
+    public void processElement(BehaviorEvent e, Context ctx, Collector<AlsModelVersion> out)
+            throws Exception {
         Map<String, Double> row = interactions.get(e.user);
         if (row == null) {
             row = new HashMap<>();
@@ -103,8 +121,11 @@ public class AlsRetrainer extends KeyedProcessFunction<Integer, BehaviorEvent, A
             trigger(ctx);
         }
         if (policy.intervalMillis > 0 && intervalTimer.value() == null) {
-            long at = (policy.timeDomain == RetrainPolicy.TimeDomain.EVENT ? e.timestamp
-                    : ctx.timerService().currentProcessingTime()) + policy.intervalMillis;
+            long at =
+                    (policy.timeDomain == RetrainPolicy.TimeDomain.EVENT
+                                    ? e.timestamp
+                                    : ctx.timerService().currentProcessingTime())
+                            + policy.intervalMillis;
             register(ctx, at);
         }
     }
@@ -119,9 +140,11 @@ public class AlsRetrainer extends KeyedProcessFunction<Integer, BehaviorEvent, A
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlsModelVersion> out) throws Exception {
-        boolean intervalDomain = (policy.timeDomain == RetrainPolicy.TimeDomain.EVENT)
-                == (ctx.timeDomain() == TimeDomain.EVENT_TIME);
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlsModelVersion> out)
+            throws Exception {
+        boolean intervalDomain =
+                (policy.timeDomain == RetrainPolicy.TimeDomain.EVENT)
+                        == (ctx.timeDomain() == TimeDomain.EVENT_TIME);
         Long due = intervalTimer.value();
         if (intervalDomain && due != null && due == timestamp) {
             intervalTimer.clear();
@@ -131,7 +154,9 @@ public class AlsRetrainer extends KeyedProcessFunction<Integer, BehaviorEvent, A
             }
             register(ctx, timestamp + policy.intervalMillis);
         }
-        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME && running != null && timestamp == pollTimer) {
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME
+                && running != null
+                && timestamp == pollTimer) {
             if (running.isDone()) {
                 AlsModelVersion model = running.get();
                 running = null;
@@ -157,7 +182,9 @@ public class AlsRetrainer extends KeyedProcessFunction<Integer, BehaviorEvent, A
         }
     }
 
-    /** Snapshots the interactions and starts a training, or remembers the trigger if one is running. */
+    /**
+     * Snapshots the interactions and starts a training, or remembers the trigger if one is running.
+     */
     private void trigger(Context ctx) throws Exception {
         eventsSinceTraining.update(0L);
         if (running != null) {

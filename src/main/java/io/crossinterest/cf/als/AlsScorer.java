@@ -1,8 +1,7 @@
 package io.crossinterest.cf.als;
 
 import io.crossinterest.event.BehaviorEvent;
-import java.util.HashMap;
-import java.util.Map;
+
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -12,19 +11,26 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
- * Scores users against the latest broadcast CF model. Keyed by user, it keeps the user's target-block interactions;
- * on each of the user's events it emits their top-N from the current model, and when a new model version arrives it
- * re-scores every user it holds, so recommendations move to the new version without waiting for new events. Every
- * {@link Recommendation} names the model version that made it.
+ * Scores users against the latest broadcast CF model. Keyed by user, it keeps the user's
+ * target-block interactions; on each of the user's events it emits their top-N from the current
+ * model, and when a new model version arrives it re-scores every user it holds, so recommendations
+ * move to the new version without waiting for new events. Every {@link Recommendation} names the
+ * model version that made it.
  */
-public class AlsScorer extends KeyedBroadcastProcessFunction<String, BehaviorEvent, AlsModelVersion, Recommendation> {
+public class AlsScorer
+        extends KeyedBroadcastProcessFunction<
+                String, BehaviorEvent, AlsModelVersion, Recommendation> {
     public static final String UID = "als-score";
     public static final String NAME = "ALS scoring";
 
     /** Broadcast state: the latest model under key {@link #LATEST}. */
     public static final MapStateDescriptor<String, AlsModelVersion> MODEL_STATE =
             new MapStateDescriptor<>("als-model", Types.STRING, Types.POJO(AlsModelVersion.class));
+
     static final String LATEST = "latest";
     private static final MapStateDescriptor<String, Double> SEEN =
             new MapStateDescriptor<>("als-user-items", Types.STRING, Types.DOUBLE);
@@ -43,7 +49,9 @@ public class AlsScorer extends KeyedBroadcastProcessFunction<String, BehaviorEve
     @Override
     public void open(Configuration parameters) {
         seen = getRuntimeContext().getMapState(SEEN);
-        getRuntimeContext().getMetricGroup().gauge("alsScoringModelVersion", (Gauge<Long>) () -> metricVersion);
+        getRuntimeContext()
+                .getMetricGroup()
+                .gauge("alsScoringModelVersion", (Gauge<Long>) () -> metricVersion);
     }
 
     @Override
@@ -58,8 +66,8 @@ public class AlsScorer extends KeyedBroadcastProcessFunction<String, BehaviorEve
     }
 
     @Override
-    public void processBroadcastElement(AlsModelVersion model, Context ctx, Collector<Recommendation> out)
-            throws Exception {
+    public void processBroadcastElement(
+            AlsModelVersion model, Context ctx, Collector<Recommendation> out) throws Exception {
         BroadcastState<String, AlsModelVersion> state = ctx.getBroadcastState(MODEL_STATE);
         AlsModelVersion current = state.get(LATEST);
         if (current != null && current.version >= model.version) {
@@ -67,8 +75,10 @@ public class AlsScorer extends KeyedBroadcastProcessFunction<String, BehaviorEve
         }
         state.put(LATEST, model);
         metricVersion = model.version;
-        ctx.applyToKeyedState(SEEN, (user, items) -> out.collect(model.recommend(user, items(items),
-                numRecommendations)));
+        ctx.applyToKeyedState(
+                SEEN,
+                (user, items) ->
+                        out.collect(model.recommend(user, items(items), numRecommendations)));
     }
 
     private static Map<String, Double> items(MapState<String, Double> state) throws Exception {

@@ -1,6 +1,7 @@
 package io.crossinterest.cf.als;
 
 import io.crossinterest.data.InteractionMatrix;
+
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
@@ -17,33 +18,39 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One entry point for training ALS factors of an in-memory matrix, in this JVM or scaled out, chosen by
- * {@link AlsConfig#parallelism}:
+ * One entry point for training ALS factors of an in-memory matrix, in this JVM or scaled out,
+ * chosen by {@link AlsConfig#parallelism}:
  *
  * <ul>
  *   <li>1: the in-process solver ({@link ImplicitAls}) with {@link AlsConfig#threads} threads;
- *   <li>N &gt; 1: the distributed Flink ML estimator {@link Als} as a bounded (BATCH) Flink job at parallelism N, users
- *       and items in N blocks each. The job runs where the command's environment points: the embedded cluster of
- *       {@code bin/cross-interest}, or the session cluster under {@code flink run}.
+ *   <li>N &gt; 1: the distributed Flink ML estimator {@link Als} as a bounded (BATCH) Flink job at
+ *       parallelism N, users and items in N blocks each. The job runs where the command's
+ *       environment points: the embedded cluster of {@code bin/cross-interest}, or the session
+ *       cluster under {@code flink run}.
  * </ul>
  *
- * Both compute the same factors for the same seed: the distributed graph starts from the same seeded factors and
- * solves the same normal equations, so the results differ only in the order of floating-point sums (1e-6 in
- * {@code AlsSolversTest}). A user or item without any entry (a cold user's empty target row) has a zero factor either
- * way, and is part of the first Gram matrix either way (see the zero entries below). The distributed path keeps no
- * loss history ({@link AlsResult#loss} and {@link AlsResult#secondsPerIteration} are empty).
+ * Both compute the same factors for the same seed: the distributed graph starts from the same
+ * seeded factors and solves the same normal equations, so the results differ only in the order of
+ * floating-point sums (1e-6 in {@code AlsSolversTest}). A user or item without any entry (a cold
+ * user's empty target row) has a zero factor either way, and is part of the first Gram matrix
+ * either way (see the zero entries below). The distributed path keeps no loss history ({@link
+ * AlsResult#loss} and {@link AlsResult#secondsPerIteration} are empty).
  */
 public final class AlsSolvers {
     private AlsSolvers() {}
 
-    /** The factors of {@code r} under {@code cfg}, in this JVM or as a Flink job ({@link AlsConfig#parallelism}). */
+    /**
+     * The factors of {@code r} under {@code cfg}, in this JVM or as a Flink job ({@link
+     * AlsConfig#parallelism}).
+     */
     public static AlsResult fit(InteractionMatrix r, AlsConfig cfg) {
         return cfg.parallelism == 1 ? new ImplicitAls(cfg).fit(r) : distributed(r, cfg);
     }
 
     /**
-     * The distributed {@link Als} as a bounded Flink job at parallelism {@link AlsConfig#parallelism} (also 1), users
-     * and items in that many blocks: what {@link #fit} runs for N &gt; 1, callable at 1 for benchmarks.
+     * The distributed {@link Als} as a bounded Flink job at parallelism {@link
+     * AlsConfig#parallelism} (also 1), users and items in that many blocks: what {@link #fit} runs
+     * for N &gt; 1, callable at 1 for benchmarks.
      */
     public static AlsResult fitDistributed(InteractionMatrix r, AlsConfig cfg) {
         return distributed(r, cfg);
@@ -66,11 +73,16 @@ public final class AlsSolvers {
             }
         }
         if (cfg.implicit && r.numRows() > 0 && r.numCols() > 0) {
-            // The distributed graph knows a user or item only from its entries, the in-process solver knows every row
-            // of R: an empty row keeps its seeded initial factor until its first solve, and that factor is part of the
-            // first Gram matrix XᵀX the items are solved with. A zero entry makes the row known without changing the
-            // math: it has confidence 1 + α·0 = 1 and preference 0, exactly an unobserved cell (and it is not a
-            // positive, so λ_u of WEIGHTED does not count it). Not for explicit ratings, where 0 is an observed value
+            // The distributed graph knows a user or item only from its entries, the in-process
+            // solver knows every row
+            // of R: an empty row keeps its seeded initial factor until its first solve, and that
+            // factor is part of the
+            // first Gram matrix XᵀX the items are solved with. A zero entry makes the row known
+            // without changing the
+            // math: it has confidence 1 + α·0 = 1 and preference 0, exactly an unobserved cell (and
+            // it is not a
+            // positive, so λ_u of WEIGHTED does not count it). Not for explicit ratings, where 0 is
+            // an observed value
             // and the Gram matrix is not used.
             for (int u = 0; u < r.numRows(); u++) {
                 if (r.rowStart(u) == r.rowEnd(u)) {
@@ -83,23 +95,36 @@ public final class AlsSolvers {
                 }
             }
         }
-        Table ratings = tEnv.fromDataStream(env.fromData(rows,
-                Types.ROW_NAMED(new String[] {"user", "item", "rating"}, Types.LONG, Types.LONG, Types.DOUBLE)));
+        Table ratings =
+                tEnv.fromDataStream(
+                        env.fromData(
+                                rows,
+                                Types.ROW_NAMED(
+                                        new String[] {"user", "item", "rating"},
+                                        Types.LONG,
+                                        Types.LONG,
+                                        Types.DOUBLE)));
         AlsModel model = new Als().setConfig(cfg).setNumBlocks(cfg.parallelism).fit(ratings);
         int k = cfg.rank;
         double[] users = new double[r.numRows() * k];
         double[] items = new double[r.numCols() * k];
-        try (CloseableIterator<AlsModelData> it = AlsModelData.getModelDataStream(model.getModelData()[0])
-                .executeAndCollect("cross-interest ALS (parallelism " + cfg.parallelism + ")")) {
+        try (CloseableIterator<AlsModelData> it =
+                AlsModelData.getModelDataStream(model.getModelData()[0])
+                        .executeAndCollect(
+                                "cross-interest ALS (parallelism " + cfg.parallelism + ")")) {
             while (it.hasNext()) {
                 AlsModelData d = it.next();
                 double[] target = d.side == AlsModelData.USER ? users : items;
                 System.arraycopy(d.factors, 0, target, Math.toIntExact(d.id) * k, k);
             }
         } catch (Exception e) {
-            throw new IllegalStateException("distributed ALS at parallelism " + cfg.parallelism + " failed: " + e, e);
+            throw new IllegalStateException(
+                    "distributed ALS at parallelism " + cfg.parallelism + " failed: " + e, e);
         }
-        return new AlsResult(new Factors(r.numRows(), k, users), new Factors(r.numCols(), k, items), new double[0],
+        return new AlsResult(
+                new Factors(r.numRows(), k, users),
+                new Factors(r.numCols(), k, items),
+                new double[0],
                 new double[0]);
     }
 }

@@ -5,8 +5,9 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * A dense factor matrix: {@code numRows} rows of length {@code rank}, row-major in one {@code double[]} (row r is
- * {@code data[r*rank .. (r+1)*rank)}, which is also the column-major k × n layout BLAS reads with leading dimension k).
+ * A dense factor matrix: {@code numRows} rows of length {@code rank}, row-major in one {@code
+ * double[]} (row r is {@code data[r*rank .. (r+1)*rank)}, which is also the column-major k × n
+ * layout BLAS reads with leading dimension k).
  */
 public final class Factors implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -18,7 +19,12 @@ public final class Factors implements Serializable {
     public Factors(int numRows, int rank, double[] data) {
         if (data.length != (long) numRows * rank) {
             throw new IllegalArgumentException(
-                    "factor array has " + data.length + " values, expected " + numRows + " x " + rank);
+                    "factor array has "
+                            + data.length
+                            + " values, expected "
+                            + numRows
+                            + " x "
+                            + rank);
         }
         this.numRows = numRows;
         this.rank = rank;
@@ -30,8 +36,9 @@ public final class Factors implements Serializable {
     }
 
     /**
-     * Random initial factors as Spark MLlib draws them: each row a standard normal vector scaled to unit length. Row r
-     * depends only on (seed, side, r), so any partitioning of the rows draws the same matrix.
+     * Random initial factors as Spark MLlib draws them: each row a standard normal vector scaled to
+     * unit length. Row r depends only on (seed, side, r), so any partitioning of the rows draws the
+     * same matrix.
      */
     public static Factors random(int numRows, int rank, long seed, int side) {
         double[] d = new double[numRows * rank];
@@ -41,7 +48,10 @@ public final class Factors implements Serializable {
         return new Factors(numRows, rank, d);
     }
 
-    /** Fills {@code out[off .. off+rank)} with the initial factor of row {@code row} of {@code side}. */
+    /**
+     * Fills {@code out[off .. off+rank)} with the initial factor of row {@code row} of {@code
+     * side}.
+     */
     static void initRow(double[] out, int off, int rank, long seed, int side, long row) {
         SplittableRandom rnd = new SplittableRandom(mix(seed, side, row));
         for (int j = 0; j < rank; j++) {
@@ -52,7 +62,8 @@ public final class Factors implements Serializable {
     }
 
     private static long mix(long seed, int side, long row) {
-        long z = seed * 0x9E3779B97F4A7C15L + side * 0xBF58476D1CE4E5B9L + row * 0x94D049BB133111EBL;
+        long z =
+                seed * 0x9E3779B97F4A7C15L + side * 0xBF58476D1CE4E5B9L + row * 0x94D049BB133111EBL;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
@@ -88,8 +99,22 @@ public final class Factors implements Serializable {
 
     /** out[c] = x_r · y_c for every row c of {@code other}: scores = Y x_r (one dgemv). */
     public void scoreAll(int r, Factors other, double[] out) {
-        // Y is column-major k × m with ld k, so Yᵀ-as-stored times x: dgemv("T") gives m dot products
-        AlsKernels.JAVA_BLAS.dgemv("T", rank, other.numRows, 1.0, other.data, 0, rank, data, r * rank, 1, 0.0, out, 0,
+        // Y is column-major k × m with ld k, so Yᵀ-as-stored times x: dgemv("T") gives m dot
+        // products
+        AlsKernels.JAVA_BLAS.dgemv(
+                "T",
+                rank,
+                other.numRows,
+                1.0,
+                other.data,
+                0,
+                rank,
+                data,
+                r * rank,
+                1,
+                0.0,
+                out,
+                0,
                 1);
     }
 
@@ -99,8 +124,8 @@ public final class Factors implements Serializable {
     }
 
     /**
-     * Rows [from, from + n) as their own factors, e.g. the source or the target items of a collective factorisation
-     * ({@link io.crossinterest.data.InteractionMatrix#concatenate}).
+     * Rows [from, from + n) as their own factors, e.g. the source or the target items of a
+     * collective factorisation ({@link io.crossinterest.data.InteractionMatrix#concatenate}).
      */
     public Factors rows(int from, int n) {
         double[] d = new double[n * rank];

@@ -13,7 +13,14 @@ public class Recommendation {
 
     @Override
     public String toString() {
-        return "Recommendation{user=" + user + ", modelVersion=" + modelVersion + ", items=" + Arrays.toString(items)
-                + ", scores=" + Arrays.toString(scores) + '}';
+        return "Recommendation{user="
+                + user
+                + ", modelVersion="
+                + modelVersion
+                + ", items="
+                + Arrays.toString(items)
+                + ", scores="
+                + Arrays.toString(scores)
+                + '}';
     }
 }

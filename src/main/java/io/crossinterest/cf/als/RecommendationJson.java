@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 
 /**
- * A CF {@link Recommendation} as one JSON object: {@code {"user", "modelVersion", "items": [...], "scores": [...]}}
- * (a Kafka value serializer of the retraining stage).
+ * A CF {@link Recommendation} as one JSON object: {@code {"user", "modelVersion", "items": [...],
+ * "scores": [...]}} (a Kafka value serializer of the retraining stage).
  */
 public final class RecommendationJson implements SerializationSchema<Recommendation> {
     private static final long serialVersionUID = 1L;

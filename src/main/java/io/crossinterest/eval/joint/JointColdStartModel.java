@@ -7,13 +7,15 @@ import io.crossinterest.eval.SelectionReport;
 import io.crossinterest.joint.EncodedUsers;
 import io.crossinterest.joint.JointEstimator;
 import io.crossinterest.joint.JointModel;
+
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * The joint transfer model in the cold-start protocol: {@link #fit} runs the {@link JointEstimator} on the split
- * without its test rows and encodes the split's users with the fitted {@link JointModel}; the evaluator then scores
- * them. Its part {@code deep} is the deep path alone, next to the blend with the wide path.
+ * The joint transfer model in the cold-start protocol: {@link #fit} runs the {@link JointEstimator}
+ * on the split without its test rows and encodes the split's users with the fitted {@link
+ * JointModel}; the evaluator then scores them. Its part {@code deep} is the deep path alone, next
+ * to the blend with the wide path.
  */
 public final class JointColdStartModel implements ColdStartModel, SelectionReport {
     private final String name;

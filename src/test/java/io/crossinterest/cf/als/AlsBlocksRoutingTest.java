@@ -1,14 +1,17 @@
 package io.crossinterest.cf.als;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import java.util.HashSet;
-import java.util.Set;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The distributed ALS's blocks spread evenly over the subtasks: block b runs on subtask b mod p. */
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The distributed ALS's blocks spread evenly over the subtasks: block b runs on subtask b mod p.
+ */
 class AlsBlocksRoutingTest {
 
     @ParameterizedTest
@@ -19,7 +22,9 @@ class AlsBlocksRoutingTest {
         Set<Integer> keys = new HashSet<>();
         for (int b = 0; b < numBlocks; b++) {
             int key = routing.keyOfBlock[b];
-            assertEquals(b % parallelism, KeyGroupRangeAssignment.assignKeyToParallelOperator(key, max, parallelism),
+            assertEquals(
+                    b % parallelism,
+                    KeyGroupRangeAssignment.assignKeyToParallelOperator(key, max, parallelism),
                     "block " + b);
             assertEquals(b, routing.blockOfKey[key]);
             keys.add(key);

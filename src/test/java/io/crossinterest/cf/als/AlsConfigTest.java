@@ -1,14 +1,18 @@
 package io.crossinterest.cf.als;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-
 import io.crossinterest.cf.als.AlsConfig.Regularization;
 import io.crossinterest.cf.als.AlsConfig.Solver;
 import io.crossinterest.eval.ModelSettings;
+
 import org.junit.jupiter.api.Test;
 
-/** The in-process settings and the Flink ML parameters describe ALS once: the same defaults, lossless both ways. */
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+/**
+ * The in-process settings and the Flink ML parameters describe ALS once: the same defaults,
+ * lossless both ways.
+ */
 class AlsConfigTest {
 
     @Test
@@ -26,15 +30,29 @@ class AlsConfigTest {
         assertEquals(Runtime.getRuntime().availableProcessors(), d.threads);
         assertEquals(1, d.parallelism);
         // the values every published result was fitted with
-        assertEquals(new AlsConfig(10, 10, 0.1, 1.0, Regularization.L2, Solver.CHOLESKY, 3, 0L,
-                Runtime.getRuntime().availableProcessors(), true, 1), d);
+        assertEquals(
+                new AlsConfig(
+                        10,
+                        10,
+                        0.1,
+                        1.0,
+                        Regularization.L2,
+                        Solver.CHOLESKY,
+                        3,
+                        0L,
+                        Runtime.getRuntime().availableProcessors(),
+                        true,
+                        1),
+                d);
         // an estimator left at its defaults fits what the in-process defaults fit
         assertEquals(d, AlsConfig.from(new Als()));
     }
 
     @Test
     void aConfigGoesThroughTheParametersAndBackUnchanged() {
-        AlsConfig c = new AlsConfig(7, 0, 0.25, 4.5, Regularization.WEIGHTED, Solver.CG, 2, -3L, 3, false, 4);
+        AlsConfig c =
+                new AlsConfig(
+                        7, 0, 0.25, 4.5, Regularization.WEIGHTED, Solver.CG, 2, -3L, 3, false, 4);
         Als als = new Als().setConfig(c);
         assertEquals(7, als.getRank());
         assertEquals(0, als.getMaxIter());
@@ -49,8 +67,14 @@ class AlsConfigTest {
     @Test
     void theComparisonsFactorisationsDifferFromTheDefaultsOnlyInWhatTheyName() {
         ModelSettings s = new ModelSettings(5L, 16, 4, 3, 2, 1);
-        AlsConfig expected = AlsConfig.defaults().withRank(16).withIterations(4).withSeed(5L).withThreads(2)
-                .withLambda(ModelSettings.ALS_LAMBDA).withAlpha(ModelSettings.ALS_ALPHA);
+        AlsConfig expected =
+                AlsConfig.defaults()
+                        .withRank(16)
+                        .withIterations(4)
+                        .withSeed(5L)
+                        .withThreads(2)
+                        .withLambda(ModelSettings.ALS_LAMBDA)
+                        .withAlpha(ModelSettings.ALS_ALPHA);
         assertEquals(expected, s.als());
         assertEquals(0.1, s.als().lambda);
         assertEquals(10.0, s.als().alpha);

@@ -1,15 +1,8 @@
 package io.crossinterest.cf.als;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.crossinterest.event.Behavior;
 import io.crossinterest.event.BehaviorEvent;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
+
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -18,28 +11,47 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
-/** The retraining operator's triggers, with Flink's operator test harness (times are set, not waited for). */
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The retraining operator's triggers, with Flink's operator test harness (times are set, not waited
+ * for).
+ */
 class AlsRetrainerTest {
     private static final AlsConfig CFG =
-            new AlsConfig(2, 3, 0.1, 2.0, AlsConfig.Regularization.L2, AlsConfig.Solver.CG, 2, 1L, 1);
+            new AlsConfig(
+                    2, 3, 0.1, 2.0, AlsConfig.Regularization.L2, AlsConfig.Solver.CG, 2, 1L, 1);
 
-    private static KeyedOneInputStreamOperatorTestHarness<Integer, BehaviorEvent, AlsModelVersion> harness(
-            RetrainPolicy policy) throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new AlsRetrainer(policy)),
-                e -> 0, Types.INT);
+    private static KeyedOneInputStreamOperatorTestHarness<Integer, BehaviorEvent, AlsModelVersion>
+            harness(RetrainPolicy policy) throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new AlsRetrainer(policy)), e -> 0, Types.INT);
     }
 
     private static StreamRecord<BehaviorEvent> event(String user, String item, long t) {
         return new StreamRecord<>(new BehaviorEvent(user, item, "c", Behavior.CLICK, 1.0, t), t);
     }
 
-    private static List<AlsModelVersion> models(KeyedOneInputStreamOperatorTestHarness<?, ?, AlsModelVersion> h) {
+    private static List<AlsModelVersion> models(
+            KeyedOneInputStreamOperatorTestHarness<?, ?, AlsModelVersion> h) {
         return h.extractOutputValues();
     }
 
-    /** Advances processing time in poll steps until a model with {@code version} was emitted (bounded). */
-    private static void pollUntil(KeyedOneInputStreamOperatorTestHarness<Integer, BehaviorEvent, AlsModelVersion> h,
-            long version) throws Exception {
+    /**
+     * Advances processing time in poll steps until a model with {@code version} was emitted
+     * (bounded).
+     */
+    private static void pollUntil(
+            KeyedOneInputStreamOperatorTestHarness<Integer, BehaviorEvent, AlsModelVersion> h,
+            long version)
+            throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (models(h).stream().noneMatch(m -> m.version == version)) {
             assertTrue(System.nanoTime() < deadline, "no model version " + version);
@@ -50,8 +62,13 @@ class AlsRetrainerTest {
 
     @Test
     void processingTimeIntervalRetrainsOnlyWhenThereAreNewEvents() throws Exception {
-        RetrainPolicy policy = new RetrainPolicy(CFG, Duration.ofSeconds(60), RetrainPolicy.TimeDomain.PROCESSING, 0,
-                Duration.ofMillis(10));
+        RetrainPolicy policy =
+                new RetrainPolicy(
+                        CFG,
+                        Duration.ofSeconds(60),
+                        RetrainPolicy.TimeDomain.PROCESSING,
+                        0,
+                        Duration.ofMillis(10));
         try (var h = harness(policy)) {
             h.open();
             h.setProcessingTime(0);
@@ -79,7 +96,8 @@ class AlsRetrainerTest {
 
     @Test
     void eventTimeIntervalFollowsTheWatermark() throws Exception {
-        RetrainPolicy policy = RetrainPolicy.every(CFG, Duration.ofMinutes(1), RetrainPolicy.TimeDomain.EVENT);
+        RetrainPolicy policy =
+                RetrainPolicy.every(CFG, Duration.ofMinutes(1), RetrainPolicy.TimeDomain.EVENT);
         try (var h = harness(policy)) {
             h.open();
             h.setProcessingTime(0);
@@ -96,8 +114,9 @@ class AlsRetrainerTest {
 
     @Test
     void versionsContinueAfterRestoreAndTriggersDuringTrainingAreNotLost() throws Exception {
-        RetrainPolicy policy = new RetrainPolicy(CFG, null, RetrainPolicy.TimeDomain.PROCESSING, 2,
-                Duration.ofMillis(10));
+        RetrainPolicy policy =
+                new RetrainPolicy(
+                        CFG, null, RetrainPolicy.TimeDomain.PROCESSING, 2, Duration.ofMillis(10));
         OperatorSubtaskState snapshot;
         try (var h = harness(policy)) {
             h.open();
@@ -105,9 +124,14 @@ class AlsRetrainerTest {
             h.processElement(event("u1", "i1", 0));
             h.processElement(event("u2", "i2", 0)); // trigger 1
             h.processElement(event("u3", "i3", 0));
-            h.processElement(event("u4", "i4", 0)); // trigger 2: runs after training 1 if that is still going
+            h.processElement(
+                    event(
+                            "u4", "i4",
+                            0)); // trigger 2: runs after training 1 if that is still going
             pollUntil(h, 2);
-            assertEquals(List.of(1L, 2L), models(h).stream().map(m -> m.version).collect(Collectors.toList()));
+            assertEquals(
+                    List.of(1L, 2L),
+                    models(h).stream().map(m -> m.version).collect(Collectors.toList()));
             snapshot = h.snapshot(1L, 1L);
         }
         try (var h = harness(policy)) {
@@ -125,7 +149,14 @@ class AlsRetrainerTest {
 
     @Test
     void policyNeedsATrigger() {
-        assertThrows(IllegalArgumentException.class,
-                () -> new RetrainPolicy(CFG, null, RetrainPolicy.TimeDomain.PROCESSING, 0, Duration.ofMillis(10)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        new RetrainPolicy(
+                                CFG,
+                                null,
+                                RetrainPolicy.TimeDomain.PROCESSING,
+                                0,
+                                Duration.ofMillis(10)));
     }
 }

@@ -1,27 +1,12 @@
 package io.crossinterest.cf.als;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.crossinterest.event.Behavior;
 import io.crossinterest.event.BehaviorEvent;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import org.apache.flink.core.execution.JobClient;
+
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -30,25 +15,52 @@ import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
- * Periodic retraining in STREAMING mode: the model version advances after every N events without stopping the job,
- * each version reaches the scoring operator, and a user's recommendations change when the model is retrained on new
- * interactions (of other users). The source is gated on what the job has already emitted (bounded waits on
- * conditions), so nothing depends on timing.
+ * Periodic retraining in STREAMING mode: the model version advances after every N events without
+ * stopping the job, each version reaches the scoring operator, and a user's recommendations change
+ * when the model is retrained on new interactions (of other users). The source is gated on what the
+ * job has already emitted (bounded waits on conditions), so nothing depends on timing.
  */
 class AlsRetrainingTest {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
 
     private static final int PER_PHASE = 240;
     private static final long WAIT_SECONDS = 120;
 
-    /** What the job emitted so far (models and recommendations), shared with the gate in the same JVM. */
+    /**
+     * What the job emitted so far (models and recommendations), shared with the gate in the same
+     * JVM.
+     */
     static final ConcurrentLinkedQueue<Object> SEEN = new ConcurrentLinkedQueue<>();
 
-    /** Users u0..u39 in two groups (even: items a*, odd: items b*); phase 2: most users pick up the other group. */
+    /**
+     * Users u0..u39 in two groups (even: items a*, odd: items b*); phase 2: most users pick up the
+     * other group.
+     */
     private static List<BehaviorEvent> events() {
         SplittableRandom rnd = new SplittableRandom(17L);
         List<BehaviorEvent> out = new ArrayList<>();
@@ -58,7 +70,7 @@ class AlsRetrainingTest {
             for (int i = 0; i < 15; i++) {
                 p.add(i);
             }
-            Collections.shuffle(p, new java.util.Random(rnd.nextLong()));
+            Collections.shuffle(p, new Random(rnd.nextLong()));
             picks.add(p);
             for (int j = 0; j < 6; j++) {
                 out.add(event(u, (u % 2 == 0 ? "a" : "b") + p.get(j), out.size()));
@@ -81,7 +93,10 @@ class AlsRetrainingTest {
         return new BehaviorEvent("u" + u, item, "target", Behavior.CLICK, 1.0, 1_000L * t);
     }
 
-    /** Holds back the first event of phase 2 until version 1 was scored, and the probe until version 2 was. */
+    /**
+     * Holds back the first event of phase 2 until version 1 was scored, and the probe until version
+     * 2 was.
+     */
     static final class Gate implements MapFunction<BehaviorEvent, BehaviorEvent> {
         private long index;
 
@@ -91,11 +106,17 @@ class AlsRetrainingTest {
                 return e;
             }
             if (index == PER_PHASE) {
-                await(o -> o instanceof Recommendation && ((Recommendation) o).modelVersion == 1
-                        && ((Recommendation) o).user.equals("u2"));
+                await(
+                        o ->
+                                o instanceof Recommendation
+                                        && ((Recommendation) o).modelVersion == 1
+                                        && ((Recommendation) o).user.equals("u2"));
             } else if (index == 2L * PER_PHASE) {
-                await(o -> o instanceof Recommendation && ((Recommendation) o).modelVersion == 2
-                        && ((Recommendation) o).user.equals("u2"));
+                await(
+                        o ->
+                                o instanceof Recommendation
+                                        && ((Recommendation) o).modelVersion == 2
+                                        && ((Recommendation) o).user.equals("u2"));
             }
             index++;
             return e;
@@ -105,8 +126,12 @@ class AlsRetrainingTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
             while (SEEN.stream().noneMatch(condition)) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("condition not reached within " + WAIT_SECONDS + " s; seen "
-                            + SEEN.size() + " outputs");
+                    throw new IllegalStateException(
+                            "condition not reached within "
+                                    + WAIT_SECONDS
+                                    + " s; seen "
+                                    + SEEN.size()
+                                    + " outputs");
                 }
                 Thread.sleep(20);
             }
@@ -121,24 +146,50 @@ class AlsRetrainingTest {
         List<BehaviorEvent> withSource = new ArrayList<>(events);
         // source-block events interleaved: the retrainer must see the target block only
         for (int j = 0; j < 30; j++) {
-            withSource.add(j * 16, new BehaviorEvent("u" + j, "s" + j, "source", Behavior.CLICK, 1.0, 0L));
+            withSource.add(
+                    j * 16, new BehaviorEvent("u" + j, "s" + j, "source", Behavior.CLICK, 1.0, 0L));
         }
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
         env.setParallelism(2);
-        DataStream<BehaviorEvent> source = env.fromData(Types.POJO(BehaviorEvent.class),
-                        withSource.toArray(new BehaviorEvent[0]))
-                .map(new Gate())
-                .setParallelism(1)
-                .name("gate");
-        AlsConfig cfg = new AlsConfig(4, 10, 0.1, 5.0, AlsConfig.Regularization.L2, AlsConfig.Solver.CHOLESKY, 3, 1L,
-                1);
-        AlsRetraining.Outputs outputs = AlsRetraining.attachToTargetBlock(source, Set.of("target"),
-                new RetrainPolicy(cfg, null, RetrainPolicy.TimeDomain.PROCESSING, PER_PHASE, Duration.ofMillis(20)),
-                5);
-        DataStream<Object> observed = outputs.models.map(m -> (Object) m).returns(Types.GENERIC(Object.class))
-                .union(outputs.recommendations.map(r -> (Object) r).returns(Types.GENERIC(Object.class)));
+        DataStream<BehaviorEvent> source =
+                env.fromData(
+                                Types.POJO(BehaviorEvent.class),
+                                withSource.toArray(new BehaviorEvent[0]))
+                        .map(new Gate())
+                        .setParallelism(1)
+                        .name("gate");
+        AlsConfig cfg =
+                new AlsConfig(
+                        4,
+                        10,
+                        0.1,
+                        5.0,
+                        AlsConfig.Regularization.L2,
+                        AlsConfig.Solver.CHOLESKY,
+                        3,
+                        1L,
+                        1);
+        AlsRetraining.Outputs outputs =
+                AlsRetraining.attachToTargetBlock(
+                        source,
+                        Set.of("target"),
+                        new RetrainPolicy(
+                                cfg,
+                                null,
+                                RetrainPolicy.TimeDomain.PROCESSING,
+                                PER_PHASE,
+                                Duration.ofMillis(20)),
+                        5);
+        DataStream<Object> observed =
+                outputs.models
+                        .map(m -> (Object) m)
+                        .returns(Types.GENERIC(Object.class))
+                        .union(
+                                outputs.recommendations
+                                        .map(r -> (Object) r)
+                                        .returns(Types.GENERIC(Object.class)));
         try (CloseableIterator<Object> it = observed.collectAsync()) {
             JobClient job = env.executeAsync("als-retraining-test");
             while (it.hasNext()) {
@@ -148,7 +199,9 @@ class AlsRetrainingTest {
         }
 
         List<AlsModelVersion> models = new ArrayList<>();
-        SEEN.stream().filter(o -> o instanceof AlsModelVersion).forEach(o -> models.add((AlsModelVersion) o));
+        SEEN.stream()
+                .filter(o -> o instanceof AlsModelVersion)
+                .forEach(o -> models.add((AlsModelVersion) o));
         assertEquals(2, models.size(), "two retrainings, one per " + PER_PHASE + " events");
         assertEquals(1, models.get(0).version);
         assertEquals(2, models.get(1).version);
@@ -162,12 +215,15 @@ class AlsRetrainingTest {
         Recommendation v2 = lastFor("u2", 2);
         assertNotNull(v1);
         assertNotNull(v2);
-        // under version 1 the groups are separate: u2 (group a) is recommended a-items it has not seen
+        // under version 1 the groups are separate: u2 (group a) is recommended a-items it has not
+        // seen
         for (String item : v1.items) {
             assertTrue(item.startsWith("a"), "v1 recommended " + item + " to u2: " + v1);
         }
-        // u2 did nothing new, yet its recommendations changed with the model retrained on the others' new events
-        assertFalse(Arrays.equals(v1.items, v2.items) && Arrays.equals(v1.scores, v2.scores),
+        // u2 did nothing new, yet its recommendations changed with the model retrained on the
+        // others' new events
+        assertFalse(
+                Arrays.equals(v1.items, v2.items) && Arrays.equals(v1.scores, v2.scores),
                 "u2's recommendations did not change: " + v1 + " / " + v2);
         // nobody is recommended an item they already have
         Set<String> u0Items = new HashSet<>();
@@ -177,14 +233,16 @@ class AlsRetrainingTest {
             assertFalse(u0Items.contains(item), "recommended seen item " + item);
         }
         // every recommendation names a model version that exists
-        SEEN.stream().filter(o -> o instanceof Recommendation)
+        SEEN.stream()
+                .filter(o -> o instanceof Recommendation)
                 .forEach(o -> assertTrue(((Recommendation) o).modelVersion >= 1));
     }
 
     private static Recommendation lastFor(String user, long version) {
         Recommendation last = null;
         for (Object o : SEEN) {
-            if (o instanceof Recommendation && ((Recommendation) o).user.equals(user)
+            if (o instanceof Recommendation
+                    && ((Recommendation) o).user.equals(user)
                     && ((Recommendation) o).modelVersion == version) {
                 last = (Recommendation) o;
             }

@@ -1,20 +1,28 @@
 package io.crossinterest.cf.als;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import io.crossinterest.data.InteractionMatrix;
+
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class AlsShuffleCostTest {
 
     @Test
     void countsEachOtherSideRowOncePerBlockThatReferencesIt() {
         // 3 users × 4 items; item 3 has no entry
-        InteractionMatrix r = new InteractionMatrix.Builder(3, 4)
-                .add(0, 0, 1).add(0, 1, 1).add(1, 1, 1).add(1, 2, 1).add(2, 0, 1).build();
+        InteractionMatrix r =
+                new InteractionMatrix.Builder(3, 4)
+                        .add(0, 0, 1)
+                        .add(0, 1, 1)
+                        .add(1, 1, 1)
+                        .add(1, 2, 1)
+                        .add(2, 0, 1)
+                        .build();
         int k = 2;
         AlsShuffleCost.HalfStep[] one = AlsShuffleCost.perIteration(r, 1, k, true);
-        // one block: items from users ships every user once, users from items every item with an entry once
+        // one block: items from users ships every user once, users from items every item with an
+        // entry once
         assertEquals(8L * k * 3, one[0].factorBytes());
         assertEquals(8L * k * 3, one[1].factorBytes());
         assertEquals(0, one[0].remoteBytes());

@@ -1,6 +1,7 @@
 package io.crossinterest.cf.als;
 
 import io.crossinterest.data.InteractionMatrix;
+
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -12,23 +13,33 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link AlsSolvers}: the distributed ALS (a Flink job at parallelism N) and the in-process solver (parallelism 1) give
- * the same factors for the same seed, for implicit feedback and explicit ratings, including the zero factors of a user
- * and an item without any entry.
+ * {@link AlsSolvers}: the distributed ALS (a Flink job at parallelism N) and the in-process solver
+ * (parallelism 1) give the same factors for the same seed, for implicit feedback and explicit
+ * ratings, including the zero factors of a user and an item without any entry.
  */
 class AlsSolversTest {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(3)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(3)
+                            .build());
 
-    /** A planted matrix plus one user (the last row) and one item (the last column) without any entry. */
+    /**
+     * A planted matrix plus one user (the last row) and one item (the last column) without any
+     * entry.
+     */
     private static InteractionMatrix matrix() {
         InteractionMatrix planted = new PlantedData(150, 60, 3, 8, 21L).train;
-        InteractionMatrix.Builder b = new InteractionMatrix.Builder(planted.numRows() + 1, planted.numCols() + 1);
+        InteractionMatrix.Builder b =
+                new InteractionMatrix.Builder(planted.numRows() + 1, planted.numCols() + 1);
         for (int u = 0; u < planted.numRows(); u++) {
             for (int q = planted.rowStart(u); q < planted.rowEnd(u); q++) {
-                b.add(u, planted.col(q), 1 + (u + q) % 4); // ratings 1..4, so that explicit ALS has something to fit
+                b.add(
+                        u,
+                        planted.col(q),
+                        1 + (u + q) % 4); // ratings 1..4, so that explicit ALS has something to fit
             }
         }
         return b.build();
@@ -48,8 +59,14 @@ class AlsSolversTest {
     @Test
     void implicitFactorsAreTheSameInProcessAndAtParallelismTwoAndThree() {
         InteractionMatrix r = matrix();
-        AlsConfig cfg = AlsConfig.defaults().withRank(5).withIterations(4).withLambda(0.1).withAlpha(10.0)
-                .withSeed(7L).withThreads(2);
+        AlsConfig cfg =
+                AlsConfig.defaults()
+                        .withRank(5)
+                        .withIterations(4)
+                        .withLambda(0.1)
+                        .withAlpha(10.0)
+                        .withSeed(7L)
+                        .withThreads(2);
         AlsResult local = AlsSolvers.fit(r, cfg);
         assertTrue(local.users.row(3)[0] != 0, "a trained factor is not zero");
         for (int p = 2; p <= 3; p++) {
@@ -64,18 +81,30 @@ class AlsSolversTest {
     @Test
     void explicitWeightedFactorsAreTheSameInProcessAndAtParallelismTwo() {
         InteractionMatrix r = matrix();
-        AlsConfig cfg = AlsConfig.defaults().withImplicit(false).withRank(4).withIterations(5).withLambda(0.05)
-                .withRegularization(AlsConfig.Regularization.WEIGHTED).withSeed(3L).withThreads(1);
-        assertSameFactors(AlsSolvers.fit(r, cfg), AlsSolvers.fit(r, cfg.withParallelism(2)), "explicit");
+        AlsConfig cfg =
+                AlsConfig.defaults()
+                        .withImplicit(false)
+                        .withRank(4)
+                        .withIterations(5)
+                        .withLambda(0.05)
+                        .withRegularization(AlsConfig.Regularization.WEIGHTED)
+                        .withSeed(3L)
+                        .withThreads(1);
+        assertSameFactors(
+                AlsSolvers.fit(r, cfg), AlsSolvers.fit(r, cfg.withParallelism(2)), "explicit");
     }
 
     @Test
     void parallelismMustBePositive() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> AlsConfig.defaults().withParallelism(0));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> AlsConfig.defaults().withParallelism(0));
         assertTrue(e.getMessage().contains("parallelism must be >= 1"), e.getMessage());
         assertEquals(1, AlsConfig.defaults().parallelism);
-        assertEquals(4, AlsConfig.defaults().withParallelism(4).withRank(3).withSeed(2L).parallelism,
+        assertEquals(
+                4,
+                AlsConfig.defaults().withParallelism(4).withRank(3).withSeed(2L).parallelism,
                 "the with-methods keep the parallelism");
     }
 }

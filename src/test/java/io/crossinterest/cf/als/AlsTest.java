@@ -1,26 +1,15 @@
 package io.crossinterest.cf.als;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.crossinterest.data.InteractionMatrix;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.ml.common.datastream.TableUtils;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.api.internal.TableImpl;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
@@ -29,17 +18,36 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /** Als / AlsModel in Flink ML's test shape, on a MiniCluster in BATCH mode. */
 class AlsTest {
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
 
     private StreamExecutionEnvironment env;
     private StreamTableEnvironment tEnv;
 
-    /** (user, item, rating) rows of a planted matrix, and history rows (user, item) for transform. */
+    /**
+     * (user, item, rating) rows of a planted matrix, and history rows (user, item) for transform.
+     */
     private static final PlantedData DATA = new PlantedData(300, 120, 4, 10, 3L);
 
     @BeforeEach
@@ -62,20 +70,26 @@ class AlsTest {
                 rows.add(Row.of((long) u, (long) m.col(q), m.value(q)));
             }
         }
-        return t.fromDataStream(TableEnvHolder.env(t).fromCollection(rows,
-                Types.ROW_NAMED(new String[] {"user", "item", "rating"}, Types.LONG, Types.LONG, Types.DOUBLE)));
+        return t.fromDataStream(
+                TableEnvHolder.env(t)
+                        .fromCollection(
+                                rows,
+                                Types.ROW_NAMED(
+                                        new String[] {"user", "item", "rating"},
+                                        Types.LONG,
+                                        Types.LONG,
+                                        Types.DOUBLE)));
     }
 
     /** Access to a table environment's stream environment in tests. */
     private static final class TableEnvHolder {
         static StreamExecutionEnvironment env(StreamTableEnvironment t) {
-            return org.apache.flink.ml.common.datastream.TableUtils.getExecutionEnvironment(t);
+            return TableUtils.getExecutionEnvironment(t);
         }
     }
 
     private static List<Row> collect(Table t) throws Exception {
-        StreamTableEnvironment te = (StreamTableEnvironment) ((org.apache.flink.table.api.internal.TableImpl) t)
-                .getTableEnvironment();
+        StreamTableEnvironment te = (StreamTableEnvironment) ((TableImpl) t).getTableEnvironment();
         List<Row> out = new ArrayList<>();
         try (CloseableIterator<Row> it = te.toDataStream(t).executeAndCollect()) {
             it.forEachRemaining(out::add);
@@ -108,9 +122,21 @@ class AlsTest {
         assertEquals(8, als.getNumBlocks());
         assertEquals(10, als.getNumRecommendations());
 
-        als.setUserCol("u").setItemCol("i").setRatingCol("r").setPredictionCol("p").setRank(4).setRegParam(0.5)
-                .setAlpha(3).setRegularization("weighted").setSolver("cg").setCgSteps(2).setNumBlocks(3)
-                .setNumRecommendations(5).setMaxIter(7).setSeed(11L).setImplicit(false);
+        als.setUserCol("u")
+                .setItemCol("i")
+                .setRatingCol("r")
+                .setPredictionCol("p")
+                .setRank(4)
+                .setRegParam(0.5)
+                .setAlpha(3)
+                .setRegularization("weighted")
+                .setSolver("cg")
+                .setCgSteps(2)
+                .setNumBlocks(3)
+                .setNumRecommendations(5)
+                .setMaxIter(7)
+                .setSeed(11L)
+                .setImplicit(false);
         assertEquals("u", als.getUserCol());
         assertEquals(4, als.getRank());
         assertEquals("weighted", als.getRegularization());
@@ -134,19 +160,31 @@ class AlsTest {
         AlsModel model = new Als().setRank(3).setMaxIter(1).setPredictionCol("score").fit(input);
         Table[] out = model.transform(input);
         assertEquals(2, out.length);
-        assertEquals(Arrays.asList("user", "item", "rating", "score"), out[0].getResolvedSchema().getColumnNames());
-        assertEquals(Arrays.asList("user", "items", "scores"), out[1].getResolvedSchema().getColumnNames());
-        assertEquals(Arrays.asList("side", "id", "factors"),
+        assertEquals(
+                Arrays.asList("user", "item", "rating", "score"),
+                out[0].getResolvedSchema().getColumnNames());
+        assertEquals(
+                Arrays.asList("user", "items", "scores"),
+                out[1].getResolvedSchema().getColumnNames());
+        assertEquals(
+                Arrays.asList("side", "id", "factors"),
                 model.getModelData()[0].getResolvedSchema().getColumnNames());
     }
 
     @Test
     void testFitAndPredict() throws Exception {
         Table input = ratings(tEnv, DATA.train);
-        AlsModel model = new Als().setRank(8).setMaxIter(6).setAlpha(5).setSeed(1L).setNumRecommendations(10)
-                .fit(input);
+        AlsModel model =
+                new Als()
+                        .setRank(8)
+                        .setMaxIter(6)
+                        .setAlpha(5)
+                        .setSeed(1L)
+                        .setNumRecommendations(10)
+                        .fit(input);
         Table[] out = model.transform(input);
-        // recommendations exclude the user's own rows; the held-out item should often be among the top 10
+        // recommendations exclude the user's own rows; the held-out item should often be among the
+        // top 10
         List<Row> recs = collect(out[1]);
         assertEquals(DATA.numUsers, recs.size());
         int hits = 0;
@@ -165,12 +203,17 @@ class AlsTest {
         }
         double recall = hits / (double) DATA.numUsers;
         double popularity = DATA.popularityRecallAt10();
-        assertTrue(recall > 1.5 * popularity && recall > popularity + 0.05,
+        assertTrue(
+                recall > 1.5 * popularity && recall > popularity + 0.05,
                 "recall@10 " + recall + " vs popularity " + popularity);
         // predictions: one per input row, observed pairs score near 1 on average
         List<Row> predictions = collect(out[0]);
         assertEquals(DATA.train.nnz(), predictions.size());
-        double mean = predictions.stream().mapToDouble(r -> (Double) r.getField("prediction")).average().orElse(0);
+        double mean =
+                predictions.stream()
+                        .mapToDouble(r -> (Double) r.getField("prediction"))
+                        .average()
+                        .orElse(0);
         assertTrue(mean > 0.5, "mean prediction on training pairs " + mean);
     }
 
@@ -216,45 +259,75 @@ class AlsTest {
 
     @Test
     void testSetModelData() throws Exception {
-        List<AlsModelData> records = List.of(new AlsModelData(AlsModelData.USER, 7L, new double[] {1, 2}),
-                new AlsModelData(AlsModelData.ITEM, 1L, new double[] {1, 0}),
-                new AlsModelData(AlsModelData.ITEM, 2L, new double[] {0, 1}),
-                new AlsModelData(AlsModelData.ITEM, 3L, new double[] {1, 1}),
-                new AlsModelData(AlsModelData.ITEM, 4L, new double[] {-1, 0}));
+        List<AlsModelData> records =
+                List.of(
+                        new AlsModelData(AlsModelData.USER, 7L, new double[] {1, 2}),
+                        new AlsModelData(AlsModelData.ITEM, 1L, new double[] {1, 0}),
+                        new AlsModelData(AlsModelData.ITEM, 2L, new double[] {0, 1}),
+                        new AlsModelData(AlsModelData.ITEM, 3L, new double[] {1, 1}),
+                        new AlsModelData(AlsModelData.ITEM, 4L, new double[] {-1, 0}));
         Table modelData = AlsModelData.toTable(tEnv, env.fromCollection(records));
         AlsModel model = new AlsModel().setModelData(modelData).setNumRecommendations(2);
-        Table input = tEnv.fromDataStream(env.fromCollection(List.of(Row.of(7L, 3L), Row.of(7L, 9L), Row.of(8L, 1L)),
-                Types.ROW_NAMED(new String[] {"user", "item"}, Types.LONG, Types.LONG)));
+        Table input =
+                tEnv.fromDataStream(
+                        env.fromCollection(
+                                List.of(Row.of(7L, 3L), Row.of(7L, 9L), Row.of(8L, 1L)),
+                                Types.ROW_NAMED(
+                                        new String[] {"user", "item"}, Types.LONG, Types.LONG)));
         Table[] out = model.transform(input);
         List<Row> predictions = collect(out[0]);
-        predictions.sort(Comparator.comparing(r -> (Long) r.getField("user") * 100 + (Long) r.getField("item")));
+        predictions.sort(
+                Comparator.comparing(
+                        r -> (Long) r.getField("user") * 100 + (Long) r.getField("item")));
         assertEquals(3.0, (Double) predictions.get(0).getField("prediction"), 1e-12); // (1,2)·(1,1)
-        assertTrue(Double.isNaN((Double) predictions.get(1).getField("prediction"))); // unknown item 9
-        assertTrue(Double.isNaN((Double) predictions.get(2).getField("prediction"))); // unknown user 8
+        assertTrue(
+                Double.isNaN((Double) predictions.get(1).getField("prediction"))); // unknown item 9
+        assertTrue(
+                Double.isNaN((Double) predictions.get(2).getField("prediction"))); // unknown user 8
         List<Row> recs = collect(out[1]);
         assertEquals(1, recs.size()); // user 8 is not in the model
-        assertArrayEquals(new long[] {2L, 1L}, (long[]) recs.get(0).getField("items")); // 3 was seen; 2 > 1 > 4
-        assertArrayEquals(new double[] {2.0, 1.0}, (double[]) recs.get(0).getField("scores"), 1e-12);
+        assertArrayEquals(
+                new long[] {2L, 1L},
+                (long[]) recs.get(0).getField("items")); // 3 was seen; 2 > 1 > 4
+        assertArrayEquals(
+                new double[] {2.0, 1.0}, (double[]) recs.get(0).getField("scores"), 1e-12);
     }
 
     @Test
     void parallelismDoesNotChangeTheFactorsAndMatchesTheInProcessSolver() throws Exception {
-        AlsConfig cfg = new AlsConfig(4, 3, 0.2, 4.0, AlsConfig.Regularization.WEIGHTED, AlsConfig.Solver.CHOLESKY, 3,
-                5L, 1);
+        AlsConfig cfg =
+                new AlsConfig(
+                        4,
+                        3,
+                        0.2,
+                        4.0,
+                        AlsConfig.Regularization.WEIGHTED,
+                        AlsConfig.Solver.CHOLESKY,
+                        3,
+                        5L,
+                        1);
         Map<String, double[]>[] runs = new Map[2];
         for (int p = 1; p <= 2; p++) {
             StreamExecutionEnvironment e = environment(p);
             StreamTableEnvironment t = StreamTableEnvironment.create(e);
-            AlsModel model = new Als().setRank(cfg.rank).setMaxIter(cfg.iterations).setRegParam(cfg.lambda)
-                    .setAlpha(cfg.alpha).setRegularization("weighted").setSeed(cfg.seed).setNumBlocks(3)
-                    .fit(ratings(t, DATA.train));
+            AlsModel model =
+                    new Als()
+                            .setRank(cfg.rank)
+                            .setMaxIter(cfg.iterations)
+                            .setRegParam(cfg.lambda)
+                            .setAlpha(cfg.alpha)
+                            .setRegularization("weighted")
+                            .setSeed(cfg.seed)
+                            .setNumBlocks(3)
+                            .fit(ratings(t, DATA.train));
             runs[p - 1] = factors(model.getModelData()[0]);
         }
         assertEquals(runs[0].keySet(), runs[1].keySet());
         for (String key : runs[0].keySet()) {
             assertArrayEquals(runs[0].get(key), runs[1].get(key), 0.0, key);
         }
-        // the distributed graph computes what the in-process solver computes (up to the order of the Gram sums)
+        // the distributed graph computes what the in-process solver computes (up to the order of
+        // the Gram sums)
         AlsResult local = new ImplicitAls(cfg).fit(DATA.train);
         boolean anyDifferent = false;
         for (int u = 0; u < DATA.numUsers; u++) {
@@ -271,33 +344,63 @@ class AlsTest {
     }
 
     @Test
-    void explicitRatingsParallelismOneEqualsTwoMatchesInProcessAndPredictsHeldOutRatings() throws Exception {
+    void explicitRatingsParallelismOneEqualsTwoMatchesInProcessAndPredictsHeldOutRatings()
+            throws Exception {
         PlantedRatings d = new PlantedRatings(200, 120, 3, 30, 3, 0.2, 13L);
-        AlsConfig cfg = new AlsConfig(4, 6, 0.05, 1.0, AlsConfig.Regularization.WEIGHTED, AlsConfig.Solver.CHOLESKY,
-                3, 5L, 1, false);
+        AlsConfig cfg =
+                new AlsConfig(
+                        4,
+                        6,
+                        0.05,
+                        1.0,
+                        AlsConfig.Regularization.WEIGHTED,
+                        AlsConfig.Solver.CHOLESKY,
+                        3,
+                        5L,
+                        1,
+                        false);
         Map<String, double[]>[] runs = new Map[2];
         List<Row> heldOut = null;
         for (int p = 1; p <= 2; p++) {
             StreamExecutionEnvironment e = environment(p);
             StreamTableEnvironment t = StreamTableEnvironment.create(e);
-            AlsModel model = new Als().setImplicit(false).setRank(cfg.rank).setMaxIter(cfg.iterations)
-                    .setRegParam(cfg.lambda).setRegularization("weighted").setSeed(cfg.seed).setNumBlocks(3)
-                    .fit(ratings(t, d.train));
+            AlsModel model =
+                    new Als()
+                            .setImplicit(false)
+                            .setRank(cfg.rank)
+                            .setMaxIter(cfg.iterations)
+                            .setRegParam(cfg.lambda)
+                            .setRegularization("weighted")
+                            .setSeed(cfg.seed)
+                            .setNumBlocks(3)
+                            .fit(ratings(t, d.train));
             runs[p - 1] = factors(model.getModelData()[0]);
             if (p == 2) {
                 List<Row> test = new ArrayList<>();
                 for (int q = 0; q < d.testUser.length; q++) {
                     test.add(Row.of((long) d.testUser[q], (long) d.testItem[q], d.testRating[q]));
                 }
-                heldOut = collect(model.transform(t.fromDataStream(e.fromCollection(test, Types.ROW_NAMED(
-                        new String[] {"user", "item", "rating"}, Types.LONG, Types.LONG, Types.DOUBLE))))[0]);
+                heldOut =
+                        collect(
+                                model.transform(
+                                                t.fromDataStream(
+                                                        e.fromCollection(
+                                                                test,
+                                                                Types.ROW_NAMED(
+                                                                        new String[] {
+                                                                            "user", "item", "rating"
+                                                                        },
+                                                                        Types.LONG,
+                                                                        Types.LONG,
+                                                                        Types.DOUBLE))))[0]);
             }
         }
         assertEquals(runs[0].keySet(), runs[1].keySet());
         for (String key : runs[0].keySet()) {
             assertArrayEquals(runs[0].get(key), runs[1].get(key), 0.0, key);
         }
-        // the distributed graph (no Gram messages) computes what the in-process explicit solver computes
+        // the distributed graph (no Gram messages) computes what the in-process explicit solver
+        // computes
         AlsResult local = new ImplicitAls(cfg).fit(d.train);
         for (int u = 0; u < d.numUsers; u++) {
             assertArrayEquals(local.users.row(u), runs[0].get("0:" + u), 1e-6, "user " + u);
@@ -308,13 +411,15 @@ class AlsTest {
                 assertArrayEquals(local.items.row(i), f, 1e-6, "item " + i);
             }
         }
-        // predictions of held-out ratings through AlsModel.transform, against the global-mean baseline
+        // predictions of held-out ratings through AlsModel.transform, against the global-mean
+        // baseline
         assertEquals(d.testUser.length, heldOut.size());
         double sum = 0;
         int scored = 0;
         for (Row r : heldOut) {
             double prediction = (Double) r.getField("prediction");
-            if (!Double.isNaN(prediction)) { // an item that only occurs held out is not in the model
+            if (!Double.isNaN(
+                    prediction)) { // an item that only occurs held out is not in the model
                 double err = (Double) r.getField("rating") - prediction;
                 sum += err * err;
                 scored++;
@@ -328,9 +433,14 @@ class AlsTest {
 
     @Test
     void rejectsMissingColumns() {
-        Table input = tEnv.fromDataStream(env.fromCollection(List.of(Row.of(1L, 2L)),
-                Types.ROW_NAMED(new String[] {"user", "item"}, Types.LONG, Types.LONG)));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Als().fit(input));
+        Table input =
+                tEnv.fromDataStream(
+                        env.fromCollection(
+                                List.of(Row.of(1L, 2L)),
+                                Types.ROW_NAMED(
+                                        new String[] {"user", "item"}, Types.LONG, Types.LONG)));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new Als().fit(input));
         assertTrue(e.getMessage().contains("rating"), e.getMessage());
         assertFalse(e.getMessage().isEmpty());
     }

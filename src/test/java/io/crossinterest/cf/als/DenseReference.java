@@ -2,12 +2,11 @@ package io.crossinterest.cf.als;
 
 /** The dense reference solves the ALS tests compare the BLAS kernels against. */
 final class DenseReference {
-    private DenseReference() {
-    }
+    private DenseReference() {}
 
     /**
-     * Solves the k × k system held in the augmented k × (k + 1) matrix {@code a} (right-hand side in column k) by
-     * Gauss-Jordan elimination with partial pivoting; {@code a} is overwritten.
+     * Solves the k × k system held in the augmented k × (k + 1) matrix {@code a} (right-hand side
+     * in column k) by Gauss-Jordan elimination with partial pivoting; {@code a} is overwritten.
      */
     static double[] solve(double[][] a, int k) {
         for (int col = 0; col < k; col++) {

@@ -1,35 +1,51 @@
 package io.crossinterest.cf.als;
 
+import io.crossinterest.cf.als.AlsConfig.Regularization;
+import io.crossinterest.cf.als.AlsConfig.Solver;
+import io.crossinterest.data.InteractionMatrix;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Duration;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.crossinterest.cf.als.AlsConfig.Regularization;
-import io.crossinterest.cf.als.AlsConfig.Solver;
-import io.crossinterest.data.InteractionMatrix;
-import java.time.Duration;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
-/** Explicit-feedback ALS ({@code implicit = false}) in process: the same driver and kernels as implicit ALS. */
+/**
+ * Explicit-feedback ALS ({@code implicit = false}) in process: the same driver and kernels as
+ * implicit ALS.
+ */
 class ExplicitAlsTest {
 
     private static InteractionMatrix tiny() {
-        // 5 users × 4 items of ratings: one empty user row (user 4), an observed 0 and a negative rating (observed
+        // 5 users × 4 items of ratings: one empty user row (user 4), an observed 0 and a negative
+        // rating (observed
         // cells count whatever their value), user 1 with fewer ratings than the rank
         return new InteractionMatrix.Builder(5, 4)
-                .add(0, 0, 4).add(0, 1, 3).add(0, 3, 1).add(1, 1, 2).add(2, 0, 5).add(2, 3, -1).add(2, 2, 2)
-                .add(3, 2, 2).add(3, 3, 4).add(3, 0, 0).build();
+                .add(0, 0, 4)
+                .add(0, 1, 3)
+                .add(0, 3, 1)
+                .add(1, 1, 2)
+                .add(2, 0, 5)
+                .add(2, 3, -1)
+                .add(2, 2, 2)
+                .add(3, 2, 2)
+                .add(3, 3, 4)
+                .add(3, 0, 0)
+                .build();
     }
 
     /**
-     * Dense reference: x_u = (Σ_{i observed} y_i y_iᵀ + λ_u I)⁻¹ Σ_{i observed} r_ui y_i, written out over a mask of
-     * the observed cells and solved by Gauss-Jordan elimination with partial pivoting (no BLAS).
+     * Dense reference: x_u = (Σ_{i observed} y_i y_iᵀ + λ_u I)⁻¹ Σ_{i observed} r_ui y_i, written
+     * out over a mask of the observed cells and solved by Gauss-Jordan elimination with partial
+     * pivoting (no BLAS).
      */
-    private static void referenceHalfStep(double[][] r, boolean[][] observed, double[][] x, double[][] y,
-            AlsConfig cfg) {
+    private static void referenceHalfStep(
+            double[][] r, boolean[][] observed, double[][] x, double[][] y, AlsConfig cfg) {
         int k = cfg.rank;
         for (int u = 0; u < r.length; u++) {
             double[][] a = new double[k][k + 1];
@@ -50,7 +66,8 @@ class ExplicitAlsTest {
                 x[u] = new double[k];
                 continue;
             }
-            double lambda = cfg.regularization == Regularization.WEIGHTED ? cfg.lambda * n : cfg.lambda;
+            double lambda =
+                    cfg.regularization == Regularization.WEIGHTED ? cfg.lambda * n : cfg.lambda;
             for (int d = 0; d < k; d++) {
                 a[d][d] += lambda;
             }
@@ -58,16 +75,25 @@ class ExplicitAlsTest {
         }
     }
 
-    private static AlsConfig explicit(int rank, int iterations, double lambda, Regularization reg, Solver solver,
-            int cgSteps, long seed, int threads) {
+    private static AlsConfig explicit(
+            int rank,
+            int iterations,
+            double lambda,
+            Regularization reg,
+            Solver solver,
+            int cgSteps,
+            long seed,
+            int threads) {
         // alpha 7 would change every implicit solve: it must be ignored here
-        return new AlsConfig(rank, iterations, lambda, 7.0, reg, solver, cgSteps, seed, threads, false);
+        return new AlsConfig(
+                rank, iterations, lambda, 7.0, reg, solver, cgSteps, seed, threads, false);
     }
 
     @ParameterizedTest
     @CsvSource({"CHOLESKY, L2", "CHOLESKY, WEIGHTED", "CG, L2", "CG, WEIGHTED"})
     void tinyMatrixMatchesDenseReference(Solver solver, Regularization reg) {
-        // CG with cgSteps = rank is exact in exact arithmetic: it must agree with the dense solve too
+        // CG with cgSteps = rank is exact in exact arithmetic: it must agree with the dense solve
+        // too
         AlsConfig cfg = explicit(3, 4, 0.3, reg, solver, 3, 7L, 2);
         InteractionMatrix m = tiny();
         AlsResult fit = new ImplicitAls(cfg).fit(m);
@@ -110,24 +136,30 @@ class ExplicitAlsTest {
         double[] loss = new ImplicitAls(cfg).fit(d.train, null, true).loss;
         assertEquals(cfg.iterations + 1, loss.length);
         for (int t = 1; t < loss.length; t++) {
-            assertTrue(loss[t] <= loss[t - 1] * (1 + 1e-12), "loss rose at iteration " + t + ": " + loss[t - 1]
-                    + " -> " + loss[t]);
+            assertTrue(
+                    loss[t] <= loss[t - 1] * (1 + 1e-12),
+                    "loss rose at iteration " + t + ": " + loss[t - 1] + " -> " + loss[t]);
         }
-        assertTrue(loss[loss.length - 1] < 0.1 * loss[0], "training made no progress: " + loss[0] + " -> "
-                + loss[loss.length - 1]);
+        assertTrue(
+                loss[loss.length - 1] < 0.1 * loss[0],
+                "training made no progress: " + loss[0] + " -> " + loss[loss.length - 1]);
     }
 
     @ParameterizedTest
     @CsvSource({"CHOLESKY", "CG"})
     void plantedLowRankRatingsArePredictedOnHeldOutEntries(Solver solver) {
-        // rank-4 signal of variance 1 around a mean of 3, noise 0.3; rank 5 = signal + the constant offset
+        // rank-4 signal of variance 1 around a mean of 3, noise 0.3; rank 5 = signal + the constant
+        // offset
         PlantedRatings d = new PlantedRatings(600, 400, 4, 40, 4, 0.3, 5L);
         AlsConfig cfg = explicit(5, 12, 0.05, Regularization.WEIGHTED, solver, 3, 1L, 2);
         AlsResult fit = new ImplicitAls(cfg).fit(d.train);
         double rmse = d.heldOutRmse((u, i) -> dot(fit.users.row(u), fit.items.row(i)));
         double baseline = d.globalMeanRmse();
-        // the noise alone costs 0.3: within 1.5x of it, and under half the global-mean baseline (~1.08)
-        assertTrue(rmse < 0.5 * baseline && rmse < 0.45, "held-out RMSE " + rmse + " vs global mean " + baseline);
+        // the noise alone costs 0.3: within 1.5x of it, and under half the global-mean baseline
+        // (~1.08)
+        assertTrue(
+                rmse < 0.5 * baseline && rmse < 0.45,
+                "held-out RMSE " + rmse + " vs global mean " + baseline);
     }
 
     @ParameterizedTest
@@ -148,15 +180,27 @@ class ExplicitAlsTest {
         assertTrue(new AlsConfig(3, 1, 0.1, 1, Regularization.L2, Solver.CG, 2, 1L, 1).implicit);
         AlsConfig ex = cfg.withImplicit(false);
         // every with... keeps it
-        for (AlsConfig c : new AlsConfig[] {ex.withRank(3), ex.withIterations(2), ex.withLambda(1), ex.withAlpha(2),
-            ex.withRegularization(Regularization.WEIGHTED), ex.withSolver(Solver.CG), ex.withCgSteps(4),
-            ex.withSeed(3L), ex.withThreads(1)}) {
+        for (AlsConfig c :
+                new AlsConfig[] {
+                    ex.withRank(3),
+                    ex.withIterations(2),
+                    ex.withLambda(1),
+                    ex.withAlpha(2),
+                    ex.withRegularization(Regularization.WEIGHTED),
+                    ex.withSolver(Solver.CG),
+                    ex.withCgSteps(4),
+                    ex.withSeed(3L),
+                    ex.withThreads(1)
+                }) {
             assertTrue(!c.implicit, c.toString());
         }
         // streaming retraining is implicit ALS on behaviour events: explicit is refused there
         assertThrows(IllegalArgumentException.class, () -> RetrainPolicy.everyEvents(ex, 10));
-        assertThrows(IllegalArgumentException.class,
-                () -> RetrainPolicy.every(ex, Duration.ofMinutes(1), RetrainPolicy.TimeDomain.PROCESSING));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        RetrainPolicy.every(
+                                ex, Duration.ofMinutes(1), RetrainPolicy.TimeDomain.PROCESSING));
     }
 
     private static double dot(double[] a, double[] b) {

@@ -1,29 +1,39 @@
 package io.crossinterest.cf.als;
 
+import io.crossinterest.cf.als.AlsConfig.Regularization;
+import io.crossinterest.cf.als.AlsConfig.Solver;
+import io.crossinterest.data.InteractionMatrix;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.crossinterest.cf.als.AlsConfig.Regularization;
-import io.crossinterest.cf.als.AlsConfig.Solver;
-import io.crossinterest.data.InteractionMatrix;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 class ImplicitAlsTest {
 
     private static InteractionMatrix tiny() {
-        // 5 users × 4 items, a few weights, one empty user row (user 4) and an explicit 0 entry (p = 0, c = 1)
+        // 5 users × 4 items, a few weights, one empty user row (user 4) and an explicit 0 entry (p
+        // = 0, c = 1)
         return new InteractionMatrix.Builder(5, 4)
-                .add(0, 0, 1).add(0, 1, 3).add(1, 1, 2).add(1, 2, 1).add(2, 0, 5).add(2, 3, 1)
-                .add(3, 2, 2).add(3, 3, 4).add(3, 0, 0).build();
+                .add(0, 0, 1)
+                .add(0, 1, 3)
+                .add(1, 1, 2)
+                .add(1, 2, 1)
+                .add(2, 0, 5)
+                .add(2, 3, 1)
+                .add(3, 2, 2)
+                .add(3, 3, 4)
+                .add(3, 0, 0)
+                .build();
     }
 
     /**
-     * Dense reference: x_u = (Yᵀ C_u Y + λ_u I)⁻¹ Yᵀ C_u p(u) with C_u and p(u) written out over all items, solved by
-     * Gauss-Jordan elimination with partial pivoting (no BLAS, no YᵀY trick).
+     * Dense reference: x_u = (Yᵀ C_u Y + λ_u I)⁻¹ Yᵀ C_u p(u) with C_u and p(u) written out over
+     * all items, solved by Gauss-Jordan elimination with partial pivoting (no BLAS, no YᵀY trick).
      */
     private static void referenceHalfStep(double[][] r, double[][] x, double[][] y, AlsConfig cfg) {
         int k = cfg.rank;
@@ -41,7 +51,10 @@ class ImplicitAlsTest {
                     a[a1][k] += c * p * y[i][a1];
                 }
             }
-            double lambda = cfg.regularization == Regularization.WEIGHTED ? cfg.lambda * positives : cfg.lambda;
+            double lambda =
+                    cfg.regularization == Regularization.WEIGHTED
+                            ? cfg.lambda * positives
+                            : cfg.lambda;
             for (int d = 0; d < k; d++) {
                 a[d][d] += lambda;
             }
@@ -60,7 +73,8 @@ class ImplicitAlsTest {
     @ParameterizedTest
     @CsvSource({"CHOLESKY, L2", "CHOLESKY, WEIGHTED", "CG, L2", "CG, WEIGHTED"})
     void tinyMatrixMatchesDenseReference(Solver solver, Regularization reg) {
-        // CG with cgSteps = rank is exact in exact arithmetic: it must agree with the dense solve too
+        // CG with cgSteps = rank is exact in exact arithmetic: it must agree with the dense solve
+        // too
         AlsConfig cfg = new AlsConfig(3, 4, 0.3, 2.0, reg, solver, 3, 7L, 2);
         InteractionMatrix m = tiny();
         AlsResult fit = new ImplicitAls(cfg).fit(m);
@@ -95,8 +109,9 @@ class ImplicitAlsTest {
         double[] loss = new ImplicitAls(cfg).fit(d.train, null, true).loss;
         assertEquals(cfg.iterations + 1, loss.length);
         for (int t = 1; t < loss.length; t++) {
-            assertTrue(loss[t] <= loss[t - 1] * (1 + 1e-12), "loss rose at iteration " + t + ": " + loss[t - 1]
-                    + " -> " + loss[t]);
+            assertTrue(
+                    loss[t] <= loss[t - 1] * (1 + 1e-12),
+                    "loss rose at iteration " + t + ": " + loss[t - 1] + " -> " + loss[t]);
         }
         assertTrue(loss[loss.length - 1] < 0.9 * loss[0], "training made no progress");
     }
@@ -109,7 +124,8 @@ class ImplicitAlsTest {
         AlsResult fit = new ImplicitAls(cfg).fit(d.train);
         double recall = d.recallAt10((u, out) -> fit.users.scoreAll(u, fit.items, out));
         double popularity = d.popularityRecallAt10();
-        assertTrue(recall > 1.5 * popularity && recall > popularity + 0.05,
+        assertTrue(
+                recall > 1.5 * popularity && recall > popularity + 0.05,
                 "recall@10 " + recall + " vs popularity " + popularity);
     }
 
@@ -133,7 +149,10 @@ class ImplicitAlsTest {
         assertThrows(IllegalArgumentException.class, () -> AlsConfig.defaults().withCgSteps(0));
         InteractionMatrix m = tiny();
         AlsConfig cfg = AlsConfig.defaults().withRank(2);
-        assertThrows(IllegalArgumentException.class,
-                () -> new ImplicitAls(cfg).fit(m, Factors.zeros(2, 2), Factors.zeros(4, 2), null, false));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        new ImplicitAls(cfg)
+                                .fit(m, Factors.zeros(2, 2), Factors.zeros(4, 2), null, false));
     }
 }

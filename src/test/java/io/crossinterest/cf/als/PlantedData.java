@@ -1,14 +1,16 @@
 package io.crossinterest.cf.als;
 
 import io.crossinterest.data.InteractionMatrix;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
 
 /**
- * A planted low-rank implicit matrix for tests: users and items belong to one of {@code clusters} latent groups; a user
- * interacts mostly (90%) with items of its own group, with item popularity skewed inside each group. One interaction
- * per user (with at least 3) is held out for recall@10.
+ * A planted low-rank implicit matrix for tests: users and items belong to one of {@code clusters}
+ * latent groups; a user interacts mostly (90%) with items of its own group, with item popularity
+ * skewed inside each group. One interaction per user (with at least 3) is held out for recall@10.
  */
 final class PlantedData {
     final InteractionMatrix train;
@@ -47,8 +49,10 @@ final class PlantedData {
         train = b.build();
     }
 
-    /** Fraction of users whose held-out item is in their top 10 of unseen items by {@code scorer}. */
-    double recallAt10(java.util.function.BiConsumer<Integer, double[]> scorer) {
+    /**
+     * Fraction of users whose held-out item is in their top 10 of unseen items by {@code scorer}.
+     */
+    double recallAt10(BiConsumer<Integer, double[]> scorer) {
         double[] scores = new double[numItems];
         int hits = 0;
         for (int u = 0; u < numUsers; u++) {

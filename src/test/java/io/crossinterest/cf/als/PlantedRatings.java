@@ -1,23 +1,35 @@
 package io.crossinterest.cf.als;
 
 import io.crossinterest.data.InteractionMatrix;
+
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * A planted explicit rating matrix for tests: r_ui = μ + a_uᵀb_i + ε with a_u, b_i ~ N(0, I/√rank) (so the signal
- * a_uᵀb_i has variance 1), μ = 3 and noise ε ~ N(0, noise²). Each user rates {@code perUser} distinct random items;
- * {@code heldOut} of them per user are kept out of {@link #train} for the RMSE.
+ * A planted explicit rating matrix for tests: r_ui = μ + a_uᵀb_i + ε with a_u, b_i ~ N(0, I/√rank)
+ * (so the signal a_uᵀb_i has variance 1), μ = 3 and noise ε ~ N(0, noise²). Each user rates {@code
+ * perUser} distinct random items; {@code heldOut} of them per user are kept out of {@link #train}
+ * for the RMSE.
  */
 final class PlantedRatings {
     final InteractionMatrix train;
+
     /** Held-out (user, item, rating) as parallel arrays. */
     final int[] testUser;
+
     final int[] testItem;
     final double[] testRating;
     final int numUsers;
     final int numItems;
 
-    PlantedRatings(int numUsers, int numItems, int rank, int perUser, int heldOut, double noise, long seed) {
+    PlantedRatings(
+            int numUsers,
+            int numItems,
+            int rank,
+            int perUser,
+            int heldOut,
+            double noise,
+            long seed) {
         this.numUsers = numUsers;
         this.numItems = numItems;
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -71,7 +83,7 @@ final class PlantedRatings {
 
     /** The baseline: every held-out rating predicted by the global mean of the training ratings. */
     double globalMeanRmse() {
-        double mean = java.util.Arrays.stream(train.values()).average().orElse(0);
+        double mean = Arrays.stream(train.values()).average().orElse(0);
         return heldOutRmse((u, i) -> mean);
     }
 

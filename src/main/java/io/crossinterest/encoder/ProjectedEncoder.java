@@ -134,9 +134,8 @@ public final class ProjectedEncoder {
         long f = w.size(0);
         long embed = w.size(1);
         // getParam reports [F, E, k, 1], but the layer's conv1d reads the C-order buffer as [k, E,
-        // F]: W_k[e, f] =
-        // buf[(k·E + e)·F + f] (checked against the graph's forward pass in ProjectedEncoderTest).
-        // M[e, k·F + f] = W_k[e, f], so (E·M)[v, k·F + f] = P_k[v, f]
+        // F]: W_k[e, f] = buf[(k·E + e)·F + f] (checked against the graph's forward pass in
+        // ProjectedEncoderTest). M[e, k·F + f] = W_k[e, f], so (E·M)[v, k·F + f] = P_k[v, f]
         INDArray m =
                 Nd4j.create(w.dup('c').data().asFloat(), new long[] {k, embed, f}, 'c')
                         .permute(1, 0, 2)

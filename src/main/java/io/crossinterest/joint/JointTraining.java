@@ -90,14 +90,11 @@ final class JointTraining {
                 byNdcg ? "cold NDCG@10" : "loss",
                 Math.abs(best));
         // the bridge alone, s_v = P̂_u·Q_v with the ridge map's P̂_u and no popularity bias, is one
-        // more candidate:
-        // where the CF space is good the popularity prior drowns the map's ranking, and the epochs
-        // climbing back from
-        // it may stop below (docs/joint-model.md, change 11). It is compared only at the end: early
-        // stopping counts
-        // patience against the trained path (the start with the prior, then the epochs), so a high
-        // bridge-alone
-        // score cannot end training early (change 12)
+        // more candidate: where the CF space is good the popularity prior drowns the map's ranking,
+        // and the epochs climbing back from it may stop below (docs/joint-model.md, change 11). It
+        // is compared only at the end: early stopping counts patience against the trained path (the
+        // start with the prior, then the epochs), so a high bridge-alone score cannot end training
+        // early (change 12)
         double bare = Double.NEGATIVE_INFINITY;
         INDArray bareParams = null;
         double bridgeAloneValidation = Double.NaN;
@@ -209,8 +206,8 @@ final class JointTraining {
                 }
                 case JointNetwork.RANK -> {
                     // y_u = (1 − η)·own_u + η·n_u: own_uv = 1/|items of u| on the user's target
-                    // items, n_u the
-                    // neighbourhood teacher (η = 0, or no similar warm user: own_u alone)
+                    // items, n_u the neighbourhood teacher (η = 0, or no similar warm user: own_u
+                    // alone)
                     float[][] y = new float[n][data.numTargetItems()];
                     double[] nu = teacher == null ? null : new double[data.numTargetItems()];
                     for (int r = 0; r < n; r++) {

@@ -45,9 +45,8 @@ public final class ProfileSavepoints {
     public static void write(
             DataStream<BehaviorEvent> events, ProfileConfig streamConfig, String path) {
         // the writer ships its operator states between its own operators as
-        // TaggedOperatorSubtaskState, which Flink
-        // serializes with Kryo: this job allows generic types (our own types keep their
-        // serializers)
+        // TaggedOperatorSubtaskState, which Flink serializes with Kryo: this job allows generic
+        // types (our own types keep their serializers)
         Configuration genericTypes = new Configuration();
         genericTypes.set(PipelineOptions.GENERIC_TYPES, true);
         events.getExecutionEnvironment().configure(genericTypes);

@@ -342,8 +342,7 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
                     }
                 });
         // their timers would only fire on nothing pending: removed after the visit (not during it),
-        // so a later
-        // emission does not visit them again
+        // so a later emission does not visit them again
         for (int i = 0; i < emitted.size(); i++) {
             setCurrentKey(emitted.get(i));
             timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, emittedAt.get(i));
@@ -460,8 +459,7 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
         output.collect(outRecord.replace(UserProfile.of(user, s), at));
         profilesOut.inc();
         // cleared in state, not inferred from the watermark: after a restore the watermark starts
-        // again from
-        // Long.MIN_VALUE while the restored timers and marks are in the past
+        // again from Long.MIN_VALUE while the restored timers and marks are in the past
         s.pendingEmit = ProfileState.NONE;
     }
 }

@@ -180,16 +180,15 @@ public final class ModelServingOperator
                             return t;
                         });
         // what to serve first: the model this job served before a restore, else the configured one;
-        // then the
-        // announcements that were still loading when the snapshot was taken, in version order
+        // then the announcements that were still loading when the snapshot was taken, in version
+        // order
         ModelAnnouncement restored = models.get(ACTIVE);
         if (restored != null
                 && config.initialBundle != null
                 && config.initialVersion > restored.version) {
             // an upgrade: the job was resubmitted from a savepoint with a newer configured model,
-            // which supersedes
-            // the restored one (a configured version not above the restored one is a plain restart:
-            // no effect)
+            // which supersedes the restored one (a configured version not above the restored one is
+            // a plain restart: no effect)
             models.remove(ACTIVE);
             restored = null;
         }

@@ -56,10 +56,9 @@ class ProjectedEncoderTest {
     @Test
     void givesTheGraphsOutputsAtTheSeedsWindowWithLargeWeights() {
         // the seed's L = 100, width 5, pool 4 at a smaller vocabulary; weights ~ N(0, 0.5), so that
-        // many units are
-        // active and the pre-activations reach the tens: float rounding of sums of hundreds of such
-        // terms is ~1e-5 of
-        // the largest output, hence a tolerance relative to that scale
+        // many units are active and the pre-activations reach the tens: float rounding of sums of
+        // hundreds of such terms is ~1e-5 of the largest output, hence a tolerance relative to that
+        // scale
         EncoderConfig c = EncoderConfig.defaults().withVocabSize(2000).withSizes(64, 32, 48);
         ComputationGraph g = CnnEncoder.newPretrainGraph(c);
         Random rnd = new Random(6);

@@ -99,8 +99,7 @@ class TwinsProtocolTest {
         InteractionBlock[] b = planted();
         CrossDomainSplit s = ColdStartSplits.draw("planted", b[0], b[1], 0.2, 0.2, 5);
         // every test user holds exactly one s-twin-k, and its t-twin-k is hidden: one removed row
-        // per test user
-        // (plus t-near for test users among u0..u15)
+        // per test user (plus t-near for test users among u0..u15)
         ColdStartEvaluator.TwinsRemoved removed = ColdStartEvaluator.twinsRemoved(s);
         long expectedRows = 0;
         for (int u : s.testColdUsers) {
@@ -112,8 +111,7 @@ class TwinsProtocolTest {
         assertEquals(0, ColdStartEvaluator.twinsRemoved(s.withTwins(TwinListings.none())).rows());
 
         // a model that only maps each source item to its twin: perfect under the old protocol,
-        // nothing when twins
-        // are seen items
+        // nothing when twins are seen items
         ColdStartModel lookup = twinLookup(s);
         double kept =
                 ColdStartEvaluator.evaluateTest(s.withTwins(TwinListings.none()), lookup, 1, null)
@@ -171,8 +169,7 @@ class TwinsProtocolTest {
         assertEquals(20, s.validColdUsers.length);
         assertArrayEquals(s.validColdUsers, s.testColdUsers);
         // a model that ranks the user's validation item first and the test item second: at test
-        // time the validation
-        // item is known, so the test item is at rank 1
+        // time the validation item is known, so the test item is at rank 1
         ColdStartModel knowsValid =
                 new ColdStartModel() {
                     @Override

@@ -236,9 +236,8 @@ class MalformedCorpusTest {
     @Test
     void realFilesThroughTheFlinkPath() throws Exception {
         // the two Douban files (two domains, 165,750 rows) through FileSource + ParseFunction:
-        // events per category
-        // and dead letters per reason, counted by a keyed sum (running counts; the last per key is
-        // the total)
+        // events per category and dead letters per reason, counted by a keyed sum (running counts;
+        // the last per key is the total)
         Path douban =
                 Path.of(System.getProperty("shared.data.dir", "../shared/data"))
                         .resolve("douban-book-music");

@@ -26,8 +26,8 @@ class EarlyStoppingTest {
         EarlyStopping s = new EarlyStopping(0.50, 2);
         int ran = run(s, 0.52, 0.55, 0.58, 0.61, 0.60, 0.59, 0.70);
         // patience counted against the path: epochs 0-3 each improve it, 4 and 5 do not, so 6
-        // epochs run
-        // (counted against the bridge alone, epochs 0 and 1 would have stopped training at 0.55)
+        // epochs run (counted against the bridge alone, epochs 0 and 1 would have stopped training
+        // at 0.55)
         assertEquals(6, ran);
         assertEquals(3, s.bestEpoch());
         assertEquals(0.61, s.best());

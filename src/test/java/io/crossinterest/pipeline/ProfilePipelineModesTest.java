@@ -126,9 +126,8 @@ class ProfilePipelineModesTest {
         assertSameProfiles(expected, batch);
         assertSameProfiles(expected, streaming);
         // BATCH emits exactly one final profile per user. (How many intermediate updates STREAMING
-        // emits depends on
-        // how often the periodic watermark fires during the run, i.e. on timing, so it is not
-        // asserted here.)
+        // emits depends on how often the periodic watermark fires during the run, i.e. on timing,
+        // so it is not asserted here.)
         assertTrue(
                 batchUpdates.values().stream().allMatch(n -> n == 1),
                 "one profile per user in BATCH");

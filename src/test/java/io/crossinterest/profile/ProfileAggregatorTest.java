@@ -211,8 +211,8 @@ class ProfileAggregatorTest {
                 got.addAll(updates(h));
             }
             // the restored operator starts with an empty buffer; it is told the last watermark
-            // again, as a source
-            // would after a restore, so late events are placed in the same emit intervals
+            // again, as a source would after a restore, so late events are placed in the same emit
+            // intervals
             List<Step> rest = new ArrayList<>();
             first.stream().filter(s -> s.event() == null).reduce((a, b) -> b).ifPresent(rest::add);
             rest.addAll(steps.subList(cut, steps.size()));

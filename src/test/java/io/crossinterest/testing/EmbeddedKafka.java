@@ -213,10 +213,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                             .collect(Collectors.toList());
             admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
             // created is not yet writable: a loaded broker elects the new partitions' leaders
-            // later, and a producer
-            // that writes before then gets NOT_LEADER_OR_FOLLOWER (and may then drop whole batches:
-            // see
-            // KafkaProfileJobTest#produce); so wait until every partition has a leader
+            // later, and a producer that writes before then gets NOT_LEADER_OR_FOLLOWER (and may
+            // then drop whole batches: see KafkaProfileJobTest#produce); so wait until every
+            // partition has a leader
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (true) {
                 boolean ready =

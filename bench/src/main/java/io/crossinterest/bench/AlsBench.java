@@ -341,14 +341,12 @@ public final class AlsBench implements Callable<Integer> {
         if (spec.solver.equals("cg")) {
             int s = spec.cgSteps;
             // Grams 2(U+I)k²; per row and CG pass (s steps + the initial residual): G·v 2k², sparse
-            // part 4·n_u·k;
-            // right-hand sides 4·nnz·k over both half-steps
+            // part 4·n_u·k; right-hand sides 4·nnz·k over both half-steps
             flops = 2 * rows * k * k + (s + 1) * (2 * rows * k * k + 8.0 * nnz * k) + 4.0 * nnz * k;
             model = "2(U+I)k^2 + (s+1)(2(U+I)k^2 + 8 nnz k) + 4 nnz k, s = " + s + " CG steps";
         } else {
             // Grams 2(U+I)k²; dsyrk n_u·k² per row (2·nnz·k² over both half-steps); right-hand
-            // sides 4·nnz·k;
-            // dposv k³/3 + 2k² per row
+            // sides 4·nnz·k; dposv k³/3 + 2k² per row
             flops =
                     2 * rows * k * k
                             + 2.0 * nnz * k * k
@@ -445,9 +443,8 @@ public final class AlsBench implements Callable<Integer> {
                 "distributed_recall_relative_difference",
                 (recallSum / recallN - inProcessRecall) / inProcessRecall);
         // overhead(p) = a + c · bytes(p) / p: a per iteration (scheduling 2 stages), c the
-        // serializer's s/byte (each of
-        // the p subtasks serializes its share); least squares over the measured p, clamped to a, c
-        // ≥ 0
+        // serializer's s/byte (each of the p subtasks serializes its share); least squares over the
+        // measured p, clamped to a, c ≥ 0
         double[] ac = fitOverhead(points);
         model.put(
                 "overhead_model",

@@ -101,10 +101,9 @@ public final class SparkAlsRunner implements Callable<Integer> {
             out.put("load_average_at_start", loadAtStart);
             ObjectNode blas = NativeBlasReport.capture();
             // what Spark's ALS calls: ml.linalg.BLAS.nativeBLAS (dspr of the normal equations,
-            // level-3), its
-            // javaBLAS (level 1), and netlib's LAPACK (dppsv of the Cholesky solve); each falls
-            // back to the Java
-            // implementation when the machine has no libblas.so.3 / liblapack.so.3
+            // level-3), its javaBLAS (level 1), and netlib's LAPACK (dppsv of the Cholesky solve);
+            // each falls back to the Java implementation when the machine has no libblas.so.3 /
+            // liblapack.so.3
             blas.put(
                     "spark_nativeBLAS",
                     instanceName("org.apache.spark.ml.linalg.BLAS", "nativeBLAS"));

@@ -24,8 +24,8 @@ public final class JobEnvironments {
         Configuration conf = new Configuration();
         String dir = System.getenv("FLINK_CONF_DIR");
         // under `flink run` the client has read the configuration directory already and put its own
-        // choices on top
-        // (-m: the cluster's REST address); reading the directory again here would undo them
+        // choices on top (-m: the cluster's REST address); reading the directory again here would
+        // undo them
         if (dir != null && Files.isDirectory(Path.of(dir)) && !underFlinkClient()) {
             conf.addAll(GlobalConfiguration.loadConfiguration(dir));
         }

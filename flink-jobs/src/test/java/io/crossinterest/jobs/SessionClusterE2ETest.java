@@ -239,8 +239,8 @@ class SessionClusterE2ETest {
                             1));
             try {
                 // 1. the cluster: a JobManager and two TaskManagers of one slot each (the job at
-                // parallelism 2 needs
-                //    both); fast heartbeats so that a killed TaskManager is noticed within seconds
+                //    parallelism 2 needs both); fast heartbeats so that a killed TaskManager is
+                //    noticed within seconds
                 Run start =
                         run(
                                 logs,
@@ -328,7 +328,7 @@ class SessionClusterE2ETest {
                 for (int p = 1; p <= PHASES; p++) {
                     if (p == 4) {
                         // 4. stop with a savepoint (bin/flink stop), resubmit from it with model
-                        // version 2
+                        //    version 2
                         Run stop =
                                 run(
                                                 logs,
@@ -356,11 +356,9 @@ class SessionClusterE2ETest {
                     all.addAll(StreamFixtures.sentinel(p));
                     if (p == 3) {
                         // 3. phase 3 is in the topic and being processed when a TaskManager dies
-                        // (SIGKILL); a new one
-                        //    joins and the job restores from its last checkpoint: what the dead
-                        // attempt emitted after
-                        //    it is in aborted transactions, the restored attempt emits it again,
-                        // committed once
+                        //    (SIGKILL); a new one joins and the job restores from its last
+                        //    checkpoint: what the dead attempt emitted after it is in aborted
+                        //    transactions, the restored attempt emits it again, committed once
                         ProcessHandle tm = ProcessHandle.of(killed).orElseThrow();
                         assertTrue(tm.destroyForcibly(), "kill -9 taskmanager " + killed);
                         tm.onExit().get(30, TimeUnit.SECONDS);

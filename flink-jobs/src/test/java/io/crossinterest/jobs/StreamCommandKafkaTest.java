@@ -198,9 +198,8 @@ class StreamCommandKafkaTest {
         kafka.createTopics(Map.of("events", 2, "profiles", 2, "dead", 1));
 
         // events keyed by user (all of a user's events in one partition, in time order), malformed
-        // records
-        // interleaved, and last in each partition one event of that partition's clock user a day
-        // after the rest
+        // records interleaved, and last in each partition one event of that partition's clock user
+        // a day after the rest
         List<BehaviorEvent> valid = events();
         long end = valid.get(valid.size() - 1).timestamp;
         Map<String, RejectReason> expectedDead =
@@ -298,10 +297,8 @@ class StreamCommandKafkaTest {
             job = awaitJobId(out, err, command);
 
             // 1. live: every (non-clock) user's final profile and all dead letters, committed while
-            // the job runs; then
-            // the input is quiet and the watermark stands still below the clocks' emit intervals:
-            // --max-emit-delay
-            // sends their updates too
+            //    the job runs; then the input is quiet and the watermark stands still below the
+            //    clocks' emit intervals: --max-emit-delay sends their updates too
             List<String> live =
                     kafka.awaitCommitted(
                             "profiles", values -> matches(wantLive, lastPerUser(values)), WAIT);
@@ -337,11 +334,9 @@ class StreamCommandKafkaTest {
             assertEquals(expectedDead, gotDead);
 
             // 2. stop --drain: end of event time flushes the clocks' updates; the job finishes, the
-            // command exits 0
-            // into <checkpoint-dir>/savepoints (where the embedded cluster of bin/cross-interest
-            // puts a savepoint
-            // without a target folder): the command names it when it ends, and --restore latest
-            // would pick it
+            //    command exits 0 into <checkpoint-dir>/savepoints (where the embedded cluster of
+            //    bin/cross-interest puts a savepoint without a target folder): the command names it
+            //    when it ends, and --restore latest would pick it
             String savepoint =
                     cluster.stopWithSavepoint(
                                     job,

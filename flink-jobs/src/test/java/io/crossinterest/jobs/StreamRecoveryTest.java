@@ -167,7 +167,7 @@ class StreamRecoveryTest {
         };
 
         // 1. the first run: all 40 users' profiles despite the quiet partition, both oversized
-        // lines as dead letters
+        //    lines as dead letters
         Process first = startChild(logs.resolve("first.log"), args);
         try {
             awaitLine(first, logs.resolve("first.log"), "stream: job [0-9a-f]{32} running");
@@ -204,7 +204,7 @@ class StreamRecoveryTest {
         }
 
         // 2. no silent restart from zero: without state, the group's committed offsets need an
-        // explicit choice
+        //    explicit choice
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         List<String> withNone = new ArrayList<>(List.of(args));
@@ -230,7 +230,7 @@ class StreamRecoveryTest {
                 err.toString());
 
         // 3. more events for half of the users, then the same command: restored, every count
-        // continues
+        //    continues
         try (KafkaProducer<String, String> producer = producer()) {
             for (int u = 0; u < USERS / 2; u++) {
                 for (int i = 0; i < SECOND; i++) {

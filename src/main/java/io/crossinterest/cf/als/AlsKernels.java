@@ -77,11 +77,9 @@ final class AlsKernels {
 
     static {
         // ALS parallelises over rows and hands OpenBLAS small problems (k × k factorisations, k ×
-        // 64-column GEMMs);
-        // OpenBLAS's own thread pool only contends with the ALS workers there (measured:
-        // dposv-bound half-steps take
-        // 2x the CPU time with the default pool). Process-wide setting; ND4J sets its own on
-        // initialisation.
+        // 64-column GEMMs); OpenBLAS's own thread pool only contends with the ALS workers there
+        // (measured: dposv-bound half-steps take 2x the CPU time with the default pool).
+        // Process-wide setting; ND4J sets its own on initialisation.
         openblas_nolapack.blas_set_num_threads(1);
     }
 
@@ -435,8 +433,7 @@ final class AlsKernels {
         }
         int xo = from * k;
         // residual r = b − A x0 for the warm start x0: first G·X for the whole chunk (one dgemm;
-        // explicit: no G
-        // term, 0), then per row
+        // explicit: no G term, 0), then per row
         if (cfg.implicit) {
             ws.loadGram(gram);
             gramTimes(ws, x, xo, m, ws.ap);

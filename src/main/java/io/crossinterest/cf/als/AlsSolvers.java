@@ -74,16 +74,12 @@ public final class AlsSolvers {
         }
         if (cfg.implicit && r.numRows() > 0 && r.numCols() > 0) {
             // The distributed graph knows a user or item only from its entries, the in-process
-            // solver knows every row
-            // of R: an empty row keeps its seeded initial factor until its first solve, and that
-            // factor is part of the
-            // first Gram matrix XᵀX the items are solved with. A zero entry makes the row known
-            // without changing the
-            // math: it has confidence 1 + α·0 = 1 and preference 0, exactly an unobserved cell (and
-            // it is not a
+            // solver knows every row of R: an empty row keeps its seeded initial factor until its
+            // first solve, and that factor is part of the first Gram matrix XᵀX the items are
+            // solved with. A zero entry makes the row known without changing the math: it has
+            // confidence 1 + α·0 = 1 and preference 0, exactly an unobserved cell (and it is not a
             // positive, so λ_u of WEIGHTED does not count it). Not for explicit ratings, where 0 is
-            // an observed value
-            // and the Gram matrix is not used.
+            // an observed value and the Gram matrix is not used.
             for (int u = 0; u < r.numRows(); u++) {
                 if (r.rowStart(u) == r.rowEnd(u)) {
                     rows.add(Row.of((long) u, 0L, 0.0));

@@ -103,9 +103,8 @@ public final class ImplicitAls {
             for (int it = 0; it < cfg.iterations; it++) {
                 long t0 = System.nanoTime();
                 // items from users first, then users from items (Spark's order: from random initial
-                // factors, solving
-                // the side with fewer interactions per row first converged in far fewer iterations
-                // on the Amazon data)
+                // factors, solving the side with fewer interactions per row first converged in far
+                // fewer iterations on the Amazon data)
                 halfStep(pool, rt, users.data(), items.data());
                 halfStep(pool, r, items.data(), users.data());
                 seconds[it] = (System.nanoTime() - t0) / 1e9;

@@ -23,8 +23,8 @@ class ExplicitAlsTest {
 
     private static InteractionMatrix tiny() {
         // 5 users × 4 items of ratings: one empty user row (user 4), an observed 0 and a negative
-        // rating (observed
-        // cells count whatever their value), user 1 with fewer ratings than the rank
+        // rating (observed cells count whatever their value), user 1 with fewer ratings than the
+        // rank
         return new InteractionMatrix.Builder(5, 4)
                 .add(0, 0, 4)
                 .add(0, 1, 3)

@@ -37,7 +37,26 @@ import java.util.List;
  * AlsResult#loss} and {@link AlsResult#secondsPerIteration} are empty).
  */
 public final class AlsSolvers {
+    /**
+     * Largest factor block the distributed path builds: one block travels as one record, and
+     * Flink's sort buffer refuses a record above about 64 MB (a 140,000-user block of rank 64 is 72
+     * MB).
+     */
+    static final long MAX_BLOCK_BYTES = 16L << 20;
+
     private AlsSolvers() {}
+
+    /**
+     * Blocks per side of the distributed path: one per subtask at least, and enough that a block's
+     * factors (rows / blocks · rank doubles, the larger side) stay under {@link #MAX_BLOCK_BYTES}.
+     * The factors depend on this number, so two parallelisms below the size bound give different
+     * blocks; above it they share one.
+     */
+    static int numBlocks(int rows, int cols, int rank, int parallelism) {
+        long largestSide = (long) Math.max(rows, cols) * rank * Double.BYTES;
+        long bySize = (largestSide + MAX_BLOCK_BYTES - 1) / MAX_BLOCK_BYTES;
+        return (int) Math.max(parallelism, bySize);
+    }
 
     /**
      * The factors of {@code r} under {@code cfg}, in this JVM or as a Flink job ({@link
@@ -100,7 +119,12 @@ public final class AlsSolvers {
                                         Types.LONG,
                                         Types.LONG,
                                         Types.DOUBLE)));
-        AlsModel model = new Als().setConfig(cfg).setNumBlocks(cfg.parallelism).fit(ratings);
+        AlsModel model =
+                new Als()
+                        .setConfig(cfg)
+                        .setNumBlocks(
+                                numBlocks(r.numRows(), r.numCols(), cfg.rank, cfg.parallelism))
+                        .fit(ratings);
         int k = cfg.rank;
         double[] users = new double[r.numRows() * k];
         double[] items = new double[r.numCols() * k];

@@ -56,6 +56,20 @@ class AlsSolversTest {
         }
     }
 
+    /** A block is one record: large sides are cut so that no block's factors pass 16 MiB. */
+    @Test
+    void blocksStayUnderTheRecordBoundAndNeverFewerThanSubtasks() {
+        // small data: one block per subtask, as before
+        assertEquals(1, AlsSolvers.numBlocks(5_000, 20_000, 64, 1));
+        assertEquals(2, AlsSolvers.numBlocks(5_000, 20_000, 64, 2));
+        // the power-law matrix of the benchmark: 140,000 users of rank 64 = 71.7 MB -> 5 blocks
+        int blocks = AlsSolvers.numBlocks(140_000, 60_000, 64, 1);
+        assertEquals(5, blocks);
+        assertEquals(blocks, AlsSolvers.numBlocks(140_000, 60_000, 64, 2));
+        assertTrue(140_000L * 64 * Double.BYTES / blocks <= AlsSolvers.MAX_BLOCK_BYTES);
+        assertEquals(8, AlsSolvers.numBlocks(140_000, 60_000, 64, 8));
+    }
+
     @Test
     void implicitFactorsAreTheSameInProcessAndAtParallelismTwoAndThree() {
         InteractionMatrix r = matrix();

@@ -38,6 +38,12 @@ public final class JointScorer {
     /** Item-major [numItems × rank]: the ranking head's Q (tuned) or the ALS Q. */
     private final float[] q;
 
+    /**
+     * The same Q rank-major [rank × numItems], what {@link #itemScores(float[], float[], double[])}
+     * reads: one pass per factor over contiguous items, which the JIT vectorises.
+     */
+    private final double[] qByRank;
+
     /** Item bias of the ranking head, or null (fixed Q has none). */
     private final float[] bias;
 
@@ -65,6 +71,9 @@ public final class JointScorer {
      * A P̂_u row and, when the graph has the interest layer, an I_u row for each user of a batch.
      */
     public record Encoded(float[][] phat, float[][] interest) {}
+
+    /** Items per block of the batched PQ kernel ({@link #pqScores}). */
+    private static final int ITEM_BLOCK = 1024;
 
     JointScorer(
             ComputationGraph graph,
@@ -117,6 +126,12 @@ public final class JointScorer {
         if (path == ScoringPath.W4 && w4 == null) {
             throw new IllegalArgumentException("scoring path W4 but the network has no W4 head");
         }
+        this.qByRank = new double[q.length];
+        for (int v = 0; v < numItems; v++) {
+            for (int j = 0; j < rank; j++) {
+                qByRank[j * numItems + v] = q[v * rank + j];
+            }
+        }
         this.wide = null;
         this.wideK = 0;
         this.wideWeight = 0;
@@ -132,6 +147,7 @@ public final class JointScorer {
         this.numItems = deep.numItems;
         this.numCategories = deep.numCategories;
         this.q = deep.q;
+        this.qByRank = deep.qByRank;
         this.bias = deep.bias;
         this.w4 = deep.w4;
         this.b4 = deep.b4;
@@ -299,6 +315,30 @@ public final class JointScorer {
      */
     public void itemScores(int[] tokens, float[] phat, float[] interest, double[] out) {
         itemScores(phat, interest, out);
+        blendWidePath(tokens, out);
+    }
+
+    /**
+     * {@link #itemScores(int[], float[], float[], double[])} of a batch: {@code out[r]} gets the
+     * scores of user r of {@code enc} (the same numbers), for r below {@code tokens.size()}. The PQ
+     * path reads Q once per batch instead of once per user ({@link #pqScores}).
+     */
+    public void itemScores(List<int[]> tokens, Encoded enc, double[][] out) {
+        int users = tokens.size();
+        if (path == ScoringPath.PQ) {
+            pqScores(enc.phat(), out, users);
+        } else {
+            for (int r = 0; r < users; r++) {
+                itemScores(enc.phat()[r], enc.interest()[r], out[r]);
+            }
+        }
+        for (int r = 0; r < users; r++) {
+            blendWidePath(tokens.get(r), out[r]);
+        }
+    }
+
+    /** With a wide path: blends it into a user's deep scores {@code out} (see above). */
+    private void blendWidePath(int[] tokens, double[] out) {
         if (wide == null) {
             return;
         }
@@ -325,17 +365,15 @@ public final class JointScorer {
     /**
      * Target-item scores of the deep path alone. PQ: s_v = P̂_u·Q_v + b_v. W4: s_v = σ(W4_v·I_u +
      * b4_v).
+     *
+     * <p>PQ runs factor by factor over all items (s ← b; s_v += P̂_uj·Q_vj for j = 1..k): each
+     * item's sum takes the same terms in the same order as a dot product per item, so the scores
+     * are the same to the bit, and the inner loop over contiguous items is vectorised (a few times
+     * faster than one dot product of k per item, which is most of a stream scoring's time).
      */
     public void itemScores(float[] phat, float[] interest, double[] out) {
         if (path == ScoringPath.PQ) {
-            for (int v = 0; v < numItems; v++) {
-                double s = bias == null ? 0.0 : bias[v];
-                int off = v * rank;
-                for (int j = 0; j < rank; j++) {
-                    s += (double) phat[j] * q[off + j];
-                }
-                out[v] = s;
-            }
+            pqScores(new float[][] {phat}, new double[][] {out}, 1);
         } else {
             for (int v = 0; v < numItems; v++) {
                 double z = b4[v];
@@ -344,6 +382,53 @@ public final class JointScorer {
                     z += (double) interest[c] * w4[off + c];
                 }
                 out[v] = 1.0 / (1.0 + Math.exp(-z));
+            }
+        }
+    }
+
+    /**
+     * PQ scores of the first {@code users} rows of {@code phat} into {@code out}, by blocks of
+     * {@link #ITEM_BLOCK} items: a block's slice of Q (k × 1024 floats, 128 KB at k = 32) stays in
+     * cache while every user is scored on it, so Q (1.7 MB for 13,655 items) is read from memory
+     * once per batch; one user at a time read all of it per user and was bound by memory.
+     */
+    private void pqScores(float[][] phat, double[][] out, int users) {
+        for (int from = 0; from < numItems; from += ITEM_BLOCK) {
+            int to = Math.min(numItems, from + ITEM_BLOCK);
+            for (int r = 0; r < users; r++) {
+                double[] o = out[r];
+                float[] p = phat[r];
+                for (int v = from; v < to; v++) {
+                    o[v] = bias == null ? 0.0 : bias[v];
+                }
+                int j = 0;
+                // four factors per pass: the terms still go in one at a time, in order, but o[v]
+                // is loaded and stored once per four of them
+                for (; j + 4 <= rank; j += 4) {
+                    double p0 = p[j];
+                    double p1 = p[j + 1];
+                    double p2 = p[j + 2];
+                    double p3 = p[j + 3];
+                    int o0 = j * numItems;
+                    int o1 = o0 + numItems;
+                    int o2 = o1 + numItems;
+                    int o3 = o2 + numItems;
+                    for (int v = from; v < to; v++) {
+                        double x = o[v];
+                        x += p0 * qByRank[o0 + v];
+                        x += p1 * qByRank[o1 + v];
+                        x += p2 * qByRank[o2 + v];
+                        x += p3 * qByRank[o3 + v];
+                        o[v] = x;
+                    }
+                }
+                for (; j < rank; j++) {
+                    double pj = p[j];
+                    int off = j * numItems;
+                    for (int v = from; v < to; v++) {
+                        o[v] += pj * qByRank[off + v];
+                    }
+                }
             }
         }
     }

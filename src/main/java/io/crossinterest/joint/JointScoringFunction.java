@@ -20,7 +20,9 @@ public final class JointScoringFunction {
     private final int topN;
 
     private JointBundle bundle;
-    private double[] scores;
+
+    /** Score rows reused across batches, one per user of the largest batch so far. */
+    private double[][] scores = new double[0][];
 
     public JointScoringFunction(String bundleDir, int topN) {
         if (topN < 1) {
@@ -33,7 +35,6 @@ public final class JointScoringFunction {
     /** Loads the bundle (blocking: seconds for a large network). */
     public void open() throws Exception {
         bundle = JointBundle.load(Path.of(bundleDir));
-        scores = new double[bundle.scorer().numItems()];
     }
 
     /**
@@ -53,10 +54,18 @@ public final class JointScoringFunction {
         JointScorer s = bundle.scorer();
         JointScorer.Encoded enc = s.encode(tokens);
         String[] cats = bundle.targetCategoryIds().toArray(String[]::new);
+        if (scores.length < batch.size()) {
+            int n = scores.length;
+            scores = Arrays.copyOf(scores, batch.size());
+            for (int r = n; r < scores.length; r++) {
+                scores[r] = new double[s.numItems()];
+            }
+        }
+        s.itemScores(tokens, enc, scores);
         List<UserScores> out = new ArrayList<>(batch.size());
         for (int r = 0; r < batch.size(); r++) {
             float[] interest = enc.interest() == null ? null : enc.interest()[r];
-            s.itemScores(tokens.get(r), enc.phat()[r], interest, scores);
+            double[] scores = this.scores[r];
             bundle.twins()
                     .exclude(
                             batch.get(r).itemIds,

@@ -35,7 +35,9 @@ import java.time.Duration;
  * STREAMING mode, where they drive the emission of profile updates). In STREAMING mode a parse
  * subtask without input for {@link ProfileConfig#idleTimeoutMs} is idle (its quiet partitions do
  * not hold back the watermark), and the profile operator emits the pending updates once the
- * watermark has stood still for {@link ProfileConfig#maxEmitDelayMs}.
+ * watermark has stood still for {@link ProfileConfig#maxEmitDelayMs}; with an emit interval of 0 it
+ * emits every event's update at once and the watermark no longer delays profiles. BATCH mode emits
+ * one final profile per user in either case.
  */
 public final class ProfilePipeline {
     public static final String PARSE_UID = "parse";
@@ -120,13 +122,19 @@ public final class ProfilePipeline {
                 events.assignTimestampsAndWatermarks(watermarks)
                         .uid(WATERMARKS_UID)
                         .name("event time");
+        // BATCH emits one final profile per user whatever the interval (it only dates the
+        // profile): per-event emission is for STREAMING
+        ProfileConfig aggregation =
+                streaming || !config.emitsEveryEvent()
+                        ? config
+                        : config.withEmitInterval(ProfileConfig.DEFAULT_EMIT_INTERVAL);
         DataStream<UserProfile> profiles =
                 timed.keyBy(e -> e.user, Types.STRING)
                         .transform(
                                 ProfileAggregator.NAME,
                                 PROFILE_TYPE,
                                 new ProfileAggregator(
-                                        config,
+                                        aggregation,
                                         streaming ? config.miniBatchUsers() : 0,
                                         streaming ? config.maxEmitDelayMs() : 0))
                         .uid(ProfileAggregator.UID)

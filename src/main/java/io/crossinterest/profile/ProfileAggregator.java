@@ -32,8 +32,9 @@ import java.util.TreeMap;
  * ValueState} (RocksDB in STREAMING mode), and emits {@link UserProfile} updates, at most one per
  * user per {@code emitInterval} of event time: when the watermark passes the end of the interval
  * that held max(event time, watermark) at the user's first event since the last update ({@link
- * ProfileState#pendingEmit}). A keyed one-input operator rather than a KeyedProcessFunction because
- * the mini-batch below needs to write state of keys other than the current record's.
+ * ProfileState#pendingEmit}); or, with an emit interval of 0, one per event at once (below). A
+ * keyed one-input operator rather than a KeyedProcessFunction because the mini-batch below needs to
+ * write state of keys other than the current record's.
  *
  * <h2>Mini-batch (STREAMING, {@code maxBufferedUsers} &gt; 0)</h2>
  *
@@ -67,6 +68,19 @@ import java.util.TreeMap;
  * the user's own emission time, and survive the watermarks (every 200 ms) before it; finished at
  * every watermark, a user would cost a get and a put per watermark period it was active in plus a
  * timer per emission (docs/architecture.md §2.3, "Micro-batching").
+ *
+ * <h2>Per-event emission (emit interval 0, STREAMING)</h2>
+ *
+ * The low-latency configuration ({@link ProfileConfig#emitsEveryEvent}): every event is folded in
+ * exactly as above and the user's updated profile is emitted at once, in processing order, stamped
+ * with the event's own time; no event-time timer, no pending update, no wait for the watermark. The
+ * fold is the same, so the state and the profiles are those the interval mode builds from the same
+ * events; the cost is one update (and downstream one scoring) per event instead of one per user per
+ * interval. With the buffer, an emitted user stays in it (its state is newer than RocksDB's) and is
+ * written back at the next flush (before a barrier, when full, at the end), so a user costs one get
+ * and one put per flush, not per event; without it every event is a get, an emission and a put.
+ * Updates pending in a restored interval-mode snapshot still go out through their timers (or the
+ * quiet-input check), or with the user's next event, which clears them.
  *
  * <h2>Without the buffer ({@code maxBufferedUsers} = 0; always in BATCH mode)</h2>
  *
@@ -125,6 +139,9 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
     private final int maxBufferedUsers;
     private final long maxEmitDelayMs;
 
+    /** Emit interval 0: every event's update goes out at once. */
+    private final boolean perEvent;
+
     private transient ValueState<ProfileState> profile;
     private transient InternalTimerService<VoidNamespace> timers;
     private transient StreamRecord<UserProfile> outRecord;
@@ -175,6 +192,7 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
         this.config = config;
         this.maxBufferedUsers = maxBufferedUsers;
         this.maxEmitDelayMs = maxEmitDelayMs;
+        this.perEvent = config.emitsEveryEvent();
         this.chainingStrategy = ChainingStrategy.ALWAYS;
     }
 
@@ -228,7 +246,10 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
         eventsIn.inc();
         if (maxBufferedUsers == 0) {
             ProfileState s = read();
-            if (fold(s, e)) {
+            fold(s, e);
+            if (perEvent) {
+                emit(e.user, s, e.timestamp);
+            } else if (markPending(s, e)) {
                 timers.registerEventTimeTimer(VoidNamespace.INSTANCE, s.pendingEmit);
                 newlyPending = true;
             }
@@ -241,7 +262,10 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
             s = read(); // the current key is the record's
             buffered.put(user, s);
         }
-        if (fold(s, e)) {
+        fold(s, e);
+        if (perEvent) {
+            emit(user, s, e.timestamp); // the user stays buffered: written back at the next flush
+        } else if (markPending(s, e)) {
             due.computeIfAbsent(s.pendingEmit, t -> new ArrayList<>()).add(user);
             newlyPending = true;
         }
@@ -264,13 +288,17 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
         profile.update(s);
     }
 
-    /**
-     * Folds {@code e} into {@code s}; true when this starts a pending update (then at
-     * s.pendingEmit).
-     */
-    private boolean fold(ProfileState s, BehaviorEvent e) {
+    /** Folds {@code e} into {@code s}: scores, counts, newest time, tokens (both modes). */
+    private void fold(ProfileState s, BehaviorEvent e) {
         s.add(e, config.weights().of(e), config.halfLifeMs());
         s.addToken(e, config.sequenceLength());
+    }
+
+    /**
+     * Interval mode, after {@code e} was folded into {@code s}: true when this starts a pending
+     * update (then at s.pendingEmit).
+     */
+    private boolean markPending(ProfileState s, BehaviorEvent e) {
         if (s.pendingEmit != ProfileState.NONE) {
             return false;
         }
@@ -443,8 +471,8 @@ public class ProfileAggregator extends AbstractStreamOperator<UserProfile>
     }
 
     /**
-     * State reads (RocksDB gets) so far: one per user per emission with the buffer, one per event
-     * without it.
+     * State reads (RocksDB gets) so far: one per user per emission with the buffer (per flush with
+     * per-event emission), one per event without it.
      */
     long stateReads() {
         return stateReads.getCount();

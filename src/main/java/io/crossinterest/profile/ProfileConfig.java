@@ -16,7 +16,11 @@ import java.time.Duration;
  *       (default 30 days; null = keep forever, as a backfill does);
  *   <li>{@code emitInterval}: profile updates are emitted once per user per interval of event time,
  *       when the watermark passes the end of the interval that holds the user's newest event
- *       (default 10 s; in BATCH mode once per user at the end);
+ *       (default 10 s; in BATCH mode once per user at the end). {@link Duration#ZERO}: per-event
+ *       emission (STREAMING), every accepted event's updated profile at once, in processing order,
+ *       with no timer and no wait for the watermark: the low-latency configuration, at the cost of
+ *       one update (and one scoring) per event instead of one per user per interval; the state and
+ *       the profiles are the same as the interval mode builds from the same events;
  *   <li>{@code miniBatchUsers}: in STREAMING mode the profile operator keeps the states of up to
  *       this many users on the heap between flushes into the state backend (default 100,000; 0 =
  *       write every event through); see {@link ProfileAggregator}. It should hold the users seen
@@ -74,8 +78,9 @@ public final class ProfileConfig implements Serializable {
         if (idleTtl != null && (idleTtl.isNegative() || idleTtl.isZero())) {
             throw new IllegalArgumentException("idle TTL must be positive: " + idleTtl);
         }
-        if (emitIntervalMs < 1) {
-            throw new IllegalArgumentException("emit interval must be >= 1 ms: " + emitIntervalMs);
+        if (emitIntervalMs < 0) {
+            throw new IllegalArgumentException(
+                    "emit interval must be >= 0 (0 = every event): " + emitIntervalMs + " ms");
         }
         if (miniBatchUsers < 0) {
             throw new IllegalArgumentException(
@@ -229,8 +234,17 @@ public final class ProfileConfig implements Serializable {
         return idleTtl;
     }
 
+    /** 0 when every event's update is emitted at once ({@link #emitsEveryEvent}). */
     public long emitIntervalMs() {
         return emitIntervalMs;
+    }
+
+    /**
+     * Per-event emission (emit interval 0): in STREAMING mode every event's updated profile goes
+     * out at once; BATCH mode still emits one final profile per user.
+     */
+    public boolean emitsEveryEvent() {
+        return emitIntervalMs == 0;
     }
 
     public int miniBatchUsers() {

@@ -117,6 +117,11 @@ public final class ScoringConfig implements Serializable {
                 historyLength);
     }
 
+    /** A batch is scored once its oldest update has waited {@code ms} (0: at once). */
+    public ScoringConfig withMaxDelay(long ms) {
+        return withBatching(maxBatchSize, ms);
+    }
+
     /** For profiles that keep {@code l} tokens per user (0: not known). */
     public ScoringConfig withHistoryLength(int l) {
         return new ScoringConfig(

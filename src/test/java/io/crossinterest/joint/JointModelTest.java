@@ -131,6 +131,47 @@ class JointModelTest {
         assertTrue(folded.scorer().hasInterest());
     }
 
+    /**
+     * PQ item scores are P̂_u·Q_v + b_v summed over the factors in order, to the bit: the kernel
+     * that runs factor by factor over all items (and, for a batch, block by block) adds the same
+     * terms in the same order as one dot product per item; a batch scores as its users one by one.
+     */
+    @Test
+    void itemScoresAreTheDotProductsToTheBitAlsoInABatch() {
+        JointScorer s = model.scorer();
+        assertEquals(ScoringPath.PQ, s.path());
+        List<int[]> tokens = new ArrayList<>();
+        for (int u = 0; u < split.numUsers(); u++) {
+            tokens.add(model.userTokens(u));
+        }
+        JointScorer.Encoded enc = s.encode(tokens);
+        int k = s.rank();
+        float[] q = s.itemFactors();
+        INDArray b =
+                s.graph().getVertex(JointNetwork.RANK) == null
+                        ? null
+                        : s.graph().getLayer(JointNetwork.RANK).paramTable().get("b");
+        double[][] batch = new double[tokens.size()][s.numItems()];
+        s.itemScores(tokens, enc, batch);
+        for (int u = 0; u < tokens.size(); u++) {
+            float[] interest = enc.interest() == null ? null : enc.interest()[u];
+            double[] deep = new double[s.numItems()];
+            s.itemScores(enc.phat()[u], interest, deep);
+            double[] want = new double[s.numItems()];
+            for (int v = 0; v < want.length; v++) {
+                double x = b == null ? 0.0 : b.getFloat(v);
+                for (int j = 0; j < k; j++) {
+                    x += (double) enc.phat()[u][j] * q[v * k + j];
+                }
+                want[v] = x;
+            }
+            assertArrayEquals(want, deep, 0.0, "user " + u);
+            double[] one = new double[s.numItems()];
+            s.itemScores(tokens.get(u), enc.phat()[u], interest, one);
+            assertArrayEquals(one, batch[u], 0.0, "user " + u + " in the batch");
+        }
+    }
+
     @Test
     void bundleSaveLoadGivesIdenticalScores(@TempDir Path dir) throws Exception {
         JointBundle.Metadata md = JointBundle.save(model.model(), dir, 7);

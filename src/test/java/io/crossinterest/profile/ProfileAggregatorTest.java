@@ -45,6 +45,9 @@ class ProfileAggregatorTest {
                     .withSequenceLength(5)
                     .withEmitInterval(Duration.ofMillis(INTERVAL));
 
+    /** The same with per-event emission (emit interval 0). */
+    private static final ProfileConfig PER_EVENT = CONFIG.withEmitInterval(Duration.ZERO);
+
     /** An input element: an event, or a watermark when {@code event} is null. */
     private record Step(BehaviorEvent event, long watermark) {}
 
@@ -305,6 +308,170 @@ class ProfileAggregatorTest {
         } catch (Exception ex) {
             throw new IllegalStateException(ex);
         }
+    }
+
+    /**
+     * Per-event emission: every event, late ones too, emits its user's updated profile at once (no
+     * watermark, no timer), stamped with the event's time, equal to the in-memory aggregation of
+     * the user's events so far; with and without the buffer.
+     */
+    @Test
+    void perEventEmissionEmitsEachEventsUpdateAtOnce() throws Exception {
+        List<BehaviorEvent> events =
+                input(16).stream().filter(s -> s.event() != null).map(Step::event).toList();
+        for (int bound : new int[] {0, 5, 10_000}) {
+            ProfileAggregator op = new ProfileAggregator(PER_EVENT, bound);
+            InMemoryProfiles ref = new InMemoryProfiles(PER_EVENT);
+            try (var h = harness(op, null)) {
+                for (int i = 0; i < events.size(); i++) {
+                    BehaviorEvent e = events.get(i);
+                    process(h, e);
+                    ref.add(e);
+                    List<StreamRecord<? extends UserProfile>> out = h.extractOutputStreamRecords();
+                    assertEquals(i + 1, out.size(), "bound " + bound + ": one update per event");
+                    StreamRecord<? extends UserProfile> last = out.get(i);
+                    assertEquals(e.timestamp, last.getTimestamp());
+                    UserProfile want = ref.profiles().get(e.user);
+                    assertTrue(
+                            want.equalsWithin(last.getValue(), 1e-12),
+                            "bound " + bound + ", event " + i + ":\n" + want + "\n" + last);
+                }
+                h.processWatermark(new Watermark(Long.MAX_VALUE));
+                h.endInput();
+                assertEquals(events.size(), h.extractOutputValues().size(), "nothing pending");
+                if (bound == 10_000) {
+                    // a write-back cache: one read per user, no write until the flush
+                    long users = events.stream().map(e -> e.user).distinct().count();
+                    assertEquals(users, op.stateReads());
+                    assertEquals(users, op.stateWrites(), "written once, at the end of the input");
+                }
+            }
+        }
+    }
+
+    /**
+     * Over the same input (watermarks included) the per-event mode ends with the profiles the
+     * interval mode emits last, and with the same state: fed one more event per user, operators
+     * restored from either mode's snapshot emit the same profiles. The interval mode's snapshot,
+     * restored into the per-event mode, still emits the updates it had pending (when the watermark
+     * passes them), once.
+     */
+    @Test
+    void perEventEmissionEndsWithTheIntervalModesProfilesAndState() throws Exception {
+        List<Step> steps = input(17);
+        List<Step> withoutFinalMark = steps.subList(0, steps.size() - 1);
+        Map<String, UserProfile> interval = new TreeMap<>();
+        Map<String, UserProfile> perEvent = new TreeMap<>();
+        OperatorSubtaskState intervalSnapshot;
+        OperatorSubtaskState perEventSnapshot;
+        int intervalUpdates;
+        try (var h = harness(new ProfileAggregator(CONFIG, 10_000), null)) {
+            feed(h, withoutFinalMark);
+            intervalUpdates = h.extractOutputValues().size();
+            h.prepareSnapshotPreBarrier(1);
+            intervalSnapshot = h.snapshot(1, 1);
+            h.processWatermark(new Watermark(Long.MAX_VALUE));
+            h.extractOutputValues().forEach(p -> interval.put(p.user, p));
+        }
+        try (var h = harness(new ProfileAggregator(PER_EVENT, 10_000), null)) {
+            feed(h, withoutFinalMark);
+            h.extractOutputValues().forEach(p -> perEvent.put(p.user, p));
+            assertEquals(1500, h.extractOutputValues().size());
+            h.prepareSnapshotPreBarrier(1);
+            perEventSnapshot = h.snapshot(1, 1);
+        }
+        assertEquals(interval.keySet(), perEvent.keySet());
+        interval.forEach(
+                (u, p) -> assertTrue(p.equalsWithin(perEvent.get(u), 1e-12), u + " at the end"));
+
+        long after = 1_512_000_000_000L; // a day after the input
+        List<UserProfile> fromInterval = new ArrayList<>();
+        List<UserProfile> fromPerEvent = new ArrayList<>();
+        try (var h = harness(new ProfileAggregator(PER_EVENT, 10_000), intervalSnapshot)) {
+            // the interval mode's pending updates: emitted when the watermark passes them, once
+            h.processWatermark(new Watermark(after - 1));
+            int pending = h.extractOutputValues().size();
+            assertTrue(pending > 0 && intervalUpdates + pending > interval.size(), "pending");
+            h.extractOutputValues()
+                    .forEach(p -> assertTrue(p.equalsWithin(interval.get(p.user), 1e-12)));
+            for (String u : interval.keySet()) {
+                process(h, new BehaviorEvent(u, "i-next", "c-next", Behavior.BUY, 1.0, after));
+            }
+            h.processWatermark(new Watermark(Long.MAX_VALUE));
+            List<UserProfile> out = h.extractOutputValues();
+            fromInterval.addAll(out.subList(pending, out.size()));
+        }
+        try (var h = harness(new ProfileAggregator(PER_EVENT, 10_000), perEventSnapshot)) {
+            for (String u : interval.keySet()) {
+                process(h, new BehaviorEvent(u, "i-next", "c-next", Behavior.BUY, 1.0, after));
+            }
+            h.processWatermark(new Watermark(Long.MAX_VALUE));
+            fromPerEvent.addAll(h.extractOutputValues());
+        }
+        assertEquals(interval.size(), fromPerEvent.size());
+        assertEquals(
+                fromPerEvent.size(), fromInterval.size(), "one update per event, nothing else");
+        for (int i = 0; i < fromPerEvent.size(); i++) {
+            assertTrue(
+                    fromPerEvent.get(i).equalsWithin(fromInterval.get(i), 1e-12),
+                    fromPerEvent.get(i) + "\n" + fromInterval.get(i));
+            assertEquals(
+                    perEvent.get(fromPerEvent.get(i).user).events + 1, fromPerEvent.get(i).events);
+        }
+    }
+
+    /**
+     * Per-event emission with the buffer: the buffer is written to state before the barrier, so a
+     * job restored from that checkpoint emits exactly the updates, in the same order, that an
+     * uninterrupted run emits; and within a checkpoint a user costs one read and one write, however
+     * many events it had.
+     */
+    @Test
+    void perEventEmissionFlushesBeforeTheBarrierSoARestoreMidStreamLosesNothing() throws Exception {
+        List<Step> steps = input(18);
+        List<String> want;
+        try (var h = harness(new ProfileAggregator(PER_EVENT, 0), null)) {
+            feed(h, steps);
+            want = inOrder(h);
+        }
+        for (int cut : new int[] {7, 1211}) {
+            List<String> got = new ArrayList<>();
+            OperatorSubtaskState snapshot;
+            ProfileAggregator op = new ProfileAggregator(PER_EVENT, 10_000);
+            try (var h = harness(op, null)) {
+                feed(h, steps.subList(0, cut));
+                long users =
+                        steps.subList(0, cut).stream()
+                                .filter(s -> s.event() != null)
+                                .map(s -> s.event().user)
+                                .distinct()
+                                .count();
+                assertEquals(users, op.bufferedUsers(), "cut at " + cut);
+                assertEquals(0, op.stateWrites(), "cut at " + cut + ": nothing written yet");
+                h.prepareSnapshotPreBarrier(1);
+                assertEquals(users, op.stateWrites(), "cut at " + cut + ": one write per user");
+                assertEquals(users, op.stateReads(), "cut at " + cut + ": one read per user");
+                assertEquals(0, op.bufferedUsers());
+                snapshot = h.snapshot(1, 1);
+                got.addAll(inOrder(h));
+            }
+            try (var h = harness(new ProfileAggregator(PER_EVENT, 10_000), snapshot)) {
+                feed(h, steps.subList(cut, steps.size()));
+                h.endInput();
+                got.addAll(inOrder(h));
+            }
+            assertEquals(want, got, "cut at " + cut);
+        }
+    }
+
+    /** The updates emitted, as "timestamp profile" lines in the order they were emitted. */
+    private static List<String> inOrder(
+            KeyedOneInputStreamOperatorTestHarness<String, BehaviorEvent, UserProfile> h) {
+        List<String> out = new ArrayList<>();
+        for (StreamRecord<? extends UserProfile> r : h.extractOutputStreamRecords()) {
+            out.add(r.getTimestamp() + " " + r.getValue());
+        }
+        return out;
     }
 
     @Test

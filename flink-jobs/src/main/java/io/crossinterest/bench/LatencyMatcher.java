@@ -8,18 +8,22 @@ import java.util.Map;
 /**
  * Matches the events a benchmark sent to the recommendations they caused, and keeps the latencies.
  *
- * <p>Which events a recommendation reflects: the profile operator emits at most one update per user
- * per emit interval, stamped with the end of that interval T, and the update counts the user's
- * events folded in so far ({@code events}); the scoring stage gives the recommendation the update's
- * timestamp T (with {@code --output-timestamps event}, the Kafka timestamp of both records). So the
- * update (user, T) read from the profile topic says how many of the user's events the
- * recommendation (user, T) reflects, n, and the user's first n events (in the order they were sent,
- * which is their partition's order) are caused by it if no earlier recommendation reflected them.
- * Their latency is the time the recommendation was read minus the event's Kafka timestamp (both on
- * this machine's clock). A recommendation read before its profile update waits for it; an update
- * the scoring stage skipped (no source-block history) or replaced by a newer one of the same user
- * has no recommendation, and its events are matched by the user's next one. Events of users who
- * never get a recommendation stay unmatched ({@link #unmatched}).
+ * <p>Which events a recommendation reflects: the profile operator emits an update stamped T (the
+ * end of the user's emit interval, or with {@code --emit-interval 0} the event's own time), and the
+ * update counts the user's events folded in so far ({@code events}); the scoring stage gives the
+ * recommendation the update's timestamp T (with {@code --output-timestamps event}, the Kafka
+ * timestamp of both records). So the update (user, T) read from the profile topic says how many of
+ * the user's events the recommendation (user, T) reflects, n, and the user's first n events (in the
+ * order they were sent, which is their partition's order) are caused by it if no earlier
+ * recommendation reflected them. Their latency is the time the recommendation was read minus the
+ * event's Kafka timestamp (both on this machine's clock). A recommendation read before its profile
+ * update waits for it; an update replaced in the scoring stage by a newer one of the same user has
+ * no recommendation, and its events are matched by the user's next one. An update without
+ * source-block behaviour is never scored (the model reads only the source block): its events can
+ * cause no recommendation and are counted apart ({@link #withoutSourceHistory}), not left to wait
+ * for the user's first source-block event (which measured the user's behaviour, not the job: a
+ * user's first target-block events waited seconds for it). Events of users who never get a
+ * recommendation stay unmatched ({@link #unmatched}).
  *
  * <p>Latencies go into 1 ms buckets up to 10 minutes (longer ones into the last), enough for the
  * percentiles. Thread-safe: the producer registers events while a consumer reports outputs.
@@ -30,6 +34,7 @@ public final class LatencyMatcher {
     private final Map<String, User> users = new HashMap<>();
     private final long[] histogram = new long[MAX_MS + 1];
     private long matched;
+    private long withoutSourceHistory;
     private long counted;
     private long countFromMs = Long.MIN_VALUE;
 
@@ -39,7 +44,7 @@ public final class LatencyMatcher {
         final ArrayDeque<Long> pending =
                 new ArrayDeque<>(); // Kafka timestamps of events sent but not matched
         final ArrayDeque<long[]> updates =
-                new ArrayDeque<>(); // {T, n} of profile updates not yet used
+                new ArrayDeque<>(); // {T, n, 1 if scored else 0} of profile updates not yet used
         final ArrayDeque<long[]> recommendations =
                 new ArrayDeque<>(); // {T, readAt} waiting for their update
     }
@@ -54,13 +59,16 @@ public final class LatencyMatcher {
         }
     }
 
-    /** A profile update of {@code user} at {@code t} counting {@code events} events was read. */
-    public synchronized void profile(String user, long t, long events) {
+    /**
+     * A profile update of {@code user} at {@code t} counting {@code events} events was read; {@code
+     * scored}: it has source-block behaviour, so the scoring stage scores it.
+     */
+    public synchronized void profile(String user, long t, long events, boolean scored) {
         User u = users.get(user);
         if (u == null) {
             return; // not an event of this run
         }
-        u.updates.addLast(new long[] {t, events});
+        u.updates.addLast(new long[] {t, events, scored ? 1 : 0});
         drain(u);
     }
 
@@ -74,26 +82,56 @@ public final class LatencyMatcher {
         drain(u);
     }
 
-    /** Matches the user's waiting recommendations whose update has been read. */
+    /**
+     * Matches the user's waiting recommendations whose update has been read, and settles the events
+     * of updates that will not be scored.
+     */
     private void drain(User u) {
-        while (!u.recommendations.isEmpty()) {
+        while (true) {
+            // an update without source-block behaviour gets no recommendation
+            while (!u.updates.isEmpty() && u.updates.peekFirst()[2] == 0) {
+                reflect(u, u.updates.pollFirst()[1], -1);
+            }
+            if (u.recommendations.isEmpty()) {
+                return;
+            }
             long[] rec = u.recommendations.peekFirst();
-            // updates before the recommendation's were skipped or replaced: their events go with a
-            // later one
-            while (!u.updates.isEmpty() && u.updates.peekFirst()[0] < rec[0]) {
+            // updates before the recommendation's were replaced: their events go with a later one
+            while (!u.updates.isEmpty()
+                    && u.updates.peekFirst()[0] < rec[0]
+                    && u.updates.peekFirst()[2] == 1) {
                 u.updates.pollFirst();
             }
-            if (u.updates.isEmpty() || u.updates.peekFirst()[0] != rec[0]) {
+            if (u.updates.isEmpty()) {
                 return; // its update is not read yet
             }
-            long n = Math.min(u.updates.pollFirst()[1], u.sent);
+            if (u.updates.peekFirst()[2] == 0) {
+                continue; // an unscored update before the recommendation's: settled at the top
+            }
+            if (u.updates.peekFirst()[0] != rec[0]) {
+                return; // its update is not read yet
+            }
+            long n = u.updates.pollFirst()[1];
             u.recommendations.pollFirst();
-            for (; u.reflected < n; u.reflected++) {
-                long sentAt = u.pending.pollFirst();
-                if (sentAt >= countFromMs) {
-                    histogram[(int) Math.min(Math.max(0, rec[1] - sentAt), MAX_MS)]++;
-                    matched++;
-                }
+            reflect(u, n, rec[1]);
+        }
+    }
+
+    /**
+     * The user's events up to the n-th are reflected by a recommendation read at {@code readAtMs},
+     * or by none ({@code readAtMs} &lt; 0: no source-block history).
+     */
+    private void reflect(User u, long n, long readAtMs) {
+        for (long last = Math.min(n, u.sent); u.reflected < last; u.reflected++) {
+            long sentAt = u.pending.pollFirst();
+            if (sentAt < countFromMs) {
+                continue;
+            }
+            if (readAtMs < 0) {
+                withoutSourceHistory++;
+            } else {
+                histogram[(int) Math.min(Math.max(0, readAtMs - sentAt), MAX_MS)]++;
+                matched++;
             }
         }
     }
@@ -111,9 +149,16 @@ public final class LatencyMatcher {
         return matched;
     }
 
-    /** Events counted and not (yet) matched. */
+    /**
+     * Events counted whose update had no source-block behaviour: no recommendation can follow them.
+     */
+    public synchronized long withoutSourceHistory() {
+        return withoutSourceHistory;
+    }
+
+    /** Events counted and not (yet) matched, nor without source-block history. */
     public synchronized long unmatched() {
-        return counted - matched;
+        return counted - matched - withoutSourceHistory;
     }
 
     /**
@@ -142,6 +187,7 @@ public final class LatencyMatcher {
     public synchronized void countFrom(long fromMs) {
         Arrays.fill(histogram, 0);
         matched = 0;
+        withoutSourceHistory = 0;
         countFromMs = fromMs;
         counted = 0;
         for (User u : users.values()) {

@@ -12,22 +12,25 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Reads the stream job's profile updates and recommendations from the beginning, on its own thread,
  * and reports them to a {@link LatencyMatcher}: a profile update as (user, Kafka timestamp, {@code
- * events}), a recommendation as (user, Kafka timestamp, the wall clock when the poll returned it).
- * The job must write event-time Kafka timestamps ({@code --output-timestamps event}), which tie a
- * recommendation to its update. {@code read_uncommitted} sees records as the job writes them;
- * {@code read_committed} sees exactly-once output when its checkpoint commits.
+ * events}, whether its recent categories include one of the model's source block, i.e. whether the
+ * scoring stage scores it), a recommendation as (user, Kafka timestamp, the wall clock when the
+ * poll returned it). The job must write event-time Kafka timestamps ({@code --output-timestamps
+ * event}), which tie a recommendation to its update. {@code read_uncommitted} sees records as the
+ * job writes them; {@code read_committed} sees exactly-once output when its checkpoint commits.
  */
 public final class OutputWatch implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KafkaConsumer<String, String> consumer;
     private final String profileTopic;
+    private final Set<String> sourceCategories;
     private final LatencyMatcher matcher;
     private final AtomicLong recommendations = new AtomicLong();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
@@ -39,6 +42,7 @@ public final class OutputWatch implements AutoCloseable {
             String profileTopic,
             String recommendationsTopic,
             boolean committed,
+            Set<String> sourceCategories,
             LatencyMatcher matcher) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -49,6 +53,7 @@ public final class OutputWatch implements AutoCloseable {
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
         this.profileTopic = profileTopic;
+        this.sourceCategories = sourceCategories;
         this.matcher = matcher;
         List<TopicPartition> parts = new ArrayList<>();
         for (String topic : List.of(profileTopic, recommendationsTopic)) {
@@ -71,7 +76,7 @@ public final class OutputWatch implements AutoCloseable {
                     JsonNode o = JSON.readTree(r.value());
                     String user = o.path("user").asText();
                     if (r.topic().equals(profileTopic)) {
-                        matcher.profile(user, r.timestamp(), o.path("events").asLong());
+                        matcher.profile(user, r.timestamp(), o.path("events").asLong(), scored(o));
                     } else {
                         matcher.recommendation(user, r.timestamp(), readAt);
                         recommendations.incrementAndGet();
@@ -81,6 +86,16 @@ public final class OutputWatch implements AutoCloseable {
         } catch (Exception e) {
             failure.compareAndSet(null, e);
         }
+    }
+
+    /** Whether a profile update has source-block behaviour (else the scoring stage skips it). */
+    private boolean scored(JsonNode profile) {
+        for (JsonNode c : profile.path("recentCategories")) {
+            if (sourceCategories.contains(c.asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Recommendations read so far. */

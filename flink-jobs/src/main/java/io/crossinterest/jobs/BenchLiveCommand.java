@@ -11,6 +11,7 @@ import io.crossinterest.eval.CrossDomainSplit;
 import io.crossinterest.eval.EvalDatasets;
 import io.crossinterest.eval.ModelSettings;
 import io.crossinterest.eval.joint.JointModelProvider;
+import io.crossinterest.joint.JointBundle;
 import io.crossinterest.joint.JointParams;
 import io.crossinterest.kafka.LocalKafkaBroker;
 import io.crossinterest.report.RunInfo;
@@ -36,10 +37,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -47,22 +50,28 @@ import java.util.concurrent.TimeUnit;
  * {@code bench live}: the whole live graph of {@code stream} (Kafka source, parse, profiles in
  * RocksDB, encode + joint scoring, Kafka sinks) on a local broker, fed with the realistic Taobao
  * replay ({@link WholeUserReplay}: whole users side by side, mapped onto the demo model's two
- * blocks by {@link PairMapping}) as JSON events. Three runs of the {@code stream} command, each on
+ * blocks by {@link PairMapping}) as JSON events. Four runs of the {@code stream} command, each on
  * fresh topics, state and consumer group:
  *
  * <ol>
- *   <li>throughput: a backlog of {@code --events} events read from the start, exactly-once (the
- *       default);
- *   <li>latency at half that rate, at-least-once, outputs read uncommitted, for {@code
- *       --latency-seconds} after a warm-up;
- *   <li>the soak at half rate, exactly-once, outputs read committed (their visibility latency), for
- *       {@code --soak-minutes}: resident memory and state at its start and end.
+ *   <li>throughput: a backlog of {@code --events} events read from the start, in the command's
+ *       default configuration (emit interval 10 s, scoring delay 200 ms, Flink's buffer timeout 100
+ *       ms, exactly-once);
+ *   <li>the same with {@code --latency-backlog} events in the low-latency configuration ({@code
+ *       --latency-emit-interval} 0: one update and one scoring per event at once, {@code
+ *       --latency-scoring-delay}, {@code --latency-buffer-timeout}, at-least-once): what that
+ *       configuration carries;
+ *   <li>latency at half the rate of run 2 in the low-latency configuration, outputs read
+ *       uncommitted, for {@code --latency-seconds} after a warm-up;
+ *   <li>the soak at half the rate of run 1 in the default configuration (exactly-once), outputs
+ *       read committed (their visibility latency), for {@code --soak-minutes}: resident memory and
+ *       state at its start and end.
  * </ol>
  *
- * The model is trained first on the bundled Amazon pair as {@code train} does, with a smaller
- * budget ({@link #train}), unless {@code --model} names a bundle. Writes {@code
- * DIR/live-bench.json} (see {@link LiveBenchmark}). A benchmark, not a test: on a shared machine
- * its figures are measured under load (the file records the load average).
+ * {@code --rate} replaces both halves. The model is trained first on the bundled Amazon pair as
+ * {@code train} does, with a smaller budget ({@link #train}), unless {@code --model} names a
+ * bundle. Writes {@code DIR/live-bench.json} (see {@link LiveBenchmark}). A benchmark, not a test:
+ * on a shared machine its figures are measured under load (the file records the load average).
  */
 @Command(
         name = "live",
@@ -119,10 +128,50 @@ public class BenchLiveCommand implements Callable<Integer> {
 
     @Option(
             names = "--warmup-seconds",
-            defaultValue = "30",
+            defaultValue = "60",
             paramLabel = "S",
-            description = "Seconds at half load before latencies count (default ${DEFAULT-VALUE}).")
+            description =
+                    "Seconds of the latency run and the soak before latencies count (default ${DEFAULT-VALUE}).")
     int warmupSeconds;
+
+    @Option(
+            names = "--rate",
+            paramLabel = "EVENTS_PER_S",
+            description =
+                    "Events/s of the latency run and the soak (default: half the throughput run's; a given "
+                            + "rate is recorded as such).")
+    Double rate;
+
+    @Option(
+            names = "--latency-backlog",
+            defaultValue = "300000",
+            paramLabel = "N",
+            description =
+                    "Events of the backlog read in the latency run's configuration, whose rate sets the "
+                            + "latency run's (half of it) (default ${DEFAULT-VALUE}).")
+    long latencyBacklog;
+
+    @Option(
+            names = "--latency-emit-interval",
+            defaultValue = "0",
+            paramLabel = "DURATION",
+            description =
+                    "--emit-interval of the latency run (default ${DEFAULT-VALUE}: every event's update at once).")
+    String latencyEmitInterval;
+
+    @Option(
+            names = "--latency-scoring-delay",
+            defaultValue = "10ms",
+            paramLabel = "DURATION",
+            description = "--max-scoring-delay of the latency run (default ${DEFAULT-VALUE}).")
+    String latencyScoringDelay;
+
+    @Option(
+            names = "--latency-buffer-timeout",
+            defaultValue = "5ms",
+            paramLabel = "DURATION",
+            description = "--buffer-timeout of the latency run (default ${DEFAULT-VALUE}).")
+    String latencyBufferTimeout;
 
     @Option(
             names = "--checkpoint-interval",
@@ -168,15 +217,21 @@ public class BenchLiveCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (soakMinutes <= 0
                 || events < 1
+                || latencyBacklog < 1
                 || replicas < 1
                 || latencySeconds < 1
                 || warmupSeconds < 0
                 || checkpointSeconds < 1
-                || parallelism < 1) {
+                || parallelism < 1
+                || (rate != null && !(rate > 0))) {
             throw new UsageError(
-                    "--soak-minutes, --events, --replicas, --latency-seconds, --checkpoint-interval and "
-                            + "--parallelism must be positive, --warmup-seconds >= 0");
+                    "--soak-minutes, --events, --latency-backlog, --replicas, --latency-seconds, "
+                            + "--checkpoint-interval, --parallelism and --rate must be positive, "
+                            + "--warmup-seconds >= 0");
         }
+        ProfileOptions.duration("--latency-emit-interval", latencyEmitInterval, true);
+        ProfileOptions.duration("--latency-scoring-delay", latencyScoringDelay, true);
+        ProfileOptions.duration("--latency-buffer-timeout", latencyBufferTimeout, true);
         Path home = Path.of(System.getProperty("cross-interest.home", "."));
         Path pair = data != null ? data : home.resolve("data").resolve("amazon-sport-phone");
         Path sourceFolder = pair.resolve("sport_phone");
@@ -237,6 +292,15 @@ public class BenchLiveCommand implements Callable<Integer> {
         LiveBenchmark.Result r = new LiveBenchmark.Result();
         r.cores = Math.min(parallelism, Runtime.getRuntime().availableProcessors());
         r.checkpointIntervalS = checkpointSeconds;
+        r.throughput.config = LiveBenchmark.Config.DEFAULTS;
+        r.latencyConfig =
+                new LiveBenchmark.Config(
+                        latencyEmitInterval,
+                        latencyScoringDelay,
+                        latencyBufferTimeout,
+                        "at-least-once");
+        r.lowLatencyThroughput.config = r.latencyConfig;
+        r.soakConfig = LiveBenchmark.Config.DEFAULTS;
         r.users = replay.users();
         LocalKafkaBroker broker = null;
         try {
@@ -250,8 +314,20 @@ public class BenchLiveCommand implements Callable<Integer> {
                                 null);
                 kafka = broker.bootstrapServers();
             }
-            throughput(kafka, bundle, replay, mapping, work, r);
-            r.halfRate = r.eventsPerS / 2;
+            throughput(kafka, bundle, replay, mapping, work, "throughput", events, r.throughput, r);
+            throughput(
+                    kafka,
+                    bundle,
+                    replay,
+                    mapping,
+                    work,
+                    "throughput-low-latency",
+                    latencyBacklog,
+                    r.lowLatencyThroughput,
+                    r);
+            r.rateGiven = rate != null;
+            r.soakRate = rate != null ? rate : r.throughput.eventsPerS / 2;
+            r.latencyRate = rate != null ? rate : r.lowLatencyThroughput.eventsPerS / 2;
             latency(kafka, bundle, replay, mapping, work, r);
             soak(kafka, bundle, replay, mapping, work, r);
         } finally {
@@ -373,7 +449,7 @@ public class BenchLiveCommand implements Callable<Integer> {
             Path bundle,
             Path checkpoints,
             String group,
-            String delivery,
+            LiveBenchmark.Config config,
             StringWriter log)
             throws Exception {
         StreamCommand cmd = new StreamCommand();
@@ -381,37 +457,39 @@ public class BenchLiveCommand implements Callable<Integer> {
         PrintWriter w = new PrintWriter(log, true);
         cl.setOut(w);
         cl.setErr(w);
-        cl.parseArgs(
-                "--bootstrap-servers",
-                kafka,
-                "--input-topic",
-                topics.get("events"),
-                "--output-topic",
-                topics.get("profiles"),
-                "--dead-letter-topic",
-                topics.get("dead-letters"),
-                "--group-id",
-                group,
-                "--checkpoint-dir",
-                checkpoints.toString(),
-                "--checkpoint-interval",
-                checkpointSeconds + "s",
-                "--parallelism",
-                Integer.toString(parallelism),
-                "--restore",
-                "none",
-                "--delivery",
-                delivery,
-                "--output-timestamps",
-                "event",
-                "--model",
-                bundle.toString(),
-                "--control-topic",
-                topics.get("control"),
-                "--control-error-topic",
-                topics.get("control-errors"),
-                "--recommendations-topic",
-                topics.get("recommendations"));
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--bootstrap-servers",
+                                kafka,
+                                "--input-topic",
+                                topics.get("events"),
+                                "--output-topic",
+                                topics.get("profiles"),
+                                "--dead-letter-topic",
+                                topics.get("dead-letters"),
+                                "--group-id",
+                                group,
+                                "--checkpoint-dir",
+                                checkpoints.toString(),
+                                "--checkpoint-interval",
+                                checkpointSeconds + "s",
+                                "--parallelism",
+                                Integer.toString(parallelism),
+                                "--restore",
+                                "none",
+                                "--output-timestamps",
+                                "event",
+                                "--model",
+                                bundle.toString(),
+                                "--control-topic",
+                                topics.get("control"),
+                                "--control-error-topic",
+                                topics.get("control-errors"),
+                                "--recommendations-topic",
+                                topics.get("recommendations")));
+        args.addAll(config.args());
+        cl.parseArgs(args.toArray(String[]::new));
         StreamCommand.Running running = cmd.start();
         say("  " + log.toString().strip().replace("\n", "\n  "));
         return running;
@@ -437,47 +515,57 @@ public class BenchLiveCommand implements Callable<Integer> {
                 Path.of(Files.readString(clients, StandardCharsets.UTF_8).strip()));
     }
 
+    /** The model's source-block categories: profile updates without them are not scored. */
+    private static Set<String> sourceCategories(Path bundle) throws IOException {
+        return new HashSet<>(JointBundle.readMetadata(bundle).sourceCategories());
+    }
+
     private static void cancel(StreamCommand.Running running) throws Exception {
         running.job().cancel().get(60, TimeUnit.SECONDS);
     }
 
+    /** Reads a backlog of {@code count} events in {@code t.config}; fills in {@code t}. */
     private void throughput(
             String kafka,
             Path bundle,
             WholeUserReplay replay,
             PairMapping mapping,
             Path work,
+            String name,
+            long count,
+            LiveBenchmark.Throughput t,
             LiveBenchmark.Result r)
             throws Exception {
-        Map<String, String> topics = topics(kafka, "throughput");
+        Map<String, String> topics = topics(kafka, name);
         say(
                 String.format(
                         Locale.ROOT,
-                        "bench live: throughput: writing a backlog of %d events ...",
-                        events));
+                        "bench live: %s: writing a backlog of %d events ...",
+                        name,
+                        count));
         try (EventFeed feed = new EventFeed(kafka, topics.get("events"), replay, mapping, 5)) {
             // stamped as if they had come at the goal's rate on these cores
-            feed.backlog(events, LiveBenchmark.GOAL_EVENTS_PER_S_PER_CORE * r.cores);
+            feed.backlog(count, LiveBenchmark.GOAL_EVENTS_PER_S_PER_CORE * r.cores);
         }
-        r.backlogEvents = events;
-        String group = "bench-live-throughput";
+        t.backlogEvents = count;
+        String group = "bench-live-" + name;
         StringWriter log = new StringWriter();
-        say("bench live: throughput: the stream job reads the backlog (exactly-once) ...");
+        say("bench live: " + name + ": the stream job reads the backlog (" + t.config + ") ...");
         long t0 = System.currentTimeMillis();
         StreamCommand.Running running =
                 stream(
                         kafka,
                         topics,
                         bundle,
-                        work.resolve("checkpoints-throughput"),
+                        work.resolve("checkpoints-" + name),
                         group,
-                        "exactly-once",
+                        t.config,
                         log);
         List<long[]> samples = new ArrayList<>();
         long deadline = t0 + TimeUnit.MINUTES.toMillis(30);
         try (Admin admin = LocalKafkaBroker.admin(kafka)) {
             long committed = 0;
-            while (committed < events && System.currentTimeMillis() < deadline) {
+            while (committed < count && System.currentTimeMillis() < deadline) {
                 Thread.sleep(1000);
                 committed = 0;
                 for (Map.Entry<TopicPartition, OffsetAndMetadata> e :
@@ -500,10 +588,10 @@ public class BenchLiveCommand implements Callable<Integer> {
         } finally {
             cancel(running);
         }
-        r.throughputSeconds = (samples.get(samples.size() - 1)[0] - t0) / 1000.0;
-        r.eventsPerS = LiveBenchmark.consumptionRate(samples, events, t0);
-        r.commitSlope = LiveBenchmark.commitSlope(samples, events);
-        if (Double.isNaN(r.eventsPerS)) {
+        t.seconds = (samples.get(samples.size() - 1)[0] - t0) / 1000.0;
+        t.eventsPerS = LiveBenchmark.consumptionRate(samples, count, t0);
+        t.commitSlope = LiveBenchmark.commitSlope(samples, count);
+        if (Double.isNaN(t.eventsPerS)) {
             throw new IllegalStateException(
                     "the backlog was not all committed within the run: " + log);
         }
@@ -512,10 +600,10 @@ public class BenchLiveCommand implements Callable<Integer> {
                         Locale.ROOT,
                         "  %.0f events/s (%.0f per core): the backlog over %.0f s from submission to "
                                 + "its last commit (a lower bound); between commits %.0f events/s",
-                        r.eventsPerS,
-                        r.eventsPerSPerCore(),
-                        r.throughputSeconds,
-                        r.commitSlope));
+                        t.eventsPerS,
+                        t.eventsPerS / r.cores,
+                        t.seconds,
+                        t.commitSlope));
     }
 
     private void latency(
@@ -530,9 +618,11 @@ public class BenchLiveCommand implements Callable<Integer> {
         say(
                 String.format(
                         Locale.ROOT,
-                        "bench live: latency at half load (%.0f events/s), at-least-once, read "
+                        "bench live: latency at %.0f events/s (%s), %s, read "
                                 + "uncommitted: %d s warm-up, %d s measured ...",
-                        r.halfRate,
+                        r.latencyRate,
+                        r.rateGiven ? "--rate" : "half the throughput of this configuration",
+                        r.latencyConfig,
                         warmupSeconds,
                         latencySeconds));
         LatencyMatcher matcher = new LatencyMatcher();
@@ -544,7 +634,7 @@ public class BenchLiveCommand implements Callable<Integer> {
                         bundle,
                         work.resolve("checkpoints-latency"),
                         "bench-live-latency",
-                        "at-least-once",
+                        r.latencyConfig,
                         log);
         try (OutputWatch watch =
                         new OutputWatch(
@@ -552,9 +642,10 @@ public class BenchLiveCommand implements Callable<Integer> {
                                 topics.get("profiles"),
                                 topics.get("recommendations"),
                                 false,
+                                sourceCategories(bundle),
                                 matcher);
                 EventFeed feed = new EventFeed(kafka, topics.get("events"), replay, mapping, 1)) {
-            feed.start(0, r.halfRate, matcher);
+            feed.start(0, r.latencyRate, matcher);
             Thread.sleep(warmupSeconds * 1000L);
             matcher.countFrom(System.currentTimeMillis());
             Thread.sleep(latencySeconds * 1000L);
@@ -563,6 +654,7 @@ public class BenchLiveCommand implements Callable<Integer> {
             r.latencyMs = LiveBenchmark.quantiles(matcher);
             r.latencyEvents = matcher.matched();
             r.latencyUnmatched = matcher.unmatched();
+            r.latencyWithoutSourceHistory = matcher.withoutSourceHistory();
             r.latencySeconds = latencySeconds;
         } finally {
             cancel(running);
@@ -570,12 +662,14 @@ public class BenchLiveCommand implements Callable<Integer> {
         say(
                 String.format(
                         Locale.ROOT,
-                        "  p50 %d ms, p99 %d ms, p99.9 %d ms over %d events (%d not yet matched)",
+                        "  p50 %d ms, p99 %d ms, p99.9 %d ms over %d events (%d not yet matched, %d "
+                                + "without source-block history: never scored)",
                         r.latencyMs[0],
                         r.latencyMs[1],
                         r.latencyMs[2],
                         r.latencyEvents,
-                        r.latencyUnmatched));
+                        r.latencyUnmatched,
+                        r.latencyWithoutSourceHistory));
     }
 
     private void soak(
@@ -590,24 +684,27 @@ public class BenchLiveCommand implements Callable<Integer> {
         say(
                 String.format(
                         Locale.ROOT,
-                        "bench live: soak at half load, exactly-once, read committed: %d s warm-up, "
+                        "bench live: soak at %.0f events/s, %s, read committed: %d s warm-up, "
                                 + "%.1f min ...",
+                        r.soakRate,
+                        r.soakConfig,
                         warmupSeconds,
                         soakMinutes));
         LatencyMatcher matcher = new LatencyMatcher();
         StringWriter log = new StringWriter();
         Path checkpoints = work.resolve("checkpoints-soak");
         StreamCommand.Running running =
-                stream(kafka, topics, bundle, checkpoints, "bench-live-soak", "exactly-once", log);
+                stream(kafka, topics, bundle, checkpoints, "bench-live-soak", r.soakConfig, log);
         try (OutputWatch watch =
                         new OutputWatch(
                                 kafka,
                                 topics.get("profiles"),
                                 topics.get("recommendations"),
                                 true,
+                                sourceCategories(bundle),
                                 matcher);
                 EventFeed feed = new EventFeed(kafka, topics.get("events"), replay, mapping, 1)) {
-            feed.start(0, r.halfRate, matcher);
+            feed.start(0, r.soakRate, matcher);
             Thread.sleep(Math.max(warmupSeconds, 2 * checkpointSeconds) * 1000L);
             matcher.countFrom(System.currentTimeMillis());
             r.rssMbStart = LiveBenchmark.residentBytes() / 1e6;

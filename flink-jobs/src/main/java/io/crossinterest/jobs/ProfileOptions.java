@@ -37,7 +37,9 @@ public class ProfileOptions {
             defaultValue = "10s",
             paramLabel = "DURATION",
             description =
-                    "STREAMING: at most one profile update per user per this much event time (default ${DEFAULT-VALUE}).")
+                    "STREAMING: at most one profile update per user per this much event time, when the "
+                            + "watermark passes its end (default ${DEFAULT-VALUE}); 0 = every event's update at once "
+                            + "(low latency, one update and one scoring per event).")
     String emitInterval;
 
     ProfileConfig config() {
@@ -46,7 +48,7 @@ public class ProfileOptions {
                     ProfileConfig.defaults()
                             .withWeights(BehaviorWeights.parse(weights))
                             .withHalfLife(duration("--half-life", halfLife, true))
-                            .withEmitInterval(duration("--emit-interval", emitInterval, false));
+                            .withEmitInterval(duration("--emit-interval", emitInterval, true));
             return c.withSequenceLength(sequenceLength);
         } catch (UsageError e) {
             throw e;

@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 
@@ -59,6 +60,16 @@ public class ScoringOptions {
     String recommendationsTopic;
 
     @Option(
+            names = "--max-scoring-delay",
+            defaultValue = "200ms",
+            paramLabel = "DURATION",
+            description =
+                    "Profile updates are scored in micro-batches of up to 64 users; a batch is scored once "
+                            + "its oldest update has waited this long (default ${DEFAULT-VALUE}; 0 = at once). "
+                            + "With --emit-interval 0: 10ms or less for low latency.")
+    String maxScoringDelay;
+
+    @Option(
             names = "--top-n",
             defaultValue = "10",
             paramLabel = "N",
@@ -91,6 +102,12 @@ public class ScoringOptions {
         if (topN < 1) {
             throw new UsageError("--top-n: must be >= 1: " + topN);
         }
+        scoringDelay();
+    }
+
+    /** {@code --max-scoring-delay}; a bad value is one line naming it. */
+    Duration scoringDelay() {
+        return ProfileOptions.duration("--max-scoring-delay", maxScoringDelay, true);
     }
 
     /**
@@ -128,7 +145,11 @@ public class ScoringOptions {
      * initial model's version is read from its bundle.
      */
     ScoringConfig config(int historyLength) {
-        ScoringConfig c = ScoringConfig.defaults().withTopN(topN).withHistoryLength(historyLength);
+        ScoringConfig c =
+                ScoringConfig.defaults()
+                        .withTopN(topN)
+                        .withHistoryLength(historyLength)
+                        .withMaxDelay(scoringDelay().toMillis());
         if (model == null) {
             return c;
         }

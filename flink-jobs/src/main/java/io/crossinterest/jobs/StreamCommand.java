@@ -25,6 +25,7 @@ import io.crossinterest.ui.LivePage;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -128,6 +129,15 @@ public class StreamCommand implements Callable<Integer> {
             paramLabel = "DURATION",
             description = "Time between checkpoints = Kafka commits (default ${DEFAULT-VALUE}).")
     String checkpointInterval;
+
+    @Option(
+            names = "--buffer-timeout",
+            paramLabel = "DURATION",
+            description =
+                    "Longest wait of a record in a network buffer between operators (Flink's "
+                            + "execution.buffer-timeout.interval; default: the cluster's, 100ms unless configured). "
+                            + "With --emit-interval 0: 5ms or less for low latency.")
+    String bufferTimeout;
 
     @Option(
             names = "--parallelism",
@@ -302,6 +312,10 @@ public class StreamCommand implements Callable<Integer> {
         Properties client = kafka.properties();
         Duration interval =
                 ProfileOptions.duration("--checkpoint-interval", checkpointInterval, false);
+        Duration flushEvery =
+                bufferTimeout == null
+                        ? null
+                        : ProfileOptions.duration("--buffer-timeout", bufferTimeout, true);
         ProfileConfig profileConfig =
                 profile.config().withIdleTimeout(idle).withMaxEmitDelay(emitDelay);
         scoring.checkHistoryLength(profileConfig.sequenceLength());
@@ -362,6 +376,9 @@ public class StreamCommand implements Callable<Integer> {
         Configuration conf =
                 Environments.streaming(parallelism, checkpointDir.toAbsolutePath(), interval);
         Environments.withLocalManagedMemory(conf, MemorySize.parse("1g"));
+        if (flushEvery != null) {
+            conf.set(ExecutionOptions.BUFFER_TIMEOUT, flushEvery);
+        }
         if (snapshot != null) {
             Environments.restoringFrom(conf, snapshot);
         }

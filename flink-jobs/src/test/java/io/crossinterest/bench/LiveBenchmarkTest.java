@@ -36,12 +36,22 @@ class LiveBenchmarkTest {
                                 List.of(new long[] {5, 10}, new long[] {6, 20}), 20)));
     }
 
-    /** live-bench.json: the fields the docs and the result table read. */
+    /**
+     * live-bench.json: the fields the docs and the result table read, and the configuration of each
+     * figure.
+     */
     @Test
     void theJsonHasTheFieldsOfTheResultFile() {
         LiveBenchmark.Result r = new LiveBenchmark.Result();
         r.cores = 2;
-        r.eventsPerS = 30_000;
+        r.throughput.config = LiveBenchmark.Config.DEFAULTS;
+        r.throughput.eventsPerS = 30_000;
+        r.latencyConfig = new LiveBenchmark.Config("0", "10ms", "5ms", "at-least-once");
+        r.lowLatencyThroughput.config = r.latencyConfig;
+        r.lowLatencyThroughput.eventsPerS = 4_000;
+        r.latencyRate = 2_000;
+        r.soakConfig = LiveBenchmark.Config.DEFAULTS;
+        r.soakRate = 15_000;
         r.latencyMs = new long[] {5_000, 14_000, 15_000};
         r.visibilityMs = new long[] {9_000, 20_000, 21_000};
         r.checkpointIntervalS = 10;
@@ -67,6 +77,22 @@ class LiveBenchmarkTest {
             assertTrue(j.path("soak").has(f), f);
         }
         assertEquals(10, j.path("visibility_latency_ms").path("checkpoint_interval_s").asInt());
+        assertEquals(
+                2_000, j.path("throughput_low_latency").path("events_per_s_per_core").asLong());
+        assertEquals(2_000, j.path("latency").path("rate_events_per_s").asLong());
+        assertEquals(15_000, j.path("soak").path("rate_events_per_s").asLong());
+        // which configuration each figure is from
+        for (String phase : List.of("throughput", "throughput_low_latency", "latency", "soak")) {
+            for (String f :
+                    List.of("emit_interval", "max_scoring_delay", "buffer_timeout", "delivery")) {
+                assertTrue(j.path(phase).path("configuration").has(f), phase + "." + f);
+            }
+        }
+        assertEquals("0", j.path("latency").path("configuration").path("emit_interval").asText());
+        assertEquals("at-least-once", j.path("latency").path("delivery").asText());
+        assertEquals(
+                "10s", j.path("throughput").path("configuration").path("emit_interval").asText());
+        assertEquals("exactly-once", j.path("visibility_latency_ms").path("delivery").asText());
         assertFalse(
                 j.path("goals").path("events_per_s_per_core").path("met").asBoolean()); // 15k < 20k
         assertFalse(j.path("goals").path("p99_latency_ms").path("met").asBoolean());

@@ -73,7 +73,8 @@ class StreamCommandUsageTest {
                 Arguments.of("--checkpoint-interval", stream("--checkpoint-interval", "soon")),
                 Arguments.of("--checkpoint-interval", stream("--checkpoint-interval", "0")),
                 Arguments.of("--half-life", stream("--half-life", "-1d")),
-                Arguments.of("--emit-interval", stream("--emit-interval", "0")),
+                Arguments.of("--emit-interval", stream("--emit-interval", "-1s")),
+                Arguments.of("--emit-interval", stream("--emit-interval", "soon")),
                 Arguments.of("--weights", stream("--weights", "pv=1,teleport=2")),
                 Arguments.of("--sequence-length", stream("--sequence-length", "0")),
                 Arguments.of(

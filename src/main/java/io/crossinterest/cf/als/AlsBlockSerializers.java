@@ -2,7 +2,7 @@ package io.crossinterest.cf.als;
 
 import io.crossinterest.cf.als.AlsBlocks.Block;
 import io.crossinterest.cf.als.AlsBlocks.BlockMessage;
-import io.crossinterest.pipeline.SerializerTypeInfo;
+import io.crossinterest.types.SerializerTypeInfo;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;

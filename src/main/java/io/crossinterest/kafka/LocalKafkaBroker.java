@@ -3,6 +3,12 @@ package io.crossinterest.kafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.LeaderNotAvailableException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.io.File;
@@ -16,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -208,9 +215,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     /**
      * Creates topics with the given partition counts (replication 1) and waits until every
-     * partition has a leader. Created is not yet writable: a loaded broker elects new partitions'
-     * leaders later, and a producer that writes before then gets NOT_LEADER_OR_FOLLOWER (and may
-     * then drop whole batches).
+     * partition is writable ({@link #led}). Created is not yet writable: a loaded broker makes its
+     * replica manager the new partitions' leader later, and a producer that writes before then gets
+     * NOT_LEADER_OR_FOLLOWER (and may then drop whole batches).
      */
     public static void createTopics(String bootstrap, Map<String, Integer> partitions)
             throws Exception {
@@ -232,29 +239,39 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Whether every partition of the topics has a leader; a topic the broker does not know yet has
-     * none.
+     * Whether every partition of the topics is writable: it has a leader in the metadata, and that
+     * leader answers ListOffsets for it. The metadata alone is not enough: the broker publishes a
+     * new partition's leader to its metadata cache before its replica manager becomes the leader,
+     * and a produce in between gets NOT_LEADER_OR_FOLLOWER (under load, an idempotent producer then
+     * reports OUT_OF_ORDER_SEQUENCE_NUMBER for the batches behind it and drops them). ListOffsets
+     * is answered by the replica manager, so it fails until the partition is led. A topic the
+     * broker does not know yet is not writable.
      */
     private static boolean led(Admin admin, Map<String, Integer> partitions) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         try {
-            return admin
-                    .describeTopics(partitions.keySet())
-                    .allTopicNames()
-                    .get(60, TimeUnit.SECONDS)
-                    .values()
-                    .stream()
-                    .allMatch(
-                            d ->
-                                    d.partitions().size() == partitions.get(d.name())
-                                            && d.partitions().stream()
-                                                    .allMatch(
-                                                            pi ->
-                                                                    pi.leader() != null
-                                                                            && pi.leader().id()
-                                                                                    >= 0));
+            for (TopicDescription d :
+                    admin.describeTopics(partitions.keySet())
+                            .allTopicNames()
+                            .get(60, TimeUnit.SECONDS)
+                            .values()) {
+                if (d.partitions().size() != partitions.get(d.name())) {
+                    return false;
+                }
+                for (TopicPartitionInfo pi : d.partitions()) {
+                    if (pi.leader() == null || pi.leader().id() < 0) {
+                        return false;
+                    }
+                    latest.put(new TopicPartition(d.name(), pi.partition()), OffsetSpec.latest());
+                }
+            }
+            admin.listOffsets(latest).all().get(60, TimeUnit.SECONDS);
+            return true;
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                return false; // created, not yet in the metadata the broker answers from
+            if (e.getCause() instanceof UnknownTopicOrPartitionException
+                    || e.getCause() instanceof NotLeaderOrFollowerException
+                    || e.getCause() instanceof LeaderNotAvailableException) {
+                return false; // created, not yet led by the broker's replica manager
             }
             throw e;
         }

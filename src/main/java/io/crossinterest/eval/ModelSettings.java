@@ -10,12 +10,6 @@ import io.crossinterest.cf.als.AlsConfig;
  * ALS factorisations, which every model that factorises shares ({@link #als()}).
  */
 public final class ModelSettings {
-    /** λ of every ALS factorisation of the comparison (L2). */
-    public static final double ALS_LAMBDA = 0.1;
-
-    /** α of every ALS factorisation of the comparison: confidence c_ui = 1 + α·r_ui. */
-    public static final double ALS_ALPHA = 10.0;
-
     public final long seed;
     public final int rank;
     public final int alsIterations;
@@ -70,16 +64,16 @@ public final class ModelSettings {
 
     /**
      * The ALS factorisation every model of the comparison uses (the baselines' and the joint
-     * model's, so they see the same factors): implicit, L2 λ = {@value #ALS_LAMBDA}, α = {@value
-     * #ALS_ALPHA}, rank, iterations, seed, threads and parallelism from these settings, the rest
-     * {@link AlsConfig#defaults()}.
+     * model's, so they see the same factors): implicit, L2 λ = {@value AlsConfig#IMPLICIT_LAMBDA},
+     * α = {@value AlsConfig#IMPLICIT_ALPHA}, rank, iterations, seed, threads and parallelism from
+     * these settings, the rest {@link AlsConfig#defaults()}.
      */
     public AlsConfig als() {
         return AlsConfig.defaults()
                 .withRank(rank)
                 .withIterations(alsIterations)
-                .withLambda(ALS_LAMBDA)
-                .withAlpha(ALS_ALPHA)
+                .withLambda(AlsConfig.IMPLICIT_LAMBDA)
+                .withAlpha(AlsConfig.IMPLICIT_ALPHA)
                 .withSeed(seed)
                 .withThreads(threads)
                 .withParallelism(alsParallelism);

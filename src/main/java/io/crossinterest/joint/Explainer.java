@@ -39,7 +39,7 @@ public final class Explainer {
      * categories.
      */
     public record Explanation(
-            String userId, String modelVersion, List<Target> items, List<Target> categories) {}
+            String userId, long modelVersion, List<Target> items, List<Target> categories) {}
 
     public static Explanation explain(
             JointBundle bundle, SourceHistory history, int topItems, int topDrivers) {

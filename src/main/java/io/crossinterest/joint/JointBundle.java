@@ -8,8 +8,10 @@ import io.crossinterest.neighbours.ItemSetNeighbours;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 
@@ -51,9 +53,16 @@ import java.util.Map;
  * </pre>
  *
  * A bundle written by format version n is read by any build whose {@link #FORMAT_VERSION} is ≥ n.
+ *
+ * <p><b>Model version</b>: metadata's {@code modelVersion} is the model's one version, a whole
+ * number ≥ 0 ({@code train --model-version}, by default the UTC time of the training as
+ * yyyyMMddHHmmss): every output of the model names it, and the stream job swaps only to a bundle
+ * whose version is greater than the one it serves. Formats 1 to 5 stored a string label there
+ * instead (e.g. {@code joint-7}): such a bundle's version is that label read as a number when it is
+ * all digits and fits a {@code long} ({@code "7"} → 7), else 0.
  */
 public final class JointBundle {
-    public static final int FORMAT_VERSION = 5;
+    public static final int FORMAT_VERSION = 6;
     static final String METADATA = "metadata.json";
     static final String NETWORK = "network.zip";
     static final String ITEM_FACTORS = "cf-item-factors.bin";
@@ -77,13 +86,14 @@ public final class JointBundle {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
-     * The bundle's metadata.json; {@code cfSpace} is the CF space the fit chose ({@link
+     * The bundle's metadata.json; {@code modelVersion} is the model's version (≥ 0; see the class
+     * comment for bundles before format 6); {@code cfSpace} is the CF space the fit chose ({@link
      * JointFitReport#cfSpace}), null when it was given one factorizer or for a bundle written
      * before the choice existed.
      */
     public record Metadata(
             int formatVersion,
-            String modelVersion,
+            long modelVersion,
             String dataset,
             String createdAt,
             TokenScheme tokenScheme,
@@ -100,10 +110,21 @@ public final class JointBundle {
             String cfSpace,
             double wideWeight,
             int wideNeighbours) {
+        public Metadata {
+            if (modelVersion < 0) {
+                throw new IllegalArgumentException("model version must be >= 0: " + modelVersion);
+            }
+        }
+
+        /**
+         * Reads metadata.json: {@code modelVersion} is a number from format 6 on, a label before
+         * (see the class comment); {@code wideWeight} is 0 in bundles before format 3 (no wide
+         * path).
+         */
         @JsonCreator
-        public Metadata(
+        static Metadata fromJson(
                 @JsonProperty("formatVersion") int formatVersion,
-                @JsonProperty("modelVersion") String modelVersion,
+                @JsonProperty("modelVersion") JsonNode modelVersion,
                 @JsonProperty("dataset") String dataset,
                 @JsonProperty("createdAt") String createdAt,
                 @JsonProperty("tokenScheme") TokenScheme tokenScheme,
@@ -120,24 +141,52 @@ public final class JointBundle {
                 @JsonProperty("cfSpace") String cfSpace,
                 @JsonProperty("wideWeight") double wideWeight,
                 @JsonProperty("wideNeighbours") int wideNeighbours) {
-            this.formatVersion = formatVersion;
-            this.modelVersion = modelVersion;
-            this.dataset = dataset;
-            this.createdAt = createdAt;
-            this.tokenScheme = tokenScheme;
-            this.vocabSize = vocabSize;
-            this.seqLen = seqLen;
-            this.sourceCategories = sourceCategories;
-            this.targetCategories = targetCategories;
-            this.rank = rank;
-            this.numItems = numItems;
-            this.scoring = scoring;
-            this.config = config;
-            this.bestEpoch = bestEpoch;
-            this.epochsRun = epochsRun;
-            this.cfSpace = cfSpace;
-            this.wideWeight = wideWeight; // 0 in bundles before format 3: no wide path
-            this.wideNeighbours = wideNeighbours;
+            return new Metadata(
+                    formatVersion,
+                    modelVersion(formatVersion, modelVersion),
+                    dataset,
+                    createdAt,
+                    tokenScheme,
+                    vocabSize,
+                    seqLen,
+                    sourceCategories,
+                    targetCategories,
+                    rank,
+                    numItems,
+                    scoring,
+                    config,
+                    bestEpoch,
+                    epochsRun,
+                    cfSpace,
+                    wideWeight,
+                    wideNeighbours);
+        }
+
+        /**
+         * The version metadata.json's {@code modelVersion} field gives: from format 6 on a whole
+         * number ≥ 0; before, a label, whose version is the label as a number when it is all digits
+         * and fits a {@code long}, else 0.
+         */
+        static long modelVersion(int formatVersion, JsonNode field) {
+            if (formatVersion >= 6) {
+                if (field == null
+                        || !field.isIntegralNumber()
+                        || !field.canConvertToLong()
+                        || field.asLong() < 0) {
+                    throw new IllegalArgumentException(
+                            "modelVersion must be a whole number >= 0, got " + field);
+                }
+                return field.asLong();
+            }
+            String label = field == null || field.isNull() ? "" : field.asText();
+            if (label.isEmpty() || !label.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return 0;
+            }
+            try {
+                return Long.parseLong(label);
+            } catch (NumberFormatException tooLong) {
+                return 0;
+            }
         }
     }
 
@@ -168,7 +217,8 @@ public final class JointBundle {
         return metadata;
     }
 
-    public String modelVersion() {
+    /** The model's version (metadata's {@code modelVersion}). */
+    public long modelVersion() {
         return metadata.modelVersion();
     }
 
@@ -198,11 +248,13 @@ public final class JointBundle {
     }
 
     /**
-     * Writes a fitted model ({@link JointEstimator#fit}) as a bundle into {@code dir} (created;
-     * existing bundle files are replaced).
+     * Writes a fitted model ({@link JointEstimator#fit}) as a bundle of version {@code
+     * modelVersion} (≥ 0) into {@code dir} (created; existing bundle files are replaced).
      */
-    public static Metadata save(JointModel model, Path dir, String modelVersion)
-            throws IOException {
+    public static Metadata save(JointModel model, Path dir, long modelVersion) throws IOException {
+        if (modelVersion < 0) {
+            throw new IllegalArgumentException("model version must be >= 0: " + modelVersion);
+        }
         JointFitReport report = model.report();
         if (report == null) {
             throw new IllegalArgumentException(
@@ -270,7 +322,13 @@ public final class JointBundle {
         if (!Files.isRegularFile(mdFile)) {
             throw new IOException("not a joint model bundle (no " + METADATA + "): " + dir);
         }
-        Metadata md = JSON.readValue(mdFile.toFile(), Metadata.class);
+        Metadata md;
+        try {
+            md = JSON.readValue(mdFile.toFile(), Metadata.class);
+        } catch (ValueInstantiationException e) {
+            Throwable why = e.getCause() == null ? e : e.getCause();
+            throw new IOException("bundle " + dir + ": bad " + METADATA + ": " + why.getMessage());
+        }
         if (md.formatVersion() > FORMAT_VERSION || md.formatVersion() < 1) {
             throw new IOException(
                     "bundle "

@@ -334,8 +334,8 @@ public final class JointParams implements Serializable {
         b.collectiveWeights = List.of();
         b.cfRank = 32;
         b.cfIterations = 10;
-        b.cfLambda = 0.1;
-        b.cfAlpha = 10.0;
+        b.cfLambda = AlsConfig.IMPLICIT_LAMBDA;
+        b.cfAlpha = AlsConfig.IMPLICIT_ALPHA;
         b.threads = 1;
         b.alsParallelism = 1;
         return new JointParams(b);

@@ -10,14 +10,12 @@ import java.util.Arrays;
 public class UserScores {
     public String userId;
 
-    /** The model's label (its bundle's {@code modelVersion}, e.g. {@code joint-7}). */
-    public String modelVersion;
-
     /**
-     * The announced version serving it in the stream job (the {@code modelVersion} metric); −1
-     * elsewhere.
+     * The version of the model that made it: its bundle's {@code modelVersion} ({@link
+     * JointBundle#modelVersion}), which is also the version the stream job was told to serve and
+     * its {@code modelVersion} metric.
      */
-    public long version = -1;
+    public long modelVersion;
 
     public String[] topItems;
     public double[] topScores;
@@ -28,7 +26,7 @@ public class UserScores {
 
     public UserScores(
             String userId,
-            String modelVersion,
+            long modelVersion,
             String[] topItems,
             double[] topScores,
             String[] categories,

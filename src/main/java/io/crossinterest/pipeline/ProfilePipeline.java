@@ -7,6 +7,7 @@ import io.crossinterest.profile.ProfileAggregator;
 import io.crossinterest.profile.ProfileConfig;
 import io.crossinterest.profile.UserProfile;
 import io.crossinterest.profile.UserProfileSerializer;
+import io.crossinterest.types.SerializerTypeInfo;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;

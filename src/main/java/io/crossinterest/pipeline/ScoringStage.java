@@ -19,10 +19,10 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * {@link ProfilePipeline}:
  *
  * <pre>
- *   profile updates ─> recent behaviour (item, category tokens) ──┐
- *                                                                ├─> encode + joint scoring (micro-batched) ─> scores
- *   control messages ─> parse ─> broadcast ───────────────────────┘        └─> control errors (side output)
- *        └─> malformed: control errors
+ *   profile updates ─> recent behaviour (item, category tokens) ──────┐
+ *                                                                     ├─> encode + joint scoring (micro-batched) ─> scores
+ *   control messages ─> parse, read the bundle's version ─> broadcast ┘        └─> control errors (side output)
+ *        └─> malformed, no bundle, another version: control errors
  * </pre>
  *
  * Scores are interests over the K target categories and the top-N target items of a user, naming
@@ -35,6 +35,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 public final class ScoringStage {
     public static final String HISTORY_UID = "recent-behaviour";
     public static final String CONTROL_PARSE_UID = "control-parse";
+    public static final String CONTROL_PARSE_NAME = "parse control messages";
     public static final String SCORING_UID = "model-scoring";
     public static final String SCORES_SINK_UID = "scores-sink";
     public static final String CONTROL_ERROR_SINK_UID = "control-error-sink";
@@ -87,7 +88,7 @@ public final class ScoringStage {
                 control.process(new ParseAnnouncements(), Types.POJO(ModelAnnouncement.class))
                         .setParallelism(1)
                         .uid(CONTROL_PARSE_UID)
-                        .name("parse control messages");
+                        .name(CONTROL_PARSE_NAME);
         SingleOutputStreamOperator<UserScores> scores =
                 histories
                         .connect(announcements.broadcast())

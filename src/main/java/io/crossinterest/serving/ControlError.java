@@ -3,13 +3,14 @@ package io.crossinterest.serving;
 import java.util.Objects;
 
 /**
- * A control message the scoring operator did not act on, the control stream's dead letter: a
- * malformed announcement ({@code version} −1, the text in {@code raw}), a version not newer than
- * the one served or queued, or a bundle that failed to load (the previous model keeps serving);
- * also, with {@code version} −1, updates left unscored at the end of a bounded run because no model
- * ever loaded. {@code subtask} is the scoring subtask that reported it (−1: the control parser); an
- * announcement is reported once, by scoring subtask 0 (the others count and log it), updates left
- * unscored by each subtask. A Flink POJO.
+ * A control message the scoring stage did not act on, the control stream's dead letter: a malformed
+ * message ({@code version} −1, the text in {@code raw}), one whose bundle cannot be read or holds
+ * another version than the message names ({@code version}: the one named, else −1), a version not
+ * newer than the one served or queued, or a bundle that failed to load (the previous model keeps
+ * serving); also, with {@code version} −1, updates left unscored at the end of a bounded run
+ * because no model ever loaded. {@code subtask} is the scoring subtask that reported it (−1: the
+ * control parser); an announcement is reported once, by scoring subtask 0 (the others count and log
+ * it), updates left unscored by each subtask. A Flink POJO.
  */
 public class ControlError {
     public long version;

@@ -42,30 +42,32 @@ import java.util.concurrent.ScheduledFuture;
  * history matters), and a batch is scored when it holds {@code maxBatchSize} users, when its oldest
  * update has waited {@code maxDelayMillis}, before a watermark is forwarded, before a checkpoint
  * barrier, and at end of input. A batch is scored by exactly one model, so an output never mixes
- * two versions; each output names the announced version that made it ({@link UserScores#version},
- * the number of the {@code modelVersion} metric) and the bundle's label ({@link
- * UserScores#modelVersion}). When the batch is full while no model has loaded yet, the operator
- * waits for the first one (back-pressure instead of an unbounded buffer).
+ * two versions; each output names the version of the model that made it ({@link
+ * UserScores#modelVersion}: its bundle's, which is its announcement's and the number of the {@code
+ * modelVersion} metric). When the batch is full while no model has loaded yet, the operator waits
+ * for the first one (back-pressure instead of an unbounded buffer).
  *
- * <p><b>Input 2</b> (broadcast): {@link ModelAnnouncement}s. An announcement whose version is not
- * greater than the newest one served or queued is ignored (reported). Otherwise the bundle is read
- * on this operator's loader thread, off the task thread, while the current model keeps serving; the
- * task thread checks the load at each batch boundary and every {@code pollMillis}, and switches to
- * the new model between two batches (one reference assignment on the task thread: atomic with
- * respect to scoring). A bundle that fails to load is reported (counter, log, a {@link
- * ControlError} on {@link #CONTROL_ERRORS}) and the current model keeps serving. Announcements are
- * applied in arrival order.
+ * <p><b>Input 2</b> (broadcast): {@link ModelAnnouncement}s, each with its bundle's version ({@link
+ * ParseAnnouncements} read it). An announcement whose version is not greater than the newest one
+ * served or queued is ignored (reported). Otherwise the bundle is read on this operator's loader
+ * thread, off the task thread, while the current model keeps serving; the task thread checks the
+ * load at each batch boundary and every {@code pollMillis}, and switches to the new model between
+ * two batches (one reference assignment on the task thread: atomic with respect to scoring). A
+ * bundle that fails to load, or that no longer holds the announced version ({@link
+ * ServingModel#load}), is reported (counter, log, a {@link ControlError} on {@link
+ * #CONTROL_ERRORS}) and the current model keeps serving. Announcements are applied in arrival
+ * order.
  *
  * <p><b>State</b> (operator state, so it needs no key): broadcast state {@code models} holds the
  * announcement being served ({@code active}) and those still loading ({@code queued/<version>}): a
  * restored job loads the model it served (not the initial one of its configuration; that one only
- * if the restored bundle can no longer be read, or if its version is greater than the restored
- * one's: a resubmission with a new model is an upgrade) and resumes the loads it had not finished,
- * so no announcement is lost with the control source's offsets. List state {@code awaiting-model}
- * holds buffered updates only while no model has loaded yet; otherwise the buffer is scored before
- * the barrier and is empty in every snapshot. (While no model has loaded, watermarks are forwarded
- * and the waiting updates are scored later, behind them: the scores are sinks' input, nothing
- * downstream windows on their event time.)
+ * if the restored bundle can no longer be read or no longer holds the restored version, or if its
+ * version is greater than the restored one's: a resubmission with a new model is an upgrade) and
+ * resumes the loads it had not finished, so no announcement is lost with the control source's
+ * offsets. List state {@code awaiting-model} holds buffered updates only while no model has loaded
+ * yet; otherwise the buffer is scored before the barrier and is empty in every snapshot. (While no
+ * model has loaded, watermarks are forwarded and the waiting updates are scored later, behind them:
+ * the scores are sinks' input, nothing downstream windows on their event time.)
  *
  * <p>The control stream carries no event time: its watermarks are ignored, and the operator's
  * watermark is that of input 1, so an idle control topic never holds back event time downstream.
@@ -391,11 +393,7 @@ public final class ModelServingOperator
             String serving =
                     active == null
                             ? "no model serves yet"
-                            : "still serving version "
-                                    + active.version()
-                                    + " ("
-                                    + active.label
-                                    + ")";
+                            : "still serving version " + active.version();
             LOG.warn("subtask {}: {} failed to load; {}", subtask, l.announcement, serving, cause);
             report(l.announcement, "bundle failed to load: " + cause + "; " + serving);
             return;
@@ -408,14 +406,13 @@ public final class ModelServingOperator
         // one INFO line per swap (subtask 0; every subtask swaps at its next batch boundary), the
         // others at DEBUG
         String line =
-                "subtask {}: serving model version {} ({}) from {}, loaded in {} ms off the task thread; was {}";
+                "subtask {}: serving model version {} from {}, loaded in {} ms off the task thread; was {}";
         Object[] args = {
             subtask,
             m.version(),
-            m.label,
             m.announcement.bundle,
             m.loadMillis,
-            before == null ? "none" : before.version() + " (" + before.label + ")"
+            before == null ? "none" : before.version()
         };
         if (subtask == 0) {
             LOG.info(line, args);

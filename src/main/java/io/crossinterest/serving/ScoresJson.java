@@ -9,11 +9,10 @@ import java.io.IOException;
 
 /**
  * A scoring output as one JSON line (file sink or Kafka value): {@code
- * {"user":"u1","modelVersion":3,"modelLabel":"joint-7","interests":{"cat":0.62,...},"top":[{"item":"i9",
- * "score":3.1},...]}}. {@code modelVersion} is the announced version that served it (the one the
- * {@code modelVersion} metric, the logs and the start-up line name; absent outside the stream job),
- * {@code modelLabel} the bundle's own label. {@code interests} (softmax of I_u over the K target
- * categories) is absent when the model has no category layer.
+ * {"user":"u1","modelVersion":3,"interests":{"cat":0.62,...},"top":[{"item":"i9","score":3.1},...]}}.
+ * {@code modelVersion} is the version of the model that made it (its bundle's, the one the {@code
+ * modelVersion} metric, the logs and the start-up line name). {@code interests} (softmax of I_u
+ * over the K target categories) is absent when the model has no category layer.
  */
 public final class ScoresJson extends JsonLineEncoder<UserScores> {
     private static final long serialVersionUID = 1L;
@@ -22,10 +21,7 @@ public final class ScoresJson extends JsonLineEncoder<UserScores> {
     protected void write(JsonGenerator g, UserScores s) throws IOException {
         g.writeStartObject();
         g.writeStringField("user", s.userId);
-        if (s.version >= 0) {
-            g.writeNumberField("modelVersion", s.version);
-        }
-        g.writeStringField("modelLabel", s.modelVersion);
+        g.writeNumberField("modelVersion", s.modelVersion);
         if (s.interest != null && s.categories != null) {
             g.writeObjectFieldStart("interests");
             for (int c = 0; c < s.categories.length; c++) {

@@ -21,8 +21,8 @@ import java.util.Map;
  * of each user takes the place of a buffered one (only the newest history matters), and a finished
  * bundle is scored by exactly one model, the one the operator serves at that batch boundary ({@link
  * #serve}): its source-block tokens ({@link ServingModel#sourceBlock}), one forward pass and the
- * top-N, one {@link UserScores} per user with the update's timestamp and the announced version.
- * While no model has loaded, the bundle is left as it is.
+ * top-N, one {@link UserScores} per user with the update's timestamp and the model's version. While
+ * no model has loaded, the bundle is left as it is.
  *
  * <p>Metrics (on the operator's group): {@code usersScored}, {@code usersScoredPerSecond}, {@code
  * skippedNoSourceHistory}, {@code scoringLatencyMillis}, {@code endToEndLatencyMillis}, {@code
@@ -115,7 +115,7 @@ final class ScoringBundleFunction
         if (outs.size() != in.size()) {
             throw new IllegalStateException(
                     "model "
-                            + m.label
+                            + m.version()
                             + " returned "
                             + outs.size()
                             + " outputs for "
@@ -127,8 +127,6 @@ final class ScoringBundleFunction
         long wallClock = System.currentTimeMillis();
         for (int i = 0; i < outs.size(); i++) {
             UserScores s = outs.get(i);
-            s.version = m.version(); // the announced version: what the metric, the logs and the
-            // banner name
             Pending p = meta.get(i);
             if (p.timestamp == null) {
                 out.eraseTimestamp();

@@ -2,15 +2,18 @@ package io.crossinterest.serving;
 
 import io.crossinterest.joint.JointBundle;
 
+import java.io.IOException;
 import java.io.Serializable;
+import java.nio.file.Path;
 
 /**
  * Settings of the scoring stage.
  *
  * <ul>
  *   <li>{@code initialBundle} / {@code initialVersion}: the model served from the start (e.g.
- *       {@code --model DIR}); null: none until the first announcement (profile updates wait, in
- *       state, for it). A restored job serves the model recorded in its state instead.
+ *       {@code --model DIR}) and its version, read from the bundle ({@link #withInitialModel});
+ *       null: none until the first announcement (profile updates wait, in state, for it). A
+ *       restored job serves the model recorded in its state instead.
  *   <li>{@code topN}: target items per output;
  *   <li>{@code maxBatchSize} / {@code maxDelayMillis}: a micro-batch is scored when it holds this
  *       many users or its oldest update has waited this long (processing time);
@@ -76,9 +79,20 @@ public final class ScoringConfig implements Serializable {
                 null, 0, DEFAULT_TOP_N, DEFAULT_MAX_BATCH, DEFAULT_MAX_DELAY_MS, DEFAULT_POLL_MS);
     }
 
-    public ScoringConfig withInitialModel(String bundle, long version) {
+    /**
+     * Serves the bundle in {@code dir} from the start, as the version its metadata holds (read now:
+     * a clear error when it is not a bundle).
+     */
+    public ScoringConfig withInitialModel(Path dir) throws IOException {
+        long version = JointBundle.readMetadata(dir).modelVersion();
         return new ScoringConfig(
-                bundle, version, topN, maxBatchSize, maxDelayMillis, pollMillis, historyLength);
+                dir.toString(),
+                version,
+                topN,
+                maxBatchSize,
+                maxDelayMillis,
+                pollMillis,
+                historyLength);
     }
 
     public ScoringConfig withTopN(int n) {

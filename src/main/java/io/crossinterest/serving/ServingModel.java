@@ -14,13 +14,14 @@ import java.util.Set;
 
 /**
  * A loaded model as the scoring operator serves it: the bundle's {@link JointScoringFunction}
- * (network, Q, tokenizer), its announced version and the source block it was trained on. Built on
- * the operator's loader thread, then handed to the task thread, which alone calls {@link #score}
- * (the DL4J graph is not thread-safe).
+ * (network, Q, tokenizer), the announcement that named it, its version (the bundle's, which is the
+ * announcement's: {@link #load} refuses a bundle that holds another) and the source block it was
+ * trained on. Built on the operator's loader thread, then handed to the task thread, which alone
+ * calls {@link #score} (the DL4J graph is not thread-safe).
  */
 final class ServingModel {
     final ModelAnnouncement announcement;
-    final String label;
+    final long version;
     final Set<String> sourceCategories;
     final List<String> targetCategories;
     final long loadMillis;
@@ -31,7 +32,7 @@ final class ServingModel {
         JointBundle.Metadata md = function.bundle().metadata();
         this.announcement = announcement;
         this.function = function;
-        this.label = md.modelVersion();
+        this.version = md.modelVersion();
         this.sourceCategories =
                 md.sourceCategories() == null ? Set.of() : new HashSet<>(md.sourceCategories());
         this.targetCategories =
@@ -41,22 +42,38 @@ final class ServingModel {
 
     /**
      * Reads the announced bundle (blocking: seconds for a large network; never on the task thread's
-     * hot path); refuses one that {@code config} cannot serve ({@link ScoringConfig#refusal})
-     * before reading its network.
+     * hot path); refuses, before reading its network, one that {@code config} cannot serve ({@link
+     * ScoringConfig#refusal}) and one that no longer holds the announced version (rewritten since
+     * it was announced, or named by the state of a job from before versions were read from the
+     * bundle).
      */
     static ServingModel load(ModelAnnouncement a, ScoringConfig config) throws Exception {
         long t0 = System.nanoTime();
-        String refusal = config.refusal(JointBundle.readMetadata(Path.of(a.bundle)));
+        JointBundle.Metadata md = JointBundle.readMetadata(Path.of(a.bundle));
+        requireAnnouncedVersion(md.modelVersion(), a);
+        String refusal = config.refusal(md);
         if (refusal != null) {
             throw new IOException("refused: " + refusal);
         }
         JointScoringFunction fn = new JointScoringFunction(a.bundle, config.topN);
         fn.open();
+        requireAnnouncedVersion(fn.bundle().modelVersion(), a); // rewritten between the reads
         return new ServingModel(a, fn, (System.nanoTime() - t0) / 1_000_000);
     }
 
+    private static void requireAnnouncedVersion(long held, ModelAnnouncement a) throws IOException {
+        if (held != a.version) {
+            throw new IOException(
+                    "refused: the bundle holds model version "
+                            + held
+                            + ", not the announced "
+                            + a.version);
+        }
+    }
+
+    /** The model's version: its bundle's, equal to its announcement's. */
     long version() {
-        return announcement.version;
+        return version;
     }
 
     /**

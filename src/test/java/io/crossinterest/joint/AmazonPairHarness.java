@@ -65,8 +65,8 @@ public final class AmazonPairHarness {
                 AlsConfig.defaults()
                         .withRank(rank)
                         .withIterations(10)
-                        .withLambda(ModelSettings.ALS_LAMBDA)
-                        .withAlpha(ModelSettings.ALS_ALPHA)
+                        .withLambda(AlsConfig.IMPLICIT_LAMBDA)
+                        .withAlpha(AlsConfig.IMPLICIT_ALPHA)
                         .withSeed(seed)
                         .withThreads(1);
         CfFactors[] srcF = new CfFactors[1];

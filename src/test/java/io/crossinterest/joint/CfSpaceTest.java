@@ -102,7 +102,7 @@ class CfSpaceTest {
             assertTrue(m.selection().startsWith("space=separate, "), m.selection());
             JointBundle.save(
                     m.model(), dir,
-                    "v1"); // the bundle says which space its Q and source folding come from
+                    1); // the bundle says which space its Q and source folding come from
             assertEquals("separate", JointBundle.load(dir).metadata().cfSpace());
             // the kept model is the separate space's: its P̂ is scored against that space's Q
             assertArrayEquals(

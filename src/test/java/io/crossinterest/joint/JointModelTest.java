@@ -6,9 +6,14 @@ import io.crossinterest.encoder.SourceTokenizer;
 import io.crossinterest.eval.CrossDomainSplit;
 import io.crossinterest.pipeline.ScoringStage;
 import io.crossinterest.profile.UserProfile;
-import io.crossinterest.serving.ModelAnnouncement;
 import io.crossinterest.serving.ScoringConfig;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Assertions;
@@ -169,10 +174,10 @@ class JointModelTest {
 
     @Test
     void bundleSaveLoadGivesIdenticalScores(@TempDir Path dir) throws Exception {
-        JointBundle.Metadata md = JointBundle.save(model.model(), dir, "planted-v1");
+        JointBundle.Metadata md = JointBundle.save(model.model(), dir, 7);
         assertEquals(JointBundle.FORMAT_VERSION, md.formatVersion());
         JointBundle b = JointBundle.load(dir);
-        assertEquals("planted-v1", b.modelVersion());
+        assertEquals(7, b.modelVersion());
         assertEquals(split.targetItems.ids(), b.targetItemIds());
         int[][] tokens = new int[split.numUsers()][];
         for (int u = 0; u < tokens.length; u++) {
@@ -202,7 +207,61 @@ class JointModelTest {
             assertEquals(split.targetItems.id(top[i]), out.topItems[i]);
             assertEquals(expected[top[i]], out.topScores[i], 1e-6);
         }
-        assertEquals("planted-v1", out.modelVersion);
+        assertEquals(7, out.modelVersion);
+    }
+
+    /**
+     * Format 6 stores the model version as a number; a bundle of formats 1 to 5 stored a label
+     * there, whose version is the label as a number when it is all digits, else 0.
+     */
+    @Test
+    void theModelVersionIsANumberAndOlderBundlesLabelsBecomeOne(@TempDir Path dir)
+            throws Exception {
+        assertThrows(
+                IllegalArgumentException.class, () -> JointBundle.save(model.model(), dir, -1));
+        JointBundle.save(model.model(), dir, 20240501120000L);
+        assertEquals(20240501120000L, JointBundle.readMetadata(dir).modelVersion());
+        assertEquals(
+                20240501120000L,
+                new ObjectMapper()
+                        .readTree(dir.resolve(JointBundle.METADATA).toFile())
+                        .get("modelVersion")
+                        .asLong());
+
+        // a format-5 bundle as the build before this one wrote it: the same files, a string label
+        for (String[] c :
+                new String[][] {
+                    {"joint-7", "0"},
+                    {"12", "12"},
+                    {"007", "7"},
+                    {"", "0"},
+                    {"99999999999999999999", "0"}, // does not fit a long
+                }) {
+            rewriteMetadata(dir, 5, TextNode.valueOf(c[0]));
+            JointBundle b = JointBundle.load(dir);
+            assertEquals(Long.parseLong(c[1]), b.modelVersion(), "label '" + c[0] + "'");
+            assertEquals(5, b.metadata().formatVersion());
+        }
+        // format 6 takes a whole number >= 0 only
+        for (JsonNode bad :
+                List.<JsonNode>of(
+                        TextNode.valueOf("7"), LongNode.valueOf(-3), DoubleNode.valueOf(1.5))) {
+            rewriteMetadata(dir, 6, bad);
+            IOException e = assertThrows(IOException.class, () -> JointBundle.readMetadata(dir));
+            assertTrue(
+                    e.getMessage().contains("modelVersion must be a whole number >= 0"),
+                    e.getMessage());
+        }
+    }
+
+    private static void rewriteMetadata(Path dir, int format, JsonNode modelVersion)
+            throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        Path file = dir.resolve(JointBundle.METADATA);
+        ObjectNode md = (ObjectNode) json.readTree(file.toFile());
+        md.put("formatVersion", format);
+        md.set("modelVersion", modelVersion);
+        json.writeValue(file.toFile(), md);
     }
 
     /**
@@ -212,7 +271,7 @@ class JointModelTest {
     @Test
     void theStreamScorerNeverRecommendsATwinOfTheUsersOwnSourceItems(@TempDir Path dir)
             throws Exception {
-        JointBundle.save(model.model(), dir, "planted-twins");
+        JointBundle.save(model.model(), dir, 1);
         int u = split.testColdUsers[0];
         String[] items = Arrays.stream(sourceItemsOf(u)).toArray(String[]::new);
         double[] expected = new double[split.numTargetItems()];
@@ -263,7 +322,7 @@ class JointModelTest {
     @Test
     void streamScoringOfEventsInTimeOrderWithRepeatsMatchesOffline(@TempDir Path dir)
             throws Exception {
-        JointBundle.save(model.model(), dir, "planted-v1");
+        JointBundle.save(model.model(), dir, 1);
         JointScoringFunction fn = new JointScoringFunction(dir.toString(), 10);
         fn.open();
         Random rnd = new Random(5);
@@ -317,7 +376,7 @@ class JointModelTest {
     @Test
     void streamScoringLoadsTheBundlePerSubtaskAndEmitsOneResultPerUser(@TempDir Path dir)
             throws Exception {
-        JointBundle.save(model.model(), dir, "stream-v1");
+        JointBundle.save(model.model(), dir, 3);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         List<UserProfile> in = new ArrayList<>();
@@ -328,18 +387,18 @@ class JointModelTest {
             in.add(p);
         }
         // the stream's scoring stage (micro-batches of at most 16 users), the bundle announced on
-        // the control input
+        // the control input by its path only: the version is read from it
         ScoringStage.Outputs stage =
                 ScoringStage.build(
                         env.fromData(in).rebalance(),
-                        env.fromData(new ModelAnnouncement(1, dir.toString()).toJson()),
+                        env.fromData("{\"bundle\": \"" + dir + "\"}"),
                         ScoringConfig.defaults().withTopN(3).withBatching(16, 50L));
         List<UserScores> out = new ArrayList<>();
         stage.scores.executeAndCollect().forEachRemaining(out::add);
         assertEquals(in.size(), out.size());
         double[] expected = new double[split.numTargetItems()];
         for (UserScores r : out) {
-            assertEquals("stream-v1", r.modelVersion);
+            assertEquals(3, r.modelVersion);
             model.scoreItems(split.users.indexOf(r.userId), expected);
             assertEquals(
                     split.targetItems.id(JointModel.topK(expected, 1)[0]), r.topItems[0], r.userId);
@@ -350,7 +409,7 @@ class JointModelTest {
     @Test
     void loadingRejectsANewerFormatAndAMissingBundle(@TempDir Path dir) throws Exception {
         assertThrows(IOException.class, () -> JointBundle.load(dir));
-        JointBundle.save(model.model(), dir, "v");
+        JointBundle.save(model.model(), dir, 1);
         Path md = dir.resolve(JointBundle.METADATA);
         Files.writeString(
                 md,
@@ -364,7 +423,7 @@ class JointModelTest {
 
     @Test
     void explanationsNameTheUsersOwnGroupAsTheDriver(@TempDir Path dir) throws Exception {
-        JointBundle.save(model.model(), dir, "v");
+        JointBundle.save(model.model(), dir, 1);
         JointBundle b = JointBundle.load(dir);
         int u = split.testColdUsers[0];
         int g = Planted.group(split, u);

@@ -301,7 +301,7 @@ class SourceFoldingTest {
         assertTrue(
                 ndcg > 0.5, "folded joint NDCG@10 " + ndcg); // chance ≈ 0.25 (see JointModelTest)
 
-        JointBundle.save(m.model(), dir, "fold-v1");
+        JointBundle.save(m.model(), dir, 1);
         JointBundle b = JointBundle.load(dir);
         int[][] t = new int[s.numUsers()][];
         for (int u = 0; u < t.length; u++) {

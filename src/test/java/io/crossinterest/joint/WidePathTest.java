@@ -98,7 +98,7 @@ class WidePathTest {
 
     @Test
     void theBundleAndTheStreamFunctionScoreWithTheWidePath(@TempDir Path dir) throws Exception {
-        JointBundle.Metadata md = JointBundle.save(untrained.model(), dir, "wide-v1");
+        JointBundle.Metadata md = JointBundle.save(untrained.model(), dir, 1);
         assertEquals(untrained.wideWeight(), md.wideWeight());
         assertEquals(50, md.wideNeighbours());
         JointBundle b = JointBundle.load(dir);

@@ -121,10 +121,7 @@ class SavepointUpgradeTest {
         ScoringJobs.attach(
                 n1.profiles,
                 StreamFixtures.controlSource(control),
-                ScoringConfig.defaults()
-                        .withInitialModel(bundle.toString(), 1)
-                        .withTopN(5)
-                        .withBatching(16, 50),
+                ScoringConfig.defaults().withInitialModel(bundle).withTopN(5).withBatching(16, 50),
                 QueueSink.fresh(SCORES),
                 QueueSink.fresh(ERRORS));
         JobClient jobN1 = envN1.executeAsync("graph-n+1");

@@ -11,6 +11,8 @@ import io.crossinterest.testing.DirectoryFeed;
 import io.crossinterest.testing.Jobs;
 import io.crossinterest.testing.QueueSink;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -40,10 +42,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Model hot-swap on a MiniCluster (STREAMING, RocksDB, parallelism 2, the real ingest → profile →
- * scoring graph): announce version 1, events, announce version 2, events, then a broken bundle, a
- * stale and a malformed announcement, events. Every output is checked against the model it names
- * (scores, top-N and interests recomputed outside Flink), so an output made by one model and
- * labelled with another, or mixing the two, fails.
+ * scoring graph): announce the bundle of version 1 ({@code {"bundle": DIR}}: the version is read
+ * from the bundle), events, announce version 2 (the older form that also names the version),
+ * events, then a bundle that fails to load, a stale announcement, a malformed message, one naming
+ * another version than its bundle's and one pointing at no bundle, events. Every output is checked
+ * against the model it names (scores, top-N and interests recomputed outside Flink), so an output
+ * made by one model and named after another, or mixing the two, fails.
  */
 class ModelHotSwapTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -86,43 +90,47 @@ class ModelHotSwapTest {
         try {
             // phase 1: version 1 is announced with the first events (they wait for it if they come
             // first)
-            control.write(List.of(new ModelAnnouncement(1, v1.toString()).toJson()));
+            control.write(List.of("{\"bundle\": \"" + v1 + "\"}"));
             Set<String> phase1 = phase(events, 1, "a", List.of());
             List<UserScores> out1 = awaitOutputs(phase1, 0);
-            check(reference, out1, "planted-1");
+            check(reference, out1, 1);
 
             // phase 2: version 2 takes over on every subtask, then new users and a returning one
-            control.write(List.of(new ModelAnnouncement(2, v2.toString()).toJson()));
+            control.write(List.of("{\"version\": 2, \"bundle\": \"" + v2 + "\"}"));
             Await.until(
                     WAIT,
                     () -> gauges(reporter, job.getJobID(), "modelVersion").equals(List.of(2L, 2L)),
                     () -> "modelVersion " + gauges(reporter, job.getJobID(), "modelVersion"));
             Set<String> phase2 = phase(events, 2, "b", List.of("a1"));
             List<UserScores> out2 = awaitOutputs(phase2, out1.size());
-            check(reference, out2, "planted-2");
+            check(reference, out2, 2);
 
-            // phase 3: a bundle that cannot load, a stale version and a malformed message change
-            // nothing
+            // phase 3: a bundle of version 3 whose network is missing (it fails to load), a stale
+            // version, a malformed message, a message naming another version than its bundle's and
+            // one pointing at no bundle change nothing
             Path broken = Files.createDirectories(tmp.resolve("broken-bundle"));
-            Files.writeString(
-                    broken.resolve("metadata.json"), "{\"formatVersion\": 1, \"modelVersion\": ");
+            ObjectMapper json = new ObjectMapper();
+            ObjectNode md = (ObjectNode) json.readTree(v2.resolve("metadata.json").toFile());
+            md.put("modelVersion", 3);
+            json.writeValue(broken.resolve("metadata.json").toFile(), md);
             control.write(
                     List.of(
-                            new ModelAnnouncement(3, broken.toString()).toJson(),
-                            new ModelAnnouncement(1, v1.toString()).toJson(),
-                            "{not json"));
+                            "{\"bundle\": \"" + broken + "\"}",
+                            "{\"bundle\": \"" + v1 + "\"}",
+                            "{not json",
+                            "{\"version\": 9, \"bundle\": \"" + v1 + "\"}",
+                            "{\"bundle\": \"" + tmp.resolve("no-such-bundle") + "\"}"));
             Await.until(
                     WAIT,
-                    () -> QueueSink.contents(ERRORS).size() >= 3,
+                    () -> QueueSink.contents(ERRORS).size() >= 5,
                     () -> "control errors " + QueueSink.contents(ERRORS));
-            // phase 3's events pass both subtasks after the three messages: each judged them by
-            // then
+            // phase 3's events pass both subtasks after the messages: each judged them by then
             Set<String> phase3 = phase(events, 3, "c", List.of("b2"));
             List<UserScores> out3 = awaitOutputs(phase3, out1.size() + out2.size());
-            check(reference, out3, "planted-2");
+            check(reference, out3, 2);
             List<ControlError> errors = QueueSink.contents(ERRORS);
             assertEquals(
-                    3,
+                    5,
                     errors.size(),
                     "one control error per announcement, not per subtask: " + errors);
             assertEquals(
@@ -134,6 +142,34 @@ class ModelHotSwapTest {
                                                     && e.reason.startsWith("malformed")
                                                     && "{not json".equals(e.raw))
                             .count(),
+                    errors.toString());
+            // the parser reads each announced bundle's version: a mismatch or no bundle is
+            // rejected there (subtask -1), before the broadcast
+            assertEquals(
+                    List.of(-1),
+                    errors.stream()
+                            .filter(
+                                    e ->
+                                            e.version == 9
+                                                    && v1.toString().equals(e.bundle)
+                                                    && e.reason.contains(
+                                                            "names version 9 but the bundle "
+                                                                    + v1
+                                                                    + " holds version 1"))
+                            .map(e -> e.subtask)
+                            .toList(),
+                    errors.toString());
+            assertEquals(
+                    List.of(-1),
+                    errors.stream()
+                            .filter(
+                                    e ->
+                                            e.version == -1
+                                                    && e.bundle != null
+                                                    && e.bundle.endsWith("no-such-bundle")
+                                                    && e.reason.contains("cannot read the bundle"))
+                            .map(e -> e.subtask)
+                            .toList(),
                     errors.toString());
             assertEquals(
                     List.of(0),
@@ -156,6 +192,20 @@ class ModelHotSwapTest {
 
             JobID id = job.getJobID();
             assertEquals(List.of(2L, 2L), gauges(reporter, id, "modelVersion"));
+            assertEquals(
+                    2L,
+                    counters(
+                            reporter,
+                            id,
+                            ScoringStage.CONTROL_PARSE_NAME,
+                            "rejectedAnnouncements"));
+            assertEquals(
+                    1L,
+                    counters(
+                            reporter,
+                            id,
+                            ScoringStage.CONTROL_PARSE_NAME,
+                            "malformedControlMessages"));
             assertEquals(2L, counters(reporter, id, "modelLoadFailures"));
             assertEquals(
                     4L,
@@ -235,14 +285,14 @@ class ModelHotSwapTest {
         return new ArrayList<>(mine);
     }
 
-    private void check(PlantedModels.Reference reference, List<UserScores> outs, String label) {
+    private void check(PlantedModels.Reference reference, List<UserScores> outs, long version) {
         Map<String, Integer> differ = new HashMap<>();
         for (UserScores s : outs) {
-            assertEquals(label, s.modelVersion, s.toString());
+            assertEquals(version, s.modelVersion, s.toString());
             var h = PlantedModels.history(s.userId, sent);
             reference.assertMadeBy(s, h);
-            double[] a = reference.allScores("planted-1", h);
-            double[] b = reference.allScores("planted-2", h);
+            double[] a = reference.allScores(1, h);
+            double[] b = reference.allScores(2, h);
             for (int v = 0; v < a.length; v++) {
                 if (Math.abs(a[v] - b[v]) > 1e-3) {
                     differ.merge(s.userId, 1, Integer::sum);
@@ -255,15 +305,16 @@ class ModelHotSwapTest {
     }
 
     /**
-     * The metrics of the scoring operator's subtasks (and their sub-groups) in job {@code job},
-     * named {@code name}.
+     * The metrics of an operator's subtasks (and their sub-groups) in job {@code job}, named {@code
+     * name}.
      */
-    private static List<Metric> scoringMetrics(InMemoryReporter r, JobID job, String name) {
+    private static List<Metric> metrics(
+            InMemoryReporter r, JobID job, String operator, String name) {
         List<Metric> out = new ArrayList<>();
         for (Map.Entry<MetricGroup, Map<String, Metric>> e : r.getMetricsByGroup().entrySet()) {
             Map<String, String> vars = e.getKey().getAllVariables();
             if (job.toString().equals(vars.get("<job_id>"))
-                    && ScoringStage.SCORING_NAME.equals(vars.get("<operator_name>"))
+                    && operator.equals(vars.get("<operator_name>"))
                     && e.getValue().containsKey(name)) {
                 out.add(e.getValue().get(name));
             }
@@ -276,12 +327,18 @@ class ModelHotSwapTest {
     }
 
     private static List<Double> gaugeValues(InMemoryReporter r, JobID job, String name) {
-        return scoringMetrics(r, job, name).stream()
+        return metrics(r, job, ScoringStage.SCORING_NAME, name).stream()
                 .map(m -> ((Number) ((Gauge<?>) m).getValue()).doubleValue())
                 .toList();
     }
 
     private static long counters(InMemoryReporter r, JobID job, String name) {
-        return scoringMetrics(r, job, name).stream().mapToLong(m -> ((Counter) m).getCount()).sum();
+        return counters(r, job, ScoringStage.SCORING_NAME, name);
+    }
+
+    private static long counters(InMemoryReporter r, JobID job, String operator, String name) {
+        return metrics(r, job, operator, name).stream()
+                .mapToLong(m -> ((Counter) m).getCount())
+                .sum();
     }
 }

@@ -49,15 +49,15 @@ class ModelServingOperatorTest {
         OperatorSubtaskState snapshot;
         try (var h = harness(op)) {
             h.open();
-            h.processElement2(new ModelAnnouncement(1, v1.toString()), 0);
+            h.processElement2(ModelAnnouncement.of(v1), 0);
             h.processElement1(ALICE, 5); // batch of 1: waits for the first model, then scores
             assertEquals(
-                    List.of("planted-1"),
+                    List.of(1L),
                     h.extractOutputValues().stream().map(s -> s.modelVersion).toList());
             assertEquals(5L, h.extractOutputStreamRecords().get(0).getTimestamp());
 
-            h.processElement2(new ModelAnnouncement(2, v2.toString()), 0);
-            h.processElement2(new ModelAnnouncement(1, v1.toString()), 0); // stale: 2 is loading
+            h.processElement2(ModelAnnouncement.of(v2), 0);
+            h.processElement2(ModelAnnouncement.of(v1), 0); // stale: 2 is loading
             long[] now = {0};
             Await.until(
                     Duration.ofSeconds(30),
@@ -74,15 +74,14 @@ class ModelServingOperatorTest {
         }
 
         // the restored operator serves version 2, not the initial model of its configuration
-        ModelServingOperator restored =
-                new ModelServingOperator(config.withInitialModel(v1.toString(), 1));
+        ModelServingOperator restored = new ModelServingOperator(config.withInitialModel(v1));
         try (var h = harness(restored)) {
             h.initializeState(snapshot);
             h.open();
             h.processElement1(BOB, 7);
             List<UserScores> out = h.extractOutputValues();
             assertEquals(1, out.size());
-            assertEquals("planted-2", out.get(0).modelVersion);
+            assertEquals(2L, out.get(0).modelVersion);
             new PlantedModels.Reference(v1, v2)
                     .assertMadeBy(
                             out.get(0),
@@ -92,8 +91,7 @@ class ModelServingOperatorTest {
                                     new String[] {
                                         "books", "books"
                                     })); // the music token is not input
-            h.processElement2(
-                    new ModelAnnouncement(2, v2.toString()), 0); // already served: ignored
+            h.processElement2(ModelAnnouncement.of(v2), 0); // already served: ignored
             assertEquals(1, h.getSideOutput(ModelServingOperator.CONTROL_ERRORS).size());
         }
     }
@@ -103,24 +101,23 @@ class ModelServingOperatorTest {
         ScoringConfig config = ScoringConfig.defaults().withTopN(3).withBatching(1, 10);
         OperatorSubtaskState snapshot;
         try (var h =
-                harness(
-                        new ModelServingOperator(
-                                config.withInitialModel(PlantedModels.v1().toString(), 1)))) {
+                harness(new ModelServingOperator(config.withInitialModel(PlantedModels.v1())))) {
             h.open();
             h.processElement1(ALICE, 1);
-            assertEquals("planted-1", h.extractOutputValues().get(0).modelVersion);
+            assertEquals(1L, h.extractOutputValues().get(0).modelVersion);
             snapshot = h.snapshot(1, 0);
         }
-        // the savepoint's job served version 1; resubmitted with --model v2 --model-version 2: an
-        // upgrade
+        // the savepoint's job served version 1; resubmitted with --model v2 (a bundle of version
+        // 2):
+        // an upgrade
         ModelServingOperator upgraded =
-                new ModelServingOperator(config.withInitialModel(PlantedModels.v2().toString(), 2));
+                new ModelServingOperator(config.withInitialModel(PlantedModels.v2()));
         try (var h = harness(upgraded)) {
             h.initializeState(snapshot);
             h.open();
             h.processElement1(BOB, 2);
             List<UserScores> out = h.extractOutputValues();
-            assertEquals(List.of("planted-2"), out.stream().map(s -> s.modelVersion).toList());
+            assertEquals(List.of(2L), out.stream().map(s -> s.modelVersion).toList());
             assertEquals(2, upgraded.servedVersion());
             assertEquals(
                     0,
@@ -128,22 +125,19 @@ class ModelServingOperatorTest {
                             ? 0
                             : h.getSideOutput(ModelServingOperator.CONTROL_ERRORS).size());
             h.processElement2(
-                    new ModelAnnouncement(1, PlantedModels.v1().toString()),
-                    0); // the old one: stale now
+                    ModelAnnouncement.of(PlantedModels.v1()), 0); // the old one: stale now
             assertEquals(1, h.getSideOutput(ModelServingOperator.CONTROL_ERRORS).size());
             snapshot = h.snapshot(2, 0);
         }
-        // a plain restart of the upgraded job with its old command line (version 1) keeps serving
+        // a plain restart of the upgraded job with its old command line (--model v1) keeps serving
         // version 2
         try (var h =
-                harness(
-                        new ModelServingOperator(
-                                config.withInitialModel(PlantedModels.v1().toString(), 1)))) {
+                harness(new ModelServingOperator(config.withInitialModel(PlantedModels.v1())))) {
             h.initializeState(snapshot);
             h.open();
             h.processElement1(ALICE, 3);
             assertEquals(
-                    List.of("planted-2"),
+                    List.of(2L),
                     h.extractOutputValues().stream().map(s -> s.modelVersion).toList());
         }
     }
@@ -161,9 +155,9 @@ class ModelServingOperatorTest {
         OperatorSubtaskState snapshot;
         try (var h = harness(new ModelServingOperator(config))) {
             h.open();
-            h.processElement2(new ModelAnnouncement(2, copy.toString()), 0);
+            h.processElement2(ModelAnnouncement.of(copy), 0);
             h.processElement1(ALICE, 1);
-            assertEquals("planted-2", h.extractOutputValues().get(0).modelVersion);
+            assertEquals(2L, h.extractOutputValues().get(0).modelVersion);
             snapshot = h.snapshot(1, 0);
         }
         try (var files = Files.walk(copy)) {
@@ -172,13 +166,11 @@ class ModelServingOperatorTest {
             }
         }
         try (var h =
-                harness(
-                        new ModelServingOperator(
-                                config.withInitialModel(PlantedModels.v1().toString(), 1)))) {
+                harness(new ModelServingOperator(config.withInitialModel(PlantedModels.v1())))) {
             h.initializeState(snapshot);
             h.open();
             h.processElement1(BOB, 2);
-            assertEquals("planted-1", h.extractOutputValues().get(0).modelVersion);
+            assertEquals(1L, h.extractOutputValues().get(0).modelVersion);
             List<ControlError> errors =
                     h.getSideOutput(ModelServingOperator.CONTROL_ERRORS).stream()
                             .map(StreamRecord::getValue)
@@ -196,7 +188,7 @@ class ModelServingOperatorTest {
                 ScoringConfig.defaults().withTopN(3).withBatching(1, 10).withHistoryLength(10);
         try (var h = harness(new ModelServingOperator(shortProfiles))) {
             h.open();
-            h.processElement2(new ModelAnnouncement(1, PlantedModels.v1().toString()), 0);
+            h.processElement2(ModelAnnouncement.of(PlantedModels.v1()), 0);
             h.processElement1(
                     ALICE,
                     1); // a full batch waits for the first model: the load fails, nothing serves
@@ -213,10 +205,10 @@ class ModelServingOperatorTest {
         }
         try (var h = harness(new ModelServingOperator(shortProfiles.withHistoryLength(20)))) {
             h.open();
-            h.processElement2(new ModelAnnouncement(1, PlantedModels.v1().toString()), 0);
+            h.processElement2(ModelAnnouncement.of(PlantedModels.v1()), 0);
             h.processElement1(ALICE, 1);
             assertEquals(
-                    List.of("planted-1"),
+                    List.of(1L),
                     h.extractOutputValues().stream().map(s -> s.modelVersion).toList());
         }
     }
@@ -237,16 +229,46 @@ class ModelServingOperatorTest {
         try (var h = harness(new ModelServingOperator(config))) {
             h.initializeState(snapshot);
             h.open();
-            h.processElement2(new ModelAnnouncement(4, v1.toString()), 0);
+            h.processElement2(ModelAnnouncement.of(v1), 0);
             h.endInput1();
             h.endInput2();
             h.close(); // finishes: the load resolves, the waiting updates are scored
             assertEquals(
-                    List.of("alice:planted-1", "bob:planted-1"),
+                    List.of("alice:1", "bob:1"),
                     h.extractOutputValues().stream()
                             .map(s -> s.userId + ":" + s.modelVersion)
                             .sorted()
                             .toList());
+        }
+    }
+
+    /**
+     * The served version is the bundle's: an announcement naming another (a bundle rewritten since
+     * it was announced, or the state of a job from before versions were read from bundles) is
+     * refused and reported, and the current model keeps serving.
+     */
+    @Test
+    void anAnnouncementWhoseBundleHoldsAnotherVersionIsRefused() throws Exception {
+        ScoringConfig config = ScoringConfig.defaults().withTopN(3).withBatching(1, 10);
+        try (var h =
+                harness(new ModelServingOperator(config.withInitialModel(PlantedModels.v1())))) {
+            h.open();
+            h.processElement1(ALICE, 1);
+            h.processElement2(new ModelAnnouncement(5, PlantedModels.v2().toString()), 0);
+            h.close(); // finishes: the load resolves
+            assertEquals(
+                    List.of(1L),
+                    h.extractOutputValues().stream().map(s -> s.modelVersion).toList());
+            List<ControlError> errors =
+                    h.getSideOutput(ModelServingOperator.CONTROL_ERRORS).stream()
+                            .map(StreamRecord::getValue)
+                            .toList();
+            assertEquals(1, errors.size(), errors.toString());
+            assertEquals(5, errors.get(0).version);
+            assertTrue(
+                    errors.get(0).reason.contains("holds model version 2, not the announced 5")
+                            && errors.get(0).reason.contains("still serving version 1"),
+                    errors.get(0).reason);
         }
     }
 

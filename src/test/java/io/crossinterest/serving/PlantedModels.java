@@ -46,8 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>Planted data: 4 taste groups; the source block is one category ({@code books}, items s0..s39,
  * 10 per group), the target block two ({@code music}: items of groups 0 and 1, {@code movies}:
  * groups 2 and 3, t0..t39). A user of group g reads 5 of the group's source items and uses 4 of its
- * target items. Version 1 and version 2 are the same recipe with different seeds, so their scores
- * differ.
+ * target items. Version 1 and version 2 (their bundles' model versions) are the same recipe with
+ * different seeds, so their scores differ.
  */
 public final class PlantedModels {
     public static final String SOURCE = "books";
@@ -65,13 +65,13 @@ public final class PlantedModels {
 
     private PlantedModels() {}
 
-    /** Bundle "planted-1" (seed 1). */
+    /** The bundle of model version 1 (seed 1). */
     public static synchronized Path v1() throws IOException {
         train();
         return v1;
     }
 
-    /** Bundle "planted-2" (seed 2). */
+    /** The bundle of model version 2 (seed 2). */
     public static synchronized Path v2() throws IOException {
         train();
         return v2;
@@ -85,11 +85,11 @@ public final class PlantedModels {
         CrossDomainSplit split = split(5L);
         v1 = root.resolve("v1");
         v2 = root.resolve("v2");
-        save(split, 1L, v1, "planted-1");
-        save(split, 2L, v2, "planted-2");
+        save(split, 1L, v1, 1L);
+        save(split, 2L, v2, 2L);
     }
 
-    private static void save(CrossDomainSplit split, long seed, Path dir, String label)
+    private static void save(CrossDomainSplit split, long seed, Path dir, long version)
             throws IOException {
         EncoderConfig enc =
                 new EncoderConfig(
@@ -102,7 +102,7 @@ public final class PlantedModels {
         JointModel m =
                 new JointEstimator(params, CfSpace.given(s -> als(s, seed), null, null))
                         .fit(split.withoutTest());
-        JointBundle.save(m, dir, label);
+        JointBundle.save(m, dir, version);
     }
 
     private static CfFactors als(CrossDomainData s, long seed) {
@@ -244,22 +244,22 @@ public final class PlantedModels {
                 mine.stream().map(e -> e.category).toArray(String[]::new));
     }
 
-    /** Reference scorers by label, loaded outside Flink. */
+    /** Reference scorers by model version, loaded outside Flink. */
     public static final class Reference {
-        private final Map<String, JointScoringFunction> byLabel = new HashMap<>();
+        private final Map<Long, JointScoringFunction> byVersion = new HashMap<>();
 
         public Reference(Path... bundles) throws Exception {
             for (Path b : bundles) {
                 JointScoringFunction fn = new JointScoringFunction(b.toString(), 5);
                 fn.open();
-                byLabel.put(fn.bundle().modelVersion(), fn);
+                byVersion.put(fn.bundle().modelVersion(), fn);
             }
         }
 
-        /** All target-item scores of {@code h} under the model {@code label}. */
-        double[] allScores(String label, SourceHistory h) {
-            JointScoringFunction fn = byLabel.get(label);
-            assertNotNull(fn, "an output names an unknown model " + label);
+        /** All target-item scores of {@code h} under the model of {@code version}. */
+        double[] allScores(long version, SourceHistory h) {
+            JointScoringFunction fn = byVersion.get(version);
+            assertNotNull(fn, "an output names an unknown model " + version);
             JointBundle b = fn.bundle();
             JointScorer.Encoded enc = b.scorer().encode(List.of(JointScoringFunction.tokens(b, h)));
             double[] scores = new double[b.scorer().numItems()];
@@ -279,9 +279,9 @@ public final class PlantedModels {
          */
         public void assertMadeBy(UserScores out, SourceHistory h) {
             JointBundle b =
-                    byLabel.get(out.modelVersion) == null
+                    byVersion.get(out.modelVersion) == null
                             ? null
-                            : byLabel.get(out.modelVersion).bundle();
+                            : byVersion.get(out.modelVersion).bundle();
             assertNotNull(b, "an output names an unknown model " + out.modelVersion);
             double[] all = allScores(out.modelVersion, h);
             List<String> ids = b.targetItemIds();

@@ -403,11 +403,13 @@ public final class AlsBench implements Callable<Integer> {
         ObjectNode model = r.putObject("distributed_cost_model");
         model.put(
                 "what_is_shipped",
-                "per half-step (solve side S from side O, B = p blocks per side, block b on"
-                        + " subtask b): every O block sends each S block the factors of exactly the O rows it references (8k"
-                        + " bytes each; remote when the blocks differ) and its partial Gram (8k^2 bytes, B^2 messages); every"
-                        + " S block's state (ids, its interactions 12 bytes each, its column ids and out-links, its factors)"
-                        + " goes through the serializer to its own subtask. Array payload bytes, no serializer framing.");
+                "per half-step (solve side S from side O, B blocks per side: p, or more when a side's"
+                        + " factors pass 16 MiB; block b on subtask b mod p): every O block sends each S block the"
+                        + " factors of exactly the O rows it references (8k bytes each; remote when the blocks differ)"
+                        + " and its partial Gram (8k^2 bytes, B^2 messages); with CG each S block also gets its own"
+                        + " current factors from its previous half-step (8k bytes per row, same block); and the"
+                        + " half-step reads the S blocks, built once (ids, interactions 12 bytes each, out-links,"
+                        + " block pointers; never their factors). Array payload bytes, no serializer framing.");
         ObjectNode perP = model.putObject("per_half_step");
         List<double[]> points =
                 new ArrayList<>(); // (bytes per iteration / p, overhead s per iteration)

@@ -24,7 +24,8 @@ import java.util.function.Function;
  * MiniCluster at parallelism p (p blocks per side), and next to it, in the same JVM and under the
  * same load, the in-process kernels at p threads; the same s/iter definition, seeds and recall@10
  * as the other two sides; and what each half-step ships ({@link AlsShuffleCost}) at p and at the
- * projected TaskManager counts. Prints one line {@code RESULT <json>}.
+ * projected TaskManager counts, at the number of blocks the distributed path uses there. Prints one
+ * line {@code RESULT <json>}.
  */
 @Command(name = "distributed-als")
 public final class DistributedAlsRunner implements Callable<Integer> {
@@ -112,13 +113,23 @@ public final class DistributedAlsRunner implements Callable<Integer> {
         }
     }
 
-    private ObjectNode shuffle(ObjectMapper om, BenchData data, int blocks) {
+    /**
+     * What each half-step ships with {@code subtasks} subtasks, at the number of blocks the
+     * distributed path uses there ({@link AlsSolvers#numBlocks}).
+     */
+    private ObjectNode shuffle(ObjectMapper om, BenchData data, int subtasks) {
         ObjectNode s = om.createObjectNode();
+        int blocks =
+                AlsSolvers.numBlocks(
+                        data.train.numRows(), data.train.numCols(), spec.rank, subtasks);
+        s.put("blocks", blocks);
+        boolean warmStart = AlsConfig.Solver.parse(spec.solver) == AlsConfig.Solver.CG;
         for (AlsShuffleCost.HalfStep h :
-                AlsShuffleCost.perIteration(data.train, blocks, spec.rank, true)) {
+                AlsShuffleCost.perIteration(data.train, blocks, spec.rank, true, warmStart)) {
             ObjectNode n = s.putObject(h.solves());
             n.put("rows_solved", h.rows());
-            n.put("state_bytes", h.stateBytes());
+            n.put("block_bytes", h.blockBytes());
+            n.put("own_factor_bytes", h.ownFactorBytes());
             n.put("factor_bytes", h.factorBytes());
             n.put("remote_factor_bytes", h.remoteFactorBytes());
             n.put("gram_bytes", h.gramBytes());

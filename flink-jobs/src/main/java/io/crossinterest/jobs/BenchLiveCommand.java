@@ -3,7 +3,6 @@ package io.crossinterest.jobs;
 import io.crossinterest.bench.EventFeed;
 import io.crossinterest.bench.LatencyMatcher;
 import io.crossinterest.bench.LiveBenchmark;
-import io.crossinterest.bench.LocalKafkaBroker;
 import io.crossinterest.bench.OutputWatch;
 import io.crossinterest.bench.PairMapping;
 import io.crossinterest.bench.TaobaoSample;
@@ -14,6 +13,7 @@ import io.crossinterest.eval.ModelSettings;
 import io.crossinterest.eval.joint.JointModelProvider;
 import io.crossinterest.joint.JointBundle;
 import io.crossinterest.joint.JointParams;
+import io.crossinterest.kafka.LocalKafkaBroker;
 import io.crossinterest.report.RunInfo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,6 +32,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalTime;
@@ -308,8 +309,9 @@ public class BenchLiveCommand implements Callable<Integer> {
                 say("bench live: starting a local Kafka broker ...");
                 broker =
                         LocalKafkaBroker.start(
-                                home.resolve("flink-jobs/target/launcher"),
-                                work.resolve("broker.log"));
+                                brokerClasspath(home.resolve("flink-jobs/target/launcher")),
+                                work.resolve("broker.log"),
+                                null);
                 kafka = broker.bootstrapServers();
             }
             throughput(kafka, bundle, replay, mapping, work, "throughput", events, r.throughput, r);
@@ -400,7 +402,7 @@ public class BenchLiveCommand implements Callable<Integer> {
                         settings, PRETRAIN_EPOCHS, JointParams.defaults().encoder.seqLen, false),
                 split,
                 settings,
-                "bench-live",
+                1,
                 dir.resolve("bundle"),
                 dir.resolve("cold-users.jsonl"),
                 10,
@@ -480,8 +482,6 @@ public class BenchLiveCommand implements Callable<Integer> {
                                 "event",
                                 "--model",
                                 bundle.toString(),
-                                "--model-version",
-                                "1",
                                 "--control-topic",
                                 topics.get("control"),
                                 "--control-error-topic",
@@ -493,6 +493,26 @@ public class BenchLiveCommand implements Callable<Integer> {
         StreamCommand.Running running = cmd.start();
         say("  " + log.toString().strip().replace("\n", "\n  "));
         return running;
+    }
+
+    /**
+     * The local broker's classpath from the files the build writes into {@code launcher}: {@code
+     * broker-classpath.txt} (the job's test classpath without the connector's kafka-clients) and
+     * {@code broker-clients-jar.txt} (the broker version's kafka-clients); a missing file names the
+     * build to run.
+     */
+    private static String brokerClasspath(Path launcher) throws IOException {
+        Path cp = launcher.resolve("broker-classpath.txt");
+        Path clients = launcher.resolve("broker-clients-jar.txt");
+        if (!Files.isRegularFile(cp) || !Files.isRegularFile(clients)) {
+            throw new IOException(
+                    "no broker classpath in "
+                            + launcher
+                            + " (built by `mvn -B -DskipTests package`)");
+        }
+        return LocalKafkaBroker.withClients(
+                Files.readString(cp, StandardCharsets.UTF_8).strip(),
+                Path.of(Files.readString(clients, StandardCharsets.UTF_8).strip()));
     }
 
     /** The model's source-block categories: profile updates without them are not scored. */

@@ -223,13 +223,14 @@ public class DemoCommand implements Callable<Integer> {
                 split.warmUsers.length,
                 split.validColdUsers.length + split.testColdUsers.length);
         // --full: the model of train and evaluate; the default: the same model with the smaller
-        // budget above
+        // budget above; its version, as train's by default, the UTC time
+        long version = TrainCommand.defaultVersion();
         JointColdStartModel joint =
                 full
                         ? TrainCommand.trainJoint(
                                 split,
                                 settings,
-                                "demo-" + s,
+                                version,
                                 model.resolve("bundle"),
                                 model.resolve("cold-users.jsonl"),
                                 10,
@@ -240,7 +241,7 @@ public class DemoCommand implements Callable<Integer> {
                                         jointSettings, FAST_PRETRAIN_EPOCHS, FAST_SEQ_LEN, false),
                                 split,
                                 jointSettings,
-                                "demo-" + s,
+                                version,
                                 model.resolve("bundle"),
                                 model.resolve("cold-users.jsonl"),
                                 10,

@@ -28,10 +28,11 @@ import java.util.concurrent.TimeUnit;
  * bounded run beside it, and hands the result over through the stream's control topic. It trains
  * the joint model like {@code train} (with {@code --parallelism N} its ALS factorisations are Flink
  * jobs at parallelism N: on the session cluster when submitted with {@code bin/flink run}), saves
- * the bundle under {@code OUTPUT/bundle} (a path the task managers can read) and announces it on
- * {@code --control-topic} as {@code {"version": N, "bundle": "OUTPUT/bundle"}}; the stream job
- * loads it off its hot path and swaps (docs/cluster.md). The bundle's label, which every
- * recommendation of it names, is {@code --label} (default {@code joint-v<N>}).
+ * the bundle of model version {@code --model-version N} (default: the UTC time as yyyyMMddHHmmss,
+ * as {@code train}'s) under {@code OUTPUT/bundle} (a path the task managers can read) and announces
+ * it on {@code --control-topic} as {@code {"bundle": "OUTPUT/bundle"}}; the stream job reads the
+ * version from the bundle, loads it off its hot path and swaps when N is greater than the version
+ * it serves (docs/cluster.md). Every recommendation of the new model names N.
  *
  * <pre>
  * bin/flink run -m 127.0.0.1:PORT flink-jobs/target/cross-interest-jobs.jar retrain --format amazon-pair \
@@ -60,16 +61,12 @@ public class RetrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--model-version",
-            required = true,
             paramLabel = "N",
             description =
-                    "version of the announcement: greater than the served one, or the stream ignores it")
-    long modelVersion;
-
-    @Option(
-            names = "--label",
-            description = "the bundle's label in the outputs (default: joint-v<N>)")
-    String label;
+                    "the new model's version, a whole number >= 0 written into the bundle: greater than the "
+                            + "served one, or the stream ignores it (default: the UTC time as yyyyMMddHHmmss, as "
+                            + "train's, so it is greater than any model trained before with the default)")
+    Long modelVersion;
 
     @Option(
             names = "--top-n",
@@ -100,10 +97,11 @@ public class RetrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
         String fmt = data.checkedFormat(cl);
-        if (modelVersion < 1) {
+        if (modelVersion != null && modelVersion < 0) {
             throw new CommandLine.ParameterException(
-                    cl, "--model-version: must be >= 1, got " + modelVersion);
+                    cl, "--model-version: must be >= 0, got " + modelVersion);
         }
+        long version = modelVersion != null ? modelVersion : TrainCommand.defaultVersion();
         if (topN < 1) {
             throw new CommandLine.ParameterException(cl, "--top-n: must be >= 1, got " + topN);
         }
@@ -117,14 +115,14 @@ public class RetrainCommand implements Callable<Integer> {
         TrainCommand.trainJoint(
                 split,
                 settings,
-                label != null ? label : "joint-v" + modelVersion,
+                version,
                 bundle,
                 output.resolve("cold-users.jsonl"),
                 topN,
                 err,
                 "retrain");
 
-        ModelAnnouncement announcement = new ModelAnnouncement(modelVersion, bundle.toString());
+        ModelAnnouncement announcement = ModelAnnouncement.of(bundle);
         Properties p = new Properties();
         p.putAll(client);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -139,7 +137,7 @@ public class RetrainCommand implements Callable<Integer> {
                             .get(90, TimeUnit.SECONDS);
             err.println(
                     "retrain: announced version "
-                            + modelVersion
+                            + announcement.version
                             + " on "
                             + controlTopic
                             + " (partition "

@@ -29,32 +29,25 @@ public class ScoringOptions {
             names = "--model",
             paramLabel = "DIR",
             description =
-                    "Joint model bundle served from the start (without it, scoring waits for the first "
-                            + "announcement on --control-topic). A restored job serves the model it served before, unless "
-                            + "--model-version is greater than that model's (an upgrade).")
+                    "Joint model bundle served from the start, as the model version it holds (without it, "
+                            + "scoring waits for the first announcement on --control-topic). A restored job serves the "
+                            + "model it served before, unless this bundle's version is greater (an upgrade).")
     Path model;
-
-    @Option(
-            names = "--model-version",
-            defaultValue = "0",
-            paramLabel = "N",
-            description =
-                    "Version of --model: announcements must name a greater one (default ${DEFAULT-VALUE}).")
-    long modelVersion;
 
     @Option(
             names = "--control-topic",
             paramLabel = "TOPIC",
             description =
-                    "Model announcements, JSON {\"version\": N, \"bundle\": \"DIR\"}: a greater version is "
-                            + "loaded off the hot path and takes over without a restart.")
+                    "Model announcements, JSON {\"bundle\": \"DIR\"}: a bundle of a greater version (read from "
+                            + "it) is loaded off the hot path and takes over without a restart.")
     String controlTopic;
 
     @Option(
             names = "--control-error-topic",
             paramLabel = "TOPIC",
             description =
-                    "Announcements not acted on (malformed, not newer, bundle failed to load) "
+                    "Announcements not acted on (malformed, bundle unreadable or of another version than named, "
+                            + "not newer, failed to load) "
                             + "(default: the control topic + \"-errors\").")
     String controlErrorTopic;
 
@@ -106,9 +99,6 @@ public class ScoringOptions {
         if (model != null && !Files.isRegularFile(model.resolve("metadata.json"))) {
             throw new UsageError("--model: not a model bundle (no metadata.json): " + model);
         }
-        if (modelVersion < 0) {
-            throw new UsageError("--model-version: must be >= 0: " + modelVersion);
-        }
         if (topN < 1) {
             throw new UsageError("--top-n: must be >= 1: " + topN);
         }
@@ -130,16 +120,7 @@ public class ScoringOptions {
         if (model == null) {
             return;
         }
-        JointBundle.Metadata md;
-        try {
-            md = JointBundle.readMetadata(model);
-        } catch (IOException | RuntimeException e) {
-            String why =
-                    e.getMessage() == null
-                            ? e.toString()
-                            : e.getMessage().lines().findFirst().orElse("");
-            throw new UsageError("--model: cannot read the bundle's metadata: " + why);
-        }
+        JointBundle.Metadata md = metadata();
         String refusal = config(historyLength).refusal(md);
         if (refusal != null) {
             throw new UsageError(
@@ -147,16 +128,36 @@ public class ScoringOptions {
         }
     }
 
-    /** The stage's settings, for profiles that keep {@code historyLength} tokens per user. */
+    private JointBundle.Metadata metadata() {
+        try {
+            return JointBundle.readMetadata(model);
+        } catch (IOException | RuntimeException e) {
+            String why =
+                    e.getMessage() == null
+                            ? e.toString()
+                            : e.getMessage().lines().findFirst().orElse("");
+            throw new UsageError("--model: cannot read the bundle's metadata: " + why);
+        }
+    }
+
+    /**
+     * The stage's settings, for profiles that keep {@code historyLength} tokens per user; the
+     * initial model's version is read from its bundle.
+     */
     ScoringConfig config(int historyLength) {
         ScoringConfig c =
                 ScoringConfig.defaults()
                         .withTopN(topN)
                         .withHistoryLength(historyLength)
                         .withMaxDelay(scoringDelay().toMillis());
-        return model == null
-                ? c
-                : c.withInitialModel(model.toAbsolutePath().toString(), modelVersion);
+        if (model == null) {
+            return c;
+        }
+        try {
+            return c.withInitialModel(model.toAbsolutePath());
+        } catch (IOException e) {
+            throw new UsageError("--model: cannot read the bundle's metadata: " + e.getMessage());
+        }
     }
 
     KafkaSource<String> control(String bootstrapServers, Properties client, String groupId) {
@@ -191,7 +192,7 @@ public class ScoringOptions {
         String initial =
                 model == null
                         ? "the first announcement on " + controlTopic
-                        : "version " + modelVersion + " (" + model + ")";
+                        : "version " + metadata().modelVersion() + " (" + model + ")";
         return recommendationsTopic
                 + " (model: "
                 + (restored ? "the version the restored state served, else " + initial : initial)

@@ -75,8 +75,12 @@ public class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--model-version",
-            description = "the bundle's version (default: joint-<UTC time>)")
-    String modelVersion;
+            paramLabel = "N",
+            description =
+                    "the model's version, a whole number >= 0, written into the bundle; every output of the "
+                            + "model names it and a stream job swaps only to a greater one (default: the UTC time "
+                            + "as yyyyMMddHHmmss, so a later training gets a greater version)")
+    Long modelVersion;
 
     @Option(
             names = "--output",
@@ -91,13 +95,12 @@ public class TrainCommand implements Callable<Integer> {
         if (topN < 1) {
             throw new CommandLine.ParameterException(cl, "--top-n: must be >= 1, got " + topN);
         }
+        if (modelVersion != null && modelVersion < 0) {
+            throw new CommandLine.ParameterException(
+                    cl, "--model-version: must be >= 0, got " + modelVersion);
+        }
         ModelSettings settings = data.settings(cl, seed);
-        String version =
-                modelVersion != null
-                        ? modelVersion
-                        : "joint-"
-                                + ZonedDateTime.now(ZoneOffset.UTC)
-                                        .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        long version = modelVersion != null ? modelVersion : defaultVersion();
         PrintWriter err = cl.getErr();
 
         EvalDatasets.Loaded loaded = data.load(fmt);
@@ -128,14 +131,24 @@ public class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * Fits the joint model on {@code split} without its test rows, saves the bundle to {@code
-     * bundleDir} and writes the test cold users' interests and top-N to {@code coldUsersFile};
-     * returns the fitted model.
+     * The version of a model trained now when none is given: the UTC time as the number
+     * yyyyMMddHHmmss (e.g. 20250114093000), so a later training gets a greater version.
+     */
+    static long defaultVersion() {
+        return Long.parseLong(
+                ZonedDateTime.now(ZoneOffset.UTC)
+                        .format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss")));
+    }
+
+    /**
+     * Fits the joint model on {@code split} without its test rows, saves the bundle of model
+     * version {@code version} to {@code bundleDir} and writes the test cold users' interests and
+     * top-N to {@code coldUsersFile}; returns the fitted model.
      */
     static JointColdStartModel trainJoint(
             CrossDomainSplit split,
             ModelSettings settings,
-            String version,
+            long version,
             Path bundleDir,
             Path coldUsersFile,
             int topN,
@@ -167,7 +180,7 @@ public class TrainCommand implements Callable<Integer> {
             JointColdStartModel joint,
             CrossDomainSplit split,
             ModelSettings settings,
-            String version,
+            long version,
             Path bundleDir,
             Path coldUsersFile,
             int topN,
@@ -187,7 +200,7 @@ public class TrainCommand implements Callable<Integer> {
                         report.bestEpoch(),
                         report.history().size()));
         JointBundle.save(joint.model(), bundleDir, version);
-        progress(err, who, "saved model bundle " + version + " to " + bundleDir);
+        progress(err, who, "saved model version " + version + " to " + bundleDir);
         ColdUserSummary s =
                 writeColdUsers(joint, split, version, coldUsersFile, topN, settings.seed);
         progress(
@@ -216,7 +229,7 @@ public class TrainCommand implements Callable<Integer> {
     private static ColdUserSummary writeColdUsers(
             JointColdStartModel joint,
             CrossDomainSplit split,
-            String version,
+            long version,
             Path file,
             int topN,
             long seed)

@@ -148,8 +148,6 @@ class DashboardScrapeTest {
                         "2",
                         "--model",
                         PlantedModels.v1().toString(),
-                        "--model-version",
-                        "1",
                         "--control-topic",
                         "models",
                         "--recommendations-topic",

@@ -139,8 +139,6 @@ class LivePageTest {
                             "2",
                             "--model",
                             PlantedModels.v1().toString(),
-                            "--model-version",
-                            "1",
                             "--control-topic",
                             "models",
                             "--recommendations-topic",

@@ -31,9 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code retrain} against a real KRaft broker, on this test's MiniCluster (the context environment,
  * as a session cluster is under {@code flink run}): the joint model retrained with its ALS
  * factorisations as Flink jobs at parallelism 2, the bundle saved, and exactly one announcement on
- * the control topic, in the form the stream job's scoring operator parses ({@link
- * ModelAnnouncement#parse}), naming a bundle that operator's loader opens ({@link
- * JointScoringFunction}) with the announced label. Usage errors name their option.
+ * the control topic, in the form the stream job's control parser reads ({@link
+ * ModelAnnouncement#parse}: the bundle only), naming a bundle that holds the given model version
+ * and that the scoring operator's loader opens ({@link JointScoringFunction}). Usage errors name
+ * their option.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class RetrainCommandTest {
@@ -85,15 +86,21 @@ class RetrainCommandTest {
             List<String> announced = kafka.readCommitted("models", 1);
             assertEquals(1, announced.size(), announced.toString());
             assertEquals(announced.get(0), r.out().strip(), "the command prints what it announced");
-            ModelAnnouncement a = ModelAnnouncement.parse(announced.get(0));
-            assertEquals(3, a.version);
-            assertEquals(out.toAbsolutePath().resolve("bundle").toString(), a.bundle);
+            ModelAnnouncement.Message m = ModelAnnouncement.parse(announced.get(0));
+            assertEquals(
+                    new ModelAnnouncement.Message(
+                            out.toAbsolutePath().resolve("bundle").toString(), null),
+                    m);
+            assertEquals(
+                    new ModelAnnouncement(3, m.bundle()),
+                    ModelAnnouncement.read(m),
+                    "the parser reads version 3 from the bundle");
             JsonNode meta =
-                    new ObjectMapper().readTree(Path.of(a.bundle, "metadata.json").toFile());
-            assertEquals("joint-v3", meta.get("modelVersion").asText());
-            JointScoringFunction loaded = new JointScoringFunction(a.bundle, 5);
+                    new ObjectMapper().readTree(Path.of(m.bundle(), "metadata.json").toFile());
+            assertEquals(3, meta.get("modelVersion").asLong());
+            JointScoringFunction loaded = new JointScoringFunction(m.bundle(), 5);
             loaded.open();
-            assertEquals("joint-v3", loaded.bundle().modelVersion());
+            assertEquals(3, loaded.bundle().modelVersion());
             assertTrue(Files.isRegularFile(out.resolve("cold-users.jsonl")));
 
             long alsJobs =
@@ -126,12 +133,12 @@ class RetrainCommandTest {
             "m"
         };
         String[][] cases = {
-            {"--model-version", "0"},
+            {"--model-version", "-1"},
             {"--model-version", "1", "--top-n", "0"},
             {"--model-version", "1", "--parallelism", "0"},
-            {}
+            {"--label", "joint-v3"}
         };
-        String[] named = {"--model-version", "--top-n", "--parallelism", "--model-version"};
+        String[] named = {"--model-version", "--top-n", "--parallelism", "--label"};
         for (int i = 0; i < cases.length; i++) {
             String[] args =
                     Stream.concat(Arrays.stream(base), Arrays.stream(cases[i]))

@@ -84,6 +84,21 @@ class StreamScoringOptionsTest {
                 "10");
     }
 
+    /** The served version is the bundle's own: there is no option to give another. */
+    @Test
+    void theModelVersionIsNotAnOptionOfStream() throws Exception {
+        assertUsageError(
+                "--model-version",
+                "--model",
+                PlantedModels.v1().toString(),
+                "--model-version",
+                "1",
+                "--control-topic",
+                "models",
+                "--recommendations-topic",
+                "recs");
+    }
+
     @Test
     void scoringNeedsItsTopics() {
         assertUsageError("--recommendations-topic", "--control-topic", "models");

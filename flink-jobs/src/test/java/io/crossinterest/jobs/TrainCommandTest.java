@@ -10,6 +10,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -93,19 +96,20 @@ class TrainCommandTest {
                         "--top-n",
                         "5",
                         "--model-version",
-                        "v-test",
+                        "42",
                         "--output",
                         out.toString());
         assertEquals(0, r.code(), r.err());
 
         JsonNode meta = JSON.readTree(out.resolve("bundle/metadata.json").toFile());
-        assertEquals("v-test", meta.get("modelVersion").asText());
+        assertTrue(meta.get("modelVersion").isIntegralNumber(), meta.toString());
+        assertEquals(42, meta.get("modelVersion").asLong());
         List<String> lines = Files.readAllLines(out.resolve("cold-users.jsonl"));
         assertEquals(10, lines.size(), "one line per test cold user");
         for (String line : lines) {
             JsonNode u = JSON.readTree(line);
             assertTrue(u.get("user").asText().matches("u7[0-9]"), line);
-            assertEquals("v-test", u.get("modelVersion").asText());
+            assertEquals(42, u.get("modelVersion").asLong(), line);
             assertEquals(5, u.get("top").size(), line);
             assertEquals(3, u.get("heldOut").size(), line);
             assertTrue(u.get("top").get(0).get("item").asText().startsWith("tgt:y"), line);
@@ -126,7 +130,7 @@ class TrainCommandTest {
                         "2");
         assertEquals(0, e.code(), e.err());
         JsonNode ex = JSON.readTree(e.out());
-        assertEquals("v-test", ex.get("modelVersion").asText());
+        assertEquals(42, ex.get("modelVersion").asLong(), e.out());
         JsonNode drivers = ex.get("items").get(0).get("drivers");
         assertFalse(drivers.isEmpty(), e.out());
         for (JsonNode d :
@@ -170,5 +174,33 @@ class TrainCommandTest {
                         dir.resolve("o").toString());
         assertEquals(2, missing.code(), missing.err());
         assertEquals(1, missing.err().strip().lines().count(), missing.err());
+        for (String version : List.of("-1", "joint-7")) {
+            Run bad =
+                    cli(
+                            "train",
+                            "--format",
+                            "split",
+                            "--source",
+                            src.toString(),
+                            "--target",
+                            tgt.toString(),
+                            "--model-version",
+                            version,
+                            "--output",
+                            dir.resolve("o").toString());
+            assertEquals(2, bad.code(), bad.err());
+            assertEquals(1, bad.err().strip().lines().count(), bad.err());
+            assertTrue(bad.err().contains("--model-version"), bad.err());
+        }
+    }
+
+    /** Without --model-version a model's version is the UTC time as yyyyMMddHHmmss. */
+    @Test
+    void theDefaultVersionIsTheUtcTimeSoALaterTrainingGetsAGreaterOne() {
+        DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
+        long before = Long.parseLong(ZonedDateTime.now(ZoneOffset.UTC).format(f));
+        long v = TrainCommand.defaultVersion();
+        long after = Long.parseLong(ZonedDateTime.now(ZoneOffset.UTC).format(f));
+        assertTrue(before <= v && v <= after, before + " <= " + v + " <= " + after);
     }
 }

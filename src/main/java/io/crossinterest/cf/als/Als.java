@@ -61,37 +61,14 @@ public class Als implements Estimator<Als, AlsModel>, AlsParams<Als> {
                 tEnv.toDataStream(inputs[0])
                         .map(row -> toRating(row, userCol, itemCol, ratingCol))
                         .returns(Types.TUPLE(Types.LONG, Types.LONG, Types.DOUBLE))
-                        .name("als-ratings");
+                        .name("als-ratings")
+                        .uid("als-ratings");
         DataStream<Tuple3<Long, Long, Double>> transposed =
                 ratings.map(t -> Tuple3.of(t.f1, t.f0, t.f2))
                         .returns(Types.TUPLE(Types.LONG, Types.LONG, Types.DOUBLE))
-                        .name("als-ratings-by-item");
-        DataStream<AlsBlocks.BlockState> users =
-                AlsBlocks.buildBlocks(
-                        ratings,
-                        AlsModelData.USER,
-                        numBlocks,
-                        cfg.rank,
-                        cfg.seed,
-                        "als-user-blocks");
-        DataStream<AlsBlocks.BlockState> items =
-                AlsBlocks.buildBlocks(
-                        transposed,
-                        AlsModelData.ITEM,
-                        numBlocks,
-                        cfg.rank,
-                        cfg.seed,
-                        "als-item-blocks");
-        for (int it = 1; it <= cfg.iterations; it++) {
-            // items from users, then users from items (the order of ImplicitAls)
-            items = AlsBlocks.halfStep(items, users, cfg, numBlocks, "als-items-" + it);
-            users = AlsBlocks.halfStep(users, items, cfg, numBlocks, "als-users-" + it);
-        }
-        DataStream<AlsModelData> modelData =
-                users.union(items)
-                        .flatMap(new AlsBlocks.ToModelData(cfg.rank))
-                        .returns(AlsModelData.class)
-                        .name("als-model-data");
+                        .name("als-ratings-by-item")
+                        .uid("als-ratings-by-item");
+        DataStream<AlsModelData> modelData = AlsBlocks.train(ratings, transposed, cfg, numBlocks);
         AlsModel model = new AlsModel().setModelData(AlsModelData.toTable(tEnv, modelData));
         ParamUtils.updateExistingParams(model, paramMap);
         return model;

@@ -2,54 +2,88 @@ package io.crossinterest.cf.als;
 
 import io.crossinterest.data.InteractionMatrix;
 
-import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.functions.Partitioner;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.api.java.tuple.Tuple3;
-import org.apache.flink.ml.common.datastream.EndOfStreamWindows;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
-import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
-import org.apache.flink.util.Collector;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedMultiInput;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.InputSelectable;
+import org.apache.flink.streaming.api.operators.InputSelection;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
 
-import java.util.ArrayList;
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+
+import static io.crossinterest.cf.als.AlsBlockSerializers.BLOCK_TYPE;
+import static io.crossinterest.cf.als.AlsBlockSerializers.MESSAGE_TYPE;
 
 /**
  * The distributed ALS job graph behind {@link Als#fit}.
  *
  * <p><b>Partitioning.</b> Users and items are each hashed into {@code numBlocks} blocks. A block is
- * one record ({@link BlockState}): its rows' ids, their interactions as a local CSR whose columns
- * index the other side's ids the block references (grouped by the other side's block), the list of
- * its rows each other-side block needs ("out-links"), and its current factors. Keyed by block id, a
- * block always lands on the same parallel subtask; the result depends on {@code numBlocks}, never
- * on the parallelism.
+ * one immutable record ({@link Block}), built once: its rows' ids, their interactions as a local
+ * CSR whose columns are the other side's rows the block references (grouped by the other side's
+ * block), and the list of its rows each other-side block references ("out-links"). Block b lives on
+ * subtask b mod p: every record addressed to a block goes through a custom partitioner on its block
+ * ({@link ToSubtask}), so the result depends on {@code numBlocks}, never on the parallelism.
  *
- * <p><b>A half-step</b> (solve side S from side O): every O block sends (a) to each S block the
- * factors of exactly the rows that block references (its out-links; never the whole factor matrix)
- * and (b), for implicit feedback only, its partial Gram matrix Y_jᵀY_j to every S block (explicit
- * ratings need no G: a row sees only its observed items). Each S block sums the partial Grams in
- * block order (G = YᵀY, the same for any parallelism), lays the received factors out in its column
- * order, and runs the shared kernels ({@link AlsKernels#solveChunk}) on its rows. Messages and the
- * block's own state meet in a keyed {@link EndOfStreamWindows} window, which fires once all of them
- * have arrived. The window is keyed by a routing key per block ({@link Routing}), so that block b
- * runs on subtask b mod p: keyed by the block id itself, blocks 0 and 1 both hashed to subtask 1 of
- * 2 (and 8 blocks to 4 of 8 subtasks), which ran the "parallel" job on one core.
+ * <p><b>A half-step</b> (solve side S from side O) is one bounded two-input operator ({@link
+ * HalfStep}): input 1 is S's blocks, input 2 the messages addressed to them. Every O block sends
+ * (a) to each S block the factors of exactly the rows that block references (its out-links; never
+ * the whole factor matrix), in chunks of {@link #MESSAGE_BYTES}, and (b), for implicit feedback
+ * only, its partial Gram matrix Y_jᵀY_j to every S block (explicit ratings need no G: a row sees
+ * only its observed items); with conjugate gradient, which warm-starts from the current factors,
+ * S's previous half-step also sends each S block its own factors. The operator reads its blocks
+ * first, then copies each message on arrival to where the kernels read it; at the end of both
+ * inputs it sums the partial Grams in block order (G = YᵀY, the same for any parallelism), runs the
+ * shared kernels ({@link AlsKernels#solveChunk}) on each block's rows and sends the new factors on.
+ * No keyed state, no sort: a keyed {@code EndOfStreamWindows} window did this before, and in BATCH
+ * mode it sorted every record by key (each block's whole state, interactions and factors included,
+ * every half-step), serialized one double at a time, and buffered it in window state: about 70 % of
+ * the job's CPU samples against 11-17 % for the kernels (profiled at parallelism 2 on the Amazon
+ * target block and at 1 on the 2.2M power-law matrix).
  *
  * <p><b>Iterations without Flink ML's iteration runtime</b> (unavailable here) are unrolled: the
- * graph holds 2·T half-step stages in one bounded job (run it in BATCH mode, where each stage's
- * shuffle is blocking). Cost: the graph grows linearly with T (fine for the tens of iterations ALS
- * needs), and each stage re-ships every block's state, including its interactions, to the same
- * subtask: O(nnz) bytes per half-step against O(nnz·k² + n·k³) (Cholesky) or O(nnz·k + n·k²) per CG
- * step of compute, plus numBlocks² Gram messages of k² doubles and the out-link factors (at most
- * one factor per interaction).
+ * graph holds 2·T half-step operators in one bounded job (run it in BATCH mode, where each
+ * half-step's exchanges are blocking). A side's blocks are built once and read by each of its T
+ * half-steps; what changes from one half-step to the next travels as messages. Cost per half-step
+ * ({@link AlsShuffleCost}): the solving side's blocks deserialized (ids, interactions, out-links:
+ * O(n + nnz) bytes, never their factors), the out-link factors (at most one factor per
+ * interaction), numBlocks² Gram messages of k² doubles, and with CG the side's own factors (to the
+ * same subtask), against O(nnz·k + n·k²) per CG step (O(nnz·k² + n·k³) Cholesky) of compute.
  */
 final class AlsBlocks {
     private AlsBlocks() {}
+
+    /**
+     * Largest factor message: factors travel in chunks of at most this many bytes (at least one
+     * row), so that most records fit in one 32 KiB network buffer and are read in place; a record
+     * spanning buffers is first gathered into a byte array that Flink grows from 1 KiB by doubling,
+     * anew for every record (7 % of the task threads' CPU samples with 1 MiB messages).
+     */
+    static final int MESSAGE_BYTES = 1 << 14;
+
+    /** Own factors for the side's next half-step (conjugate gradient's warm start). */
+    static final OutputTag<BlockMessage> OWN = new OutputTag<>("als-own-factors", MESSAGE_TYPE);
+
+    /** The blocks' initial factors for the other side's first half-step (from the builder). */
+    static final OutputTag<BlockMessage> TO_OTHER =
+            new OutputTag<>("als-initial-factors", MESSAGE_TYPE);
+
+    /** The final factors. */
+    static final OutputTag<AlsModelData> MODEL =
+            new OutputTag<>("als-model-data", TypeInformation.of(AlsModelData.class));
 
     /** The block of an id: a mixed hash, so consecutive ids spread over blocks. */
     static int blockOf(long id, int numBlocks) {
@@ -59,402 +93,708 @@ final class AlsBlocks {
         return (int) Math.floorMod(z, (long) numBlocks);
     }
 
-    /** A block of users or items with its interactions, out-links and factors. A Flink POJO. */
-    public static class BlockState {
-        public int side;
-        public int block;
+    /** A block of users or items with its interactions and out-links; immutable once built. */
+    static final class Block {
+        final int side;
+        final int block;
 
         /** Row ids, ascending; local row r is ids[r]. */
-        public long[] ids;
+        final long[] ids;
 
-        /** Local CSR of the block's interactions; columns index {@link #colIds}. */
-        public int[] rowPtr;
+        /** Local CSR of the block's interactions; columns index the referenced other-side rows. */
+        final int[] rowPtr;
 
-        public int[] cols;
-        public double[] values;
+        final int[] cols;
+        final double[] values;
 
-        /** The other side's ids referenced, grouped by their block, ascending within a group. */
-        public long[] colIds;
-
-        /** colIds of other-side block j: [colBlockPtr[j], colBlockPtr[j+1]). */
-        public int[] colBlockPtr;
+        /**
+         * The other side's rows referenced, grouped by their block, ascending by id within a group:
+         * other-side block j's are local columns [colBlockPtr[j], colBlockPtr[j+1]).
+         */
+        final int[] colBlockPtr;
 
         /**
          * Local rows other-side block j references: outRows[outPtr[j] .. outPtr[j+1]), ascending.
          */
-        public int[] outPtr;
+        final int[] outPtr;
 
-        public int[] outRows;
+        final int[] outRows;
 
-        /** Current factors, ids.length × k row-major. */
-        public double[] factors;
+        Block(
+                int side,
+                int block,
+                long[] ids,
+                int[] rowPtr,
+                int[] cols,
+                double[] values,
+                int[] colBlockPtr,
+                int[] outPtr,
+                int[] outRows) {
+            this.side = side;
+            this.block = block;
+            this.ids = ids;
+            this.rowPtr = rowPtr;
+            this.cols = cols;
+            this.values = values;
+            this.colBlockPtr = colBlockPtr;
+            this.outPtr = outPtr;
+            this.outRows = outRows;
+        }
 
-        public BlockState() {}
+        int numCols() {
+            return colBlockPtr[colBlockPtr.length - 1];
+        }
 
         InteractionMatrix matrix() {
-            return new InteractionMatrix(ids.length, colIds.length, rowPtr, cols, values);
+            return new InteractionMatrix(ids.length, numCols(), rowPtr, cols, values);
         }
     }
 
     /**
-     * What travels to a block in a half-step: its own state, or factors / a partial Gram from
-     * another block.
+     * What travels to a block in a half-step: factors or a partial Gram from another block, or its
+     * own factors. Immutable.
      */
-    public static class BlockMessage {
-        public static final int STATE = 0;
-        public static final int FACTORS = 1;
-        public static final int GRAM = 2;
-
-        public int kind;
-        public int dest;
-        public int src;
-        public BlockState state;
-        public double[] values;
-
-        public BlockMessage() {}
-
-        static BlockMessage of(int kind, int dest, int src, BlockState state, double[] values) {
-            BlockMessage m = new BlockMessage();
-            m.kind = kind;
-            m.dest = dest;
-            m.src = src;
-            m.state = state;
-            m.values = values;
-            return m;
-        }
-    }
-
-    /**
-     * Where the blocks run. Flink places a key by murmur-hashing it into one of maxParallelism key
-     * groups and a key group onto a subtask ({@link KeyGroupRangeAssignment}); the routing key of
-     * block b is the smallest non-negative int that lands on subtask b mod p, so the blocks spread
-     * evenly over the p subtasks of the keyed operators, which run at exactly this parallelism and
-     * max parallelism.
-     */
-    static final class Routing {
-        final int parallelism;
-        final int maxParallelism;
-
-        /** Flink key of block b. */
-        final int[] keyOfBlock;
-
-        /** Block of a routing key (−1 for ints that are no block's key). */
-        final int[] blockOfKey;
-
-        Routing(int numBlocks, int parallelism, int maxParallelism) {
-            this.parallelism = parallelism;
-            this.maxParallelism = maxParallelism;
-            this.keyOfBlock = new int[numBlocks];
-            int[] found = new int[parallelism];
-            int remaining = numBlocks;
-            for (int key = 0; remaining > 0; key++) {
-                int t =
-                        KeyGroupRangeAssignment.assignKeyToParallelOperator(
-                                key, maxParallelism, parallelism);
-                // subtask t hosts blocks t, t + p, t + 2p, ... < numBlocks
-                int wanted = t < numBlocks ? (numBlocks - 1 - t) / parallelism + 1 : 0;
-                if (found[t] < wanted) {
-                    keyOfBlock[t + found[t] * parallelism] = key;
-                    found[t]++;
-                    remaining--;
-                }
-            }
-            int maxKey = Arrays.stream(keyOfBlock).max().orElse(0);
-            this.blockOfKey = new int[maxKey + 1];
-            Arrays.fill(blockOfKey, -1);
-            for (int b = 0; b < numBlocks; b++) {
-                blockOfKey[keyOfBlock[b]] = b;
-            }
-        }
-
+    static final class BlockMessage {
         /**
-         * For the keyed operators of {@code env}'s job: its default parallelism and max
-         * parallelism.
+         * Factors of the source's out-links to the destination, from position {@code offset} of
+         * that list.
          */
-        static Routing of(StreamExecutionEnvironment env, int numBlocks) {
-            int p = Math.max(1, env.getParallelism());
-            int max =
-                    env.getMaxParallelism() > 0
-                            ? env.getMaxParallelism()
-                            : KeyGroupRangeAssignment.computeDefaultMaxParallelism(p);
-            return new Routing(numBlocks, p, Math.max(max, p));
+        static final byte FACTORS = 0;
+
+        /** The source's partial Gram matrix. */
+        static final byte GRAM = 1;
+
+        /** The destination's own factors, rows {@code offset ..} (dest = src). */
+        static final byte OWN = 2;
+
+        final byte kind;
+        final int dest;
+        final int src;
+        final int offset;
+        final double[] values;
+
+        BlockMessage(byte kind, int dest, int src, int offset, double[] values) {
+            this.kind = kind;
+            this.dest = dest;
+            this.src = src;
+            this.offset = offset;
+            this.values = values;
         }
     }
 
-    static final TypeInformation<BlockState> STATE_TYPE = TypeInformation.of(BlockState.class);
-    static final TypeInformation<BlockMessage> MESSAGE_TYPE =
-            TypeInformation.of(BlockMessage.class);
+    /** Block b runs on subtask b mod p. */
+    static final class ToSubtask implements Partitioner<Integer> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public int partition(Integer block, int numPartitions) {
+            return block % numPartitions;
+        }
+    }
+
+    private static final class BlockOfRow
+            implements KeySelector<Tuple3<Long, Long, Double>, Integer> {
+        private static final long serialVersionUID = 1L;
+        private final int numBlocks;
+
+        BlockOfRow(int numBlocks) {
+            this.numBlocks = numBlocks;
+        }
+
+        @Override
+        public Integer getKey(Tuple3<Long, Long, Double> e) {
+            return blockOf(e.f0, numBlocks);
+        }
+    }
+
+    private static final class BlockId implements KeySelector<Block, Integer> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Integer getKey(Block b) {
+            return b.block;
+        }
+    }
+
+    private static final class Destination implements KeySelector<BlockMessage, Integer> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Integer getKey(BlockMessage m) {
+            return m.dest;
+        }
+    }
 
     /**
-     * Builds one block from its interactions (row id, column id, r); initial factors are drawn per
-     * id, so they do not depend on how ids are partitioned.
+     * The factors of {@code cfg.iterations} ALS iterations on the ratings, given as (user, item, r)
+     * and as (item, user, r), as model data records.
      */
-    static BlockState build(
-            int side,
-            int block,
-            List<Tuple3<Long, Long, Double>> entries,
-            int numBlocks,
-            int k,
-            long seed) {
-        long[] ids = entries.stream().mapToLong(e -> e.f0).distinct().sorted().toArray();
-        Long[] cols = entries.stream().map(e -> e.f1).distinct().toArray(Long[]::new);
-        Arrays.sort(
-                cols,
-                (a, b) -> {
-                    int c = Integer.compare(blockOf(a, numBlocks), blockOf(b, numBlocks));
-                    return c != 0 ? c : Long.compare(a, b);
-                });
-        BlockState s = new BlockState();
-        s.side = side;
-        s.block = block;
-        s.ids = ids;
-        s.colIds = new long[cols.length];
-        s.colBlockPtr = new int[numBlocks + 1];
-        Map<Long, Integer> colIndex = new HashMap<>(cols.length * 2);
-        for (int c = 0; c < cols.length; c++) {
-            s.colIds[c] = cols[c];
-            colIndex.put(cols[c], c);
-            s.colBlockPtr[blockOf(cols[c], numBlocks) + 1]++;
+    static DataStream<AlsModelData> train(
+            DataStream<Tuple3<Long, Long, Double>> byUser,
+            DataStream<Tuple3<Long, Long, Double>> byItem,
+            AlsConfig cfg,
+            int numBlocks) {
+        int iterations = cfg.iterations;
+        // conjugate gradient starts from the current factors; Cholesky never reads them
+        boolean warm = cfg.solver == AlsConfig.Solver.CG;
+        boolean any = iterations > 0;
+        SingleOutputStreamOperator<Block> users =
+                buildBlocks(
+                        byUser,
+                        AlsModelData.USER,
+                        cfg,
+                        numBlocks,
+                        new Emission(cfg, numBlocks, any, any && warm, !any),
+                        "als-user-blocks");
+        SingleOutputStreamOperator<Block> items =
+                buildBlocks(
+                        byItem,
+                        AlsModelData.ITEM,
+                        cfg,
+                        numBlocks,
+                        new Emission(cfg, numBlocks, false, any && warm, !any),
+                        "als-item-blocks");
+        if (!any) {
+            return users.getSideOutput(MODEL).union(items.getSideOutput(MODEL));
         }
-        for (int j = 0; j < numBlocks; j++) {
-            s.colBlockPtr[j + 1] += s.colBlockPtr[j];
-        }
-        InteractionMatrix.Builder b = new InteractionMatrix.Builder(ids.length, cols.length);
-        for (Tuple3<Long, Long, Double> e : entries) {
-            b.add(Arrays.binarySearch(ids, e.f0), colIndex.get(e.f1), e.f2);
-        }
-        InteractionMatrix m = b.build();
-        s.rowPtr = m.rowPtr();
-        s.cols = m.cols();
-        s.values = m.values();
-        // out-links: the rows that other-side block j references are the rows with an interaction
-        // in j's columns
-        List<List<Integer>> needed = new ArrayList<>();
-        for (int j = 0; j < numBlocks; j++) {
-            needed.add(new ArrayList<>());
-        }
-        for (int r = 0; r < ids.length; r++) {
-            for (int q = m.rowStart(r); q < m.rowEnd(r); q++) {
-                List<Integer> list = needed.get(blockOf(s.colIds[m.col(q)], numBlocks));
-                if (list.isEmpty() || list.get(list.size() - 1) != r) {
-                    list.add(r);
-                }
+        DataStream<BlockMessage> toItems = users.getSideOutput(TO_OTHER);
+        DataStream<BlockMessage> itemsOwn = warm ? items.getSideOutput(OWN) : null;
+        DataStream<BlockMessage> usersOwn = warm ? users.getSideOutput(OWN) : null;
+        for (int it = 1; ; it++) {
+            boolean last = it == iterations;
+            // items from users, then users from items (the order of ImplicitAls)
+            SingleOutputStreamOperator<BlockMessage> itemStep =
+                    halfStep(
+                            items,
+                            with(toItems, itemsOwn),
+                            cfg,
+                            numBlocks,
+                            new Emission(cfg, numBlocks, true, warm && !last, last),
+                            "als-items-" + it);
+            SingleOutputStreamOperator<BlockMessage> userStep =
+                    halfStep(
+                            users,
+                            with(itemStep, usersOwn),
+                            cfg,
+                            numBlocks,
+                            new Emission(cfg, numBlocks, !last, warm && !last, last),
+                            "als-users-" + it);
+            if (last) {
+                return itemStep.getSideOutput(MODEL).union(userStep.getSideOutput(MODEL));
             }
+            toItems = userStep;
+            itemsOwn = warm ? itemStep.getSideOutput(OWN) : null;
+            usersOwn = warm ? userStep.getSideOutput(OWN) : null;
         }
-        s.outPtr = new int[numBlocks + 1];
-        for (int j = 0; j < numBlocks; j++) {
-            s.outPtr[j + 1] = s.outPtr[j] + needed.get(j).size();
-        }
-        s.outRows = needed.stream().flatMap(List::stream).mapToInt(Integer::intValue).toArray();
-        s.factors = new double[ids.length * k];
-        for (int r = 0; r < ids.length; r++) {
-            Factors.initRow(s.factors, r * k, k, seed, side, ids[r]);
-        }
-        return s;
     }
 
-    /** Groups (row id, column id, r) by the block of the row id and builds each block. */
-    static DataStream<BlockState> buildBlocks(
+    private static DataStream<BlockMessage> with(
+            DataStream<BlockMessage> messages, DataStream<BlockMessage> own) {
+        return own == null ? messages : messages.union(own);
+    }
+
+    /**
+     * The parallelism of the block operators: the environment's, set on each operator, so that a
+     * BATCH job's adaptive scheduler does not pick a smaller one from the data volume (and a local
+     * environment's MiniCluster starts as many slots).
+     */
+    static int parallelism(StreamExecutionEnvironment env) {
+        return Math.max(1, env.getParallelism());
+    }
+
+    /** Partitions (row id, column id, r) by the block of the row id and builds each block. */
+    static SingleOutputStreamOperator<Block> buildBlocks(
             DataStream<Tuple3<Long, Long, Double>> entries,
             int side,
-            int numBlocks,
-            int k,
-            long seed,
-            String name) {
-        Routing routing = Routing.of(entries.getExecutionEnvironment(), numBlocks);
-        int[] keyOfBlock = routing.keyOfBlock;
-        int[] blockOfKey = routing.blockOfKey;
-        return entries.keyBy(e -> keyOfBlock[blockOf(e.f0, numBlocks)])
-                .window(EndOfStreamWindows.get())
-                .process(
-                        new ProcessWindowFunction<
-                                Tuple3<Long, Long, Double>, BlockState, Integer, TimeWindow>() {
-                            @Override
-                            public void process(
-                                    Integer key,
-                                    Context ctx,
-                                    Iterable<Tuple3<Long, Long, Double>> in,
-                                    Collector<BlockState> out) {
-                                List<Tuple3<Long, Long, Double>> list = new ArrayList<>();
-                                in.forEach(list::add);
-                                out.collect(build(side, blockOfKey[key], list, numBlocks, k, seed));
-                            }
-                        },
-                        STATE_TYPE)
-                .setParallelism(routing.parallelism)
-                .setMaxParallelism(routing.maxParallelism)
-                .name(name)
-                .uid(name);
-    }
-
-    /**
-     * A block's messages to the other side: out-link factors to each block that needs them, and
-     * (implicit feedback) its Gram to all.
-     */
-    static final class Emit implements FlatMapFunction<BlockState, BlockMessage> {
-        private final int numBlocks;
-        private final int k;
-        private final boolean implicit;
-
-        Emit(int numBlocks, int k, boolean implicit) {
-            this.numBlocks = numBlocks;
-            this.k = k;
-            this.implicit = implicit;
-        }
-
-        @Override
-        public void flatMap(BlockState s, Collector<BlockMessage> out) {
-            // partial Gram Y_jᵀY_j = Σ_{r ∈ block} y_r y_rᵀ (implicit only)
-            double[] gram = null;
-            if (implicit) {
-                gram = new double[k * k];
-                AlsKernels.addGram(s.factors, 0, s.ids.length, k, gram);
-            }
-            for (int b = 0; b < numBlocks; b++) {
-                if (gram != null) {
-                    out.collect(BlockMessage.of(BlockMessage.GRAM, b, s.block, null, gram));
-                }
-                int from = s.outPtr[b];
-                int to = s.outPtr[b + 1];
-                if (to > from) {
-                    double[] f = new double[(to - from) * k];
-                    for (int q = from; q < to; q++) {
-                        System.arraycopy(s.factors, s.outRows[q] * k, f, (q - from) * k, k);
-                    }
-                    out.collect(BlockMessage.of(BlockMessage.FACTORS, b, s.block, null, f));
-                }
-            }
-        }
-    }
-
-    /**
-     * One half-step: every block of {@code solve} re-solved against the factors {@code from} sends
-     * it.
-     */
-    static DataStream<BlockState> halfStep(
-            DataStream<BlockState> solve,
-            DataStream<BlockState> from,
             AlsConfig cfg,
             int numBlocks,
+            Emission emission,
             String name) {
-        int k = cfg.rank;
-        DataStream<BlockMessage> own =
-                solve.map(s -> BlockMessage.of(BlockMessage.STATE, s.block, s.block, s, null))
-                        .returns(MESSAGE_TYPE)
-                        .name(name + "-state");
-        DataStream<BlockMessage> messages =
-                from.flatMap(new Emit(numBlocks, k, cfg.implicit))
-                        .returns(MESSAGE_TYPE)
-                        .name(name + "-messages");
-        Routing routing = Routing.of(solve.getExecutionEnvironment(), numBlocks);
-        int[] keyOfBlock = routing.keyOfBlock;
-        return own.union(messages)
-                .keyBy(m -> keyOfBlock[m.dest])
-                .window(EndOfStreamWindows.get())
-                .process(new Solve(cfg, numBlocks), STATE_TYPE)
-                .setParallelism(routing.parallelism)
-                .setMaxParallelism(routing.maxParallelism)
+        return entries.partitionCustom(new ToSubtask(), new BlockOfRow(numBlocks))
+                .transform(
+                        name,
+                        BLOCK_TYPE,
+                        new BuildBlocks(side, numBlocks, cfg.rank, cfg.seed, emission))
+                .setParallelism(parallelism(entries.getExecutionEnvironment()))
                 .name(name)
                 .uid(name);
     }
 
-    /** Assembles a block's inputs and solves its rows with the shared kernels. */
-    static final class Solve
-            extends ProcessWindowFunction<BlockMessage, BlockState, Integer, TimeWindow> {
-        private final AlsConfig cfg;
-        private final int numBlocks;
+    /**
+     * One half-step: every block of {@code solve} re-solved against the messages addressed to it;
+     * the main output is what the solved blocks send the other side.
+     */
+    static SingleOutputStreamOperator<BlockMessage> halfStep(
+            DataStream<Block> solve,
+            DataStream<BlockMessage> messages,
+            AlsConfig cfg,
+            int numBlocks,
+            Emission emission,
+            String name) {
+        return solve.partitionCustom(new ToSubtask(), new BlockId())
+                .connect(messages.partitionCustom(new ToSubtask(), new Destination()))
+                .transform(name, MESSAGE_TYPE, new HalfStep(cfg, numBlocks, emission))
+                .setParallelism(parallelism(solve.getExecutionEnvironment()))
+                .name(name)
+                .uid(name);
+    }
 
-        Solve(AlsConfig cfg, int numBlocks) {
-            this.cfg = cfg.withThreads(1);
+    /** Where a block's outputs go. */
+    interface Outputs {
+        void toOther(BlockMessage m);
+
+        void own(BlockMessage m);
+
+        void model(AlsModelData d);
+    }
+
+    /**
+     * What a block sends once it has factors x (initial or solved), by its stage: to the other
+     * side's next half-step its out-link factors and (implicit) its partial Gram; to its own side's
+     * next half-step its factors (conjugate gradient only); or, after the side's last half-step,
+     * model data.
+     */
+    static final class Emission implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final int k;
+        private final int numBlocks;
+        private final boolean implicit;
+        private final boolean toOther;
+        private final boolean own;
+        private final boolean model;
+
+        Emission(AlsConfig cfg, int numBlocks, boolean toOther, boolean own, boolean model) {
+            this.k = cfg.rank;
             this.numBlocks = numBlocks;
+            this.implicit = cfg.implicit;
+            this.toOther = toOther;
+            this.own = own;
+            this.model = model;
+        }
+
+        boolean any() {
+            return toOther || own || model;
+        }
+
+        void emit(Block b, double[] x, Outputs out) {
+            int rowsPerMessage = Math.max(1, MESSAGE_BYTES / (k * Double.BYTES));
+            if (toOther) {
+                if (implicit) {
+                    // partial Gram Y_jᵀY_j = Σ_{r ∈ block} y_r y_rᵀ, the same array to every block
+                    double[] gram = new double[k * k];
+                    AlsKernels.addGram(x, 0, b.ids.length, k, gram);
+                    for (int j = 0; j < numBlocks; j++) {
+                        out.toOther(new BlockMessage(BlockMessage.GRAM, j, b.block, 0, gram));
+                    }
+                }
+                for (int j = 0; j < numBlocks; j++) {
+                    for (int from = b.outPtr[j]; from < b.outPtr[j + 1]; from += rowsPerMessage) {
+                        int to = Math.min(b.outPtr[j + 1], from + rowsPerMessage);
+                        double[] f = new double[(to - from) * k];
+                        for (int q = from; q < to; q++) {
+                            System.arraycopy(x, b.outRows[q] * k, f, (q - from) * k, k);
+                        }
+                        out.toOther(
+                                new BlockMessage(
+                                        BlockMessage.FACTORS, j, b.block, from - b.outPtr[j], f));
+                    }
+                }
+            }
+            if (own) {
+                for (int from = 0; from < b.ids.length; from += rowsPerMessage) {
+                    int to = Math.min(b.ids.length, from + rowsPerMessage);
+                    out.own(
+                            new BlockMessage(
+                                    BlockMessage.OWN,
+                                    b.block,
+                                    b.block,
+                                    from,
+                                    Arrays.copyOfRange(x, from * k, to * k)));
+                }
+            }
+            if (model) {
+                for (int r = 0; r < b.ids.length; r++) {
+                    out.model(
+                            new AlsModelData(
+                                    b.side, b.ids[r], Arrays.copyOfRange(x, r * k, (r + 1) * k)));
+                }
+            }
+        }
+    }
+
+    /** Fails unless {@code block} is one of this subtask's blocks (b mod p). */
+    private static void checkRouting(AbstractStreamOperator<?> op, int block) {
+        int subtask = op.getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        int p = op.getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        if (block % p != subtask) {
+            throw new IllegalStateException(
+                    "block " + block + " arrived at subtask " + subtask + " of " + p);
+        }
+    }
+
+    /**
+     * Collects the entries of this subtask's blocks in memory and, at the end of the input, builds
+     * each block, emits it, and sends its initial factors (drawn per id, so they do not depend on
+     * how ids are partitioned) as its {@link Emission} says (side outputs {@link #TO_OTHER}, {@link
+     * #OWN}, {@link #MODEL}).
+     */
+    static final class BuildBlocks extends AbstractStreamOperator<Block>
+            implements OneInputStreamOperator<Tuple3<Long, Long, Double>, Block>, BoundedOneInput {
+        private static final long serialVersionUID = 1L;
+        private final int side;
+        private final int numBlocks;
+        private final int k;
+        private final long seed;
+        private final Emission emission;
+        private transient Map<Integer, Entries> entries;
+
+        BuildBlocks(int side, int numBlocks, int k, long seed, Emission emission) {
+            this.side = side;
+            this.numBlocks = numBlocks;
+            this.k = k;
+            this.seed = seed;
+            this.emission = emission;
         }
 
         @Override
-        public void process(
-                Integer routingKey,
-                Context ctx,
-                Iterable<BlockMessage> in,
-                Collector<BlockState> out) {
-            int k = cfg.rank;
-            BlockState s = null;
-            double[][] grams = new double[numBlocks][];
-            List<BlockMessage> factors = new ArrayList<>();
-            for (BlockMessage m : in) {
-                if (m.kind == BlockMessage.STATE) {
-                    s = m.state;
-                } else if (m.kind == BlockMessage.GRAM) {
-                    grams[m.src] = m.values;
-                } else {
-                    factors.add(m);
+        public void open() throws Exception {
+            super.open();
+            entries = new TreeMap<>();
+        }
+
+        @Override
+        public void processElement(StreamRecord<Tuple3<Long, Long, Double>> record) {
+            Tuple3<Long, Long, Double> e = record.getValue();
+            int b = blockOf(e.f0, numBlocks);
+            Entries es = entries.get(b);
+            if (es == null) {
+                checkRouting(this, b);
+                es = new Entries();
+                entries.put(b, es);
+            }
+            es.add(e.f0, e.f1, e.f2);
+        }
+
+        @Override
+        public void endInput() {
+            Outputs out =
+                    new Outputs() {
+                        @Override
+                        public void toOther(BlockMessage m) {
+                            output.collect(TO_OTHER, new StreamRecord<>(m));
+                        }
+
+                        @Override
+                        public void own(BlockMessage m) {
+                            output.collect(OWN, new StreamRecord<>(m));
+                        }
+
+                        @Override
+                        public void model(AlsModelData d) {
+                            output.collect(MODEL, new StreamRecord<>(d));
+                        }
+                    };
+            for (Map.Entry<Integer, Entries> e : entries.entrySet()) {
+                Block b = build(side, e.getKey(), e.getValue(), numBlocks);
+                output.collect(new StreamRecord<>(b));
+                if (emission.any()) {
+                    double[] x = new double[b.ids.length * k];
+                    for (int r = 0; r < b.ids.length; r++) {
+                        Factors.initRow(x, r * k, k, seed, side, b.ids[r]);
+                    }
+                    emission.emit(b, x, out);
                 }
             }
-            if (s == null) {
-                return; // no rows hash to this block on this side: only Grams were addressed to it
+            entries = null;
+        }
+    }
+
+    /** A block's entries while they arrive: (row id, column id, r) in three growing arrays. */
+    static final class Entries {
+        long[] rows = new long[256];
+        long[] cols = new long[256];
+        double[] values = new double[256];
+        int size;
+
+        void add(long row, long col, double value) {
+            if (size == rows.length) {
+                rows = Arrays.copyOf(rows, 2 * size);
+                cols = Arrays.copyOf(cols, 2 * size);
+                values = Arrays.copyOf(values, 2 * size);
             }
-            // G = Σ_j Y_jᵀY_j in block order, so G does not depend on arrival order or parallelism
-            // (explicit: none)
+            rows[size] = row;
+            cols[size] = col;
+            values[size] = value;
+            size++;
+        }
+    }
+
+    /** Sorted distinct values of a[0..n). */
+    private static long[] distinct(long[] a, int n) {
+        long[] s = Arrays.copyOf(a, n);
+        Arrays.sort(s);
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            if (m == 0 || s[i] != s[m - 1]) {
+                s[m++] = s[i];
+            }
+        }
+        return Arrays.copyOf(s, m);
+    }
+
+    /** Builds block {@code block} of {@code side} from its entries. */
+    static Block build(int side, int block, Entries es, int numBlocks) {
+        long[] ids = distinct(es.rows, es.size);
+        // the referenced other-side rows, grouped by their block, ascending within a block (a
+        // stable counting sort of the ascending distinct ids by block)
+        long[] colIds = distinct(es.cols, es.size);
+        int[] colBlockPtr = new int[numBlocks + 1];
+        int[] blockOfCol = new int[colIds.length];
+        for (int c = 0; c < colIds.length; c++) {
+            blockOfCol[c] = blockOf(colIds[c], numBlocks);
+            colBlockPtr[blockOfCol[c] + 1]++;
+        }
+        for (int j = 0; j < numBlocks; j++) {
+            colBlockPtr[j + 1] += colBlockPtr[j];
+        }
+        int[] localCol = new int[colIds.length]; // ascending position → local column
+        int[] next = Arrays.copyOf(colBlockPtr, numBlocks);
+        for (int c = 0; c < colIds.length; c++) {
+            localCol[c] = next[blockOfCol[c]]++;
+        }
+        InteractionMatrix.Builder mb = new InteractionMatrix.Builder(ids.length, colIds.length);
+        for (int q = 0; q < es.size; q++) {
+            mb.add(
+                    Arrays.binarySearch(ids, es.rows[q]),
+                    localCol[Arrays.binarySearch(colIds, es.cols[q])],
+                    es.values[q]);
+        }
+        InteractionMatrix m = mb.build();
+        int[] colBlock = new int[colIds.length]; // local column → its block
+        for (int j = 0; j < numBlocks; j++) {
+            Arrays.fill(colBlock, colBlockPtr[j], colBlockPtr[j + 1], j);
+        }
+        // out-links: the rows that other-side block j references are the rows with an interaction
+        // in j's columns; counted, then filled in row order
+        int[] outPtr = new int[numBlocks + 1];
+        int[] lastRow = new int[numBlocks];
+        Arrays.fill(lastRow, -1);
+        for (int r = 0; r < ids.length; r++) {
+            for (int q = m.rowStart(r); q < m.rowEnd(r); q++) {
+                int j = colBlock[m.col(q)];
+                if (lastRow[j] != r) {
+                    lastRow[j] = r;
+                    outPtr[j + 1]++;
+                }
+            }
+        }
+        for (int j = 0; j < numBlocks; j++) {
+            outPtr[j + 1] += outPtr[j];
+        }
+        int[] outRows = new int[outPtr[numBlocks]];
+        int[] fill = Arrays.copyOf(outPtr, numBlocks);
+        Arrays.fill(lastRow, -1);
+        for (int r = 0; r < ids.length; r++) {
+            for (int q = m.rowStart(r); q < m.rowEnd(r); q++) {
+                int j = colBlock[m.col(q)];
+                if (lastRow[j] != r) {
+                    lastRow[j] = r;
+                    outRows[fill[j]++] = r;
+                }
+            }
+        }
+        return new Block(
+                side, block, ids, m.rowPtr(), m.cols(), m.values(), colBlockPtr, outPtr, outRows);
+    }
+
+    /**
+     * One half-step on one subtask: reads its blocks (input 1) first, then the messages addressed
+     * to them (input 2), each copied on arrival to where the kernels read it ({@link Inbox}), so
+     * that a message is garbage at once instead of living, and being copied by the collector, for
+     * the whole half-step. At the end of both inputs it solves each block and emits what its {@link
+     * Emission} says (main output: to the other side; side outputs {@link #OWN}, {@link #MODEL}).
+     */
+    static final class HalfStep extends AbstractStreamOperator<BlockMessage>
+            implements TwoInputStreamOperator<Block, BlockMessage, BlockMessage>,
+                    BoundedMultiInput,
+                    InputSelectable {
+        private static final long serialVersionUID = 1L;
+        private final AlsConfig cfg;
+        private final int numBlocks;
+        private final Emission emission;
+        private transient Map<Integer, Block> blocks;
+        private transient Map<Integer, Inbox> inboxes;
+
+        HalfStep(AlsConfig cfg, int numBlocks, Emission emission) {
+            this.cfg = cfg.withThreads(1);
+            this.numBlocks = numBlocks;
+            this.emission = emission;
+        }
+
+        @Override
+        public void open() throws Exception {
+            super.open();
+            blocks = new TreeMap<>();
+        }
+
+        @Override
+        public InputSelection nextSelection() {
+            return inboxes == null ? InputSelection.FIRST : InputSelection.SECOND;
+        }
+
+        @Override
+        public void processElement1(StreamRecord<Block> record) {
+            Block b = record.getValue();
+            checkRouting(this, b.block);
+            blocks.put(b.block, b);
+        }
+
+        @Override
+        public void processElement2(StreamRecord<BlockMessage> record) {
+            BlockMessage m = record.getValue();
+            Inbox in = inboxes.get(m.dest);
+            if (in == null) {
+                // only Grams go to every block, also to one without rows on this side
+                checkRouting(this, m.dest);
+            } else {
+                in.add(m);
+            }
+        }
+
+        @Override
+        public void endInput(int inputId) {
+            if (inputId == 1) {
+                inboxes = new HashMap<>();
+                for (Block b : blocks.values()) {
+                    inboxes.put(b.block, new Inbox(b, cfg.rank, numBlocks));
+                }
+                return;
+            }
+            Outputs out =
+                    new Outputs() {
+                        @Override
+                        public void toOther(BlockMessage m) {
+                            output.collect(new StreamRecord<>(m));
+                        }
+
+                        @Override
+                        public void own(BlockMessage m) {
+                            output.collect(OWN, new StreamRecord<>(m));
+                        }
+
+                        @Override
+                        public void model(AlsModelData d) {
+                            output.collect(MODEL, new StreamRecord<>(d));
+                        }
+                    };
+            for (Block b : blocks.values()) {
+                Inbox in = inboxes.remove(b.block);
+                emission.emit(b, solve(in), out);
+            }
+            blocks = null;
+            inboxes = null;
+        }
+
+        private double[] solve(Inbox in) {
+            int k = cfg.rank;
+            Block b = in.block;
+            if (in.factorValues != in.y.length) {
+                throw new IllegalStateException(
+                        "block "
+                                + b.block
+                                + " got "
+                                + in.factorValues / k
+                                + " of the "
+                                + b.numCols()
+                                + " factors it references");
+            }
+            if (cfg.solver == AlsConfig.Solver.CG && in.ownValues != in.x.length) {
+                throw new IllegalStateException(
+                        "block "
+                                + b.block
+                                + " got "
+                                + in.ownValues / k
+                                + " of its "
+                                + b.ids.length
+                                + " current factors");
+            }
+            // G = Σ_j Y_jᵀY_j in block order, so G does not depend on arrival order or
+            // parallelism (explicit: none)
             double[] gram = null;
             if (cfg.implicit) {
                 gram = new double[k * k];
-                for (double[] g : grams) {
+                for (double[] g : in.grams) {
                     if (g != null) {
                         AlsKernels.addInto(g, gram);
                     }
                 }
             }
-            // the other side's factors in this block's column order: block j's rows at
-            // colBlockPtr[j]
-            double[] y = new double[s.colIds.length * k];
-            for (BlockMessage m : factors) {
-                int at = s.colBlockPtr[m.src];
-                int expected = (s.colBlockPtr[m.src + 1] - at) * k;
-                if (m.values.length != expected) {
-                    throw new IllegalStateException(
-                            "block "
-                                    + s.block
-                                    + " got "
-                                    + m.values.length / k
-                                    + " factors from block "
-                                    + m.src
-                                    + ", expected "
-                                    + expected / k);
-                }
-                System.arraycopy(m.values, 0, y, at * k, expected);
-            }
-            InteractionMatrix r = s.matrix();
+            InteractionMatrix r = b.matrix();
             try (AlsKernels.Workspace ws = new AlsKernels.Workspace(k)) {
                 for (int from = 0; from < r.numRows(); from += AlsKernels.CHUNK) {
                     AlsKernels.solveChunk(
                             r,
                             from,
                             Math.min(r.numRows(), from + AlsKernels.CHUNK),
-                            y,
+                            in.y,
                             gram,
                             cfg,
-                            s.factors,
+                            in.x,
                             ws);
                 }
             }
-            out.collect(s);
+            return in.x;
         }
     }
 
-    /** A block's factors as model data records. */
-    static final class ToModelData implements FlatMapFunction<BlockState, AlsModelData> {
+    /** What a block has received in a half-step, laid out as the kernels read it. */
+    static final class Inbox {
+        final Block block;
         private final int k;
 
-        ToModelData(int k) {
+        /**
+         * The other side's factors in the block's column order: block j's rows at colBlockPtr[j].
+         */
+        final double[] y;
+
+        /** The block's current factors (CG warm start; Cholesky overwrites every row). */
+        final double[] x;
+
+        /** Partial Gram matrices by source block. */
+        final double[][] grams;
+
+        long factorValues;
+        long ownValues;
+
+        Inbox(Block block, int k, int numBlocks) {
+            this.block = block;
             this.k = k;
+            this.y = new double[block.numCols() * k];
+            this.x = new double[block.ids.length * k];
+            this.grams = new double[numBlocks][];
         }
 
-        @Override
-        public void flatMap(BlockState s, Collector<AlsModelData> out) {
-            for (int r = 0; r < s.ids.length; r++) {
-                out.collect(
-                        new AlsModelData(
-                                s.side,
-                                s.ids[r],
-                                Arrays.copyOfRange(s.factors, r * k, (r + 1) * k)));
+        void add(BlockMessage m) {
+            if (m.kind == BlockMessage.GRAM) {
+                grams[m.src] = m.values;
+            } else if (m.kind == BlockMessage.FACTORS) {
+                int[] colPtr = block.colBlockPtr;
+                int at = (colPtr[m.src] + m.offset) * k;
+                if (at + m.values.length > colPtr[m.src + 1] * k) {
+                    throw new IllegalStateException(
+                            "block "
+                                    + block.block
+                                    + ": factors from block "
+                                    + m.src
+                                    + " beyond its "
+                                    + (colPtr[m.src + 1] - colPtr[m.src])
+                                    + " referenced rows");
+                }
+                System.arraycopy(m.values, 0, y, at, m.values.length);
+                factorValues += m.values.length;
+            } else {
+                System.arraycopy(m.values, 0, x, m.offset * k, m.values.length);
+                ownValues += m.values.length;
             }
         }
     }

@@ -33,6 +33,20 @@ import java.util.Objects;
 public final class AlsConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * λ of the product's implicit-feedback factorisations (L2): the evaluation's shared ALS ({@code
+     * ModelSettings.als()}) and the joint model's CF space ({@code JointParams.cfLambda}) both
+     * start from it.
+     */
+    public static final double IMPLICIT_LAMBDA = 0.1;
+
+    /**
+     * α of the product's implicit-feedback factorisations: confidence c_ui = 1 + α·r_ui on binary
+     * interactions, so an observed pair weighs 11 against an unobserved one's 1. Used where {@link
+     * #IMPLICIT_LAMBDA} is.
+     */
+    public static final double IMPLICIT_ALPHA = 10.0;
+
     /** How λ is applied to a row: {@link AlsParams#REGULARIZATION}. */
     public enum Regularization {
         L2,

@@ -405,6 +405,15 @@ final class AlsKernels {
         ws.blas.daxpy(k, lambda, v, vo, 1, out, oo, 1);
     }
 
+    private static boolean allZero(double[] a, int from, int n) {
+        for (int q = from; q < from + n; q++) {
+            if (a[q] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static void solveCg(
             InteractionMatrix r,
             int from,
@@ -425,9 +434,11 @@ final class AlsKernels {
             int j = u - from;
             int counted = gather(r, s, s + n, y, cfg, ws, s - base);
             ws.lam[j] = cfg.rowLambda(counted);
-            ws.active[j] = n > 0;
-            if (n == 0) {
-                // no interactions: b = 0, so the solution is x_u = 0
+            // no interactions, or (implicit) none positive: b = 0, so the solution is exactly
+            // x_u = 0, not what a few CG steps from the warm start reach (Cholesky gives 0 too;
+            // the distributed graph knows a row without entries by one zero entry)
+            ws.active[j] = !allZero(ws.pc, s - base, n);
+            if (!ws.active[j]) {
                 Arrays.fill(x, u * k, (u + 1) * k, 0.0);
             }
         }

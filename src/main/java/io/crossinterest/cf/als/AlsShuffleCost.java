@@ -9,7 +9,7 @@ import java.util.Arrays;
  * matrix R (users × items), a number of blocks B and rank k, counted from the data the way the
  * blocks are built. Bytes are the arrays' payload (8 per double and long, 4 per int), without the
  * serializer's framing. With B blocks on B subtasks (block b on subtask b, {@link
- * AlsBlocks.Routing}), a message crosses subtasks when its source block differs from its
+ * AlsBlocks.ToSubtask}), a message crosses subtasks when its source block differs from its
  * destination.
  *
  * <p>Half-step solving side S from side O:
@@ -18,14 +18,16 @@ import java.util.Arrays;
  *   factors  = 8k · Σ_{o ∈ O} |{block(s) : s ∈ row o}|          (each O row once to every S block that references it)
  *   remote   = the same over the S blocks ≠ block(o)
  *   grams    = 8k² · B²  (implicit only; remote 8k² · B(B − 1))
- *   state    = 8·n_S + 4·(n_S + B) + 12·nnz + 8·refs_S + 4·refs_O + 8(B + 1)·B + 8k·n_S
+ *   own      = 8k · n_S  (conjugate gradient only: S's factors from its previous half-step, its warm start)
+ *   blocks   = 8·n_S + 4·(n_S + B) + 12·nnz + 4·refs + 8(B + 1)·B
  * </pre>
  *
- * (state: ids, row pointers, interactions, the O ids each S block references (refs_S, as many as
- * factor rows), its out-links (refs_O, the factor rows of the other half-step), block pointers and
- * factors; it goes to the block's own subtask, through the serializer but never across subtasks).
- * The busiest block's share of the work, max_b (2k²·n_b + 8k·nnz_b) / Σ (one CG step's G·p and
- * sparse terms), bounds the speed-up over B subtasks.
+ * (blocks: the S blocks as the half-step reads them, built once and never re-sent with their
+ * factors: ids, row pointers, interactions, out-links (refs = the (S row, O block) pairs with an
+ * interaction) and the two block pointer arrays. Own factors and blocks come from the same block
+ * index, so they are counted as not crossing subtasks, though in BATCH mode a later stage's subtask
+ * may be placed on another TaskManager.) The busiest block's share of the work, max_b (2k²·n_b +
+ * 8k·nnz_b) / Σ (one CG step's G·p and sparse terms), bounds the speed-up over B subtasks.
  */
 public final class AlsShuffleCost {
     private AlsShuffleCost() {}
@@ -34,7 +36,8 @@ public final class AlsShuffleCost {
     public record HalfStep(
             String solves,
             long rows,
-            long stateBytes,
+            long blockBytes,
+            long ownFactorBytes,
             long factorBytes,
             long remoteFactorBytes,
             long gramBytes,
@@ -43,7 +46,7 @@ public final class AlsShuffleCost {
 
         /** Everything serialized in the half-step. */
         public long totalBytes() {
-            return stateBytes + factorBytes + gramBytes;
+            return blockBytes + ownFactorBytes + factorBytes + gramBytes;
         }
 
         /**
@@ -56,14 +59,15 @@ public final class AlsShuffleCost {
 
     /**
      * Items solved from users (R's columns against its rows), then users from items, with {@code
-     * numBlocks} blocks.
+     * numBlocks} blocks; {@code warmStart} for conjugate gradient, which starts from the side's
+     * current factors.
      */
     public static HalfStep[] perIteration(
-            InteractionMatrix r, int numBlocks, int rank, boolean implicit) {
+            InteractionMatrix r, int numBlocks, int rank, boolean implicit, boolean warmStart) {
         InteractionMatrix rt = r.transpose();
         return new HalfStep[] {
-            halfStep("items", rt, r, numBlocks, rank, implicit),
-            halfStep("users", r, rt, numBlocks, rank, implicit)
+            halfStep("items", rt, r, numBlocks, rank, implicit, warmStart),
+            halfStep("users", r, rt, numBlocks, rank, implicit, warmStart)
         };
     }
 
@@ -77,10 +81,11 @@ public final class AlsShuffleCost {
             InteractionMatrix o,
             int numBlocks,
             int k,
-            boolean implicit) {
+            boolean implicit,
+            boolean warmStart) {
         long sRows = 0;
         long[] blockWork = new long[numBlocks];
-        long refsO = 0; // out-links of the S blocks: (S row, O block) pairs
+        long refsO = 0; // out-links of the S blocks: (S row, O block) pairs with an interaction
         int[] seen = new int[numBlocks];
         int stamp = 0;
         for (int row = 0; row < s.numRows(); row++) {
@@ -118,14 +123,12 @@ public final class AlsShuffleCost {
             }
         }
         long nnz = s.nnz();
-        long state =
+        long blocks =
                 8 * sRows
                         + 4 * (sRows + numBlocks)
                         + 12 * nnz
-                        + 8 * factorRows
                         + 4 * refsO
-                        + 8L * (numBlocks + 1) * numBlocks
-                        + 8L * k * sRows;
+                        + 8L * (numBlocks + 1) * numBlocks;
         long gram = implicit ? 8L * k * k * numBlocks * numBlocks : 0;
         long remoteGram = implicit ? 8L * k * k * numBlocks * (numBlocks - 1) : 0;
         long total = 0;
@@ -137,7 +140,8 @@ public final class AlsShuffleCost {
         return new HalfStep(
                 name,
                 sRows,
-                state,
+                blocks,
+                warmStart ? 8L * k * sRows : 0,
                 8L * k * factorRows,
                 8L * k * remoteFactorRows,
                 gram,

@@ -4,6 +4,7 @@ import io.crossinterest.data.InteractionMatrix;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.BatchExecutionOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExecutionOptions;
@@ -38,9 +39,11 @@ import java.util.List;
  */
 public final class AlsSolvers {
     /**
-     * Largest factor block the distributed path builds: one block travels as one record, and
-     * Flink's sort buffer refuses a record above about 64 MB (a 140,000-user block of rank 64 is 72
-     * MB).
+     * Largest factor matrix of one block: large sides are cut into more blocks than subtasks so
+     * that a block's arrays stay moderate (the half-step holds a block's factors and the other
+     * side's rows it references in plain arrays, and a block of the keyed graph this replaced
+     * travelled as one record, which Flink's sort buffer refused above about 64 MB: a 140,000-user
+     * block of rank 64 is 72 MB).
      */
     static final long MAX_BLOCK_BYTES = 16L << 20;
 
@@ -52,7 +55,7 @@ public final class AlsSolvers {
      * The factors depend on this number, so two parallelisms below the size bound give different
      * blocks; above it they share one.
      */
-    static int numBlocks(int rows, int cols, int rank, int parallelism) {
+    public static int numBlocks(int rows, int cols, int rank, int parallelism) {
         long largestSide = (long) Math.max(rows, cols) * rank * Double.BYTES;
         long bySize = (largestSide + MAX_BLOCK_BYTES - 1) / MAX_BLOCK_BYTES;
         return (int) Math.max(parallelism, bySize);
@@ -79,6 +82,10 @@ public final class AlsSolvers {
         Configuration conf = new Configuration();
         conf.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
         conf.set(CoreOptions.DEFAULT_PARALLELISM, cfg.parallelism);
+        // every operator at the parallelism asked for: the adaptive batch scheduler would otherwise
+        // size the operators without an explicit one from their data (the table conversions
+        // around the blocks), and start the job with a graph it completes as stages finish
+        conf.set(BatchExecutionOptions.ADAPTIVE_AUTO_PARALLELISM_ENABLED, false);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.configure(conf, AlsSolvers.class.getClassLoader());

@@ -12,9 +12,10 @@
  *   <li>{@link io.crossinterest.cf.als.Als} / {@link io.crossinterest.cf.als.AlsModel}: the Flink
  *       ML Estimator and Model. Without Flink ML's iteration runtime, the iterations are unrolled
  *       into one bounded (BATCH) job graph of 2·T half-step stages; users and items are hashed into
- *       blocks that live on the parallel subtasks, and each half-step ships only the factors each
- *       block references plus partial Gram matrices (see {@code AlsBlocks} for the graph and its
- *       cost).
+ *       blocks that live on the parallel subtasks (built once, never re-sent with their factors),
+ *       and each half-step ships only the factors each block references plus partial Gram matrices,
+ *       and with conjugate gradient each block's own current factors (see {@code AlsBlocks} for the
+ *       graph and its cost).
  *   <li>{@link io.crossinterest.cf.als.AlsRetraining}: periodic retraining inside a running
  *       STREAMING job (every N events or every interval of processing or event time), versioned
  *       models broadcast to a user-keyed scorer that folds users in against the latest item

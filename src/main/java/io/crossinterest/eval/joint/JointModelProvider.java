@@ -1,5 +1,6 @@
 package io.crossinterest.eval.joint;
 
+import io.crossinterest.cf.als.AlsConfig;
 import io.crossinterest.encoder.EncoderConfig;
 import io.crossinterest.encoder.TokenScheme;
 import io.crossinterest.eval.ColdStartModel;
@@ -38,7 +39,11 @@ public final class JointModelProvider implements ColdStartModelProvider {
     public static JointParams params(ModelSettings s, EncoderConfig encoder) {
         JointParams d = JointParams.defaults().withEncoder(encoder).withSeed(s.seed);
         return d.withTraining(d.learningRate, d.batchSize, s.maxEpochs, d.patience)
-                .withCf(s.rank, s.alsIterations, ModelSettings.ALS_LAMBDA, ModelSettings.ALS_ALPHA)
+                .withCf(
+                        s.rank,
+                        s.alsIterations,
+                        AlsConfig.IMPLICIT_LAMBDA,
+                        AlsConfig.IMPLICIT_ALPHA)
                 .withResources(s.threads, s.alsParallelism);
     }
 

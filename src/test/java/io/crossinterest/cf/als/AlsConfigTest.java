@@ -73,8 +73,8 @@ class AlsConfigTest {
                         .withIterations(4)
                         .withSeed(5L)
                         .withThreads(2)
-                        .withLambda(ModelSettings.ALS_LAMBDA)
-                        .withAlpha(ModelSettings.ALS_ALPHA);
+                        .withLambda(AlsConfig.IMPLICIT_LAMBDA)
+                        .withAlpha(AlsConfig.IMPLICIT_ALPHA);
         assertEquals(expected, s.als());
         assertEquals(0.1, s.als().lambda);
         assertEquals(10.0, s.als().alpha);

@@ -20,7 +20,7 @@ class AlsShuffleCostTest {
                         .add(2, 0, 1)
                         .build();
         int k = 2;
-        AlsShuffleCost.HalfStep[] one = AlsShuffleCost.perIteration(r, 1, k, true);
+        AlsShuffleCost.HalfStep[] one = AlsShuffleCost.perIteration(r, 1, k, true, false);
         // one block: items from users ships every user once, users from items every item with an
         // entry once
         assertEquals(8L * k * 3, one[0].factorBytes());
@@ -29,6 +29,14 @@ class AlsShuffleCostTest {
         assertEquals(8L * k * k, one[0].gramBytes());
         assertEquals(3, one[0].rows());
         assertEquals(1.0, one[0].maxBlockWorkShare(), 0.0);
+        // the item block as each half-step reads it: 3 ids, 4 row pointers, 5 interactions, 3
+        // out-links (every item row to the one user block), 2 block pointer arrays of 2 ints
+        assertEquals(8 * 3 + 4 * 4 + 12 * 5 + 4 * 3 + 8 * 2, one[0].blockBytes());
+        assertEquals(0, one[0].ownFactorBytes(), "Cholesky needs no current factors");
+        AlsShuffleCost.HalfStep[] cg = AlsShuffleCost.perIteration(r, 1, k, true, true);
+        assertEquals(8L * k * 3, cg[0].ownFactorBytes(), "CG: the 3 items' current factors");
+        assertEquals(8L * k * 3, cg[1].ownFactorBytes(), "CG: the 3 users' current factors");
+        assertEquals(one[0].totalBytes() + 8L * k * 3, cg[0].totalBytes());
 
         int b = 2;
         long userRowsToItemBlocks = 0;
@@ -43,11 +51,11 @@ class AlsShuffleCostTest {
                 remote += to[j] && j != AlsBlocks.blockOf(u, b) ? 1 : 0;
             }
         }
-        AlsShuffleCost.HalfStep items = AlsShuffleCost.perIteration(r, b, k, true)[0];
+        AlsShuffleCost.HalfStep items = AlsShuffleCost.perIteration(r, b, k, true, false)[0];
         assertEquals(8L * k * userRowsToItemBlocks, items.factorBytes());
         assertEquals(8L * k * remote, items.remoteFactorBytes());
         assertEquals(8L * k * k * b * b, items.gramBytes());
         assertEquals(8L * k * k * b * (b - 1), items.remoteGramBytes());
-        assertEquals(0, AlsShuffleCost.perIteration(r, b, k, false)[0].gramBytes());
+        assertEquals(0, AlsShuffleCost.perIteration(r, b, k, false, false)[0].gramBytes());
     }
 }

@@ -108,6 +108,38 @@ class AlsSolversTest {
                 AlsSolvers.fit(r, cfg), AlsSolvers.fit(r, cfg.withParallelism(2)), "explicit");
     }
 
+    /**
+     * Conjugate gradient starts each half-step from the side's current factors, which the
+     * distributed graph carries from one half-step of a side to its next: the same factors as in
+     * process, at one block per subtask and at more blocks than subtasks.
+     */
+    @Test
+    void conjugateGradientFactorsAreTheSameInProcessAndDistributed() {
+        InteractionMatrix r = matrix();
+        AlsConfig cfg =
+                AlsConfig.defaults()
+                        .withSolver(AlsConfig.Solver.CG)
+                        .withRank(6)
+                        .withIterations(3)
+                        .withLambda(0.1)
+                        .withAlpha(10.0)
+                        .withSeed(11L)
+                        .withThreads(2);
+        AlsResult local = AlsSolvers.fit(r, cfg);
+        assertSameFactors(local, AlsSolvers.fit(r, cfg.withParallelism(2)), "CG, parallelism 2");
+        assertSameFactors(local, AlsSolvers.fitDistributed(r, cfg), "CG, parallelism 1");
+    }
+
+    /** Without iterations both give the seeded initial factors. */
+    @Test
+    void noIterationsGiveTheInitialFactors() {
+        InteractionMatrix r = matrix();
+        AlsConfig cfg = AlsConfig.defaults().withRank(4).withIterations(0).withSeed(5L);
+        AlsResult local = AlsSolvers.fit(r, cfg);
+        assertTrue(local.items.row(2)[0] != 0, "an initial factor is not zero");
+        assertSameFactors(local, AlsSolvers.fit(r, cfg.withParallelism(2)), "no iterations");
+    }
+
     @Test
     void parallelismMustBePositive() {
         IllegalArgumentException e =

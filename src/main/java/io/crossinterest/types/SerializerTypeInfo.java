@@ -1,4 +1,4 @@
-package io.crossinterest.pipeline;
+package io.crossinterest.types;
 
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

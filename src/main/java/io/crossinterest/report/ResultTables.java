@@ -654,7 +654,9 @@ public final class ResultTables {
 
     /**
      * One row from {@code live-bench.json} ({@code bench live}): the whole live graph on a local
-     * Kafka.
+     * Kafka: events/s per core in the default configuration and in the low-latency one (per-event
+     * emission; "–" in files from before it), the latency in the configuration the file names (at
+     * half the load it carries), the exactly-once visibility, the soak.
      */
     String liveTable() {
         Path f = root.resolve("results/performance/live-bench.json");
@@ -668,14 +670,36 @@ public final class ResultTables {
         JsonNode goals = j.path("goals");
         StringBuilder sb =
                 new StringBuilder(
-                        "| file | events/s per core | latency p50 / p99 / p99.9 (ms) at half load |"
+                        "| file | events/s per core | events/s per core, low-latency configuration |"
+                                + " latency p50 / p99 / p99.9 (ms) at half the load its configuration carries |"
                                 + " visibility p50 / p99 (ms), exactly-once | state bytes per user | soak | RSS MB start → end |"
-                                + " state MB start → end | goals | load average at start |\n|---|---|---|---|---|---|---|---|---|---|\n");
+                                + " state MB start → end | goals | load average at start |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+        JsonNode low = j.path("throughput_low_latency");
+        JsonNode latencyConfig = j.path("latency").path("configuration");
         sb.append("| `")
                 .append(root.relativize(f))
                 .append("` | ")
                 .append(f0(j.path("events_per_s_per_core").asDouble()))
                 .append(" | ")
+                .append(
+                        low.has("events_per_s_per_core")
+                                ? f0(low.path("events_per_s_per_core").asDouble())
+                                : "–")
+                .append(" | ")
+                .append(
+                        latencyConfig.isObject()
+                                ? "emit interval "
+                                        + latencyConfig.path("emit_interval").asText()
+                                        + ", scoring delay "
+                                        + latencyConfig.path("max_scoring_delay").asText()
+                                        + ", buffer timeout "
+                                        + latencyConfig.path("buffer_timeout").asText()
+                                        + ", "
+                                        + latencyConfig.path("delivery").asText()
+                                        + ", "
+                                        + f0(j.path("latency").path("rate_events_per_s").asDouble())
+                                        + " events/s: "
+                                : "")
                 .append(lat.path("p50").asLong())
                 .append(" / ")
                 .append(lat.path("p99").asLong())

@@ -78,7 +78,8 @@ import java.util.concurrent.ScheduledFuture;
  * skippedNoSourceHistory}, {@code awaitingModel}, {@code scoringLatencyMillis} (per output: arrival
  * of the update to emission of its scores, micro-batch wait included), {@code
  * endToEndLatencyMillis} (per output: wall clock at emission minus the event timestamp of the
- * profile update that caused it, which is the end of the emit interval its events fell in: for
+ * profile update that caused it, which is the end of the emit interval its events fell in (with
+ * per-event emission the event's own time, so this is the event-to-recommendation latency): for
  * producers that stamp events when they happen, the time from that instant to the recommendation,
  * the watermark's out-of-orderness delay, the operators and the micro-batch wait included; an event
  * waited up to one emit interval more, by design, before that instant; on a replay of history it is

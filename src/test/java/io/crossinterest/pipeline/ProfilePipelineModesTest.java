@@ -75,13 +75,24 @@ class ProfilePipelineModesTest {
     private static Map<String, UserProfile> run(
             Configuration conf, List<DeadLetter> dead, Map<String, Long> updatesPerUser)
             throws Exception {
+        return run(conf, CONFIG, dead, updatesPerUser);
+    }
+
+    private static Map<String, UserProfile> run(
+            Configuration conf,
+            ProfileConfig config,
+            List<DeadLetter> dead,
+            Map<String, Long> updatesPerUser)
+            throws Exception {
         StreamExecutionEnvironment env = Environments.create(conf);
         DataStream<RawRecord> raw =
                 env.fromData(Types.POJO(RawRecord.class), input.toArray(new RawRecord[0]));
-        ProfilePipeline.Outputs out = ProfileJobs.graph(raw, TAOBAO, CONFIG);
+        ProfilePipeline.Outputs out = ProfileJobs.graph(raw, TAOBAO, config);
         CloseableIterator<UserProfile> profiles = out.profiles.collectAsync();
         CloseableIterator<DeadLetter> deadLetters = out.deadLetters.collectAsync();
-        env.execute("modes-test");
+        // read while the job runs: the collect sink holds back a job whose results are not read
+        // (one update per event is more than its buffer)
+        env.executeAsync("modes-test");
         Map<String, UserProfile> last = new TreeMap<>();
         while (profiles.hasNext()) {
             UserProfile p = profiles.next();
@@ -141,5 +152,36 @@ class ProfilePipelineModesTest {
         assertTrue(
                 expected.values().stream().anyMatch(p -> p.recentItems.length == 20),
                 "some sequence hit L");
+    }
+
+    /**
+     * Per-event emission (emit interval 0): STREAMING emits one update per valid event, whatever
+     * the watermark does, and ends with the same profiles; BATCH still emits one final profile per
+     * user.
+     */
+    @Test
+    void perEventEmissionUpdatesEveryEventInStreamingAndNothingChangesInBatch(@TempDir Path tmp)
+            throws Exception {
+        ProfileConfig perEvent = CONFIG.withEmitInterval(Duration.ZERO);
+        Map<String, Long> batchUpdates = new HashMap<>();
+        Map<String, UserProfile> batch =
+                run(Environments.batch(2), perEvent, new ArrayList<>(), batchUpdates);
+        assertSameProfiles(expected, batch);
+        assertTrue(
+                batchUpdates.values().stream().allMatch(n -> n == 1),
+                "one profile per user in BATCH");
+
+        Map<String, Long> streamUpdates = new HashMap<>();
+        Map<String, UserProfile> streaming =
+                run(
+                        Environments.streaming(
+                                2, tmp.resolve("checkpoints"), Duration.ofMillis(300)),
+                        perEvent,
+                        new ArrayList<>(),
+                        streamUpdates);
+        assertSameProfiles(expected, streaming);
+        Map<String, Long> events = new HashMap<>();
+        expected.forEach((u, p) -> events.put(u, p.events));
+        assertEquals(events, streamUpdates, "one update per event of each user");
     }
 }

@@ -171,7 +171,7 @@ class ResultTablesTest {
                         .orElseThrow();
         assertTrue(
                 row.contains(
-                        "| 12,345 | 9000 / 15500 / 16000 | 12000 / 25000 (checkpoints every 10 s) | 1,234 |"
+                        "| 12,345 | – | 9000 / 15500 / 16000 | 12000 / 25000 (checkpoints every 10 s) | 1,234 |"
                                 + " 3.0 min | 2,000 → 2,101 | 40.0 → 41.3 |"),
                 row);
         assertTrue(
@@ -179,6 +179,43 @@ class ResultTablesTest {
                         "**missed** (per core 12,345, goal ≥ 20,000); **missed** (p99 15,500, goal < 100);"
                                 + " memory flat: met | 7.25 |"),
                 row);
+    }
+
+    /**
+     * A file with the low-latency configuration's run: its events/s per core, and the latency names
+     * the configuration and rate it was measured at.
+     */
+    @Test
+    void theLiveTableNamesTheLatencyRunsConfiguration(@TempDir Path root) throws IOException {
+        Files.createDirectories(root.resolve("results/performance"));
+        Files.writeString(
+                root.resolve("results/performance/live-bench.json"),
+                """
+                {"events_per_s_per_core": 6000, "throughput_low_latency": {"events_per_s_per_core": 1500},
+                 "latency_ms": {"p50": 25, "p99": 90, "p999": 150},
+                 "latency": {"rate_events_per_s": 1500, "configuration": {"emit_interval": "0",
+                   "max_scoring_delay": "10ms", "buffer_timeout": "5ms", "delivery": "at-least-once"}},
+                 "visibility_latency_ms": {"p50": 12000, "p99": 25000, "checkpoint_interval_s": 10},
+                 "state_bytes_per_user": 1234, "soak": {"minutes": 10.0, "rss_mb_start": 2000,
+                 "rss_mb_end": 2000, "state_mb_start": 40.0, "state_mb_end": 41.0},
+                 "goals": {"events_per_s_per_core": {"value": 6000, "at_least": 20000, "met": false},
+                           "p99_latency_ms": {"value": 90, "at_most": 100, "met": true},
+                           "memory_flat": {"met": true}},
+                 "run": {"load_average_at_start": 3.5}}
+                """);
+        String row =
+                new ResultTables(root)
+                        .render("<!-- results:live -->\n<!-- /results:live -->\n")
+                        .lines()
+                        .filter(l -> l.startsWith("| `results/performance/live-bench.json`"))
+                        .findFirst()
+                        .orElseThrow();
+        assertTrue(
+                row.contains(
+                        "| 6,000 | 1,500 | emit interval 0, scoring delay 10ms, buffer timeout 5ms,"
+                                + " at-least-once, 1,500 events/s: 25 / 90 / 150 |"),
+                row);
+        assertTrue(row.contains("met (p99 90.00, goal < 100)"), row);
     }
 
     private static void write(

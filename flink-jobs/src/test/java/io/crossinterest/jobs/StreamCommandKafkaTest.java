@@ -379,6 +379,110 @@ class StreamCommandKafkaTest {
     }
 
     /**
+     * {@code stream --emit-interval 0} (per-event emission, the low-latency configuration): every
+     * event's update reaches the profile topic although the watermark never passes the last events
+     * (no clock events, and {@code --max-emit-delay 0}: no quiet-input emission either), so each
+     * user's updates count 1, 2, ..., n of its events, each once, and the last is the in-memory
+     * profile.
+     */
+    @Test
+    void perEventEmissionWritesEveryEventsUpdateWithoutTheWatermark(
+            @TempDir Path tmp, @InjectClusterClient ClusterClient<?> cluster) throws Exception {
+        kafka.createTopics(Map.of("events-pe", 2, "profiles-pe", 2, "dead-pe", 1));
+        List<BehaviorEvent> valid = events();
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (BehaviorEvent e : valid) {
+                producer.send(new ProducerRecord<>("events-pe", utf8(e.user), wire(e)));
+            }
+            producer.flush();
+        }
+        ProfileConfig config =
+                ProfileConfig.defaults()
+                        .withHalfLife(Duration.ofDays(1))
+                        .withWeights(BehaviorWeights.parse(WEIGHTS));
+        InMemoryProfiles reference = new InMemoryProfiles(config);
+        valid.forEach(reference::add);
+        Map<String, UserProfile> want = reference.profiles();
+
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CompletableFuture<Integer> command = new CompletableFuture<>();
+        Thread commandThread =
+                new Thread(
+                        () ->
+                                command.complete(
+                                        CrossInterest.run(
+                                                new PrintWriter(out, true),
+                                                new PrintWriter(err, true),
+                                                "stream",
+                                                "--bootstrap-servers",
+                                                kafka.bootstrapServers(),
+                                                "--input-topic",
+                                                "events-pe",
+                                                "--output-topic",
+                                                "profiles-pe",
+                                                "--dead-letter-topic",
+                                                "dead-pe",
+                                                "--group-id",
+                                                "per-event",
+                                                "--checkpoint-dir",
+                                                tmp.resolve("checkpoints").toString(),
+                                                "--checkpoint-interval",
+                                                "300ms",
+                                                "--parallelism",
+                                                "2",
+                                                "--half-life",
+                                                HALF_LIFE,
+                                                "--weights",
+                                                WEIGHTS,
+                                                "--emit-interval",
+                                                "0",
+                                                "--max-emit-delay",
+                                                "0",
+                                                "--buffer-timeout",
+                                                "5ms")),
+                        "stream-command-per-event");
+        commandThread.setDaemon(true);
+        commandThread.start();
+        JobID job = null;
+        try {
+            job = awaitJobId(out, err, command);
+            List<String> got =
+                    kafka.awaitCommitted(
+                            "profiles-pe",
+                            values ->
+                                    values.size() >= valid.size()
+                                            && matches(want, lastPerUser(values)),
+                            WAIT);
+            Map<String, List<Long>> counts = new TreeMap<>();
+            for (String j : got) {
+                UserProfile u = ProfileJson.read(j);
+                counts.computeIfAbsent(u.user, k -> new ArrayList<>()).add(u.events);
+            }
+            assertEquals(want.keySet(), counts.keySet());
+            for (Map.Entry<String, List<Long>> c : counts.entrySet()) {
+                List<Long> oneToN = new ArrayList<>();
+                for (long n = 1; n <= want.get(c.getKey()).events; n++) {
+                    oneToN.add(n);
+                }
+                assertEquals(oneToN, c.getValue(), "updates of " + c.getKey() + ", in order");
+            }
+            assertProfiles(want, lastPerUser(got), "per event");
+        } finally {
+            if (job != null
+                    && !cluster.getJobStatus(job)
+                            .get(30, TimeUnit.SECONDS)
+                            .isGloballyTerminalState()) {
+                cluster.cancel(job).get(30, TimeUnit.SECONDS);
+            }
+            command.completeOnTimeout(-1, 30, TimeUnit.SECONDS).join();
+        }
+    }
+
+    /**
      * The job id the command prints once it has submitted the job (what a user passes to {@code
      * flink stop}).
      */

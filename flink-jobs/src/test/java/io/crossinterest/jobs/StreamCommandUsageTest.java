@@ -72,6 +72,8 @@ class StreamCommandUsageTest {
                 Arguments.of("--parallelism", stream("--parallelism", "two")),
                 Arguments.of("--checkpoint-interval", stream("--checkpoint-interval", "soon")),
                 Arguments.of("--checkpoint-interval", stream("--checkpoint-interval", "0")),
+                Arguments.of("--buffer-timeout", stream("--buffer-timeout", "soon")),
+                Arguments.of("--buffer-timeout", stream("--buffer-timeout", "-5ms")),
                 Arguments.of("--half-life", stream("--half-life", "-1d")),
                 Arguments.of("--emit-interval", stream("--emit-interval", "-1s")),
                 Arguments.of("--emit-interval", stream("--emit-interval", "soon")),

@@ -1,15 +1,19 @@
 package io.crossinterest.jobs;
 
 import io.crossinterest.serving.PlantedModels;
+import io.crossinterest.serving.ScoringConfig;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -34,6 +38,11 @@ class StreamScoringOptionsTest {
         System.arraycopy(KAFKA, 0, a, 0, KAFKA.length);
         System.arraycopy(more, 0, a, KAFKA.length, more.length);
         return a;
+    }
+
+    /** The arguments after the command's name, as picocli hands them to {@link StreamCommand}. */
+    private static String[] options(String... more) {
+        return Arrays.copyOfRange(args(more), 1, KAFKA.length + more.length);
     }
 
     private static void assertUsageError(String option, String... more) {
@@ -109,6 +118,48 @@ class StreamScoringOptionsTest {
     }
 
     @Test
+    void aBadScoringDelayIsNamed() {
+        assertUsageError(
+                "--max-scoring-delay",
+                "--control-topic",
+                "models",
+                "--recommendations-topic",
+                "recs",
+                "--max-scoring-delay",
+                "soon");
+    }
+
+    /**
+     * The low-latency options reach the configurations {@code stream} builds its graph from: {@code
+     * --emit-interval 0} the aggregator's (per-event emission), {@code --max-scoring-delay} the
+     * scorer's bundle wait; the defaults stay 10 s and 200 ms.
+     */
+    @Test
+    void theLowLatencyOptionsReachTheConfigurations() {
+        StreamCommand defaults = new StreamCommand();
+        new CommandLine(defaults).parseArgs(options("--recommendations-topic", "recs"));
+        assertEquals(10_000, defaults.profile.config().emitIntervalMs());
+        assertFalse(defaults.profile.config().emitsEveryEvent());
+        assertEquals(200, defaults.scoring.config(100).maxDelayMillis);
+
+        StreamCommand low = new StreamCommand();
+        new CommandLine(low)
+                .parseArgs(
+                        options(
+                                "--recommendations-topic",
+                                "recs",
+                                "--emit-interval",
+                                "0",
+                                "--max-scoring-delay",
+                                "10ms",
+                                "--buffer-timeout",
+                                "5ms"));
+        assertTrue(low.profile.config().emitsEveryEvent());
+        assertEquals(10, low.scoring.config(100).maxDelayMillis);
+        assertEquals(ScoringConfig.DEFAULT_MAX_BATCH, low.scoring.config(100).maxBatchSize);
+    }
+
+    @Test
     void helpListsTheScoringOptions() {
         StringWriter out = new StringWriter();
         int code =
@@ -119,7 +170,15 @@ class StreamScoringOptionsTest {
                         "--help");
         assertEquals(0, code);
         for (String o :
-                new String[] {"--model", "--control-topic", "--recommendations-topic", "--top-n"}) {
+                new String[] {
+                    "--model",
+                    "--control-topic",
+                    "--recommendations-topic",
+                    "--top-n",
+                    "--max-scoring-delay",
+                    "--emit-interval",
+                    "--buffer-timeout"
+                }) {
             assertTrue(out.toString().contains(o), o + " in\n" + out);
         }
     }

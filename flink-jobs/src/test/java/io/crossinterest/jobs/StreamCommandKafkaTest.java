@@ -394,10 +394,15 @@ class StreamCommandKafkaTest {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (BehaviorEvent e : valid) {
-                producer.send(new ProducerRecord<>("events-pe", utf8(e.user), wire(e)));
+                sent.add(producer.send(new ProducerRecord<>("events-pe", utf8(e.user), wire(e))));
             }
-            producer.flush();
+            for (Future<RecordMetadata> f : sent) {
+                f.get(
+                        60,
+                        TimeUnit.SECONDS); // a lost input event fails here, not as a missing update
+            }
         }
         ProfileConfig config =
                 ProfileConfig.defaults()

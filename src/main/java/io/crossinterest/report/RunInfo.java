@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Where a result file came from: the command that wrote it, the commit it ran (with {@code -dirty}
  * when the work tree had uncommitted changes), when it started, the machine and its load average at
- * the start. Every result file the README's tables are made from carries one ({@code "run":
- * {...}}).
+ * the start, and the JVM's heap flags ({@code -Xmx}, {@code -Xms}: what a memory figure depends
+ * on). Every result file the README's tables are made from carries one ({@code "run": {...}}).
  */
 public record RunInfo(
         String command,
@@ -26,7 +26,8 @@ public record RunInfo(
         int cores,
         String cpu,
         String java,
-        double loadAverageAtStart) {
+        double loadAverageAtStart,
+        String heapFlags) {
 
     /**
      * Captures the run's provenance now, with the commit of the git work tree at {@code repoDir}.
@@ -39,7 +40,17 @@ public record RunInfo(
                 Runtime.getRuntime().availableProcessors(),
                 readCpuModel(),
                 System.getProperty("java.version"),
-                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                heapFlags(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+    }
+
+    /** The heap flags among a JVM's arguments ({@code -Xmx…}, {@code -Xms…}), space-separated. */
+    static String heapFlags(List<String> jvmArguments) {
+        return String.join(
+                " ",
+                jvmArguments.stream()
+                        .filter(a -> a.startsWith("-Xmx") || a.startsWith("-Xms"))
+                        .toList());
     }
 
     public void writeTo(ObjectNode node) {
@@ -50,6 +61,7 @@ public record RunInfo(
         node.put("cpu", cpu);
         node.put("java", java);
         node.put("load_average_at_start", Math.round(loadAverageAtStart * 100) / 100.0);
+        node.put("heap_flags", heapFlags);
     }
 
     /** {@code git rev-parse HEAD} (+ {@code -dirty}), or "unknown" outside a git work tree. */

@@ -1,12 +1,14 @@
 package io.crossinterest.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -27,8 +29,12 @@ import java.util.stream.Stream;
  *       them completes);
  *   <li>the soak at half rate, exactly-once: resident memory of this JVM (which runs the job) and
  *       the size of the retained checkpoint (the state: incremental RocksDB checkpoints keep the
- *       shared files a checkpoint refers to) at its start and end; state bytes per user = the state
- *       at the end / the users whose events were sent.
+ *       shared files a checkpoint refers to), sampled every {@value #SOAK_SAMPLE_SECONDS} s after a
+ *       warm-up that has passed over the whole population; both go up and down (the heap fills
+ *       before it is collected, compactions rewrite the files), so start and end are the means of
+ *       the first and the last third of the samples ({@link #thirds}), and flat means the end
+ *       within {@link #FLAT_TOLERANCE} of the start; state bytes per user = the last sample's state
+ *       / the users whose events were sent.
  * </ul>
  */
 public final class LiveBenchmark {
@@ -38,6 +44,9 @@ public final class LiveBenchmark {
     public static final double GOAL_EVENTS_PER_S_PER_CORE = 20_000;
 
     public static final double GOAL_P99_MS = 100;
+
+    /** Seconds between two samples of the soak. */
+    public static final int SOAK_SAMPLE_SECONDS = 30;
 
     /** Memory is flat when the end is within this fraction of the start. */
     public static final double FLAT_TOLERANCE = 0.10;
@@ -140,6 +149,13 @@ public final class LiveBenchmark {
         public long visibilityEvents;
         public long[] visibilityMs = new long[3];
         public double soakMinutes;
+
+        /** Seconds of the soak's warm-up (before its first sample). */
+        public long soakWarmupSeconds;
+
+        /** The soak's samples: {seconds since its start, RSS MB, state MB}. */
+        public List<double[]> soakSamples = new ArrayList<>();
+
         public double rssMbStart;
         public double rssMbEnd;
         public double stateMbStart;
@@ -190,10 +206,23 @@ public final class LiveBenchmark {
             s.put("rate_events_per_s", Math.round(soakRate));
             s.put("rate", rate != null ? rate : "half the throughput (default configuration)");
             s.put("minutes", soakMinutes);
+            s.put("warmup_seconds", soakWarmupSeconds);
+            s.put(
+                    "measure",
+                    "start and end: means of the first and last third of the samples (every "
+                            + SOAK_SAMPLE_SECONDS
+                            + " s), taken after a warm-up over the whole population");
             s.put("rss_mb_start", StreamBenchmark.round(rssMbStart, 10));
             s.put("rss_mb_end", StreamBenchmark.round(rssMbEnd, 10));
             s.put("state_mb_start", StreamBenchmark.round(stateMbStart, 10));
             s.put("state_mb_end", StreamBenchmark.round(stateMbEnd, 10));
+            ArrayNode samples = s.putArray("samples");
+            for (double[] x : soakSamples) {
+                samples.addObject()
+                        .put("s", Math.round(x[0]))
+                        .put("rss_mb", StreamBenchmark.round(x[1], 10))
+                        .put("state_mb", StreamBenchmark.round(x[2], 10));
+            }
             ObjectNode g = o.putObject("goals");
             g.set(
                     "events_per_s_per_core",
@@ -214,9 +243,10 @@ public final class LiveBenchmark {
             ObjectNode flat = m.createObjectNode();
             flat.put(
                     "what",
-                    "resident memory and state flat over the soak: end within "
+                    "resident memory and state flat over the soak: the mean of the last third of "
+                            + "the samples within "
                             + (int) (FLAT_TOLERANCE * 100)
-                            + " % of start");
+                            + " % of the first third's");
             flat.put("rss_end_over_start", StreamBenchmark.round(rssMbEnd / rssMbStart, 1000));
             flat.put(
                     "state_end_over_start", StreamBenchmark.round(stateMbEnd / stateMbStart, 1000));
@@ -224,6 +254,26 @@ public final class LiveBenchmark {
             g.set("memory_flat", flat);
             return o;
         }
+    }
+
+    /**
+     * The means of the first and the last third of {@code values} (at least one value each; NaN for
+     * fewer than three values): the soak's start and end, which one sample of a sawtooth would not
+     * give.
+     */
+    public static double[] thirds(List<Double> values) {
+        int n = values.size();
+        if (n < 3) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        int k = n / 3;
+        double first = 0;
+        double last = 0;
+        for (int i = 0; i < k; i++) {
+            first += values.get(i);
+            last += values.get(n - 1 - i);
+        }
+        return new double[] {first / k, last / k};
     }
 
     static boolean flat(double start, double end) {

@@ -135,6 +135,26 @@ public class BenchLiveCommand implements Callable<Integer> {
     int warmupSeconds;
 
     @Option(
+            names = "--soak-warmup-passes",
+            defaultValue = "2",
+            paramLabel = "N",
+            description =
+                    "Passes of the replay over the whole population before the soak's first sample "
+                            + "(default ${DEFAULT-VALUE}; at least --warmup-seconds).")
+    double soakWarmupPasses;
+
+    @Option(
+            names = "--phases",
+            defaultValue = "throughput,latency,soak",
+            split = ",",
+            paramLabel = "PHASE",
+            description =
+                    "The runs to make (default ${DEFAULT-VALUE}); without throughput, --rate is "
+                            + "required, and a run without every phase writes live-bench-partial.json, "
+                            + "never live-bench.json.")
+    List<String> phases;
+
+    @Option(
             names = "--rate",
             paramLabel = "EVENTS_PER_S",
             description =
@@ -208,6 +228,8 @@ public class BenchLiveCommand implements Callable<Integer> {
                             + ").")
     Path sample;
 
+    static final List<String> PHASES = List.of("throughput", "latency", "soak");
+
     static final int PRETRAIN_EPOCHS = 1;
     static final int MAX_EPOCHS = 2;
 
@@ -221,13 +243,23 @@ public class BenchLiveCommand implements Callable<Integer> {
                 || replicas < 1
                 || latencySeconds < 1
                 || warmupSeconds < 0
+                || soakWarmupPasses < 0
                 || checkpointSeconds < 1
                 || parallelism < 1
                 || (rate != null && !(rate > 0))) {
             throw new UsageError(
                     "--soak-minutes, --events, --latency-backlog, --replicas, --latency-seconds, "
                             + "--checkpoint-interval, --parallelism and --rate must be positive, "
-                            + "--warmup-seconds >= 0");
+                            + "--warmup-seconds and --soak-warmup-passes >= 0");
+        }
+        for (String phase : phases) {
+            if (!PHASES.contains(phase)) {
+                throw new UsageError(
+                        "--phases: unknown phase '" + phase + "' (one of " + PHASES + ")");
+            }
+        }
+        if (!phases.contains("throughput") && rate == null) {
+            throw new UsageError("--phases without throughput needs --rate");
         }
         ProfileOptions.duration("--latency-emit-interval", latencyEmitInterval, true);
         ProfileOptions.duration("--latency-scoring-delay", latencyScoringDelay, true);
@@ -314,22 +346,37 @@ public class BenchLiveCommand implements Callable<Integer> {
                                 null);
                 kafka = broker.bootstrapServers();
             }
-            throughput(kafka, bundle, replay, mapping, work, "throughput", events, r.throughput, r);
-            throughput(
-                    kafka,
-                    bundle,
-                    replay,
-                    mapping,
-                    work,
-                    "throughput-low-latency",
-                    latencyBacklog,
-                    r.lowLatencyThroughput,
-                    r);
+            if (phases.contains("throughput")) {
+                throughput(
+                        kafka,
+                        bundle,
+                        replay,
+                        mapping,
+                        work,
+                        "throughput",
+                        events,
+                        r.throughput,
+                        r);
+                throughput(
+                        kafka,
+                        bundle,
+                        replay,
+                        mapping,
+                        work,
+                        "throughput-low-latency",
+                        latencyBacklog,
+                        r.lowLatencyThroughput,
+                        r);
+            }
             r.rateGiven = rate != null;
             r.soakRate = rate != null ? rate : r.throughput.eventsPerS / 2;
             r.latencyRate = rate != null ? rate : r.lowLatencyThroughput.eventsPerS / 2;
-            latency(kafka, bundle, replay, mapping, work, r);
-            soak(kafka, bundle, replay, mapping, work, r);
+            if (phases.contains("latency")) {
+                latency(kafka, bundle, replay, mapping, work, r);
+            }
+            if (phases.contains("soak")) {
+                soak(kafka, bundle, replay, mapping, work, r);
+            }
         } finally {
             if (broker != null) {
                 broker.close();
@@ -368,7 +415,11 @@ public class BenchLiveCommand implements Callable<Integer> {
                                         * 100)
                         / 100.0);
         run.writeTo(json.putObject("run"));
-        Path file = output.resolve("live-bench.json");
+        json.putPOJO("phases", phases);
+        // a partial run is for exploring; the README's tables read only a run of every phase
+        Path file =
+                output.resolve(
+                        phases.containsAll(PHASES) ? "live-bench.json" : "live-bench-partial.json");
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), json);
         say("bench live: -> " + file);
         return CrossInterest.EXIT_OK;
@@ -681,14 +732,21 @@ public class BenchLiveCommand implements Callable<Integer> {
             LiveBenchmark.Result r)
             throws Exception {
         Map<String, String> topics = topics(kafka, "soak");
+        // the soak starts once the replay has gone over the whole population soakWarmupPasses
+        // times: before that, state grows with users seen for the first time and sequences filling
+        r.soakWarmupSeconds =
+                Math.max(
+                        Math.max(warmupSeconds, 2L * checkpointSeconds),
+                        (long) Math.ceil(soakWarmupPasses * replay.count() / r.soakRate));
         say(
                 String.format(
                         Locale.ROOT,
-                        "bench live: soak at %.0f events/s, %s, read committed: %d s warm-up, "
-                                + "%.1f min ...",
+                        "bench live: soak at %.0f events/s, %s, read committed: %d s warm-up "
+                                + "(%.1f passes over the population), %.1f min ...",
                         r.soakRate,
                         r.soakConfig,
-                        warmupSeconds,
+                        r.soakWarmupSeconds,
+                        r.soakWarmupSeconds * r.soakRate / replay.count(),
                         soakMinutes));
         LatencyMatcher matcher = new LatencyMatcher();
         StringWriter log = new StringWriter();
@@ -705,36 +763,45 @@ public class BenchLiveCommand implements Callable<Integer> {
                                 matcher);
                 EventFeed feed = new EventFeed(kafka, topics.get("events"), replay, mapping, 1)) {
             feed.start(0, r.soakRate, matcher);
-            Thread.sleep(Math.max(warmupSeconds, 2 * checkpointSeconds) * 1000L);
+            Thread.sleep(r.soakWarmupSeconds * 1000L);
             matcher.countFrom(System.currentTimeMillis());
-            r.rssMbStart = LiveBenchmark.residentBytes() / 1e6;
-            r.stateMbStart = stateBytes(checkpoints) / 1e6;
-            say(
-                    String.format(
-                            Locale.ROOT,
-                            "  start: RSS %.0f MB, state %.1f MB",
-                            r.rssMbStart,
-                            r.stateMbStart));
-            long end = System.currentTimeMillis() + (long) (soakMinutes * 60_000);
-            while (System.currentTimeMillis() < end) {
-                Thread.sleep(Math.min(60_000, Math.max(1, end - System.currentTimeMillis())));
+            long start = System.currentTimeMillis();
+            long end = start + (long) (soakMinutes * 60_000);
+            List<Double> rss = new ArrayList<>();
+            List<Double> state = new ArrayList<>();
+            long next = start;
+            while (next <= end) {
+                Thread.sleep(Math.max(0, next - System.currentTimeMillis()));
                 feed.check();
                 watch.check();
+                double[] sample = {
+                    (System.currentTimeMillis() - start) / 1000.0,
+                    LiveBenchmark.residentBytes() / 1e6,
+                    stateBytes(checkpoints) / 1e6
+                };
+                r.soakSamples.add(sample);
+                rss.add(sample[1]);
+                state.add(sample[2]);
                 say(
                         String.format(
                                 Locale.ROOT,
                                 "  %s: RSS %.0f MB, state %.1f MB, %d events sent, %d "
                                         + "recommendations read",
                                 LocalTime.now().withNano(0),
-                                LiveBenchmark.residentBytes() / 1e6,
-                                stateBytes(checkpoints) / 1e6,
+                                sample[1],
+                                sample[2],
                                 feed.sent(),
                                 watch.recommendations()));
+                next += LiveBenchmark.SOAK_SAMPLE_SECONDS * 1000L;
             }
-            r.rssMbEnd = LiveBenchmark.residentBytes() / 1e6;
-            long state = stateBytes(checkpoints);
-            r.stateMbEnd = state / 1e6;
-            r.stateBytesPerUser = Math.round((double) state / matcher.users());
+            double[] rssThirds = LiveBenchmark.thirds(rss);
+            double[] stateThirds = LiveBenchmark.thirds(state);
+            r.rssMbStart = rssThirds[0];
+            r.rssMbEnd = rssThirds[1];
+            r.stateMbStart = stateThirds[0];
+            r.stateMbEnd = stateThirds[1];
+            r.stateBytesPerUser =
+                    Math.round(state.get(state.size() - 1) * 1e6 / Math.max(1, matcher.users()));
             r.visibilityMs = LiveBenchmark.quantiles(matcher);
             r.visibilityEvents = matcher.matched();
             r.soakMinutes = soakMinutes;
@@ -744,9 +811,12 @@ public class BenchLiveCommand implements Callable<Integer> {
         say(
                 String.format(
                         Locale.ROOT,
-                        "  end: RSS %.0f MB, state %.1f MB (%d bytes per user); visibility p50 %d ms, "
-                                + "p99 %d ms (checkpoints every %d s)",
+                        "  first third -> last third: RSS %.0f -> %.0f MB, state %.1f -> %.1f MB (%d "
+                                + "bytes per user); visibility p50 %d ms, p99 %d ms (checkpoints "
+                                + "every %d s)",
+                        r.rssMbStart,
                         r.rssMbEnd,
+                        r.stateMbStart,
                         r.stateMbEnd,
                         r.stateBytesPerUser,
                         r.visibilityMs[0],

@@ -102,6 +102,39 @@ class LiveBenchmarkTest {
     }
 
     /**
+     * The soak's start and end are the means of the first and last third of its samples, so one
+     * peak of a sawtooth does not decide flatness; too few samples give no figure.
+     */
+    @Test
+    void theSoakComparesTheFirstAndLastThirdOfItsSamples() {
+        // a sawtooth around a flat level: the last point alone is 40 % above the first
+        double[] t = LiveBenchmark.thirds(List.of(100.0, 140.0, 100.0, 140.0, 100.0, 140.0));
+        assertEquals(120.0, t[0], 1e-9);
+        assertEquals(120.0, t[1], 1e-9);
+        assertTrue(LiveBenchmark.flat(t[0], t[1]));
+        // a trend: 7 samples, thirds of 2
+        double[] up = LiveBenchmark.thirds(List.of(10.0, 12.0, 14.0, 16.0, 18.0, 20.0, 22.0));
+        assertEquals(11.0, up[0], 1e-9);
+        assertEquals(21.0, up[1], 1e-9);
+        assertFalse(LiveBenchmark.flat(up[0], up[1]));
+        assertTrue(Double.isNaN(LiveBenchmark.thirds(List.of(1.0, 2.0))[0]));
+        LiveBenchmark.Result r = new LiveBenchmark.Result();
+        r.soakSamples.add(new double[] {0, 1_000, 10});
+        r.soakSamples.add(new double[] {30, 1_010, 11});
+        r.soakWarmupSeconds = 440;
+        r.throughput.config = LiveBenchmark.Config.DEFAULTS;
+        r.lowLatencyThroughput.config = LiveBenchmark.Config.DEFAULTS;
+        r.latencyConfig = LiveBenchmark.Config.DEFAULTS;
+        r.soakConfig = LiveBenchmark.Config.DEFAULTS;
+        JsonNode soak = r.toJson().path("soak");
+        assertEquals(440, soak.path("warmup_seconds").asLong());
+        assertEquals(2, soak.path("samples").size());
+        assertEquals(30, soak.path("samples").path(1).path("s").asLong());
+        assertEquals(1_010.0, soak.path("samples").path(1).path("rss_mb").asDouble(), 1e-9);
+        assertEquals(11.0, soak.path("samples").path(1).path("state_mb").asDouble(), 1e-9);
+    }
+
+    /**
      * stream-bench.json keeps its top-level fields and adds the realistic replay's under
      * "realistic".
      */

@@ -715,7 +715,14 @@ public final class ResultTables {
                 .append(String.format(Locale.ROOT, "%,d", j.path("state_bytes_per_user").asLong()))
                 .append(" | ")
                 .append(soak.path("minutes").asText())
-                .append(" min | ")
+                .append(" min")
+                .append(
+                        soak.has("warmup_seconds")
+                                ? " after a "
+                                        + soak.path("warmup_seconds").asLong()
+                                        + " s warm-up; start, end: means of its first, last third"
+                                : "")
+                .append(" | ")
                 .append(f0(soak.path("rss_mb_start").asDouble()))
                 .append(" → ")
                 .append(f0(soak.path("rss_mb_end").asDouble()))

@@ -419,16 +419,33 @@ public final class AlsBench implements Callable<Integer> {
         for (Integer p : parallelism) {
             JsonNode d = dist.get("parallelism").get(p.toString());
             String key = p.toString();
-            double ds = median(d.get("distributed_s_per_iter"));
-            double is = median(d.get("in_process_s_per_iter"));
-            sPerIter.put(key, ds);
-            inProcess.put(key, is);
-            ratio.put(key, ds / is);
             double rec = mean(d.get("distributed_recall_at_10"));
             recallByP.put(key, rec);
             recallSum += rec;
             recallN++;
             loads.put(key, d.path("load_average_at_start").asDouble());
+            double ds = median(d.get("distributed_s_per_iter"));
+            double is = median(d.get("in_process_s_per_iter"));
+            if (!(ds > 0) || !(is > 0)) {
+                // s/iter is (t(T) - t(1)) / (T - 1): with few iterations the noise of the two fits
+                // can exceed the difference; a time <= 0 is not a measurement, so no figure and no
+                // point for the overhead model
+                sPerIter.putNull(key);
+                inProcess.putNull(key);
+                ratio.putNull(key);
+                r.put(
+                        "distributed_unmeasured_" + key,
+                        "t(T iterations) - t(1 iteration) was not positive (distributed "
+                                + ds
+                                + ", in-process "
+                                + is
+                                + " s/iter): too few --iterations to separate an iteration from"
+                                + " the noise");
+                continue;
+            }
+            sPerIter.put(key, ds);
+            inProcess.put(key, is);
+            ratio.put(key, ds / is);
             ObjectNode h = perP.putObject(key);
             h.setAll((ObjectNode) d.get("shuffle").deepCopy());
             double bytes = iterationBytes(d.get("shuffle"), "total_bytes");

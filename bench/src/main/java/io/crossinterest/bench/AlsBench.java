@@ -404,7 +404,7 @@ public final class AlsBench implements Callable<Integer> {
         model.put(
                 "what_is_shipped",
                 "per half-step (solve side S from side O, B blocks per side: p, or more when a side's"
-                        + " factors pass 16 MiB; block b on subtask b mod p): every O block sends each S block the"
+                        + " factors pass 256 MiB; block b on subtask b mod p): every O block sends each S block the"
                         + " factors of exactly the O rows it references (8k bytes each; remote when the blocks differ)"
                         + " and its partial Gram (8k^2 bytes, B^2 messages); with CG each S block also gets its own"
                         + " current factors from its previous half-step (8k bytes per row, same block); and the"

@@ -56,18 +56,22 @@ class AlsSolversTest {
         }
     }
 
-    /** A block is one record: large sides are cut so that no block's factors pass 16 MiB. */
+    /** Large sides are cut so that no block's factors pass the bound (256 MiB). */
     @Test
     void blocksStayUnderTheRecordBoundAndNeverFewerThanSubtasks() {
         // small data: one block per subtask, as before
         assertEquals(1, AlsSolvers.numBlocks(5_000, 20_000, 64, 1));
         assertEquals(2, AlsSolvers.numBlocks(5_000, 20_000, 64, 2));
-        // the power-law matrix of the benchmark: 140,000 users of rank 64 = 71.7 MB -> 5 blocks
-        int blocks = AlsSolvers.numBlocks(140_000, 60_000, 64, 1);
-        assertEquals(5, blocks);
-        assertEquals(blocks, AlsSolvers.numBlocks(140_000, 60_000, 64, 2));
-        assertTrue(140_000L * 64 * Double.BYTES / blocks <= AlsSolvers.MAX_BLOCK_BYTES);
-        assertEquals(8, AlsSolvers.numBlocks(140_000, 60_000, 64, 8));
+        // the power-law matrix of the benchmark: 140,000 users of rank 64 = 71.7 MB, one block
+        // per subtask
+        assertEquals(1, AlsSolvers.numBlocks(140_000, 60_000, 64, 1));
+        assertEquals(2, AlsSolvers.numBlocks(140_000, 60_000, 64, 2));
+        // 1.2M users of rank 64 = 614 MB: cut into blocks of at most the bound
+        int blocks = AlsSolvers.numBlocks(1_200_000, 60_000, 64, 1);
+        assertEquals(3, blocks);
+        assertTrue(1_200_000L * 64 * Double.BYTES / blocks <= AlsSolvers.MAX_BLOCK_BYTES);
+        assertEquals(blocks, AlsSolvers.numBlocks(1_200_000, 60_000, 64, 2));
+        assertEquals(8, AlsSolvers.numBlocks(1_200_000, 60_000, 64, 8));
     }
 
     @Test

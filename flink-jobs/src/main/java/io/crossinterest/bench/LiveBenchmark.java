@@ -146,6 +146,13 @@ public final class LiveBenchmark {
         public long latencyUnmatched;
         public long latencyWithoutSourceHistory;
         public long[] latencyMs = new long[3];
+
+        /**
+         * Garbage collection in this JVM (job, feed and consumer) over the measured latency window
+         * ({@link GcPauses#counts}); null when not measured.
+         */
+        public long[] latencyGc;
+
         public long visibilityEvents;
         public long[] visibilityMs = new long[3];
         public double soakMinutes;
@@ -192,6 +199,16 @@ public final class LiveBenchmark {
             l.put("events_matched", latencyEvents);
             l.put("events_unmatched", latencyUnmatched);
             l.put("events_without_source_history", latencyWithoutSourceHistory);
+            if (latencyGc != null) {
+                ObjectNode gc = l.putObject("gc_in_window");
+                gc.put(
+                        "what",
+                        "this JVM's collections (job, feed, consumer) while latencies counted");
+                gc.put("collections", latencyGc[0]);
+                gc.put("total_ms", latencyGc[1]);
+                gc.put("longest_ms", latencyGc[2]);
+                gc.put("at_least_" + GcPauses.LONG_MS + "_ms", latencyGc[3]);
+            }
             ObjectNode v = o.putObject("visibility_latency_ms");
             v.setAll(quantiles(m, visibilityMs));
             soakConfig.writeTo(v.putObject("configuration"));

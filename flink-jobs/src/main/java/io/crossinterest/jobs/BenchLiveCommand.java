@@ -1,6 +1,7 @@
 package io.crossinterest.jobs;
 
 import io.crossinterest.bench.EventFeed;
+import io.crossinterest.bench.GcPauses;
 import io.crossinterest.bench.LatencyMatcher;
 import io.crossinterest.bench.LiveBenchmark;
 import io.crossinterest.bench.OutputWatch;
@@ -699,7 +700,10 @@ public class BenchLiveCommand implements Callable<Integer> {
             feed.start(0, r.latencyRate, matcher);
             Thread.sleep(warmupSeconds * 1000L);
             matcher.countFrom(System.currentTimeMillis());
-            Thread.sleep(latencySeconds * 1000L);
+            try (GcPauses gc = new GcPauses()) {
+                Thread.sleep(latencySeconds * 1000L);
+                r.latencyGc = gc.counts();
+            }
             feed.check();
             watch.check();
             r.latencyMs = LiveBenchmark.quantiles(matcher);
@@ -714,13 +718,17 @@ public class BenchLiveCommand implements Callable<Integer> {
                 String.format(
                         Locale.ROOT,
                         "  p50 %d ms, p99 %d ms, p99.9 %d ms over %d events (%d not yet matched, %d "
-                                + "without source-block history: never scored)",
+                                + "without source-block history: never scored); garbage collection "
+                                + "meanwhile: %d pauses, %d ms in all, longest %d ms",
                         r.latencyMs[0],
                         r.latencyMs[1],
                         r.latencyMs[2],
                         r.latencyEvents,
                         r.latencyUnmatched,
-                        r.latencyWithoutSourceHistory));
+                        r.latencyWithoutSourceHistory,
+                        r.latencyGc[0],
+                        r.latencyGc[1],
+                        r.latencyGc[2]));
     }
 
     private void soak(

@@ -135,6 +135,47 @@ class LiveBenchmarkTest {
     }
 
     /**
+     * The collections in the latency window: counted from this JVM's collectors (a requested full
+     * collection is one), summed, the longest kept, long ones counted apart; in the file under
+     * latency.gc_in_window.
+     */
+    @Test
+    void garbageCollectionInTheLatencyWindowIsCountedAndReported() throws Exception {
+        try (GcPauses gc = new GcPauses()) {
+            System.gc();
+            long deadline = System.nanoTime() + 30_000_000_000L; // notifications come on their own
+            while (gc.counts()[0] == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(gc.counts()[0] >= 1, "System.gc() was seen");
+        }
+        GcPauses made = new GcPauses();
+        made.close(); // no more notifications: only what is added below (and any before close)
+        long[] base = made.counts();
+        made.add(10);
+        made.add(70);
+        made.add(50);
+        long[] c = made.counts();
+        assertEquals(3, c[0] - base[0]);
+        assertEquals(130, c[1] - base[1]);
+        assertTrue(c[2] >= 70, "longest");
+        assertEquals(2, c[3] - base[3], "at least 50 ms");
+        LiveBenchmark.Result r = new LiveBenchmark.Result();
+        r.throughput.config = LiveBenchmark.Config.DEFAULTS;
+        r.lowLatencyThroughput.config = LiveBenchmark.Config.DEFAULTS;
+        r.latencyConfig = LiveBenchmark.Config.DEFAULTS;
+        r.soakConfig = LiveBenchmark.Config.DEFAULTS;
+        JsonNode without = r.toJson().path("latency");
+        assertFalse(without.has("gc_in_window"), "not measured: no field");
+        r.latencyGc = new long[] {3, 130, 70, 2};
+        JsonNode gcNode = r.toJson().path("latency").path("gc_in_window");
+        assertEquals(3, gcNode.path("collections").asLong());
+        assertEquals(130, gcNode.path("total_ms").asLong());
+        assertEquals(70, gcNode.path("longest_ms").asLong());
+        assertEquals(2, gcNode.path("at_least_50_ms").asLong());
+    }
+
+    /**
      * stream-bench.json keeps its top-level fields and adds the realistic replay's under
      * "realistic".
      */

@@ -72,4 +72,23 @@ class CrossInterestCliTest {
             assertTrue(r.err().contains(bad[0]), r.err());
         }
     }
+
+    /**
+     * bench live's run choice is checked before anything starts: an unknown phase, or phases
+     * without the throughput run and without a rate to run at, are one line naming the flag.
+     */
+    @Test
+    void benchLiveRejectsBadPhasesInOneLine() {
+        for (String[] bad :
+                new String[][] {
+                    {"--phases", "throughput,warmup"},
+                    {"--phases", "latency"},
+                    {"--soak-warmup-passes", "-1"}
+                }) {
+            Run r = cli("bench", "live", "--output", "unused", bad[0], bad[1]);
+            assertEquals(2, r.code(), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().contains(bad[0]), r.err());
+        }
+    }
 }

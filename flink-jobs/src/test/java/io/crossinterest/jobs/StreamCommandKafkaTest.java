@@ -398,10 +398,9 @@ class StreamCommandKafkaTest {
             for (BehaviorEvent e : valid) {
                 sent.add(producer.send(new ProducerRecord<>("events-pe", utf8(e.user), wire(e))));
             }
+            // a lost input event fails here, not as a missing update
             for (Future<RecordMetadata> f : sent) {
-                f.get(
-                        60,
-                        TimeUnit.SECONDS); // a lost input event fails here, not as a missing update
+                f.get(60, TimeUnit.SECONDS);
             }
         }
         ProfileConfig config =
@@ -412,49 +411,37 @@ class StreamCommandKafkaTest {
         valid.forEach(reference::add);
         Map<String, UserProfile> want = reference.profiles();
 
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CompletableFuture<Integer> command = new CompletableFuture<>();
-        Thread commandThread =
-                new Thread(
-                        () ->
-                                command.complete(
-                                        CrossInterest.run(
-                                                new PrintWriter(out, true),
-                                                new PrintWriter(err, true),
-                                                "stream",
-                                                "--bootstrap-servers",
-                                                kafka.bootstrapServers(),
-                                                "--input-topic",
-                                                "events-pe",
-                                                "--output-topic",
-                                                "profiles-pe",
-                                                "--dead-letter-topic",
-                                                "dead-pe",
-                                                "--group-id",
-                                                "per-event",
-                                                "--checkpoint-dir",
-                                                tmp.resolve("checkpoints").toString(),
-                                                "--checkpoint-interval",
-                                                "300ms",
-                                                "--parallelism",
-                                                "2",
-                                                "--half-life",
-                                                HALF_LIFE,
-                                                "--weights",
-                                                WEIGHTS,
-                                                "--emit-interval",
-                                                "0",
-                                                "--max-emit-delay",
-                                                "0",
-                                                "--buffer-timeout",
-                                                "5ms")),
-                        "stream-command-per-event");
-        commandThread.setDaemon(true);
-        commandThread.start();
-        JobID job = null;
-        try {
-            job = awaitJobId(out, err, command);
+        // the command on its own thread, cancelled at the end (the LiveStream fixture)
+        try (LiveStream stream =
+                LiveStream.start(
+                        cluster,
+                        "stream",
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--input-topic",
+                        "events-pe",
+                        "--output-topic",
+                        "profiles-pe",
+                        "--dead-letter-topic",
+                        "dead-pe",
+                        "--group-id",
+                        "per-event",
+                        "--checkpoint-dir",
+                        tmp.resolve("checkpoints").toString(),
+                        "--checkpoint-interval",
+                        "300ms",
+                        "--parallelism",
+                        "2",
+                        "--half-life",
+                        HALF_LIFE,
+                        "--weights",
+                        WEIGHTS,
+                        "--emit-interval",
+                        "0",
+                        "--max-emit-delay",
+                        "0",
+                        "--buffer-timeout",
+                        "5ms")) {
             List<String> got =
                     kafka.awaitCommitted(
                             "profiles-pe",
@@ -476,14 +463,6 @@ class StreamCommandKafkaTest {
                 assertEquals(oneToN, c.getValue(), "updates of " + c.getKey() + ", in order");
             }
             assertProfiles(want, lastPerUser(got), "per event");
-        } finally {
-            if (job != null
-                    && !cluster.getJobStatus(job)
-                            .get(30, TimeUnit.SECONDS)
-                            .isGloballyTerminalState()) {
-                cluster.cancel(job).get(30, TimeUnit.SECONDS);
-            }
-            command.completeOnTimeout(-1, 30, TimeUnit.SECONDS).join();
         }
     }
 

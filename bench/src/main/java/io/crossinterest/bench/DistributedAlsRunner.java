@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -88,8 +89,12 @@ public final class DistributedAlsRunner implements Callable<Integer> {
     }
 
     /**
-     * s/iter = (t(T iterations) − t(1 iteration)) / (T − 1) per seed, and recall@10 of the
-     * T-iteration factors.
+     * s/iter = (t(T iterations) − t(1 iteration)) / (T − 1) per seed; in-job s/iter, the mean of
+     * the T-iteration fit's own per-iteration wall times (the in-process solver's clock around each
+     * iteration; the distributed job's stage end times, stage scheduling included), which leave out
+     * the one-off costs of a fit (for the job: building the input, the table conversions, the
+     * blocks, collecting the factors) whose run-to-run spread the difference of two fits inherits;
+     * and recall@10 of the T-iteration factors.
      */
     private void measure(
             ObjectNode r,
@@ -98,6 +103,7 @@ public final class DistributedAlsRunner implements Callable<Integer> {
             AlsConfig cfg,
             Function<AlsConfig, AlsResult> fit) {
         ArrayNode perIter = r.putArray(name + "_s_per_iter");
+        ArrayNode inJob = r.putArray(name + "_in_job_s_per_iter");
         ArrayNode recalls = r.putArray(name + "_recall_at_10");
         for (long seed : spec.seeds) {
             AlsConfig c = cfg.withSeed(seed);
@@ -107,6 +113,12 @@ public final class DistributedAlsRunner implements Callable<Integer> {
             AlsResult result = fit.apply(c);
             long t2 = System.nanoTime();
             perIter.add(((t2 - t1) - (t1 - t0)) / 1e9 / (spec.iterations - 1));
+            double[] seconds = result.secondsPerIteration;
+            if (seconds.length == 0) {
+                inJob.addNull();
+            } else {
+                inJob.add(Arrays.stream(seconds).sum() / seconds.length);
+            }
             recalls.add(
                     RecallEvaluator.recallAt10(
                             data, result.users.data(), result.items.data(), spec.rank));

@@ -2,6 +2,7 @@ package io.crossinterest.cf.als;
 
 import io.crossinterest.data.InteractionMatrix;
 
+import org.apache.flink.api.common.accumulators.LongMaximum;
 import org.apache.flink.api.common.functions.Partitioner;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -84,6 +85,52 @@ final class AlsBlocks {
     /** The final factors. */
     static final OutputTag<AlsModelData> MODEL =
             new OutputTag<>("als-model-data", TypeInformation.of(AlsModelData.class));
+
+    /**
+     * The accumulator in which a stage (a block builder or a half-step, by its operator name)
+     * records when its last subtask finished: the TaskManagers' wall clock in milliseconds, the
+     * maximum over subtasks. {@link AlsSolvers} turns them into seconds per iteration.
+     */
+    static String stageEnd(String stage) {
+        return stage + "-end-ms";
+    }
+
+    static final String USER_BLOCKS = "als-user-blocks";
+    static final String ITEM_BLOCKS = "als-item-blocks";
+
+    static String itemStep(int iteration) {
+        return "als-items-" + iteration;
+    }
+
+    static String userStep(int iteration) {
+        return "als-users-" + iteration;
+    }
+
+    /**
+     * Wall-clock seconds of each iteration from a finished job's accumulators ({@link #stageEnd}):
+     * iteration t lasts from the end of the stage before it (iteration t−1's user half-step, or for
+     * t = 1 the later of the two block builders) to the end of its own user half-step, so the
+     * iterations add up to the job's time from built blocks to the last factors (stage scheduling
+     * included), like the in-process solver's per-iteration times. Empty without the accumulators.
+     */
+    static double[] secondsPerIteration(Map<String, Object> accumulators, int iterations) {
+        Object users = accumulators.get(stageEnd(USER_BLOCKS));
+        Object items = accumulators.get(stageEnd(ITEM_BLOCKS));
+        if (!(users instanceof Long) || !(items instanceof Long)) {
+            return new double[0];
+        }
+        double[] seconds = new double[iterations];
+        long previous = Math.max((Long) users, (Long) items);
+        for (int it = 1; it <= iterations; it++) {
+            Object end = accumulators.get(stageEnd(userStep(it)));
+            if (!(end instanceof Long)) {
+                return new double[0];
+            }
+            seconds[it - 1] = ((Long) end - previous) / 1e3;
+            previous = (Long) end;
+        }
+        return seconds;
+    }
 
     /** The block of an id: a mixed hash, so consecutive ids spread over blocks. */
     static int blockOf(long id, int numBlocks) {
@@ -245,7 +292,7 @@ final class AlsBlocks {
                         cfg,
                         numBlocks,
                         new Emission(cfg, numBlocks, any, any && warm, !any),
-                        "als-user-blocks");
+                        USER_BLOCKS);
         SingleOutputStreamOperator<Block> items =
                 buildBlocks(
                         byItem,
@@ -253,7 +300,7 @@ final class AlsBlocks {
                         cfg,
                         numBlocks,
                         new Emission(cfg, numBlocks, false, any && warm, !any),
-                        "als-item-blocks");
+                        ITEM_BLOCKS);
         if (!any) {
             return users.getSideOutput(MODEL).union(items.getSideOutput(MODEL));
         }
@@ -270,7 +317,7 @@ final class AlsBlocks {
                             cfg,
                             numBlocks,
                             new Emission(cfg, numBlocks, true, warm && !last, last),
-                            "als-items-" + it);
+                            itemStep(it));
             SingleOutputStreamOperator<BlockMessage> userStep =
                     halfStep(
                             users,
@@ -278,7 +325,7 @@ final class AlsBlocks {
                             cfg,
                             numBlocks,
                             new Emission(cfg, numBlocks, !last, warm && !last, last),
-                            "als-users-" + it);
+                            userStep(it));
             if (last) {
                 return itemStep.getSideOutput(MODEL).union(userStep.getSideOutput(MODEL));
             }
@@ -314,7 +361,7 @@ final class AlsBlocks {
                 .transform(
                         name,
                         BLOCK_TYPE,
-                        new BuildBlocks(side, numBlocks, cfg.rank, cfg.seed, emission))
+                        new BuildBlocks(side, numBlocks, cfg.rank, cfg.seed, emission, name))
                 .setParallelism(parallelism(entries.getExecutionEnvironment()))
                 .name(name)
                 .uid(name);
@@ -333,7 +380,7 @@ final class AlsBlocks {
             String name) {
         return solve.partitionCustom(new ToSubtask(), new BlockId())
                 .connect(messages.partitionCustom(new ToSubtask(), new Destination()))
-                .transform(name, MESSAGE_TYPE, new HalfStep(cfg, numBlocks, emission))
+                .transform(name, MESSAGE_TYPE, new HalfStep(cfg, numBlocks, emission, name))
                 .setParallelism(parallelism(solve.getExecutionEnvironment()))
                 .name(name)
                 .uid(name);
@@ -446,20 +493,25 @@ final class AlsBlocks {
         private final int k;
         private final long seed;
         private final Emission emission;
+        private final String stage;
         private transient Map<Integer, Entries> entries;
+        private transient LongMaximum end;
 
-        BuildBlocks(int side, int numBlocks, int k, long seed, Emission emission) {
+        BuildBlocks(int side, int numBlocks, int k, long seed, Emission emission, String stage) {
             this.side = side;
             this.numBlocks = numBlocks;
             this.k = k;
             this.seed = seed;
             this.emission = emission;
+            this.stage = stage;
         }
 
         @Override
         public void open() throws Exception {
             super.open();
             entries = new TreeMap<>();
+            end = new LongMaximum();
+            getRuntimeContext().addAccumulator(stageEnd(stage), end);
         }
 
         @Override
@@ -506,6 +558,7 @@ final class AlsBlocks {
                 }
             }
             entries = null;
+            end.add(System.currentTimeMillis());
         }
     }
 
@@ -622,19 +675,24 @@ final class AlsBlocks {
         private final AlsConfig cfg;
         private final int numBlocks;
         private final Emission emission;
+        private final String stage;
         private transient Map<Integer, Block> blocks;
         private transient Map<Integer, Inbox> inboxes;
+        private transient LongMaximum end;
 
-        HalfStep(AlsConfig cfg, int numBlocks, Emission emission) {
+        HalfStep(AlsConfig cfg, int numBlocks, Emission emission, String stage) {
             this.cfg = cfg.withThreads(1);
             this.numBlocks = numBlocks;
             this.emission = emission;
+            this.stage = stage;
         }
 
         @Override
         public void open() throws Exception {
             super.open();
             blocks = new TreeMap<>();
+            end = new LongMaximum();
+            getRuntimeContext().addAccumulator(stageEnd(stage), end);
         }
 
         @Override
@@ -693,6 +751,7 @@ final class AlsBlocks {
             }
             blocks = null;
             inboxes = null;
+            end.add(System.currentTimeMillis());
         }
 
         private double[] solve(Inbox in) {

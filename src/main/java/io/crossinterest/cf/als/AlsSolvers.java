@@ -2,6 +2,7 @@ package io.crossinterest.cf.als;
 
 import io.crossinterest.data.InteractionMatrix;
 
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.BatchExecutionOptions;
@@ -9,6 +10,8 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
@@ -35,7 +38,8 @@ import java.util.List;
  * floating-point sums (1e-6 in {@code AlsSolversTest}). A user or item without any entry (a cold
  * user's empty target row) has a zero factor either way, and is part of the first Gram matrix
  * either way (see the zero entries below). The distributed path keeps no loss history ({@link
- * AlsResult#loss} and {@link AlsResult#secondsPerIteration} are empty).
+ * AlsResult#loss} is empty); its {@link AlsResult#secondsPerIteration} come from the job's stage
+ * end times ({@link AlsBlocks#secondsPerIteration}).
  */
 public final class AlsSolvers {
     /**
@@ -137,15 +141,21 @@ public final class AlsSolvers {
         int k = cfg.rank;
         double[] users = new double[r.numRows() * k];
         double[] items = new double[r.numCols() * k];
-        try (CloseableIterator<AlsModelData> it =
-                AlsModelData.getModelDataStream(model.getModelData()[0])
-                        .executeAndCollect(
-                                "cross-interest ALS (parallelism " + cfg.parallelism + ")")) {
+        double[] seconds;
+        DataStream<AlsModelData> factors = AlsModelData.getModelDataStream(model.getModelData()[0]);
+        try (CloseableIterator<AlsModelData> it = factors.collectAsync()) {
+            JobClient job =
+                    factors.getExecutionEnvironment()
+                            .executeAsync(
+                                    "cross-interest ALS (parallelism " + cfg.parallelism + ")");
             while (it.hasNext()) {
                 AlsModelData d = it.next();
                 double[] target = d.side == AlsModelData.USER ? users : items;
                 System.arraycopy(d.factors, 0, target, Math.toIntExact(d.id) * k, k);
             }
+            JobExecutionResult done = job.getJobExecutionResult().get();
+            seconds =
+                    AlsBlocks.secondsPerIteration(done.getAllAccumulatorResults(), cfg.iterations);
         } catch (Exception e) {
             throw new IllegalStateException(
                     "distributed ALS at parallelism " + cfg.parallelism + " failed: " + e, e);
@@ -154,6 +164,6 @@ public final class AlsSolvers {
                 new Factors(r.numRows(), k, users),
                 new Factors(r.numCols(), k, items),
                 new double[0],
-                new double[0]);
+                seconds);
     }
 }

@@ -7,6 +7,9 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -142,6 +145,44 @@ class AlsSolversTest {
         AlsResult local = AlsSolvers.fit(r, cfg);
         assertTrue(local.items.row(2)[0] != 0, "an initial factor is not zero");
         assertSameFactors(local, AlsSolvers.fit(r, cfg.withParallelism(2)), "no iterations");
+    }
+
+    /**
+     * The distributed fit times its iterations from the job's stage end times: one figure per
+     * iteration, none negative, together at most the fit's own wall time.
+     */
+    @Test
+    void distributedFitTimesEachIteration() {
+        InteractionMatrix r = matrix();
+        AlsConfig cfg = AlsConfig.defaults().withRank(4).withIterations(3).withParallelism(2);
+        long t0 = System.nanoTime();
+        AlsResult result = AlsSolvers.fit(r, cfg);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        assertEquals(3, result.secondsPerIteration.length);
+        double sum = 0;
+        for (double s : result.secondsPerIteration) {
+            assertTrue(s >= 0, "seconds of an iteration: " + s);
+            sum += s;
+        }
+        assertTrue(sum <= wall, sum + " s of iterations in a fit of " + wall + " s");
+    }
+
+    /**
+     * Iteration t lasts from the end of the stage before it (the later block builder for t = 1) to
+     * the end of its user half-step.
+     */
+    @Test
+    void iterationSecondsComeFromStageEnds() {
+        Map<String, Object> acc = new HashMap<>();
+        acc.put(AlsBlocks.stageEnd(AlsBlocks.USER_BLOCKS), 1_000L);
+        acc.put(AlsBlocks.stageEnd(AlsBlocks.ITEM_BLOCKS), 1_500L);
+        acc.put(AlsBlocks.stageEnd(AlsBlocks.itemStep(1)), 1_900L);
+        acc.put(AlsBlocks.stageEnd(AlsBlocks.userStep(1)), 2_250L);
+        acc.put(AlsBlocks.stageEnd(AlsBlocks.itemStep(2)), 2_600L);
+        acc.put(AlsBlocks.stageEnd(AlsBlocks.userStep(2)), 3_000L);
+        assertArrayEquals(new double[] {0.75, 0.75}, AlsBlocks.secondsPerIteration(acc, 2), 1e-12);
+        acc.remove(AlsBlocks.stageEnd(AlsBlocks.userStep(2)));
+        assertEquals(0, AlsBlocks.secondsPerIteration(acc, 2).length, "a stage without its time");
     }
 
     @Test

@@ -29,12 +29,15 @@ import java.util.stream.Stream;
  *       them completes);
  *   <li>the soak at half rate, exactly-once: resident memory of this JVM (which runs the job) and
  *       the size of the retained checkpoint (the state: incremental RocksDB checkpoints keep the
- *       shared files a checkpoint refers to), sampled every {@value #SOAK_SAMPLE_SECONDS} s after a
- *       warm-up that has passed over the whole population; both go up and down (the heap fills
- *       before it is collected, compactions rewrite the files), so start and end are the means of
- *       the first and the last third of the samples ({@link #thirds}), and flat means the end
- *       within {@link #FLAT_TOLERANCE} of the start; state bytes per user = the last sample's state
- *       / the users whose events were sent.
+ *       shared files a checkpoint refers to), and next to it RocksDB's own estimate of its live
+ *       data (Flink's {@code estimate-live-data-size} metric summed over the column families and
+ *       subtasks, read through the REST API: what the files hold without the versions a compaction
+ *       has not yet dropped), sampled every {@value #SOAK_SAMPLE_SECONDS} s after a warm-up that
+ *       has passed over the whole population; both go up and down (the heap fills before it is
+ *       collected, compactions rewrite the files), so start and end are the means of the first and
+ *       the last third of the samples ({@link #thirds}), and flat means the end within {@link
+ *       #FLAT_TOLERANCE} of the start; state bytes per user = the last sample's state / the users
+ *       whose events were sent.
  * </ul>
  */
 public final class LiveBenchmark {
@@ -44,6 +47,14 @@ public final class LiveBenchmark {
     public static final double GOAL_EVENTS_PER_S_PER_CORE = 20_000;
 
     public static final double GOAL_P99_MS = 100;
+
+    private static void putOrNull(ObjectNode o, String field, double v) {
+        if (Double.isNaN(v)) {
+            o.putNull(field);
+        } else {
+            o.put(field, StreamBenchmark.round(v, 10));
+        }
+    }
 
     /** Seconds between two samples of the soak. */
     public static final int SOAK_SAMPLE_SECONDS = 30;
@@ -160,13 +171,18 @@ public final class LiveBenchmark {
         /** Seconds of the soak's warm-up (before its first sample). */
         public long soakWarmupSeconds;
 
-        /** The soak's samples: {seconds since its start, RSS MB, state MB}. */
+        /**
+         * The soak's samples: {seconds since its start, RSS MB, state MB, RocksDB live data MB (NaN
+         * when the metric was not there)}.
+         */
         public List<double[]> soakSamples = new ArrayList<>();
 
         public double rssMbStart;
         public double rssMbEnd;
         public double stateMbStart;
         public double stateMbEnd;
+        public double liveStateMbStart = Double.NaN;
+        public double liveStateMbEnd = Double.NaN;
         public long stateBytesPerUser;
 
         public double eventsPerSPerCore() {
@@ -233,12 +249,22 @@ public final class LiveBenchmark {
             s.put("rss_mb_end", StreamBenchmark.round(rssMbEnd, 10));
             s.put("state_mb_start", StreamBenchmark.round(stateMbStart, 10));
             s.put("state_mb_end", StreamBenchmark.round(stateMbEnd, 10));
+            s.put(
+                    "state_measure",
+                    "state_mb: the retained checkpoint's files; live_state_mb: RocksDB's"
+                            + " estimate-live-data-size summed over column families and subtasks");
+            putOrNull(s, "live_state_mb_start", liveStateMbStart);
+            putOrNull(s, "live_state_mb_end", liveStateMbEnd);
             ArrayNode samples = s.putArray("samples");
             for (double[] x : soakSamples) {
-                samples.addObject()
-                        .put("s", Math.round(x[0]))
-                        .put("rss_mb", StreamBenchmark.round(x[1], 10))
-                        .put("state_mb", StreamBenchmark.round(x[2], 10));
+                ObjectNode n =
+                        samples.addObject()
+                                .put("s", Math.round(x[0]))
+                                .put("rss_mb", StreamBenchmark.round(x[1], 10))
+                                .put("state_mb", StreamBenchmark.round(x[2], 10));
+                if (x.length > 3) {
+                    putOrNull(n, "live_state_mb", x[3]);
+                }
             }
             ObjectNode g = o.putObject("goals");
             g.set(

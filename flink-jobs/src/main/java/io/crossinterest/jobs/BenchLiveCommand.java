@@ -16,7 +16,9 @@ import io.crossinterest.joint.JointBundle;
 import io.crossinterest.joint.JointParams;
 import io.crossinterest.kafka.LocalKafkaBroker;
 import io.crossinterest.report.RunInfo;
+import io.crossinterest.ui.FlinkRestMetrics;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.commons.io.FileUtils;
@@ -777,6 +779,9 @@ public class BenchLiveCommand implements Callable<Integer> {
             long end = start + (long) (soakMinutes * 60_000);
             List<Double> rss = new ArrayList<>();
             List<Double> state = new ArrayList<>();
+            List<Double> live = new ArrayList<>();
+            FlinkRestMetrics metrics =
+                    new FlinkRestMetrics(running.restUrl(), running.job().getJobID().toHexString());
             long next = start;
             while (next <= end) {
                 Thread.sleep(Math.max(0, next - System.currentTimeMillis()));
@@ -785,19 +790,24 @@ public class BenchLiveCommand implements Callable<Integer> {
                 double[] sample = {
                     (System.currentTimeMillis() - start) / 1000.0,
                     LiveBenchmark.residentBytes() / 1e6,
-                    stateBytes(checkpoints) / 1e6
+                    stateBytes(checkpoints) / 1e6,
+                    liveStateBytes(metrics) / 1e6
                 };
                 r.soakSamples.add(sample);
                 rss.add(sample[1]);
                 state.add(sample[2]);
+                if (!Double.isNaN(sample[3])) {
+                    live.add(sample[3]);
+                }
                 say(
                         String.format(
                                 Locale.ROOT,
-                                "  %s: RSS %.0f MB, state %.1f MB, %d events sent, %d "
-                                        + "recommendations read",
+                                "  %s: RSS %.0f MB, state %.1f MB (RocksDB live data %.1f MB), %d"
+                                        + " events sent, %d recommendations read",
                                 LocalTime.now().withNano(0),
                                 sample[1],
                                 sample[2],
+                                sample[3],
                                 feed.sent(),
                                 watch.recommendations()));
                 next += LiveBenchmark.SOAK_SAMPLE_SECONDS * 1000L;
@@ -808,6 +818,11 @@ public class BenchLiveCommand implements Callable<Integer> {
             r.rssMbEnd = rssThirds[1];
             r.stateMbStart = stateThirds[0];
             r.stateMbEnd = stateThirds[1];
+            if (live.size() == r.soakSamples.size()) {
+                double[] liveThirds = LiveBenchmark.thirds(live);
+                r.liveStateMbStart = liveThirds[0];
+                r.liveStateMbEnd = liveThirds[1];
+            }
             r.stateBytesPerUser =
                     Math.round(state.get(state.size() - 1) * 1e6 / Math.max(1, matcher.users()));
             r.visibilityMs = LiveBenchmark.quantiles(matcher);
@@ -830,6 +845,19 @@ public class BenchLiveCommand implements Callable<Integer> {
                         r.visibilityMs[0],
                         r.visibilityMs[1],
                         checkpointSeconds));
+    }
+
+    /**
+     * RocksDB's estimate of its live data in the running job (bytes), or NaN when the job does not
+     * report it (the metric is off, or the REST API did not answer).
+     */
+    private static double liveStateBytes(FlinkRestMetrics metrics) throws InterruptedException {
+        try {
+            JsonNode s = metrics.snapshot().path("state").path("liveBytes");
+            return s.isNumber() ? s.asDouble() : Double.NaN;
+        } catch (IOException e) {
+            return Double.NaN;
+        }
     }
 
     /**

@@ -259,8 +259,11 @@ public class StreamCommand implements Callable<Integer> {
         return CrossInterest.EXIT_OK;
     }
 
-    /** The submitted job, and whether it was submitted detached ({@link #detached}). */
-    record Running(JobClient job, boolean detached) {}
+    /**
+     * The submitted job, whether it was submitted detached ({@link #detached}), and the REST
+     * address of the cluster it runs on.
+     */
+    record Running(JobClient job, boolean detached, String restUrl) {}
 
     /**
      * Checks the options, builds the graph, submits it and prints the start-up lines ({@code
@@ -438,7 +441,7 @@ public class StreamCommand implements Callable<Integer> {
             ui.watch(page, job, env.getConfiguration(), bootstrapServers, out);
         }
         out.flush();
-        return new Running(job, detached(env));
+        return new Running(job, detached(env), ui.restUrl(env.getConfiguration()));
     }
 
     /** The keyed output topics the live page's user lookup reads. */

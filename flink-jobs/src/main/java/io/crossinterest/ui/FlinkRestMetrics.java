@@ -57,7 +57,10 @@ public final class FlinkRestMetrics {
                     Map.entry("endToEndLatencyMillis_p99", "max"),
                     Map.entry("scoringLatencyMillis_median", "max"),
                     Map.entry("scoringLatencyMillis_p99", "max"),
-                    Map.entry("pendingRecords", "sum"));
+                    Map.entry("pendingRecords", "sum"),
+                    // RocksDB's estimate of its live data, per column family and subtask (with
+                    // state.backend.rocksdb.metrics.estimate-live-data-size, as conf/ sets it)
+                    Map.entry("estimate-live-data-size", "sum"));
 
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -175,6 +178,11 @@ public final class FlinkRestMetrics {
         ObjectNode latency = out.putObject("latency");
         latency(latency, "endToEnd", "endToEndLatencyMillis", maxes);
         latency(latency, "scoring", "scoringLatencyMillis", maxes);
+
+        if (sums.containsKey("estimate-live-data-size")) {
+            out.putObject("state")
+                    .put("liveBytes", sums.get("estimate-live-data-size").longValue());
+        }
 
         JsonNode cp = get("/jobs/" + jobId + "/checkpoints");
         ObjectNode checkpoints = out.putObject("checkpoints");

@@ -119,8 +119,8 @@ class LiveBenchmarkTest {
         assertFalse(LiveBenchmark.flat(up[0], up[1]));
         assertTrue(Double.isNaN(LiveBenchmark.thirds(List.of(1.0, 2.0))[0]));
         LiveBenchmark.Result r = new LiveBenchmark.Result();
-        r.soakSamples.add(new double[] {0, 1_000, 10});
-        r.soakSamples.add(new double[] {30, 1_010, 11});
+        r.soakSamples.add(new double[] {0, 1_000, 10, 7.5});
+        r.soakSamples.add(new double[] {30, 1_010, 11, Double.NaN});
         r.soakWarmupSeconds = 440;
         r.throughput.config = LiveBenchmark.Config.DEFAULTS;
         r.lowLatencyThroughput.config = LiveBenchmark.Config.DEFAULTS;
@@ -132,6 +132,10 @@ class LiveBenchmarkTest {
         assertEquals(30, soak.path("samples").path(1).path("s").asLong());
         assertEquals(1_010.0, soak.path("samples").path(1).path("rss_mb").asDouble(), 1e-9);
         assertEquals(11.0, soak.path("samples").path(1).path("state_mb").asDouble(), 1e-9);
+        // RocksDB's live data where the job reported it, null where it did not
+        assertEquals(7.5, soak.path("samples").path(0).path("live_state_mb").asDouble(), 1e-9);
+        assertTrue(soak.path("samples").path(1).path("live_state_mb").isNull());
+        assertTrue(soak.path("live_state_mb_start").isNull(), "no thirds without every sample");
     }
 
     /**

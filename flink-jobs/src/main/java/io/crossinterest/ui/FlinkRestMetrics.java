@@ -34,6 +34,7 @@ import java.util.regex.Pattern;
  */
 public final class FlinkRestMetrics {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String LIVE_DATA = "rocksdb_estimate-live-data-size";
     private static final Pattern DEAD_BY_REASON =
             Pattern.compile("\\.reason\\.([^.]+)\\.deadLetters$");
 
@@ -59,8 +60,9 @@ public final class FlinkRestMetrics {
                     Map.entry("scoringLatencyMillis_p99", "max"),
                     Map.entry("pendingRecords", "sum"),
                     // RocksDB's estimate of its live data, per column family and subtask (with
-                    // state.backend.rocksdb.metrics.estimate-live-data-size, as conf/ sets it)
-                    Map.entry("estimate-live-data-size", "sum"));
+                    // state.backend.rocksdb.metrics.estimate-live-data-size, as conf/ sets it;
+                    // the REST API shows rocksdb.estimate-live-data-size with an underscore)
+                    Map.entry(LIVE_DATA, "sum"));
 
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -179,9 +181,8 @@ public final class FlinkRestMetrics {
         latency(latency, "endToEnd", "endToEndLatencyMillis", maxes);
         latency(latency, "scoring", "scoringLatencyMillis", maxes);
 
-        if (sums.containsKey("estimate-live-data-size")) {
-            out.putObject("state")
-                    .put("liveBytes", sums.get("estimate-live-data-size").longValue());
+        if (sums.containsKey(LIVE_DATA)) {
+            out.putObject("state").put("liveBytes", sums.get(LIVE_DATA).longValue());
         }
 
         JsonNode cp = get("/jobs/" + jobId + "/checkpoints");

@@ -89,6 +89,7 @@ class LivePageTest {
     private static Configuration clusterConfig() {
         Configuration c = new Configuration();
         c.setString("metrics.fetcher.update-interval", "500");
+        c.setString("state.backend.rocksdb.metrics.estimate-live-data-size", "true");
         return c;
     }
 
@@ -192,12 +193,14 @@ class LivePageTest {
                                 x.path("deadLetters").path("byReason").path("bad_json").asLong()
                                                 >= 1
                                         && x.path("checkpoints").path("lastId").asLong() >= 1
+                                        // a checkpoint flushed the profiles into RocksDB's files
+                                        && x.path("state").path("liveBytes").asLong() > 0
                                         && x.path("model").path("swappedAt").asLong() > 0
                                         && x.path("latency")
                                                 .path("endToEnd")
                                                 .path("p99")
                                                 .isNumber(),
-                        "dead letters, checkpoint, model, latency");
+                        "dead letters, checkpoint, RocksDB live data, model, latency");
         assertEquals(1, s.path("model").path("version").asLong(), s.toString());
         assertTrue(s.path("deadLetters").path("total").asLong() >= 1, s.toString());
         assertTrue(s.path("checkpoints").path("completed").asLong() >= 1, s.toString());

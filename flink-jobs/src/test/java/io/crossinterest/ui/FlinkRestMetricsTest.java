@@ -17,8 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * {@link FlinkRestMetrics} against a REST API that answers as Flink's job manager does (the
- * endpoints and JSON shapes of Flink 1.20), so the aggregation is checked without a cluster: sums
- * over subtasks, and over column families for RocksDB's live data.
+ * endpoints, JSON shapes and metric ids of Flink 1.20, as read from a running job), so the
+ * aggregation is checked without a cluster: sums over subtasks, and over column families for
+ * RocksDB's live data. LivePageTest reads the same figures from a real job.
  */
 class FlinkRestMetricsTest {
     private static final String JOB = "0123456789abcdef0123456789abcdef";
@@ -73,13 +74,13 @@ class FlinkRestMetricsTest {
                         "{\"name\":\"cross-interest stream\",\"state\":\"RUNNING\","
                                 + "\"vertices\":[{\"id\":\"v1\"}]}",
                         base,
-                        "[{\"id\":\"profiles.profile.rocksdb.estimate-live-data-size\"},"
-                                + "{\"id\":\"profiles.als-user-items.rocksdb.estimate-live-data-size\"},"
+                        "[{\"id\":\"aggregate_profiles.profile.rocksdb_estimate-live-data-size\"},"
+                                + "{\"id\":\"aggregate_profiles.als-user-items.rocksdb_estimate-live-data-size\"},"
                                 + "{\"id\":\"parse.eventsOut\"},{\"id\":\"parse.numRecordsIn\"}]",
                         base + "?get",
-                        "[{\"id\":\"profiles.profile.rocksdb.estimate-live-data-size\","
+                        "[{\"id\":\"aggregate_profiles.profile.rocksdb_estimate-live-data-size\","
                                 + "\"min\":1000,\"max\":3000,\"sum\":4000},"
-                                + "{\"id\":\"profiles.als-user-items.rocksdb.estimate-live-data-size\","
+                                + "{\"id\":\"aggregate_profiles.als-user-items.rocksdb_estimate-live-data-size\","
                                 + "\"min\":0,\"max\":500,\"sum\":500},"
                                 + "{\"id\":\"parse.eventsOut\",\"min\":5,\"max\":7,\"sum\":12}]",
                         "/jobs/" + JOB + "/checkpoints",

@@ -401,6 +401,9 @@ public final class AlsBench implements Callable<Integer> {
         ObjectNode inJob = r.putObject("distributed_in_job_s_per_iter");
         ObjectNode inJobInProcess = r.putObject("in_process_in_job_s_per_iter_same_jvm");
         ObjectNode inJobRatio = r.putObject("distributed_over_in_process_in_job");
+        ObjectNode recallByP = r.putObject("distributed_recall@10_by_parallelism");
+        ObjectNode loads = r.putObject("distributed_load_average_at_start");
+        ObjectNode model = r.putObject("distributed_cost_model");
         r.put(
                 "in_job_s_per_iter_definition",
                 "the mean of the T-iteration fit's own per-iteration wall times, median over seeds:"
@@ -408,9 +411,6 @@ public final class AlsBench implements Callable<Integer> {
                         + " job's stage end times (iteration t from the end of the stage before it to"
                         + " the end of its user half-step, stage scheduling included). Leaves out the"
                         + " one-off costs of a fit that (t(T) - t(1)) / (T - 1) cancels only on average");
-        ObjectNode recallByP = r.putObject("distributed_recall@10_by_parallelism");
-        ObjectNode loads = r.putObject("distributed_load_average_at_start");
-        ObjectNode model = r.putObject("distributed_cost_model");
         model.put(
                 "what_is_shipped",
                 "per half-step (solve side S from side O, B blocks per side: p, or more when a side's"

@@ -31,8 +31,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -43,12 +41,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -255,46 +250,20 @@ class StreamCommandKafkaTest {
         wantLive.keySet().removeIf(u -> u.startsWith("clock-"));
         assertEquals(32, want.size(), "30 users and 2 clocks");
 
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        // the command blocks while its job runs, as on a terminal: it runs on its own thread
-        CompletableFuture<Integer> command = new CompletableFuture<>();
-        Thread commandThread =
-                new Thread(
-                        () ->
-                                command.complete(
-                                        CrossInterest.run(
-                                                new PrintWriter(out, true),
-                                                new PrintWriter(err, true),
-                                                "stream",
-                                                "--bootstrap-servers",
-                                                kafka.bootstrapServers(),
-                                                "--input-topic",
-                                                "events",
-                                                "--output-topic",
-                                                "profiles",
-                                                "--dead-letter-topic",
-                                                "dead",
-                                                "--group-id",
-                                                "e2e",
-                                                "--checkpoint-dir",
-                                                tmp.resolve("checkpoints").toString(),
-                                                "--checkpoint-interval",
-                                                "300ms",
-                                                "--parallelism",
-                                                "2",
-                                                "--half-life",
-                                                HALF_LIFE,
-                                                "--weights",
-                                                WEIGHTS,
-                                                "--max-emit-delay",
-                                                "2s")),
-                        "stream-command");
-        commandThread.setDaemon(true);
-        commandThread.start();
-        JobID job = null;
-        try {
-            job = awaitJobId(out, err, command);
+        // the command blocks while its job runs, as on a terminal: it runs on its own thread (the
+        // LiveStream fixture, which cancels the job at the end unless the test stopped it)
+        try (LiveStream stream =
+                LiveStream.start(
+                        cluster,
+                        streamArgs(
+                                "events",
+                                "profiles",
+                                "dead",
+                                "e2e",
+                                tmp,
+                                "--max-emit-delay",
+                                "2s"))) {
+            JobID job = stream.job;
 
             // 1. live: every (non-clock) user's final profile and all dead letters, committed while
             //    the job runs; then the input is quiet and the watermark stands still below the
@@ -347,15 +316,16 @@ class StreamCommandKafkaTest {
                                             .toString(),
                                     SavepointFormatType.CANONICAL)
                             .get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertEquals(0, command.get(WAIT.toSeconds(), TimeUnit.SECONDS), err.toString());
+            assertEquals(
+                    0, stream.exit.get(WAIT.toSeconds(), TimeUnit.SECONDS), stream.err.toString());
             assertTrue(
                     savepoint.contains(tmp.resolve("checkpoints").resolve("savepoints").toString()),
                     savepoint);
             assertTrue(
-                    out.toString()
+                    stream.out
+                            .toString()
                             .contains(" stopped; savepoint " + Path.of(URI.create(savepoint))),
-                    savepoint + "\n" + out);
-            job = null;
+                    savepoint + "\n" + stream.out);
             Map<String, UserProfile> all =
                     lastPerUser(
                             kafka.awaitCommitted(
@@ -367,14 +337,6 @@ class StreamCommandKafkaTest {
                     MALFORMED.size(),
                     kafka.readCommitted("dead", MALFORMED.size()).size(),
                     "no dead letter twice");
-        } finally {
-            if (job != null
-                    && !cluster.getJobStatus(job)
-                            .get(30, TimeUnit.SECONDS)
-                            .isGloballyTerminalState()) {
-                cluster.cancel(job).get(30, TimeUnit.SECONDS);
-            }
-            command.completeOnTimeout(-1, 30, TimeUnit.SECONDS).join();
         }
     }
 
@@ -415,33 +377,18 @@ class StreamCommandKafkaTest {
         try (LiveStream stream =
                 LiveStream.start(
                         cluster,
-                        "stream",
-                        "--bootstrap-servers",
-                        kafka.bootstrapServers(),
-                        "--input-topic",
-                        "events-pe",
-                        "--output-topic",
-                        "profiles-pe",
-                        "--dead-letter-topic",
-                        "dead-pe",
-                        "--group-id",
-                        "per-event",
-                        "--checkpoint-dir",
-                        tmp.resolve("checkpoints").toString(),
-                        "--checkpoint-interval",
-                        "300ms",
-                        "--parallelism",
-                        "2",
-                        "--half-life",
-                        HALF_LIFE,
-                        "--weights",
-                        WEIGHTS,
-                        "--emit-interval",
-                        "0",
-                        "--max-emit-delay",
-                        "0",
-                        "--buffer-timeout",
-                        "5ms")) {
+                        streamArgs(
+                                "events-pe",
+                                "profiles-pe",
+                                "dead-pe",
+                                "per-event",
+                                tmp,
+                                "--emit-interval",
+                                "0",
+                                "--max-emit-delay",
+                                "0",
+                                "--buffer-timeout",
+                                "5ms"))) {
             List<String> got =
                     kafka.awaitCommitted(
                             "profiles-pe",
@@ -467,27 +414,38 @@ class StreamCommandKafkaTest {
     }
 
     /**
-     * The job id the command prints once it has submitted the job (what a user passes to {@code
-     * flink stop}).
+     * The {@code stream} command line both tests share: the local broker, the three topics, the
+     * consumer group, checkpoints every 300 ms under {@code tmp}, parallelism 2, the test's
+     * half-life and weights; then {@code extra}.
      */
-    private static JobID awaitJobId(
-            StringWriter out, StringWriter err, CompletableFuture<Integer> command)
-            throws InterruptedException {
-        Pattern running = Pattern.compile("stream: job ([0-9a-f]{32}) running");
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Matcher m = running.matcher(out.toString());
-            if (m.find()) {
-                return JobID.fromHexString(m.group(1));
-            }
-            if (command.isDone()) {
-                throw new AssertionError(
-                        "stream exited with " + command.join() + " before running: " + err + out);
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(
-                "stream did not report a running job within " + WAIT + ": " + err + out);
+    private static String[] streamArgs(
+            String input, String output, String dead, String group, Path tmp, String... extra) {
+        List<String> a =
+                new ArrayList<>(
+                        List.of(
+                                "stream",
+                                "--bootstrap-servers",
+                                kafka.bootstrapServers(),
+                                "--input-topic",
+                                input,
+                                "--output-topic",
+                                output,
+                                "--dead-letter-topic",
+                                dead,
+                                "--group-id",
+                                group,
+                                "--checkpoint-dir",
+                                tmp.resolve("checkpoints").toString(),
+                                "--checkpoint-interval",
+                                "300ms",
+                                "--parallelism",
+                                "2",
+                                "--half-life",
+                                HALF_LIFE,
+                                "--weights",
+                                WEIGHTS));
+        a.addAll(List.of(extra));
+        return a.toArray(String[]::new);
     }
 
     /** The newest update of each user (a user's updates are in one partition, in order). */

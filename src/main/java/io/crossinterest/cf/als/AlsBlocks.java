@@ -4,6 +4,7 @@ import io.crossinterest.data.InteractionMatrix;
 
 import org.apache.flink.api.common.accumulators.LongMaximum;
 import org.apache.flink.api.common.functions.Partitioner;
+import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.api.java.tuple.Tuple3;
@@ -93,6 +94,26 @@ final class AlsBlocks {
      */
     static String stageEnd(String stage) {
         return stage + "-end-ms";
+    }
+
+    /** Records, in its {@link #stageEnd} accumulator, when a stage's subtask finished. */
+    static final class StageClock implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final String stage;
+        private transient LongMaximum end;
+
+        StageClock(String stage) {
+            this.stage = stage;
+        }
+
+        void open(RuntimeContext context) {
+            end = new LongMaximum();
+            context.addAccumulator(stageEnd(stage), end);
+        }
+
+        void finished() {
+            end.add(System.currentTimeMillis());
+        }
     }
 
     static final String USER_BLOCKS = "als-user-blocks";
@@ -493,9 +514,8 @@ final class AlsBlocks {
         private final int k;
         private final long seed;
         private final Emission emission;
-        private final String stage;
+        private final StageClock clock;
         private transient Map<Integer, Entries> entries;
-        private transient LongMaximum end;
 
         BuildBlocks(int side, int numBlocks, int k, long seed, Emission emission, String stage) {
             this.side = side;
@@ -503,15 +523,14 @@ final class AlsBlocks {
             this.k = k;
             this.seed = seed;
             this.emission = emission;
-            this.stage = stage;
+            this.clock = new StageClock(stage);
         }
 
         @Override
         public void open() throws Exception {
             super.open();
             entries = new TreeMap<>();
-            end = new LongMaximum();
-            getRuntimeContext().addAccumulator(stageEnd(stage), end);
+            clock.open(getRuntimeContext());
         }
 
         @Override
@@ -558,7 +577,7 @@ final class AlsBlocks {
                 }
             }
             entries = null;
-            end.add(System.currentTimeMillis());
+            clock.finished();
         }
     }
 
@@ -675,24 +694,22 @@ final class AlsBlocks {
         private final AlsConfig cfg;
         private final int numBlocks;
         private final Emission emission;
-        private final String stage;
+        private final StageClock clock;
         private transient Map<Integer, Block> blocks;
         private transient Map<Integer, Inbox> inboxes;
-        private transient LongMaximum end;
 
         HalfStep(AlsConfig cfg, int numBlocks, Emission emission, String stage) {
             this.cfg = cfg.withThreads(1);
             this.numBlocks = numBlocks;
             this.emission = emission;
-            this.stage = stage;
+            this.clock = new StageClock(stage);
         }
 
         @Override
         public void open() throws Exception {
             super.open();
             blocks = new TreeMap<>();
-            end = new LongMaximum();
-            getRuntimeContext().addAccumulator(stageEnd(stage), end);
+            clock.open(getRuntimeContext());
         }
 
         @Override
@@ -751,7 +768,7 @@ final class AlsBlocks {
             }
             blocks = null;
             inboxes = null;
-            end.add(System.currentTimeMillis());
+            clock.finished();
         }
 
         private double[] solve(Inbox in) {

@@ -27,7 +27,8 @@ public record RunInfo(
         String cpu,
         String java,
         double loadAverageAtStart,
-        String heapFlags) {
+        String heapFlags,
+        String gcFlags) {
 
     /**
      * Captures the run's provenance now, with the commit of the git work tree at {@code repoDir}.
@@ -41,7 +42,8 @@ public record RunInfo(
                 readCpuModel(),
                 System.getProperty("java.version"),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-                heapFlags(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+                heapFlags(ManagementFactory.getRuntimeMXBean().getInputArguments()),
+                gcFlags(ManagementFactory.getRuntimeMXBean().getInputArguments()));
     }
 
     /** The heap flags among a JVM's arguments ({@code -Xmx…}, {@code -Xms…}), space-separated. */
@@ -50,6 +52,19 @@ public record RunInfo(
                 " ",
                 jvmArguments.stream()
                         .filter(a -> a.startsWith("-Xmx") || a.startsWith("-Xms"))
+                        .toList());
+    }
+
+    /**
+     * The garbage collector's flags among a JVM's arguments (the collector, {@code
+     * -XX:MaxGCPauseMillis=…} and other {@code -XX:} options naming GC): what a latency figure
+     * depends on; empty for the JVM's defaults.
+     */
+    static String gcFlags(List<String> jvmArguments) {
+        return String.join(
+                " ",
+                jvmArguments.stream()
+                        .filter(a -> a.startsWith("-XX:") && a.toUpperCase().contains("GC"))
                         .toList());
     }
 
@@ -62,6 +77,7 @@ public record RunInfo(
         node.put("java", java);
         node.put("load_average_at_start", Math.round(loadAverageAtStart * 100) / 100.0);
         node.put("heap_flags", heapFlags);
+        node.put("gc_flags", gcFlags);
     }
 
     /** {@code git rev-parse HEAD} (+ {@code -dirty}), or "unknown" outside a git work tree. */

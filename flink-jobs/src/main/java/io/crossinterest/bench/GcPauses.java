@@ -29,6 +29,7 @@ public final class GcPauses implements AutoCloseable {
     private long totalMs;
     private long maxMs;
     private long longPauses;
+    private final List<long[]> longOnes = new ArrayList<>();
 
     private record Registration(NotificationEmitter emitter, NotificationListener listener) {}
 
@@ -52,17 +53,26 @@ public final class GcPauses implements AutoCloseable {
                 GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData())
                         .getGcInfo()
                         .getDuration();
-        add(ms);
+        add(ms, System.currentTimeMillis());
     }
 
-    /** One collection of {@code ms} milliseconds. */
-    synchronized void add(long ms) {
+    /** One collection of {@code ms} milliseconds, reported at wall-clock {@code atMs}. */
+    synchronized void add(long ms, long atMs) {
         collections++;
         totalMs += ms;
         maxMs = Math.max(maxMs, ms);
         if (ms >= LONG_MS) {
             longPauses++;
+            longOnes.add(new long[] {atMs - ms, ms});
         }
+    }
+
+    /**
+     * The collections of at least {@link #LONG_MS} ms: {wall-clock ms when it started (as reported
+     * at its end, less its duration), ms}, in order.
+     */
+    public synchronized List<long[]> longPauses() {
+        return List.copyOf(longOnes);
     }
 
     /** {collections, total ms, longest ms, collections of at least {@link #LONG_MS} ms}. */

@@ -26,13 +26,18 @@ import java.util.Map;
  * recommendation stay unmatched ({@link #unmatched}).
  *
  * <p>Latencies go into 1 ms buckets up to 10 minutes (longer ones into the last), enough for the
- * percentiles. Thread-safe: the producer registers events while a consumer reports outputs.
+ * percentiles; and the worst latency of the events sent in each second of the counted window (up to
+ * an hour) is kept, so that a tail can be placed in time (next to checkpoints and collections).
+ * Thread-safe: the producer registers events while a consumer reports outputs.
  */
 public final class LatencyMatcher {
     static final int MAX_MS = 600_000;
+    static final int MAX_SECONDS = 3_600;
 
     private final Map<String, User> users = new HashMap<>();
     private final long[] histogram = new long[MAX_MS + 1];
+    private final long[] worstBySecond = new long[MAX_SECONDS];
+    private int secondsSeen;
     private long matched;
     private long withoutSourceHistory;
     private long counted;
@@ -130,8 +135,14 @@ public final class LatencyMatcher {
             if (readAtMs < 0) {
                 withoutSourceHistory++;
             } else {
-                histogram[(int) Math.min(Math.max(0, readAtMs - sentAt), MAX_MS)]++;
+                long ms = Math.min(Math.max(0, readAtMs - sentAt), MAX_MS);
+                histogram[(int) ms]++;
                 matched++;
+                if (countFromMs != Long.MIN_VALUE) { // a window was opened: place it in time
+                    int second = (int) Math.min((sentAt - countFromMs) / 1000, MAX_SECONDS - 1);
+                    worstBySecond[second] = Math.max(worstBySecond[second], ms);
+                    secondsSeen = Math.max(secondsSeen, second + 1);
+                }
             }
         }
     }
@@ -180,12 +191,23 @@ public final class LatencyMatcher {
     }
 
     /**
+     * The worst latency (ms) of the matched events sent in each second since {@link #countFrom}, up
+     * to the last second with a matched event; 0 for a second without one; empty before {@link
+     * #countFrom}.
+     */
+    public synchronized long[] worstMsBySecond() {
+        return Arrays.copyOf(worstBySecond, secondsSeen);
+    }
+
+    /**
      * From now on only events sent at or after {@code fromMs} count (e.g. after a warm-up): the
      * latencies so far are forgotten, and events sent before still match recommendations but their
      * latencies do not count.
      */
     public synchronized void countFrom(long fromMs) {
         Arrays.fill(histogram, 0);
+        Arrays.fill(worstBySecond, 0);
+        secondsSeen = 0;
         matched = 0;
         withoutSourceHistory = 0;
         countFromMs = fromMs;

@@ -164,6 +164,22 @@ public final class LiveBenchmark {
          */
         public long[] latencyGc;
 
+        /**
+         * The collections of at least {@link GcPauses#LONG_MS} ms in the latency window: {ms from
+         * the window's start, ms}.
+         */
+        public List<long[]> latencyLongPauses = new ArrayList<>();
+
+        /** The worst latency of the events sent in each second of the latency window (ms). */
+        public long[] latencyWorstBySecond = new long[0];
+
+        /**
+         * The checkpoints that completed in the latency window, from the job manager's statistics:
+         * {ms from the window's start to the trigger, end-to-end ms, the longest synchronous part,
+         * asynchronous part, alignment and start delay of any subtask (ms)}.
+         */
+        public List<long[]> latencyCheckpoints = new ArrayList<>();
+
         public long visibilityEvents;
         public long[] visibilityMs = new long[3];
         public double soakMinutes;
@@ -224,6 +240,31 @@ public final class LiveBenchmark {
                 gc.put("total_ms", latencyGc[1]);
                 gc.put("longest_ms", latencyGc[2]);
                 gc.put("at_least_" + GcPauses.LONG_MS + "_ms", latencyGc[3]);
+                ArrayNode pauses = gc.putArray("at_least_" + GcPauses.LONG_MS + "_ms_at");
+                for (long[] p : latencyLongPauses) {
+                    pauses.addObject().put("second", p[0] / 1000.0).put("ms", p[1]);
+                }
+            }
+            ArrayNode worst = l.putArray("worst_ms_by_second_sent");
+            for (long w : latencyWorstBySecond) {
+                worst.add(w);
+            }
+            ObjectNode cps = l.putObject("checkpoints_in_window");
+            cps.put(
+                    "what",
+                    "checkpoints triggered in the window (job manager's statistics): the trigger's "
+                            + "second of the window, end-to-end ms, and the longest synchronous "
+                            + "part, asynchronous part, barrier alignment and start delay of any "
+                            + "subtask (ms)");
+            ArrayNode list = cps.putArray("checkpoints");
+            for (long[] c : latencyCheckpoints) {
+                ObjectNode n = list.addObject();
+                n.put("second", c[0] / 1000.0);
+                n.put("end_to_end_ms", c[1]);
+                n.put("sync_ms", c[2]);
+                n.put("async_ms", c[3]);
+                n.put("alignment_ms", c[4]);
+                n.put("start_delay_ms", c[5]);
             }
             ObjectNode v = o.putObject("visibility_latency_ms");
             v.setAll(quantiles(m, visibilityMs));

@@ -703,10 +703,21 @@ public class BenchLiveCommand implements Callable<Integer> {
                 EventFeed feed = new EventFeed(kafka, topics.get("events"), replay, mapping, 1)) {
             feed.start(0, r.latencyRate, matcher);
             Thread.sleep(warmupSeconds * 1000L);
-            matcher.countFrom(System.currentTimeMillis());
+            long windowStart = System.currentTimeMillis();
+            matcher.countFrom(windowStart);
             try (GcPauses gc = new GcPauses()) {
                 Thread.sleep(latencySeconds * 1000L);
                 r.latencyGc = gc.counts();
+                for (long[] pause : gc.longPauses()) {
+                    r.latencyLongPauses.add(new long[] {pause[0] - windowStart, pause[1]});
+                }
+            }
+            r.latencyWorstBySecond = matcher.worstMsBySecond();
+            for (long[] c :
+                    new FlinkRestMetrics(running.restUrl(), running.job().getJobID().toHexString())
+                            .checkpoints(windowStart, System.currentTimeMillis())) {
+                c[0] -= windowStart;
+                r.latencyCheckpoints.add(c);
             }
             feed.check();
             watch.check();

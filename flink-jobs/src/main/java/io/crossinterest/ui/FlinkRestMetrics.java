@@ -207,6 +207,43 @@ public final class FlinkRestMetrics {
         return out;
     }
 
+    /**
+     * The completed checkpoints triggered from {@code fromMs} to {@code toMs} (job manager's
+     * clock), in order: {trigger ms, end-to-end ms, and over every subtask of every operator the
+     * longest synchronous part, asynchronous part, barrier alignment and start delay (ms; -1 when
+     * no subtask reported it)}. The job manager keeps the last {@code web.checkpoints.history} (10)
+     * checkpoints.
+     */
+    public List<long[]> checkpoints(long fromMs, long toMs)
+            throws IOException, InterruptedException {
+        List<long[]> out = new ArrayList<>();
+        for (JsonNode c : get("/jobs/" + jobId + "/checkpoints").path("history")) {
+            long trigger = c.path("trigger_timestamp").asLong();
+            if (!"COMPLETED".equals(c.path("status").asText())
+                    || trigger < fromMs
+                    || trigger > toMs) {
+                continue;
+            }
+            String details = "/jobs/" + jobId + "/checkpoints/details/" + c.path("id").asText();
+            long[] row = {trigger, c.path("end_to_end_duration").asLong(), -1, -1, -1, -1};
+            for (var vertices = get(details).path("tasks").fieldNames(); vertices.hasNext(); ) {
+                for (JsonNode sub :
+                        get(details + "/subtasks/" + vertices.next()).path("subtasks")) {
+                    if (!"completed".equals(sub.path("status").asText())) {
+                        continue;
+                    }
+                    row[2] = Math.max(row[2], sub.path("checkpoint").path("sync").asLong(-1));
+                    row[3] = Math.max(row[3], sub.path("checkpoint").path("async").asLong(-1));
+                    row[4] = Math.max(row[4], sub.path("alignment").path("duration").asLong(-1));
+                    row[5] = Math.max(row[5], sub.path("start_delay").asLong(-1));
+                }
+            }
+            out.add(row);
+        }
+        out.sort((a, b) -> Long.compare(a[0], b[0]));
+        return out;
+    }
+
     private static void latency(
             ObjectNode out, String key, String metric, Map<String, Double> maxes) {
         if (maxes.containsKey(metric + "_median")) {

@@ -2,6 +2,7 @@ package io.crossinterest.bench;
 
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class LatencyMatcherTest {
@@ -106,5 +107,28 @@ class LatencyMatcherTest {
         m.profile("other", 1, 1, true);
         m.recommendation("other", 1, 1);
         assertEquals(2, m.matched());
+    }
+
+    /** The worst latency of each second's events, by the second they were sent in the window. */
+    @Test
+    void theWorstLatencyIsKeptPerSecondSent() {
+        LatencyMatcher m = new LatencyMatcher();
+        m.sent("u", 500); // before the window: matched, not placed
+        m.profile("u", 1, 1, true);
+        m.recommendation("u", 1, 900);
+        assertEquals(0, m.worstMsBySecond().length, "no window yet");
+        m.countFrom(10_000);
+        m.sent("u", 10_100);
+        m.sent("v", 10_900);
+        m.sent("u", 12_200);
+        m.profile("u", 2, 2, true);
+        m.recommendation("u", 2, 10_130); // 30 ms, second 0
+        m.profile("v", 3, 1, true);
+        m.recommendation("v", 3, 11_400); // 500 ms, second 0
+        m.profile("u", 4, 3, true);
+        m.recommendation("u", 4, 12_270); // 70 ms, second 2
+        assertArrayEquals(new long[] {500, 0, 70}, m.worstMsBySecond());
+        m.countFrom(20_000);
+        assertEquals(0, m.worstMsBySecond().length, "a new window forgets the old one");
     }
 }

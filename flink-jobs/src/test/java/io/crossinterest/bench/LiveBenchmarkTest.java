@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -156,14 +157,21 @@ class LiveBenchmarkTest {
         GcPauses made = new GcPauses();
         made.close(); // no more notifications: only what is added below (and any before close)
         long[] base = made.counts();
-        made.add(10);
-        made.add(70);
-        made.add(50);
+        made.add(10, 1_000);
+        made.add(70, 2_070);
+        made.add(50, 3_050);
         long[] c = made.counts();
         assertEquals(3, c[0] - base[0]);
         assertEquals(130, c[1] - base[1]);
         assertTrue(c[2] >= 70, "longest");
         assertEquals(2, c[3] - base[3], "at least 50 ms");
+        List<long[]> longOnes = made.longPauses();
+        long[] last = longOnes.get(longOnes.size() - 1);
+        assertArrayEquals(new long[] {3_000, 50}, last, "started at its report less its duration");
+        assertArrayEquals(
+                new long[] {2_000, 70},
+                longOnes.get(longOnes.size() - 2),
+                "in order, 10 ms not kept");
         LiveBenchmark.Result r = new LiveBenchmark.Result();
         r.throughput.config = LiveBenchmark.Config.DEFAULTS;
         r.lowLatencyThroughput.config = LiveBenchmark.Config.DEFAULTS;
@@ -172,11 +180,25 @@ class LiveBenchmarkTest {
         JsonNode without = r.toJson().path("latency");
         assertFalse(without.has("gc_in_window"), "not measured: no field");
         r.latencyGc = new long[] {3, 130, 70, 2};
+        r.latencyLongPauses = List.of(new long[] {2_500, 70}, new long[] {40_000, 50});
+        r.latencyWorstBySecond = new long[] {40, 0, 300};
+        r.latencyCheckpoints = List.<long[]>of(new long[] {5_838, 130, 57, 26, 44, 14});
         JsonNode gcNode = r.toJson().path("latency").path("gc_in_window");
         assertEquals(3, gcNode.path("collections").asLong());
         assertEquals(130, gcNode.path("total_ms").asLong());
         assertEquals(70, gcNode.path("longest_ms").asLong());
         assertEquals(2, gcNode.path("at_least_50_ms").asLong());
+        assertEquals(2.5, gcNode.path("at_least_50_ms_at").path(0).path("second").asDouble());
+        assertEquals(50, gcNode.path("at_least_50_ms_at").path(1).path("ms").asLong());
+        JsonNode l = r.toJson().path("latency");
+        assertEquals("[40,0,300]", l.path("worst_ms_by_second_sent").toString());
+        JsonNode cp = l.path("checkpoints_in_window").path("checkpoints").path(0);
+        assertEquals(5.838, cp.path("second").asDouble());
+        assertEquals(130, cp.path("end_to_end_ms").asLong());
+        assertEquals(57, cp.path("sync_ms").asLong());
+        assertEquals(26, cp.path("async_ms").asLong());
+        assertEquals(44, cp.path("alignment_ms").asLong());
+        assertEquals(14, cp.path("start_delay_ms").asLong());
     }
 
     /**

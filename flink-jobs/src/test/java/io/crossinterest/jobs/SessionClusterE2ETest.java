@@ -279,6 +279,18 @@ class SessionClusterE2ETest {
                                 start.out(),
                                 "rest address");
                 long killed = started.get(1);
+                // the task managers run with conf/'s env.java.opts.taskmanager (G1's pause
+                // target) on top of the JDK 17 flags, as Flink's scripts start them; the job
+                // manager without it
+                String tmOpts = configValue("env.java.opts.taskmanager");
+                assertFalse(tmOpts.isBlank(), "conf/config.yaml sets env.java.opts.taskmanager");
+                for (int i = 0; i < 3; i++) {
+                    List<String> args = jvmArguments(started.get(i));
+                    for (String flag : tmOpts.split("\\s+")) {
+                        assertEquals(
+                                i > 0, args.contains(flag), lines[i] + ": " + flag + " " + args);
+                    }
+                }
 
                 String[] common = {
                     "--bootstrap-servers",
@@ -573,5 +585,22 @@ class SessionClusterE2ETest {
                 scores.stream().mapToDouble(Double::doubleValue).toArray(),
                 cats.toArray(String[]::new),
                 interest.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /** A value of conf/config.yaml (a one-line key: value), "" when absent. */
+    private static String configValue(String key) throws IOException {
+        return Files.readAllLines(ROOT.resolve("conf/config.yaml")).stream()
+                .filter(l -> l.startsWith(key + ":"))
+                .map(l -> l.substring(key.length() + 1).strip())
+                .reduce((a, b) -> b)
+                .orElse("");
+    }
+
+    /** The JVM arguments of a running process on this machine (its command line). */
+    private static List<String> jvmArguments(long pid) {
+        return ProcessHandle.of(pid)
+                .flatMap(p -> p.info().arguments())
+                .map(List::of)
+                .orElseThrow(() -> new AssertionError("no command line for process " + pid));
     }
 }

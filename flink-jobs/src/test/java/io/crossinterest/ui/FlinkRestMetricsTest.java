@@ -10,8 +10,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -109,5 +111,49 @@ class FlinkRestMetricsTest {
         JsonNode s = new FlinkRestMetrics(url(), JOB).snapshot();
         assertFalse(s.has("state"), s.toString());
         assertEquals(2, s.path("events").path("parsed").asLong(), s.toString());
+    }
+
+    /**
+     * The checkpoints of a window: only completed ones triggered in it, with the longest
+     * synchronous part, asynchronous part, alignment and start delay over every subtask.
+     */
+    @Test
+    void checkpointsOfAWindowWithTheirSlowestSubtask() throws Exception {
+        String details = "/jobs/" + JOB + "/checkpoints/details/";
+        String subtask =
+                "{\"index\":%d,\"status\":\"completed\",\"checkpoint\":{\"sync\":%d,"
+                        + "\"async\":%d},\"alignment\":{\"duration\":%d},\"start_delay\":%d}";
+        serve(
+                Map.of(
+                        "/jobs/" + JOB + "/checkpoints",
+                        "{\"history\":["
+                                + "{\"id\":9,\"status\":\"COMPLETED\",\"trigger_timestamp\":5000,"
+                                + "\"end_to_end_duration\":400},"
+                                + "{\"id\":8,\"status\":\"FAILED\",\"trigger_timestamp\":3000,"
+                                + "\"end_to_end_duration\":90},"
+                                + "{\"id\":7,\"status\":\"COMPLETED\",\"trigger_timestamp\":2000,"
+                                + "\"end_to_end_duration\":130},"
+                                + "{\"id\":6,\"status\":\"COMPLETED\",\"trigger_timestamp\":500,"
+                                + "\"end_to_end_duration\":100}]}",
+                        details + "7",
+                        "{\"tasks\":{\"a\":{},\"b\":{}}}",
+                        details + "7/subtasks/a",
+                        "{\"subtasks\":["
+                                + String.format(subtask, 0, 20, 5, 40, 3)
+                                + ","
+                                + String.format(subtask, 1, 57, 2, 1, 14)
+                                + "]}",
+                        details + "7/subtasks/b",
+                        "{\"subtasks\":["
+                                + String.format(subtask, 0, 1, 26, 44, 2)
+                                + ",{\"index\":1,\"status\":\"pending_or_failed\"}]}",
+                        details + "9",
+                        "{\"tasks\":{\"a\":{}}}",
+                        details + "9/subtasks/a",
+                        "{\"subtasks\":[" + String.format(subtask, 0, 300, 9, 80, 7) + "]}"));
+        List<long[]> c = new FlinkRestMetrics(url(), JOB).checkpoints(1_000, 6_000);
+        assertEquals(2, c.size(), "6 before the window, 8 failed");
+        assertArrayEquals(new long[] {2_000, 130, 57, 26, 44, 14}, c.get(0));
+        assertArrayEquals(new long[] {5_000, 400, 300, 9, 80, 7}, c.get(1));
     }
 }

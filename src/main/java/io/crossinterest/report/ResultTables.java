@@ -656,7 +656,8 @@ public final class ResultTables {
      * One row from {@code live-bench.json} ({@code bench live}): the whole live graph on a local
      * Kafka: events/s per core in the default configuration and in the low-latency one (per-event
      * emission; "–" in files from before it), the latency in the configuration the file names (at
-     * half the load it carries), the exactly-once visibility, the soak.
+     * half the load it carries), the exactly-once visibility, the soak, and the JVM flags the
+     * figures depend on.
      */
     String liveTable() {
         Path f = root.resolve("results/performance/live-bench.json");
@@ -673,7 +674,8 @@ public final class ResultTables {
                         "| file | events/s per core | events/s per core, low-latency configuration |"
                                 + " latency p50 / p99 / p99.9 (ms) at half the load its configuration carries |"
                                 + " visibility p50 / p99 (ms), exactly-once | state bytes per user | soak | RSS MB start → end |"
-                                + " state MB start → end | goals | load average at start |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+                                + " state MB start → end | goals | load average at start | JVM flags (heap, collector) |"
+                                + "\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         JsonNode low = j.path("throughput_low_latency");
         JsonNode latencyConfig = j.path("latency").path("configuration");
         sb.append("| `")
@@ -742,8 +744,21 @@ public final class ResultTables {
                 .append(goals.path("memory_flat").path("met").asBoolean() ? "met" : "**missed**")
                 .append(" | ")
                 .append(f2(j.path("run").path("load_average_at_start").asDouble()))
+                .append(" | ")
+                .append(jvmFlags(j.path("run")))
                 .append(" |\n");
         return sb.toString();
+    }
+
+    /**
+     * A run's heap and collector flags ({@code run.heap_flags}, {@code run.gc_flags}; the
+     * collector's are recorded since commit 0d1b5fa, earlier files ran G1 with its defaults), or
+     * "–" when the file names none.
+     */
+    private static String jvmFlags(JsonNode run) {
+        String flags =
+                (run.path("heap_flags").asText("") + " " + run.path("gc_flags").asText("")).strip();
+        return flags.isEmpty() ? "–" : "`" + flags + "`";
     }
 
     /**

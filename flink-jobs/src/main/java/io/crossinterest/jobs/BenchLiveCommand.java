@@ -786,15 +786,20 @@ public class BenchLiveCommand implements Callable<Integer> {
                                 matcher);
                 EventFeed feed = new EventFeed(kafka, topics.get("events"), replay, mapping, 1)) {
             feed.start(0, r.soakRate, matcher);
-            Thread.sleep(r.soakWarmupSeconds * 1000L);
+            FlinkRestMetrics metrics =
+                    new FlinkRestMetrics(running.restUrl(), running.job().getJobID().toHexString());
+            // the job manager fetches metrics when asked and answers from its last fetch: a first
+            // read during the warm-up, so that the soak's first sample has RocksDB's live data
+            // (without it the first sample had none, and the file no start/end figure)
+            Thread.sleep(r.soakWarmupSeconds * 1000L / 2);
+            liveStateBytes(metrics);
+            Thread.sleep(r.soakWarmupSeconds * 1000L - r.soakWarmupSeconds * 1000L / 2);
             matcher.countFrom(System.currentTimeMillis());
             long start = System.currentTimeMillis();
             long end = start + (long) (soakMinutes * 60_000);
             List<Double> rss = new ArrayList<>();
             List<Double> state = new ArrayList<>();
             List<Double> live = new ArrayList<>();
-            FlinkRestMetrics metrics =
-                    new FlinkRestMetrics(running.restUrl(), running.job().getJobID().toHexString());
             long next = start;
             while (next <= end) {
                 Thread.sleep(Math.max(0, next - System.currentTimeMillis()));

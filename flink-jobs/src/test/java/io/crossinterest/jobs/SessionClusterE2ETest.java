@@ -596,11 +596,14 @@ class SessionClusterE2ETest {
                 .orElse("");
     }
 
-    /** The JVM arguments of a running process on this machine (its command line). */
-    private static List<String> jvmArguments(long pid) {
-        return ProcessHandle.of(pid)
-                .flatMap(p -> p.info().arguments())
-                .map(List::of)
-                .orElseThrow(() -> new AssertionError("no command line for process " + pid));
+    /**
+     * The command line of a running process on this machine, from /proc (ProcessHandle.Info drops
+     * the arguments of a command line as long as a JVM's with Flink's classpath).
+     */
+    private static List<String> jvmArguments(long pid) throws IOException {
+        String cmdline =
+                Files.readString(
+                        Path.of("/proc", Long.toString(pid), "cmdline"), StandardCharsets.UTF_8);
+        return List.of(cmdline.split("\0"));
     }
 }

@@ -28,7 +28,6 @@ public final class GcPauses implements AutoCloseable {
     private long collections;
     private long totalMs;
     private long maxMs;
-    private long longPauses;
     private final List<long[]> longOnes = new ArrayList<>();
 
     private record Registration(NotificationEmitter emitter, NotificationListener listener) {}
@@ -62,7 +61,6 @@ public final class GcPauses implements AutoCloseable {
         totalMs += ms;
         maxMs = Math.max(maxMs, ms);
         if (ms >= LONG_MS) {
-            longPauses++;
             longOnes.add(new long[] {atMs - ms, ms});
         }
     }
@@ -77,7 +75,7 @@ public final class GcPauses implements AutoCloseable {
 
     /** {collections, total ms, longest ms, collections of at least {@link #LONG_MS} ms}. */
     public synchronized long[] counts() {
-        return new long[] {collections, totalMs, maxMs, longPauses};
+        return new long[] {collections, totalMs, maxMs, longOnes.size()};
     }
 
     @Override

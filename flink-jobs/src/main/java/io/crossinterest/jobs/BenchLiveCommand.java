@@ -714,8 +714,7 @@ public class BenchLiveCommand implements Callable<Integer> {
             }
             r.latencyWorstBySecond = matcher.worstMsBySecond();
             for (long[] c :
-                    new FlinkRestMetrics(running.restUrl(), running.job().getJobID().toHexString())
-                            .checkpoints(windowStart, System.currentTimeMillis())) {
+                    running.restMetrics().checkpoints(windowStart, System.currentTimeMillis())) {
                 c[0] -= windowStart;
                 r.latencyCheckpoints.add(c);
             }
@@ -786,14 +785,14 @@ public class BenchLiveCommand implements Callable<Integer> {
                                 matcher);
                 EventFeed feed = new EventFeed(kafka, topics.get("events"), replay, mapping, 1)) {
             feed.start(0, r.soakRate, matcher);
-            FlinkRestMetrics metrics =
-                    new FlinkRestMetrics(running.restUrl(), running.job().getJobID().toHexString());
+            FlinkRestMetrics metrics = running.restMetrics();
             // the job manager fetches metrics when asked and answers from its last fetch: a first
-            // read during the warm-up, so that the soak's first sample has RocksDB's live data
-            // (without it the first sample had none, and the file no start/end figure)
-            Thread.sleep(r.soakWarmupSeconds * 1000L / 2);
+            // read halfway through the warm-up, so that the soak's first sample has RocksDB's live
+            // data (without it the first sample had none, and the file no start/end figure)
+            long halfWarmupMs = r.soakWarmupSeconds * 500L;
+            Thread.sleep(halfWarmupMs);
             liveStateBytes(metrics);
-            Thread.sleep(r.soakWarmupSeconds * 1000L - r.soakWarmupSeconds * 1000L / 2);
+            Thread.sleep(r.soakWarmupSeconds * 1000L - halfWarmupMs);
             matcher.countFrom(System.currentTimeMillis());
             long start = System.currentTimeMillis();
             long end = start + (long) (soakMinutes * 60_000);

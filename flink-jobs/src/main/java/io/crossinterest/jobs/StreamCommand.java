@@ -20,6 +20,7 @@ import io.crossinterest.pipeline.ScoringJobs;
 import io.crossinterest.pipeline.SourceDispatchParser;
 import io.crossinterest.profile.ProfileConfig;
 import io.crossinterest.profile.UserProfile;
+import io.crossinterest.ui.FlinkRestMetrics;
 import io.crossinterest.ui.LivePage;
 
 import org.apache.flink.api.connector.source.Source;
@@ -263,7 +264,12 @@ public class StreamCommand implements Callable<Integer> {
      * The submitted job, whether it was submitted detached ({@link #detached}), and the REST
      * address of the cluster it runs on.
      */
-    record Running(JobClient job, boolean detached, String restUrl) {}
+    record Running(JobClient job, boolean detached, String restUrl) {
+        /** The job's metrics and checkpoint statistics, read from the cluster's REST API. */
+        FlinkRestMetrics restMetrics() {
+            return new FlinkRestMetrics(restUrl, job.getJobID().toHexString());
+        }
+    }
 
     /**
      * Checks the options, builds the graph, submits it and prints the start-up lines ({@code

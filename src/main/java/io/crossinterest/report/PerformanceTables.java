@@ -168,7 +168,7 @@ final class PerformanceTables {
                 new StringBuilder(
                         "| file | events/s per core | events/s per core, low-latency configuration |"
                                 + " latency p50 / p99 / p99.9 (ms) at half the load its configuration carries |"
-                                + " visibility p50 / p99 (ms), exactly-once | state bytes per user | soak | RSS MB start → end |"
+                                + " visibility p50 / p99 (ms), exactly-once | state bytes per user: retained checkpoint; RocksDB live data | soak | RSS MB start → end |"
                                 + " state MB start → end | goals | load average at start | JVM flags (heap, collector) |"
                                 + "\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         JsonNode low = j.path("throughput_low_latency");
@@ -209,7 +209,7 @@ final class PerformanceTables {
                 .append(" (checkpoints every ")
                 .append(vis.path("checkpoint_interval_s").asInt())
                 .append(" s) | ")
-                .append(String.format(Locale.ROOT, "%,d", j.path("state_bytes_per_user").asLong()))
+                .append(stateBytesPerUser(j))
                 .append(" | ")
                 .append(soak.path("minutes").asText())
                 .append(" min")
@@ -243,6 +243,27 @@ final class PerformanceTables {
                 .append(jvmFlags(j.path("run")))
                 .append(" |\n");
         return sb.toString();
+    }
+
+    /**
+     * State per user two ways: {@code state_bytes_per_user} (the retained checkpoint's files at the
+     * soak's last sample over the users, so with what RocksDB has not compacted away yet), and
+     * RocksDB's estimate of its live data (the mean of the soak's samples that have it, over the
+     * replay's users, all in state after the warm-up), "–" when no sample has it.
+     */
+    static String stateBytesPerUser(JsonNode j) {
+        double sum = 0;
+        int n = 0;
+        for (JsonNode sample : j.path("soak").path("samples")) {
+            JsonNode live = sample.path("live_state_mb");
+            if (live.isNumber()) {
+                sum += live.asDouble();
+                n++;
+            }
+        }
+        long users = j.path("users").asLong();
+        String live = n == 0 || users == 0 ? "–" : f0(sum / n * 1e6 / users);
+        return String.format(Locale.ROOT, "%,d; %s", j.path("state_bytes_per_user").asLong(), live);
     }
 
     /**

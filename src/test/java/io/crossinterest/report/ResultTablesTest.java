@@ -155,8 +155,10 @@ class ResultTablesTest {
                 """
                 {"events_per_s_per_core": 12345, "latency_ms": {"p50": 9000, "p99": 15500, "p999": 16000},
                  "visibility_latency_ms": {"p50": 12000, "p99": 25000, "checkpoint_interval_s": 10},
-                 "state_bytes_per_user": 1234, "soak": {"minutes": 3.0, "rss_mb_start": 2000.4,
-                 "rss_mb_end": 2100.6, "state_mb_start": 40.0, "state_mb_end": 41.25},
+                 "state_bytes_per_user": 1234, "users": 1000, "soak": {"minutes": 3.0, "rss_mb_start": 2000.4,
+                 "rss_mb_end": 2100.6, "state_mb_start": 40.0, "state_mb_end": 41.25,
+                 "samples": [{"s": 0, "live_state_mb": null}, {"s": 30, "live_state_mb": 0.5},
+                             {"s": 60, "live_state_mb": 0.7}]},
                  "goals": {"events_per_s_per_core": {"value": 12345, "at_least": 20000, "met": false},
                            "p99_latency_ms": {"value": 15500, "at_most": 100, "met": false},
                            "memory_flat": {"met": true}},
@@ -171,8 +173,8 @@ class ResultTablesTest {
                         .orElseThrow();
         assertTrue(
                 row.contains(
-                        "| 12,345 | – | 9000 / 15500 / 16000 | 12000 / 25000 (checkpoints every 10 s) | 1,234 |"
-                                + " 3.0 min | 2,000 → 2,101 | 40.0 → 41.3 |"),
+                        "| 12,345 | – | 9000 / 15500 / 16000 | 12000 / 25000 (checkpoints every 10 s) |"
+                                + " 1,234; 600 | 3.0 min | 2,000 → 2,101 | 40.0 → 41.3 |"),
                 row);
         assertTrue(
                 row.contains(

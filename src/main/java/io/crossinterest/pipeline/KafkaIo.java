@@ -147,27 +147,6 @@ public final class KafkaIo {
                         output));
     }
 
-    /** As {@link #profileSink(String, String, String)} with client properties. */
-    public static KafkaSink<UserProfile> profileSink(
-            String bootstrapServers,
-            Properties client,
-            String topic,
-            String transactionalIdPrefix) {
-        return profileSink(
-                bootstrapServers,
-                topic,
-                transactionalIdPrefix,
-                KafkaOutput.DEFAULTS.withClient(client));
-    }
-
-    /**
-     * {@link #profileSink(String, String, String, KafkaOutput)} with {@link KafkaOutput#DEFAULTS}.
-     */
-    public static KafkaSink<UserProfile> profileSink(
-            String bootstrapServers, String topic, String transactionalIdPrefix) {
-        return profileSink(bootstrapServers, topic, transactionalIdPrefix, KafkaOutput.DEFAULTS);
-    }
-
     /**
      * Dead letters, one JSON object per message ({@code json} caps the raw text: {@link
      * DeadLetterJson}).
@@ -190,37 +169,6 @@ public final class KafkaIo {
                         output));
     }
 
-    /**
-     * {@link #deadLetterSink(String, String, String, SerializationSchema, KafkaOutput)} with the
-     * defaults.
-     */
-    public static KafkaSink<DeadLetter> deadLetterSink(
-            String bootstrapServers,
-            String topic,
-            String transactionalIdPrefix,
-            SerializationSchema<DeadLetter> json) {
-        return deadLetterSink(
-                bootstrapServers, topic, transactionalIdPrefix, json, KafkaOutput.DEFAULTS);
-    }
-
-    /**
-     * As {@link #deadLetterSink(String, String, String, SerializationSchema)} with client
-     * properties.
-     */
-    public static KafkaSink<DeadLetter> deadLetterSink(
-            String bootstrapServers,
-            Properties client,
-            String topic,
-            String transactionalIdPrefix,
-            SerializationSchema<DeadLetter> json) {
-        return deadLetterSink(
-                bootstrapServers,
-                topic,
-                transactionalIdPrefix,
-                json,
-                KafkaOutput.DEFAULTS.withClient(client));
-    }
-
     /** CF recommendations of the retraining stage as JSON ({@code user} as the record key). */
     public static KafkaSink<Recommendation> recommendationSink(
             String bootstrapServers,
@@ -237,29 +185,6 @@ public final class KafkaIo {
                         new RecommendationJson(),
                         (Recommendation r) -> "CF recommendations of user " + r.user,
                         output));
-    }
-
-    /**
-     * {@link #recommendationSink(String, String, String, KafkaOutput)} with {@link
-     * KafkaOutput#DEFAULTS}.
-     */
-    public static KafkaSink<Recommendation> recommendationSink(
-            String bootstrapServers, String topic, String transactionalIdPrefix) {
-        return recommendationSink(
-                bootstrapServers, topic, transactionalIdPrefix, KafkaOutput.DEFAULTS);
-    }
-
-    /** As {@link #recommendationSink(String, String, String)} with client properties. */
-    public static KafkaSink<Recommendation> recommendationSink(
-            String bootstrapServers,
-            Properties client,
-            String topic,
-            String transactionalIdPrefix) {
-        return recommendationSink(
-                bootstrapServers,
-                topic,
-                transactionalIdPrefix,
-                KafkaOutput.DEFAULTS.withClient(client));
     }
 
     /**
@@ -285,30 +210,6 @@ public final class KafkaIo {
                 .setDeliveryGuarantee(output.delivery)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
                 .build();
-    }
-
-    /**
-     * {@link #sink(String, String, KafkaOutput, KafkaRecordSerializationSchema)} with {@link
-     * KafkaOutput#DEFAULTS}.
-     */
-    public static <T> KafkaSink<T> sink(
-            String bootstrapServers,
-            String transactionalIdPrefix,
-            KafkaRecordSerializationSchema<T> schema) {
-        return sink(bootstrapServers, transactionalIdPrefix, KafkaOutput.DEFAULTS, schema);
-    }
-
-    /** As {@link #sink(String, String, KafkaRecordSerializationSchema)} with client properties. */
-    public static <T> KafkaSink<T> sink(
-            String bootstrapServers,
-            Properties client,
-            String transactionalIdPrefix,
-            KafkaRecordSerializationSchema<T> schema) {
-        return sink(
-                bootstrapServers,
-                transactionalIdPrefix,
-                KafkaOutput.DEFAULTS.withClient(client),
-                schema);
     }
 
     /**

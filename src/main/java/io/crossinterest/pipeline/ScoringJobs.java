@@ -90,30 +90,6 @@ public final class ScoringJobs {
                         output));
     }
 
-    /**
-     * As {@link #scoresSink(String, String, String)} with Kafka client properties ({@link
-     * KafkaIo}).
-     */
-    public static KafkaSink<UserScores> scoresSink(
-            String bootstrapServers,
-            Properties client,
-            String topic,
-            String transactionalIdPrefix) {
-        return scoresSink(
-                bootstrapServers,
-                topic,
-                transactionalIdPrefix,
-                KafkaOutput.DEFAULTS.withClient(client));
-    }
-
-    /**
-     * {@link #scoresSink(String, String, String, KafkaOutput)} with {@link KafkaOutput#DEFAULTS}.
-     */
-    public static KafkaSink<UserScores> scoresSink(
-            String bootstrapServers, String topic, String transactionalIdPrefix) {
-        return scoresSink(bootstrapServers, topic, transactionalIdPrefix, KafkaOutput.DEFAULTS);
-    }
-
     /** Control errors as JSON ({@link ControlErrorJson}), written as {@code output} says. */
     public static KafkaSink<ControlError> controlErrorSink(
             String bootstrapServers,
@@ -130,32 +106,6 @@ public final class ScoringJobs {
                         new ControlErrorJson(),
                         (ControlError e) -> "control error of version " + e.version,
                         output));
-    }
-
-    /**
-     * {@link #controlErrorSink(String, String, String, KafkaOutput)} with {@link
-     * KafkaOutput#DEFAULTS}.
-     */
-    public static KafkaSink<ControlError> controlErrorSink(
-            String bootstrapServers, String topic, String transactionalIdPrefix) {
-        return controlErrorSink(
-                bootstrapServers, topic, transactionalIdPrefix, KafkaOutput.DEFAULTS);
-    }
-
-    /**
-     * As {@link #controlErrorSink(String, String, String)} with Kafka client properties ({@link
-     * KafkaIo}).
-     */
-    public static KafkaSink<ControlError> controlErrorSink(
-            String bootstrapServers,
-            Properties client,
-            String topic,
-            String transactionalIdPrefix) {
-        return controlErrorSink(
-                bootstrapServers,
-                topic,
-                transactionalIdPrefix,
-                KafkaOutput.DEFAULTS.withClient(client));
     }
 
     /**

@@ -169,12 +169,14 @@ class KafkaProfileJobTest {
                         source,
                         parser,
                         CONFIG,
-                        KafkaIo.profileSink(kafka.bootstrapServers(), out, "test-" + out),
+                        KafkaIo.profileSink(
+                                kafka.bootstrapServers(), out, "test-" + out, KafkaOutput.DEFAULTS),
                         KafkaIo.deadLetterSink(
                                 kafka.bootstrapServers(),
                                 dead,
                                 "test-" + dead,
-                                new DeadLetterJson()));
+                                new DeadLetterJson(),
+                                KafkaOutput.DEFAULTS));
         job.getJobExecutionResult().get(180, TimeUnit.SECONDS);
     }
 

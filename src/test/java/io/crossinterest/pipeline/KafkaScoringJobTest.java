@@ -106,9 +106,14 @@ class KafkaScoringJobTest {
                                     new RawRecordKafkaDeserializer()),
                             InputFormats.parser(InputFormats.JSONL, ParseLimits.DEFAULTS),
                             StreamFixtures.PROFILES,
-                            KafkaIo.profileSink(servers, "profiles", "test-profiles"),
+                            KafkaIo.profileSink(
+                                    servers, "profiles", "test-profiles", KafkaOutput.DEFAULTS),
                             KafkaIo.deadLetterSink(
-                                    servers, "dead", "test-dead", new DeadLetterJson()),
+                                    servers,
+                                    "dead",
+                                    "test-dead",
+                                    new DeadLetterJson(),
+                                    KafkaOutput.DEFAULTS),
                             KafkaIo.boundedSource(
                                     servers,
                                     "models",
@@ -116,9 +121,13 @@ class KafkaScoringJobTest {
                                     KafkaRecordDeserializationSchema.valueOnly(
                                             new SimpleStringSchema())),
                             ScoringConfig.defaults().withTopN(5),
-                            ScoringJobs.scoresSink(servers, "recs", "test-recs"),
+                            ScoringJobs.scoresSink(
+                                    servers, "recs", "test-recs", KafkaOutput.DEFAULTS),
                             ScoringJobs.controlErrorSink(
-                                    servers, "models-errors", "test-models-errors"));
+                                    servers,
+                                    "models-errors",
+                                    "test-models-errors",
+                                    KafkaOutput.DEFAULTS));
             job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
 
             List<String> recs = kafka.readCommitted("recs", users.size());

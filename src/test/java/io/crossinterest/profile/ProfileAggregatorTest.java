@@ -350,6 +350,48 @@ class ProfileAggregatorTest {
     }
 
     /**
+     * Per-event emission with the buffer: a user without an event for {@link
+     * ProfileAggregator#WRITE_BACK_IDLE_MS} of processing time is written back and leaves the
+     * buffer, a user with a recent event stays; the next event of a written-back user reads its
+     * state again and its profile goes on from it.
+     */
+    @Test
+    void perEventEmissionWritesBackIdleUsers() throws Exception {
+        long idle = ProfileAggregator.WRITE_BACK_IDLE_MS;
+        ProfileAggregator op = new ProfileAggregator(PER_EVENT, 10_000);
+        InMemoryProfiles ref = new InMemoryProfiles(PER_EVENT);
+        List<BehaviorEvent> events =
+                List.of(
+                        new BehaviorEvent("a", "i1", "c1", Behavior.PV, 1.0, 1_000),
+                        new BehaviorEvent("b", "i2", "c2", Behavior.BUY, 1.0, 2_000),
+                        new BehaviorEvent("a", "i3", "c2", Behavior.CART, 1.0, 3_000),
+                        new BehaviorEvent("a", "i4", "c1", Behavior.FAV, 1.0, 4_000));
+        try (var h = harness(op, null)) {
+            process(h, events.get(0)); // a and b at processing time 0
+            process(h, events.get(1));
+            h.setProcessingTime(idle / 2 - 1);
+            process(h, events.get(2)); // a again, just before the first check
+            h.setProcessingTime(idle + 1); // checks at idle/2 and idle: b has been idle for idle
+            assertEquals(1, op.stateWrites(), "b written back");
+            assertEquals(1, op.bufferedUsers(), "a stays: its last event is recent");
+            h.setProcessingTime(idle / 2 - 1 + idle + idle / 2); // the check after a's idle time
+            assertEquals(2, op.stateWrites(), "a written back too");
+            assertEquals(0, op.bufferedUsers());
+            assertEquals(2, op.stateReads());
+            process(h, events.get(3));
+            assertEquals(3, op.stateReads(), "a read again from state");
+            for (BehaviorEvent e : events) {
+                ref.add(e);
+            }
+            List<UserProfile> out = h.extractOutputValues();
+            assertEquals(events.size(), out.size());
+            UserProfile last = out.get(out.size() - 1);
+            assertEquals(3, last.events, last.toString());
+            assertTrue(ref.profiles().get("a").equalsWithin(last, 1e-12), last.toString());
+        }
+    }
+
+    /**
      * Over the same input (watermarks included) the per-event mode ends with the profiles the
      * interval mode emits last, and with the same state: fed one more event per user, operators
      * restored from either mode's snapshot emit the same profiles. The interval mode's snapshot,

@@ -1,6 +1,7 @@
 package io.crossinterest.report;
 
 import io.crossinterest.eval.EvaluationResult;
+import io.crossinterest.eval.ModelRegistry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -33,16 +34,12 @@ import static io.crossinterest.report.ResultFiles.shortCommit;
  * next to twins removed.
  */
 final class QualityTables {
-    /** Baselines the joint model is compared with ("the best other"), in column order. */
+    /**
+     * Baselines the joint model is compared with ("the best other"): the evaluation's models but
+     * the joint one, in the report's order.
+     */
     static final List<String> BASELINES =
-            List.of(
-                    "popularity",
-                    "target-cf",
-                    "cmf",
-                    "emcdr",
-                    "ptupcdr",
-                    "source-knn",
-                    "source-items");
+            ModelRegistry.PREFERRED_ORDER.stream().filter(m -> !m.equals("joint")).toList();
 
     /**
      * Columns of the quality table: model → heading (target-cf is left out: for cold users it is

@@ -46,11 +46,11 @@ import java.util.concurrent.TimeUnit;
  * above the checkpoint interval plus the time to restart. Profile records are keyed by user, so all
  * updates of a user land in one partition in order.
  *
- * <p>Client properties: every source and sink takes the same extra Kafka client properties ({@code
- * client}: security such as {@code security.protocol}, {@code sasl.*}, {@code ssl.*}, or any other
- * client setting); the settings each one needs for its contract (bootstrap servers, group, offsets,
- * transactions) are applied over them, except that a {@code transaction.timeout.ms} given there is
- * kept.
+ * <p>Client properties: every source and sink takes the same extra Kafka client properties (a
+ * source's {@code client}, a sink's {@link KafkaOutput#client}: security such as {@code
+ * security.protocol}, {@code sasl.*}, {@code ssl.*}, or any other client setting); the settings
+ * each one needs for its contract (bootstrap servers, group, offsets, transactions) are applied
+ * over them, except that a {@code transaction.timeout.ms} given there is kept.
  */
 public final class KafkaIo {
     public static final String TRANSACTION_TIMEOUT_MS = "600000";

@@ -238,14 +238,7 @@ final class QualityTables {
                     .append(") |");
             for (String m : COLUMNS.keySet()) {
                 JsonNode v = q.model(m);
-                sb.append(' ')
-                        .append(
-                                v.isMissingNode()
-                                        ? "–"
-                                        : f4(v.path("mean").asDouble())
-                                                + " ± "
-                                                + f4(v.path("std").asDouble()))
-                        .append(" |");
+                sb.append(' ').append(meanStd(v)).append(" |");
             }
             String best = bestOther(q);
             JsonNode joint = q.model("joint");
@@ -281,6 +274,13 @@ final class QualityTables {
             sb.append("| no result file yet | | | | | | | | | | | | |\n");
         }
         return sb.toString();
+    }
+
+    /** A metric's cell: "mean ± std", or "–" when the model did not run. */
+    private static String meanStd(JsonNode v) {
+        return v.isMissingNode()
+                ? "–"
+                : f4(v.path("mean").asDouble()) + " ± " + f4(v.path("std").asDouble());
     }
 
     /** The baseline with the highest mean NDCG@10, or null when none was run. */
@@ -439,16 +439,9 @@ final class QualityTables {
                                         .append(" | ")
                                         .append(seeds(kept.json()))
                                         .append(" | ")
-                                        .append(f4(k.path("mean").asDouble()))
-                                        .append(" ± ")
-                                        .append(f4(k.path("std").asDouble()))
+                                        .append(meanStd(k))
                                         .append(" | ")
-                                        .append(
-                                                r.isMissingNode()
-                                                        ? "–"
-                                                        : f4(r.path("mean").asDouble())
-                                                                + " ± "
-                                                                + f4(r.path("std").asDouble()))
+                                        .append(meanStd(r))
                                         .append(" | ")
                                         .append(
                                                 shortCommit(

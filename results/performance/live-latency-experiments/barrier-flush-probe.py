@@ -1,29 +1,32 @@
-import json, subprocess, sys, time, urllib.request, re
-pid = sys.argv[1]; out = sys.argv[2]; secs=float(sys.argv[3])
-def ports():
-    o = subprocess.run(['ss','-ltnp'],capture_output=True,text=True).stdout
-    return sorted(set(int(m.group(1)) for l in o.splitlines() if f'pid={pid},' in l for m in [re.search(r':(\d+)\s', l)] if m))
-def get(base, p):
-    return json.load(urllib.request.urlopen(base+p, timeout=5))
-base=None
-for _ in range(60):
-    for p in ports():
-        try: get(f'http://127.0.0.1:{p}', '/jobs/overview'); base=f'http://127.0.0.1:{p}'; break
-        except Exception: pass
-    if base: break
-    time.sleep(2)
-res=[]; deadline=time.time()+secs; last={}
-while time.time()<deadline:
+#!/usr/bin/env python3
+"""barrier-flush-probe.py PID OUT.json SECONDS: the flush metrics of the profile chain of a running `bench live`.
+
+Every half second for SECONDS, reads from Flink's REST API every metric of the "aggregate profiles" chain whose name
+contains "flush" (any case): the profile operator's barrierFlushMs / barrierFlushUsers gauges and its earlyFlushes
+counter, and the chained profile sink's Kafka producer metrics (flush-time-ns-total), per subtask; writes a row
+whenever a value changed. Used for the r15-*-barrier-flush.json and r15-producer-flush-probe-flushes.json files
+(README.md; the earlier files were written when it matched "barrierFlush" only, so they lack the other metrics).
+"""
+import json, sys, time, urllib.request
+from flink_rest import get, rest_base, running_jobs
+pid = sys.argv[1]; out = sys.argv[2]; secs = float(sys.argv[3])
+base = rest_base(pid)
+res = []; last = {}; deadline = time.time() + secs
+while time.time() < deadline:
     try:
-        for j in [j for j in get(base,'/jobs/overview')['jobs'] if j['state']=='RUNNING']:
-            jid=j['jid']; plan=get(base,f'/jobs/{jid}')
-            for v in plan['vertices']:
-                if 'aggregate profiles' not in v['name']: continue
-                ids=[m['id'] for m in get(base,f"/jobs/{jid}/vertices/{v['id']}/metrics") if 'barrierFlush' in m['id']]
-                if not ids: continue
-                vals=get(base,f"/jobs/{jid}/vertices/{v['id']}/metrics?get="+urllib.request.quote(','.join(ids)))
-                d={x['id']:x['value'] for x in vals}
-                if d!=last: res.append({'t':time.time(),'job':j['name'],**d}); last=d
-    except Exception as e: pass
+        for j in running_jobs(base):
+            jid = j['jid']
+            for v in get(base, f'/jobs/{jid}')['vertices']:
+                if 'aggregate profiles' not in v['name']:
+                    continue
+                ids = [m['id'] for m in get(base, f"/jobs/{jid}/vertices/{v['id']}/metrics") if 'flush' in m['id'].lower()]
+                if not ids:
+                    continue
+                vals = get(base, f"/jobs/{jid}/vertices/{v['id']}/metrics?get=" + urllib.request.quote(','.join(ids)))
+                d = {x['id']: x['value'] for x in vals}
+                if d != last:
+                    res.append({'t': time.time(), 'job': j['name'], **d}); last = d
+    except Exception:
+        pass
     time.sleep(0.5)
-json.dump(res,open(out,'w'),indent=0)
+json.dump(res, open(out, 'w'), indent=0)

@@ -7,28 +7,16 @@ names under "names"), the longest synchronous part, asynchronous part, alignment
 its subtasks. Used for the r14-*-checkpoints-by-operator.json files (README.md); `bench live` itself keeps only the
 slowest subtask over all operators (latency.checkpoints_in_window).
 """
-import json, subprocess, sys, time, urllib.request, re
+import json, sys, time
+from flink_rest import get, rest_base, running_jobs
 pid = sys.argv[1]; out = sys.argv[2]
-def ports():
-    o = subprocess.run(['ss','-ltnp'],capture_output=True,text=True).stdout
-    return sorted(set(int(m.group(1)) for l in o.splitlines() if f'pid={pid},' in l for m in [re.search(r':(\d+)\s', l)] if m))
-def get(base, p):
-    return json.load(urllib.request.urlopen(base+p, timeout=5))
-base=None
-for _ in range(60):
-    for p in ports():
-        try:
-            get(f'http://127.0.0.1:{p}', '/jobs/overview'); base=f'http://127.0.0.1:{p}'; break
-        except Exception: pass
-    if base: break
-    time.sleep(2)
+base = rest_base(pid)
 print('rest', base, flush=True)
 res = {}
 deadline = time.time() + float(sys.argv[3])
 while time.time() < deadline:
     try:
-        jobs=[j for j in get(base,'/jobs/overview')['jobs'] if j['state']=='RUNNING']
-        for j in jobs:
+        for j in running_jobs(base):
             jid=j['jid']; cps=get(base,f'/jobs/{jid}/checkpoints')
             for c in cps.get('history',[]):
                 if c['status']!='COMPLETED' or str(c['id']) in res: continue

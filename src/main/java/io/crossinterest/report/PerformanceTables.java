@@ -71,7 +71,7 @@ final class PerformanceTables {
     String streamTable() {
         Path f = root.resolve("results/performance/stream-bench.json");
         if (!Files.isRegularFile(f)) {
-            return "No stream benchmark file at this commit (`results/performance/stream-bench.json`): no figure.\n";
+            return noFigure("stream", f);
         }
         JsonNode j = read(f);
         StringBuilder sb =
@@ -130,6 +130,15 @@ final class PerformanceTables {
                 + " |\n";
     }
 
+    /** The table's text when this commit has no {@code what} benchmark file {@code f}. */
+    private String noFigure(String what, Path f) {
+        return "No "
+                + what
+                + " benchmark file at this commit (`"
+                + root.relativize(f)
+                + "`): no figure.\n";
+    }
+
     /** "met (vs floor 0.85 ≥ 0.8)" or "**missed** (...)" from a goal node of a benchmark file. */
     private static String goal(String what, JsonNode g) {
         String value = num(g.path("value").asDouble());
@@ -157,7 +166,7 @@ final class PerformanceTables {
     String liveTable() {
         Path f = root.resolve("results/performance/live-bench.json");
         if (!Files.isRegularFile(f)) {
-            return "No live benchmark file at this commit (`results/performance/live-bench.json`): no figure.\n";
+            return noFigure("live", f);
         }
         JsonNode j = read(f);
         JsonNode lat = j.path("latency_ms");
@@ -285,7 +294,7 @@ final class PerformanceTables {
     String encoderTable() {
         Path f = root.resolve("results/performance/encoder-bench.json");
         if (!Files.isRegularFile(f)) {
-            return "No encoder benchmark file at this commit (`results/performance/encoder-bench.json`): no figure.\n";
+            return noFigure("encoder", f);
         }
         JsonNode j = read(f);
         boolean torchProjected = j.has("pytorchProjected");

@@ -34,6 +34,7 @@ public record RunInfo(
      * Captures the run's provenance now, with the commit of the git work tree at {@code repoDir}.
      */
     public static RunInfo capture(String command, Path repoDir) {
+        List<String> jvmArguments = ManagementFactory.getRuntimeMXBean().getInputArguments();
         return new RunInfo(
                 command,
                 commit(repoDir),
@@ -42,8 +43,8 @@ public record RunInfo(
                 readCpuModel(),
                 System.getProperty("java.version"),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-                heapFlags(ManagementFactory.getRuntimeMXBean().getInputArguments()),
-                gcFlags(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+                heapFlags(jvmArguments),
+                gcFlags(jvmArguments));
     }
 
     /** The heap flags among a JVM's arguments ({@code -Xmx…}, {@code -Xms…}), space-separated. */

@@ -32,7 +32,8 @@ final class PerformanceTables {
         StringBuilder sb =
                 new StringBuilder(
                         "| file | data | interactions | ours s/iter | Spark s/iter | speedup |"
-                                + " ours Recall@10 | Spark Recall@10 | load average at start |\n|---|---|---|---|---|---|---|---|---|\n");
+                                + " ours Recall@10 | Spark Recall@10 | BLAS Spark loaded | load average at"
+                                + " start |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (Path f : files(root.resolve("bench/results"), "als-bench")) {
             JsonNode j = read(f);
             String load = j.path("machine").path("loadavg_at_start").asText("–").split(" ")[0];
@@ -56,11 +57,36 @@ final class PerformanceTables {
                         .append(" | ")
                         .append(f4(d.path("spark_recall@10").asDouble()))
                         .append(" | ")
+                        .append(sparkBlas(d.path("spark_blas")))
+                        .append(" | ")
                         .append(load)
                         .append(" |\n");
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * Which BLAS Spark's netlib found, from a data set's {@code spark_blas}: the system library it
+     * loaded (the path under {@code /usr/lib}) when it runs on JNIBLAS, else its Java fallback;
+     * files from before the field say so. Ours always loads the BLAS bundled with ND4J ({@code
+     * ours_blas}).
+     */
+    static String sparkBlas(JsonNode blas) {
+        if (blas.isMissingNode()) {
+            return "not recorded";
+        }
+        String nativeBlas = blas.path("spark_nativeBLAS").asText();
+        if (!nativeBlas.endsWith("JNIBLAS")) {
+            return "none: " + nativeBlas.substring(nativeBlas.lastIndexOf('.') + 1);
+        }
+        for (JsonNode lib : blas.path("loaded_libraries")) {
+            String path = lib.asText();
+            if (path.startsWith("/usr/lib/") && path.contains("libblas.so")) {
+                return "system: `" + path.substring(path.indexOf("-gnu/") + 5) + "`";
+            }
+        }
+        return "system (library not found in the map)";
     }
 
     /**

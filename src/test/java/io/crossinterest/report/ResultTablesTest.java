@@ -1,5 +1,7 @@
 package io.crossinterest.report;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -236,5 +238,27 @@ class ResultTablesTest {
                 """
                         .formatted(name, popularity, sourceItems, joint);
         Files.writeString(dir.resolve("metrics.json"), json);
+    }
+
+    /** The ALS table's BLAS column: the system library Spark's netlib loaded, or its fallback. */
+    @Test
+    void theAlsTableNamesTheBlasSparkLoaded() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(
+                "system: `openblas-openmp/libblas.so.3`",
+                PerformanceTables.sparkBlas(
+                        json.readTree(
+                                """
+                                {"spark_nativeBLAS": "dev.ludovic.netlib.blas.JNIBLAS",
+                                 "loaded_libraries": ["/tmp/libnetlibblasjni.so123",
+                                   "/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3"]}""")));
+        assertEquals(
+                "none: VectorBLAS",
+                PerformanceTables.sparkBlas(
+                        json.readTree(
+                                """
+                                {"spark_nativeBLAS": "dev.ludovic.netlib.blas.VectorBLAS",
+                                 "loaded_libraries": []}""")));
+        assertEquals("not recorded", PerformanceTables.sparkBlas(MissingNode.getInstance()));
     }
 }

@@ -5,10 +5,7 @@ import io.crossinterest.event.Behavior;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -32,47 +29,14 @@ public final class ProfileJson {
 
     private ProfileJson() {}
 
-    public static ObjectNode toTree(UserProfile p) {
-        ObjectNode o = MAPPER.createObjectNode();
-        o.put("user", p.user);
-        o.put("events", p.events);
-        o.put("lastEventTime", p.lastEventTime);
-        ObjectNode counts = o.putObject("counts");
-        for (Behavior b : Behavior.values()) {
-            long n = p.behaviorCounts[b.ordinal()];
-            if (n != 0) {
-                counts.put(b.wireName(), n);
-            }
-        }
-        ObjectNode cats = o.putObject("categories");
-        for (int i = 0; i < p.categories.length; i++) {
-            cats.put(p.categories[i], p.scores[i]);
-        }
-        ArrayNode items = o.putArray("recentItems");
-        for (String s : p.recentItems) {
-            items.add(s);
-        }
-        ArrayNode rc = o.putArray("recentCategories");
-        for (String s : p.recentCategories) {
-            rc.add(s);
-        }
-        return o;
-    }
+    private static final ProfileJsonEncoder ENCODER = new ProfileJsonEncoder();
 
     public static String write(UserProfile p) {
-        try {
-            return MAPPER.writeValueAsString(toTree(p));
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ENCODER.toJson(p);
     }
 
     public static byte[] writeBytes(UserProfile p) {
-        try {
-            return MAPPER.writeValueAsBytes(toTree(p));
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ENCODER.serialize(p);
     }
 
     /**

@@ -44,8 +44,8 @@ public final class JointScorer {
      */
     private final double[] qByRank;
 
-    /** Item bias of the ranking head (its floats, widened), or null (fixed Q has none). */
-    private final double[] bias;
+    /** Item bias of the ranking head, or null (fixed Q has none). */
+    private final float[] bias;
 
     /** Item-major [numItems × K] W4 and b4 of the seed's path, or null. */
     private final float[] w4;
@@ -74,13 +74,6 @@ public final class JointScorer {
 
     /** Items per block of the batched PQ kernel ({@link #pqScores}). */
     private static final int ITEM_BLOCK = 1024;
-
-    /**
-     * Whether the JVM has the Vector API (the incubator module {@code jdk.incubator.vector}), so
-     * that {@link #pqScores} runs {@link PqVectorKernel}; else the scalar loop (the same scores).
-     */
-    static final boolean VECTOR_API =
-            ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
     JointScorer(
             ComputationGraph graph,
@@ -114,7 +107,7 @@ public final class JointScorer {
             this.q = w.transpose().dup('c').data().asFloat();
             this.bias =
                     rankParams.containsKey("b")
-                            ? rankParams.get("b").dup('c').data().asDouble()
+                            ? rankParams.get("b").dup('c').data().asFloat()
                             : null;
         } else {
             this.rank = cf.rank();
@@ -395,26 +388,13 @@ public final class JointScorer {
 
     /**
      * PQ scores of the first {@code users} rows of {@code phat} into {@code out}, by blocks of
-     * {@link #ITEM_BLOCK} items: a block's slice of Q (k × 1024 doubles, 256 KB at k = 32) stays in
-     * cache while every user is scored on it, so Q (3.5 MB for 13,655 items) is read from memory
-     * once per batch; one user at a time read all of it per user and was bound by memory. With the
-     * Vector API ({@link #VECTOR_API}) a block goes through {@link PqVectorKernel}, else through
-     * the scalar loop below; the two give the same scores to the bit.
+     * {@link #ITEM_BLOCK} items: a block's slice of Q (k × 1024 floats, 128 KB at k = 32) stays in
+     * cache while every user is scored on it, so Q (1.7 MB for 13,655 items) is read from memory
+     * once per batch; one user at a time read all of it per user and was bound by memory.
      */
     private void pqScores(float[][] phat, double[][] out, int users) {
-        pqScores(phat, out, users, VECTOR_API);
-    }
-
-    /**
-     * {@link #pqScores(float[][], double[][], int)} with the kernel chosen (tests compare them).
-     */
-    void pqScores(float[][] phat, double[][] out, int users, boolean vector) {
         for (int from = 0; from < numItems; from += ITEM_BLOCK) {
             int to = Math.min(numItems, from + ITEM_BLOCK);
-            if (vector) {
-                PqVectorKernel.scores(qByRank, bias, rank, numItems, phat, out, users, from, to);
-                continue;
-            }
             for (int r = 0; r < users; r++) {
                 double[] o = out[r];
                 float[] p = phat[r];

@@ -170,14 +170,6 @@ class JointModelTest {
             s.itemScores(tokens.get(u), enc.phat()[u], interest, one);
             assertArrayEquals(one, batch[u], 0.0, "user " + u + " in the batch");
         }
-        // both kernels, whichever the JVM runs
-        double[][] scalar = new double[tokens.size()][s.numItems()];
-        double[][] vector = new double[tokens.size()][s.numItems()];
-        s.pqScores(enc.phat(), scalar, tokens.size(), false);
-        s.pqScores(enc.phat(), vector, tokens.size(), true);
-        for (int u = 0; u < tokens.size(); u++) {
-            assertArrayEquals(scalar[u], vector[u], 0.0, "user " + u + ": scalar vs vector");
-        }
     }
 
     @Test

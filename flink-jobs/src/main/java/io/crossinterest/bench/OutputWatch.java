@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * can: a streaming parse of the fields it needs, stopping once it has them, with no tree and no
  * strings for the rest. (Reading each record into a JSON tree made 30 % of the JVM's allocation in
  * a latency run, and with it garbage collections that paused the job: the measurement disturbed
- * what it measured.)
+ * what it measured; {@code results/performance/live-latency-experiments/}, round 16.)
  */
 public final class OutputWatch implements AutoCloseable {
     private static final JsonFactory JSON = new JsonFactory();
@@ -84,7 +84,7 @@ public final class OutputWatch implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     if (r.topic().equals(profileTopic)) {
                         Profile p = profile(r.value(), sourceCategories);
-                        matcher.profile(p.user, r.timestamp(), p.events, p.scored);
+                        matcher.profile(p.user(), r.timestamp(), p.events(), p.scored());
                     } else {
                         matcher.recommendation(user(r.value()), r.timestamp(), readAt);
                         recommendations.incrementAndGet();

@@ -68,6 +68,15 @@ public final class JointScorer {
     private final double wideWeight;
 
     /**
+     * The wide path's working space, made at its first use and reused for every user this scorer
+     * scores (the scorer is not thread-safe): w_u over the items and the neighbour search's counts
+     * over the warm users, which would otherwise be allocated per scored user.
+     */
+    private double[] wideScores;
+
+    private ItemSetNeighbours.Scratch wideScratch;
+
+    /**
      * A P̂_u row and, when the graph has the interest layer, an I_u row for each user of a batch.
      */
     public record Encoded(float[][] phat, float[][] interest) {}
@@ -342,8 +351,12 @@ public final class JointScorer {
         if (wide == null) {
             return;
         }
-        double[] w = new double[numItems];
-        if (!wide.distribution(tokens, wideK, w)) {
+        if (wideScores == null) {
+            wideScores = new double[numItems];
+            wideScratch = wide.newScratch();
+        }
+        double[] w = wideScores;
+        if (!wide.distribution(tokens, wideK, w, wideScratch)) {
             return;
         }
         if (path == ScoringPath.PQ) { // softmax of the logits

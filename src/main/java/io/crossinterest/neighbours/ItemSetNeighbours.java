@@ -32,7 +32,8 @@ import java.util.Arrays;
  *
  * <p>Built once from the warm users' tokens (an inverted index token → users); a query touches only
  * the warm users that share a token with it, so a stream job scores a new user from its token
- * window without a factorisation. Queries are read-only and may run concurrently.
+ * window without a factorisation. Queries are read-only and may run concurrently, each thread in
+ * its own {@link Scratch}.
  */
 public final class ItemSetNeighbours {
     private static final int MAGIC = 0x49534e31; // "ISN1"
@@ -149,19 +150,46 @@ public final class ItemSetNeighbours {
     }
 
     /**
+     * Working space of one caller's queries ({@link #distribution(int[], int, double[], Scratch)}):
+     * a count per warm user, all zero between queries (a query resets only the users it touched),
+     * so a stream scorer does not allocate two arrays of the warm users per scored event.
+     */
+    public static final class Scratch {
+        private final int[] overlap;
+        private final int[] touched;
+
+        private Scratch(int warmUsers) {
+            overlap = new int[warmUsers];
+            touched = new int[warmUsers];
+        }
+    }
+
+    /** Working space for one thread's queries. */
+    public Scratch newScratch() {
+        return new Scratch(invNorm.length);
+    }
+
+    /**
      * Writes w_u of a user with source tokens {@code tokens} into {@code out} (length {@link
      * #numItems()}); false, and all zeros, when no warm user shares a token with it. Tokens outside
      * the vocabulary are ignored.
      */
     public boolean distribution(int[] tokens, int k, double[] out) {
+        return distribution(tokens, k, out, newScratch());
+    }
+
+    /**
+     * {@link #distribution(int[], int, double[])} in the caller's working space (one scratch per
+     * thread; it is left as found).
+     */
+    public boolean distribution(int[] tokens, int k, double[] out, Scratch scratch) {
         Arrays.fill(out, 0.0);
         int[] set = distinctWindow(tokens, seqLen);
         if (set.length == 0) {
             return false;
         }
-        int n = invNorm.length;
-        int[] overlap = new int[n]; // |X_u ∩ X_w| for the warm users touched
-        int[] touched = new int[n];
+        int[] overlap = scratch.overlap; // |X_u ∩ X_w| for the warm users touched
+        int[] touched = scratch.touched;
         int numTouched = 0;
         int vocab = postingStart.length - 1;
         for (int t : set) {
@@ -182,6 +210,7 @@ public final class ItemSetNeighbours {
         double[] sim = new double[numTouched];
         for (int i = 0; i < numTouched; i++) {
             sim[i] = overlap[touched[i]] * invNorm[touched[i]] * invNormU;
+            overlap[touched[i]] = 0; // the scratch is all zeros again for the next query
         }
         int[] top = Ranking.topK(sim, null, k, 0L);
         double total = 0;

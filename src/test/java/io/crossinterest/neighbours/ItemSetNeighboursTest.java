@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -100,5 +101,23 @@ class ItemSetNeighboursTest {
                                 new int[] {0},
                                 10,
                                 100));
+    }
+
+    /**
+     * One scratch for many queries, as the stream scorer keeps it: each query gives what a fresh
+     * one gives, so a query leaves the counts it touched at zero.
+     */
+    @Test
+    void aReusedScratchGivesTheSameDistributionsAsAFreshOne() {
+        ItemSetNeighbours idx = index();
+        ItemSetNeighbours.Scratch scratch = idx.newScratch();
+        int[][] queries = {{1, 2}, {1, 7}, {0, 0, 42, -1}, {2}, {1, 2}, {}};
+        for (int[] q : queries) {
+            double[] fresh = new double[idx.numItems()];
+            double[] reused = new double[idx.numItems()];
+            boolean any = idx.distribution(q, 10, fresh);
+            assertEquals(any, idx.distribution(q, 10, reused, scratch));
+            assertArrayEquals(fresh, reused, 0.0, Arrays.toString(q));
+        }
     }
 }

@@ -83,7 +83,10 @@ final class PerformanceTables {
         for (JsonNode lib : blas.path("loaded_libraries")) {
             String path = lib.asText();
             if (path.startsWith("/usr/lib/") && path.contains("libblas.so")) {
-                return "system: `" + path.substring(path.indexOf("-gnu/") + 5) + "`";
+                int arch = path.indexOf("-gnu/"); // Debian's multiarch directory, if any
+                return "system: `"
+                        + path.substring(arch >= 0 ? arch + 5 : "/usr/lib/".length())
+                        + "`";
             }
         }
         return "system (library not found in the map)";

@@ -259,6 +259,13 @@ class ResultTablesTest {
                                 """
                                 {"spark_nativeBLAS": "dev.ludovic.netlib.blas.VectorBLAS",
                                  "loaded_libraries": []}""")));
+        assertEquals(
+                "system: `libblas.so.3`",
+                PerformanceTables.sparkBlas(
+                        json.readTree(
+                                """
+                                {"spark_nativeBLAS": "dev.ludovic.netlib.blas.JNIBLAS",
+                                 "loaded_libraries": ["/usr/lib/libblas.so.3"]}""")));
         assertEquals("not recorded", PerformanceTables.sparkBlas(MissingNode.getInstance()));
     }
 }

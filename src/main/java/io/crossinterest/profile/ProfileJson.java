@@ -27,16 +27,13 @@ import java.util.Map;
 public final class ProfileJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private ProfileJson() {}
-
+    /** Writes the form, field by field (the profile sinks' encoder). */
     private static final ProfileJsonEncoder ENCODER = new ProfileJsonEncoder();
+
+    private ProfileJson() {}
 
     public static String write(UserProfile p) {
         return ENCODER.toJson(p);
-    }
-
-    public static byte[] writeBytes(UserProfile p) {
-        return ENCODER.serialize(p);
     }
 
     /**

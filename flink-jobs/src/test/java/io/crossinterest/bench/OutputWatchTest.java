@@ -2,7 +2,7 @@ package io.crossinterest.bench;
 
 import io.crossinterest.event.Behavior;
 import io.crossinterest.joint.UserScores;
-import io.crossinterest.profile.ProfileJson;
+import io.crossinterest.profile.ProfileJsonEncoder;
 import io.crossinterest.profile.UserProfile;
 import io.crossinterest.serving.ScoresJson;
 
@@ -19,6 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The watch's streaming reads of the job's two outputs, as the job writes them. */
 class OutputWatchTest {
+    /** The profile sink's encoder: the bytes the watch reads from the topic. */
+    private static final ProfileJsonEncoder PROFILES = new ProfileJsonEncoder();
+
     private static UserProfile profile(String... recentCategories) {
         UserProfile p = new UserProfile();
         p.user = "u\"7"; // a quote: the reader must unescape
@@ -40,14 +43,13 @@ class OutputWatchTest {
     void aProfileUpdateGivesItsUserEventsAndWhetherTheScorerSeesIt() throws IOException {
         Set<String> source = Set.of("sport");
         OutputWatch.Profile scored =
-                OutputWatch.profile(
-                        ProfileJson.writeBytes(profile("phone", "sport", "phone")), source);
+                OutputWatch.profile(PROFILES.serialize(profile("phone", "sport", "phone")), source);
         assertEquals(new OutputWatch.Profile("u\"7", 42, true), scored);
         OutputWatch.Profile targetOnly =
-                OutputWatch.profile(ProfileJson.writeBytes(profile("phone")), source);
+                OutputWatch.profile(PROFILES.serialize(profile("phone")), source);
         assertEquals("u\"7", targetOnly.user());
         assertFalse(targetOnly.scored());
-        assertFalse(OutputWatch.profile(ProfileJson.writeBytes(profile()), source).scored());
+        assertFalse(OutputWatch.profile(PROFILES.serialize(profile()), source).scored());
     }
 
     @Test

@@ -23,6 +23,10 @@ public final class SourceItemNeighbours implements ColdStartModel, SelectionRepo
     public static final String NAME = "source-items";
 
     private ItemSetNeighbours index;
+
+    /** The neighbour search's working space, reused for every user scored (one thread). */
+    private ItemSetNeighbours.Scratch scratch;
+
     private int[][] tokens;
     private double[] popularity;
     private int k;
@@ -41,6 +45,7 @@ public final class SourceItemNeighbours implements ColdStartModel, SelectionRepo
         index =
                 ItemSetNeighbours.build(
                         tokens, split.targetTrain, split.warmUsers, tok.vocabSize(), enc.seqLen);
+        scratch = index.newScratch();
         if (index.numWarmUsers() == 0) {
             throw new IllegalStateException(
                     "source-items needs warm users with target rows; the split has none");
@@ -55,7 +60,7 @@ public final class SourceItemNeighbours implements ColdStartModel, SelectionRepo
     }
 
     private void score(int kn, int user, double[] out) {
-        index.distribution(tokens[user], kn, out);
+        index.distribution(tokens[user], kn, out, scratch);
         for (int v = 0; v < out.length; v++) {
             out[v] += 1e-9 * popularity[v];
         }

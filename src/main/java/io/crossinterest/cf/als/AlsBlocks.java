@@ -17,6 +17,7 @@ import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.InputSelectable;
 import org.apache.flink.streaming.api.operators.InputSelection;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Output;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
@@ -79,10 +80,6 @@ final class AlsBlocks {
     /** Own factors for the side's next half-step (conjugate gradient's warm start). */
     static final OutputTag<BlockMessage> OWN = new OutputTag<>("als-own-factors", MESSAGE_TYPE);
 
-    /** The blocks' initial factors for the other side's first half-step (from the builder). */
-    static final OutputTag<BlockMessage> TO_OTHER =
-            new OutputTag<>("als-initial-factors", MESSAGE_TYPE);
-
     /** The final factors. */
     static final OutputTag<AlsModelData> MODEL =
             new OutputTag<>("als-model-data", TypeInformation.of(AlsModelData.class));
@@ -118,6 +115,8 @@ final class AlsBlocks {
 
     static final String USER_BLOCKS = "als-user-blocks";
     static final String ITEM_BLOCKS = "als-item-blocks";
+    static final String USER_START = "als-user-initial-factors";
+    static final String ITEM_START = "als-item-initial-factors";
 
     static String itemStep(int iteration) {
         return "als-items-" + iteration;
@@ -130,13 +129,14 @@ final class AlsBlocks {
     /**
      * Wall-clock seconds of each iteration from a finished job's accumulators ({@link #stageEnd}):
      * iteration t lasts from the end of the stage before it (iteration t−1's user half-step, or for
-     * t = 1 the later of the two block builders) to the end of its own user half-step, so the
-     * iterations add up to the job's time from built blocks to the last factors (stage scheduling
-     * included), like the in-process solver's per-iteration times. Empty without the accumulators.
+     * t = 1 the later of the two sides' initial factors) to the end of its own user half-step, so
+     * the iterations add up to the job's time from built blocks to the last factors (stage
+     * scheduling included), like the in-process solver's per-iteration times. Empty without the
+     * accumulators.
      */
     static double[] secondsPerIteration(Map<String, Object> accumulators, int iterations) {
-        Object users = accumulators.get(stageEnd(USER_BLOCKS));
-        Object items = accumulators.get(stageEnd(ITEM_BLOCKS));
+        Object users = accumulators.get(stageEnd(USER_START));
+        Object items = accumulators.get(stageEnd(ITEM_START));
         if (!(users instanceof Long) || !(items instanceof Long)) {
             return new double[0];
         }
@@ -306,28 +306,26 @@ final class AlsBlocks {
         // conjugate gradient starts from the current factors; Cholesky never reads them
         boolean warm = cfg.solver == AlsConfig.Solver.CG;
         boolean any = iterations > 0;
-        SingleOutputStreamOperator<Block> users =
-                buildBlocks(
-                        byUser,
-                        AlsModelData.USER,
+        DataStream<Block> users = buildBlocks(byUser, AlsModelData.USER, numBlocks, USER_BLOCKS);
+        DataStream<Block> items = buildBlocks(byItem, AlsModelData.ITEM, numBlocks, ITEM_BLOCKS);
+        SingleOutputStreamOperator<BlockMessage> usersStart =
+                initialFactors(
+                        users,
                         cfg,
-                        numBlocks,
                         new Emission(cfg, numBlocks, any, any && warm, !any),
-                        USER_BLOCKS);
-        SingleOutputStreamOperator<Block> items =
-                buildBlocks(
-                        byItem,
-                        AlsModelData.ITEM,
+                        USER_START);
+        SingleOutputStreamOperator<BlockMessage> itemsStart =
+                initialFactors(
+                        items,
                         cfg,
-                        numBlocks,
                         new Emission(cfg, numBlocks, false, any && warm, !any),
-                        ITEM_BLOCKS);
+                        ITEM_START);
         if (!any) {
-            return users.getSideOutput(MODEL).union(items.getSideOutput(MODEL));
+            return usersStart.getSideOutput(MODEL).union(itemsStart.getSideOutput(MODEL));
         }
-        DataStream<BlockMessage> toItems = users.getSideOutput(TO_OTHER);
-        DataStream<BlockMessage> itemsOwn = warm ? items.getSideOutput(OWN) : null;
-        DataStream<BlockMessage> usersOwn = warm ? users.getSideOutput(OWN) : null;
+        DataStream<BlockMessage> toItems = usersStart;
+        DataStream<BlockMessage> itemsOwn = warm ? itemsStart.getSideOutput(OWN) : null;
+        DataStream<BlockMessage> usersOwn = warm ? usersStart.getSideOutput(OWN) : null;
         for (int it = 1; ; it++) {
             boolean last = it == iterations;
             // items from users, then users from items (the order of ImplicitAls)
@@ -371,19 +369,26 @@ final class AlsBlocks {
     }
 
     /** Partitions (row id, column id, r) by the block of the row id and builds each block. */
-    static SingleOutputStreamOperator<Block> buildBlocks(
-            DataStream<Tuple3<Long, Long, Double>> entries,
-            int side,
-            AlsConfig cfg,
-            int numBlocks,
-            Emission emission,
-            String name) {
+    static DataStream<Block> buildBlocks(
+            DataStream<Tuple3<Long, Long, Double>> entries, int side, int numBlocks, String name) {
         return entries.partitionCustom(new ToSubtask(), new BlockOfRow(numBlocks))
-                .transform(
-                        name,
-                        BLOCK_TYPE,
-                        new BuildBlocks(side, numBlocks, cfg.rank, cfg.seed, emission, name))
+                .transform(name, BLOCK_TYPE, new BuildBlocks(side, numBlocks, name))
                 .setParallelism(parallelism(entries.getExecutionEnvironment()))
+                .name(name)
+                .uid(name);
+    }
+
+    /**
+     * Each block's seeded initial factors, sent as its {@link Emission} says. An operator of its
+     * own, so that a builder's output ends with its last block: a half-step reads its blocks to the
+     * end before any message, and with pipelined exchanges a builder that also sent messages would
+     * wait for that half-step to read them while the half-step waits for the builder's end.
+     */
+    static SingleOutputStreamOperator<BlockMessage> initialFactors(
+            DataStream<Block> blocks, AlsConfig cfg, Emission emission, String name) {
+        return blocks.partitionCustom(new ToSubtask(), new BlockId())
+                .transform(name, MESSAGE_TYPE, new InitialFactors(cfg, emission, name))
+                .setParallelism(parallelism(blocks.getExecutionEnvironment()))
                 .name(name)
                 .uid(name);
     }
@@ -407,13 +412,28 @@ final class AlsBlocks {
                 .uid(name);
     }
 
-    /** Where a block's outputs go. */
-    interface Outputs {
-        void toOther(BlockMessage m);
+    /**
+     * Where a block's outputs go, an operator's: main output to the other side, side outputs {@link
+     * #OWN}, {@link #MODEL}.
+     */
+    static final class Outputs {
+        private final Output<StreamRecord<BlockMessage>> output;
 
-        void own(BlockMessage m);
+        Outputs(Output<StreamRecord<BlockMessage>> output) {
+            this.output = output;
+        }
 
-        void model(AlsModelData d);
+        void toOther(BlockMessage m) {
+            output.collect(new StreamRecord<>(m));
+        }
+
+        void own(BlockMessage m) {
+            output.collect(OWN, new StreamRecord<>(m));
+        }
+
+        void model(AlsModelData d) {
+            output.collect(MODEL, new StreamRecord<>(d));
+        }
     }
 
     /**
@@ -502,27 +522,19 @@ final class AlsBlocks {
 
     /**
      * Collects the entries of this subtask's blocks in memory and, at the end of the input, builds
-     * each block, emits it, and sends its initial factors (drawn per id, so they do not depend on
-     * how ids are partitioned) as its {@link Emission} says (side outputs {@link #TO_OTHER}, {@link
-     * #OWN}, {@link #MODEL}).
+     * and emits each block.
      */
     static final class BuildBlocks extends AbstractStreamOperator<Block>
             implements OneInputStreamOperator<Tuple3<Long, Long, Double>, Block>, BoundedOneInput {
         private static final long serialVersionUID = 1L;
         private final int side;
         private final int numBlocks;
-        private final int k;
-        private final long seed;
-        private final Emission emission;
         private final StageClock clock;
         private transient Map<Integer, Entries> entries;
 
-        BuildBlocks(int side, int numBlocks, int k, long seed, Emission emission, String stage) {
+        BuildBlocks(int side, int numBlocks, String stage) {
             this.side = side;
             this.numBlocks = numBlocks;
-            this.k = k;
-            this.seed = seed;
-            this.emission = emission;
             this.clock = new StageClock(stage);
         }
 
@@ -548,35 +560,54 @@ final class AlsBlocks {
 
         @Override
         public void endInput() {
-            Outputs out =
-                    new Outputs() {
-                        @Override
-                        public void toOther(BlockMessage m) {
-                            output.collect(TO_OTHER, new StreamRecord<>(m));
-                        }
-
-                        @Override
-                        public void own(BlockMessage m) {
-                            output.collect(OWN, new StreamRecord<>(m));
-                        }
-
-                        @Override
-                        public void model(AlsModelData d) {
-                            output.collect(MODEL, new StreamRecord<>(d));
-                        }
-                    };
             for (Map.Entry<Integer, Entries> e : entries.entrySet()) {
-                Block b = build(side, e.getKey(), e.getValue(), numBlocks);
-                output.collect(new StreamRecord<>(b));
-                if (emission.any()) {
-                    double[] x = new double[b.ids.length * k];
-                    for (int r = 0; r < b.ids.length; r++) {
-                        Factors.initRow(x, r * k, k, seed, side, b.ids[r]);
-                    }
-                    emission.emit(b, x, out);
-                }
+                output.collect(
+                        new StreamRecord<>(build(side, e.getKey(), e.getValue(), numBlocks)));
             }
             entries = null;
+            clock.finished();
+        }
+    }
+
+    /**
+     * Draws each arriving block's initial factors (per id, so they do not depend on how ids are
+     * partitioned) and emits them as its {@link Emission} says (main output: to the other side;
+     * side outputs {@link #OWN}, {@link #MODEL}).
+     */
+    static final class InitialFactors extends AbstractStreamOperator<BlockMessage>
+            implements OneInputStreamOperator<Block, BlockMessage>, BoundedOneInput {
+        private static final long serialVersionUID = 1L;
+        private final int k;
+        private final long seed;
+        private final Emission emission;
+        private final StageClock clock;
+
+        InitialFactors(AlsConfig cfg, Emission emission, String stage) {
+            this.k = cfg.rank;
+            this.seed = cfg.seed;
+            this.emission = emission;
+            this.clock = new StageClock(stage);
+        }
+
+        @Override
+        public void open() throws Exception {
+            super.open();
+            clock.open(getRuntimeContext());
+        }
+
+        @Override
+        public void processElement(StreamRecord<Block> record) {
+            Block b = record.getValue();
+            checkRouting(this, b.block);
+            double[] x = new double[b.ids.length * k];
+            for (int r = 0; r < b.ids.length; r++) {
+                Factors.initRow(x, r * k, k, seed, b.side, b.ids[r]);
+            }
+            emission.emit(b, x, new Outputs(output));
+        }
+
+        @Override
+        public void endInput() {
             clock.finished();
         }
     }
@@ -745,23 +776,7 @@ final class AlsBlocks {
                 }
                 return;
             }
-            Outputs out =
-                    new Outputs() {
-                        @Override
-                        public void toOther(BlockMessage m) {
-                            output.collect(new StreamRecord<>(m));
-                        }
-
-                        @Override
-                        public void own(BlockMessage m) {
-                            output.collect(OWN, new StreamRecord<>(m));
-                        }
-
-                        @Override
-                        public void model(AlsModelData d) {
-                            output.collect(MODEL, new StreamRecord<>(d));
-                        }
-                    };
+            Outputs out = new Outputs(output);
             for (Block b : blocks.values()) {
                 Inbox in = inboxes.remove(b.block);
                 emission.emit(b, solve(in), out);
@@ -774,7 +789,7 @@ final class AlsBlocks {
         private double[] solve(Inbox in) {
             int k = cfg.rank;
             Block b = in.block;
-            if (in.factorValues != in.y.length) {
+            if (in.factorValues != in.y().length) {
                 throw new IllegalStateException(
                         "block "
                                 + b.block
@@ -784,7 +799,7 @@ final class AlsBlocks {
                                 + b.numCols()
                                 + " factors it references");
             }
-            if (cfg.solver == AlsConfig.Solver.CG && in.ownValues != in.x.length) {
+            if (cfg.solver == AlsConfig.Solver.CG && in.ownValues != in.x().length) {
                 throw new IllegalStateException(
                         "block "
                                 + b.block
@@ -812,14 +827,14 @@ final class AlsBlocks {
                             r,
                             from,
                             Math.min(r.numRows(), from + AlsKernels.CHUNK),
-                            in.y,
+                            in.y(),
                             gram,
                             cfg,
-                            in.x,
+                            in.x(),
                             ws);
                 }
             }
-            return in.x;
+            return in.x();
         }
     }
 
@@ -830,11 +845,13 @@ final class AlsBlocks {
 
         /**
          * The other side's factors in the block's column order: block j's rows at colBlockPtr[j].
+         * Allocated by the first message, like {@link #x}: with pipelined exchanges every half-step
+         * of the job has read its blocks long before its messages come.
          */
-        final double[] y;
+        private double[] y;
 
         /** The block's current factors (CG warm start; Cholesky overwrites every row). */
-        final double[] x;
+        private double[] x;
 
         /** Partial Gram matrices by source block. */
         final double[][] grams;
@@ -845,9 +862,21 @@ final class AlsBlocks {
         Inbox(Block block, int k, int numBlocks) {
             this.block = block;
             this.k = k;
-            this.y = new double[block.numCols() * k];
-            this.x = new double[block.ids.length * k];
             this.grams = new double[numBlocks][];
+        }
+
+        double[] y() {
+            if (y == null) {
+                y = new double[block.numCols() * k];
+            }
+            return y;
+        }
+
+        double[] x() {
+            if (x == null) {
+                x = new double[block.ids.length * k];
+            }
+            return x;
         }
 
         void add(BlockMessage m) {
@@ -866,10 +895,10 @@ final class AlsBlocks {
                                     + (colPtr[m.src + 1] - colPtr[m.src])
                                     + " referenced rows");
                 }
-                System.arraycopy(m.values, 0, y, at, m.values.length);
+                System.arraycopy(m.values, 0, y(), at, m.values.length);
                 factorValues += m.values.length;
             } else {
-                System.arraycopy(m.values, 0, x, m.offset * k, m.values.length);
+                System.arraycopy(m.values, 0, x(), m.offset * k, m.values.length);
                 ownValues += m.values.length;
             }
         }

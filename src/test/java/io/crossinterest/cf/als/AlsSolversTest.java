@@ -168,14 +168,14 @@ class AlsSolversTest {
     }
 
     /**
-     * Iteration t lasts from the end of the stage before it (the later block builder for t = 1) to
-     * the end of its user half-step.
+     * Iteration t lasts from the end of the stage before it (the later side's initial factors for t
+     * = 1) to the end of its user half-step.
      */
     @Test
     void iterationSecondsComeFromStageEnds() {
         Map<String, Object> acc = new HashMap<>();
-        acc.put(AlsBlocks.stageEnd(AlsBlocks.USER_BLOCKS), 1_000L);
-        acc.put(AlsBlocks.stageEnd(AlsBlocks.ITEM_BLOCKS), 1_500L);
+        acc.put(AlsBlocks.stageEnd(AlsBlocks.USER_START), 1_000L);
+        acc.put(AlsBlocks.stageEnd(AlsBlocks.ITEM_START), 1_500L);
         acc.put(AlsBlocks.stageEnd(AlsBlocks.itemStep(1)), 1_900L);
         acc.put(AlsBlocks.stageEnd(AlsBlocks.userStep(1)), 2_250L);
         acc.put(AlsBlocks.stageEnd(AlsBlocks.itemStep(2)), 2_600L);

@@ -2,8 +2,12 @@ package io.crossinterest.cf.als;
 
 import io.crossinterest.data.InteractionMatrix;
 
+import org.apache.flink.api.common.BatchShuffleMode;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.ml.common.datastream.TableUtils;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -15,6 +19,7 @@ import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +30,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -341,6 +347,48 @@ class AlsTest {
             }
         }
         assertTrue(anyDifferent);
+    }
+
+    /**
+     * With pipelined exchanges (every stage of the unrolled graph running at once, as a cluster
+     * whose Flink configuration sets {@code execution.batch-shuffle-mode: ALL_EXCHANGES_PIPELINED}
+     * runs it) the job finishes and gives the blocking job's factors. Each user block's own factors
+     * (10,000 users × rank 16 = 1.3 MB) are more than the network buffers between two subtasks
+     * hold: a builder that sent them itself, before its output ended, waited forever for the first
+     * user half-step, which reads its blocks to the end before any message.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void pipelinedExchangesGiveTheBlockingFactors() throws Exception {
+        PlantedData d = new PlantedData(20_000, 200, 4, 5, 9L);
+        Map<String, double[]>[] runs = new Map[2];
+        for (int run = 0; run < 2; run++) {
+            StreamExecutionEnvironment e = environment(2);
+            if (run == 1) {
+                Configuration conf = new Configuration();
+                conf.set(
+                        ExecutionOptions.BATCH_SHUFFLE_MODE,
+                        BatchShuffleMode.ALL_EXCHANGES_PIPELINED);
+                // the adaptive batch scheduler refuses pipelined exchanges
+                conf.set(JobManagerOptions.SCHEDULER, JobManagerOptions.SchedulerType.Default);
+                e.configure(conf, AlsTest.class.getClassLoader());
+            }
+            StreamTableEnvironment t = StreamTableEnvironment.create(e);
+            AlsModel model =
+                    new Als()
+                            .setRank(16)
+                            .setMaxIter(2)
+                            .setSolver("cg")
+                            .setSeed(4L)
+                            .setNumBlocks(2)
+                            .fit(ratings(t, d.train));
+            runs[run] = factors(model.getModelData()[0]);
+        }
+        assertTrue(runs[0].size() > 20_000, runs[0].size() + " factors");
+        assertEquals(runs[0].keySet(), runs[1].keySet());
+        for (String key : runs[0].keySet()) {
+            assertArrayEquals(runs[0].get(key), runs[1].get(key), 0.0, key);
+        }
     }
 
     @Test

@@ -8,8 +8,10 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.ml.common.datastream.TableUtils;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
@@ -19,24 +21,29 @@ import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /** Als / AlsModel in Flink ML's test shape, on a MiniCluster in BATCH mode. */
 class AlsTest {
@@ -109,6 +116,35 @@ class AlsTest {
             out.put(r.getField("side") + ":" + r.getField("id"), (double[]) r.getField("factors"));
         }
         return out;
+    }
+
+    /** {@link #factors}, or the job cancelled and a failure when it has not finished in time. */
+    private static Map<String, double[]> factorsWithin(
+            StreamTableEnvironment t, Table modelData, Duration limit) throws Exception {
+        DataStream<Row> rows = t.toDataStream(modelData);
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try (CloseableIterator<Row> it = rows.collectAsync()) {
+            JobClient job = rows.getExecutionEnvironment().executeAsync("ALS factors");
+            Future<Map<String, double[]>> read =
+                    reader.submit(
+                            () -> {
+                                Map<String, double[]> out = new HashMap<>();
+                                it.forEachRemaining(
+                                        r ->
+                                                out.put(
+                                                        r.getField("side") + ":" + r.getField("id"),
+                                                        (double[]) r.getField("factors")));
+                                return out;
+                            });
+            try {
+                return read.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                job.cancel().get(1, TimeUnit.MINUTES);
+                return fail("the ALS job did not finish within " + limit);
+            }
+        } finally {
+            reader.shutdownNow();
+        }
     }
 
     @Test
@@ -355,10 +391,11 @@ class AlsTest {
      * runs it) the job finishes and gives the blocking job's factors. Each user block's own factors
      * (10,000 users × rank 16 = 1.3 MB) are more than the network buffers between two subtasks
      * hold: a builder that sent them itself, before its output ended, waited forever for the first
-     * user half-step, which reads its blocks to the end before any message.
+     * user half-step, which reads its blocks to the end before any message. A job that does not
+     * finish within minutes (it takes seconds) is cancelled and the test fails, rather than hanging
+     * the suite.
      */
     @Test
-    @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void pipelinedExchangesGiveTheBlockingFactors() throws Exception {
         PlantedData d = new PlantedData(20_000, 200, 4, 5, 9L);
         Map<String, double[]>[] runs = new Map[2];
@@ -382,7 +419,7 @@ class AlsTest {
                             .setSeed(4L)
                             .setNumBlocks(2)
                             .fit(ratings(t, d.train));
-            runs[run] = factors(model.getModelData()[0]);
+            runs[run] = factorsWithin(t, model.getModelData()[0], Duration.ofMinutes(5));
         }
         assertTrue(runs[0].size() > 20_000, runs[0].size() + " factors");
         assertEquals(runs[0].keySet(), runs[1].keySet());

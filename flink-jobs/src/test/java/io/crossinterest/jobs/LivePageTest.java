@@ -26,7 +26,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.File;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -239,7 +242,10 @@ class LivePageTest {
                 executable("CHROMIUM_BIN", "chromium", "chromium-browser", "google-chrome");
         String driver = executable("CHROMEDRIVER_BIN", "chromedriver");
         if (chromium == null || driver == null) {
-            System.err.println(
+            // to the fork's own stderr, which Maven shows, not System.err, which the build's
+            // redirectTestOutputToFile sends to a report file
+            PrintStream console = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
+            console.println(
                     "LivePageTest: BROWSER TEST SKIPPED: chromium and chromedriver are not both installed"
                             + " (apt-get install chromium chromium-driver)");
         }

@@ -460,10 +460,6 @@ final class AlsBlocks {
             this.model = model;
         }
 
-        boolean any() {
-            return toOther || own || model;
-        }
-
         void emit(Block b, double[] x, Outputs out) {
             int rowsPerMessage = Math.max(1, MESSAGE_BYTES / (k * Double.BYTES));
             if (toOther) {

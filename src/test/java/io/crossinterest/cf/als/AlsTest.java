@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -111,10 +112,17 @@ class AlsTest {
     }
 
     private static Map<String, double[]> factors(Table modelData) throws Exception {
+        return bySideAndId(collect(modelData).iterator());
+    }
+
+    /** Model data rows as "side:id" → factors. */
+    private static Map<String, double[]> bySideAndId(Iterator<Row> rows) {
         Map<String, double[]> out = new HashMap<>();
-        for (Row r : collect(modelData)) {
-            out.put(r.getField("side") + ":" + r.getField("id"), (double[]) r.getField("factors"));
-        }
+        rows.forEachRemaining(
+                r ->
+                        out.put(
+                                r.getField("side") + ":" + r.getField("id"),
+                                (double[]) r.getField("factors")));
         return out;
     }
 
@@ -125,17 +133,7 @@ class AlsTest {
         ExecutorService reader = Executors.newSingleThreadExecutor();
         try (CloseableIterator<Row> it = rows.collectAsync()) {
             JobClient job = rows.getExecutionEnvironment().executeAsync("ALS factors");
-            Future<Map<String, double[]>> read =
-                    reader.submit(
-                            () -> {
-                                Map<String, double[]> out = new HashMap<>();
-                                it.forEachRemaining(
-                                        r ->
-                                                out.put(
-                                                        r.getField("side") + ":" + r.getField("id"),
-                                                        (double[]) r.getField("factors")));
-                                return out;
-                            });
+            Future<Map<String, double[]>> read = reader.submit(() -> bySideAndId(it));
             try {
                 return read.get(limit.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
